@@ -1,0 +1,9 @@
+"""spmd_check: static SPMD type checking for code written against spmd_types.
+
+Layers, each depending only on the ones before it: types and rules
+(``lattice``, ``rules``, ``optable``, ``collectives``, ``codes``), the front
+end (``frontend``, ``names``), inference (``infer``), and the public entry
+points (``analysis``, ``cli``). Nothing here imports torch.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,306 @@
+"""The collectives and local conversions of spmd_types: signatures, argument rules, typing.
+
+Mirrors ``_collectives.py``, ``_local.py`` and ``_typecheck_spmd_function``
+of the reference runtime (0.3.1). The runtime first runs the function, which
+raises ``ValueError`` on a bad ``src``/``dst`` or a transition gated behind
+``expert_mode``; then it checks that ``src`` matches the operand's type on
+the axis (``SpmdTypeError``) and sets the axis to ``dst``. Same order here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .lattice import AxisType, I, Kind, LocalType, P, R, V
+from .rules import RuleViolation
+
+
+class Required(Enum):
+    """A ``src``/``dst`` parameter with no default: the call must pass it."""
+
+    REQUIRED = "required"
+
+
+REQUIRED = Required.REQUIRED
+Param = AxisType | Required
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    src: Param
+    dst: Param
+    forward: str  # what it does, for hovers
+    fixed: bool = False  # src/dst are not parameters (invariant_to_replicate)
+
+
+SIGNATURES: dict[str, Signature] = {
+    s.name: s
+    for s in (
+        Signature("all_reduce", P, REQUIRED, "sum across the axis"),
+        Signature("all_gather", V, REQUIRED, "gather the shards of every rank"),
+        Signature("reduce_scatter", P, V, "sum across the axis, keep one shard"),
+        Signature("all_to_all", V, V, "exchange shards between ranks"),
+        Signature("redistribute", REQUIRED, REQUIRED, "the collective or conversion that the transition routes to"),
+        Signature("convert", REQUIRED, REQUIRED, "change the type, preserving the value, no communication"),
+        Signature("reinterpret", REQUIRED, REQUIRED, "change the type, keeping the local data as is"),
+        Signature("invariant_to_replicate", I, R, "no-op forward, all-reduce in backward", fixed=True),
+        Signature("shard", REQUIRED, REQUIRED, "convert(src, S(i)): take this rank's shard"),
+        Signature("unshard", REQUIRED, REQUIRED, "all_gather(S(i), dst)"),
+    )
+}
+
+def _route(src: AxisType, dst: AxisType) -> str:
+    """Which operation performs src -> dst (``redistribute``'s routing)."""
+    s, d = src.kind, dst.kind
+    if s is d:
+        if _is_shard(src) and _is_shard(dst) and src.shard_dim != dst.shard_dim:
+            return "all-to-all"
+        return "no-op"
+    if s is Kind.P and d in (Kind.R, Kind.I):
+        return "all-reduce"
+    if s is Kind.P and d is Kind.V:
+        return "reduce-scatter"
+    if s is Kind.V and d in (Kind.R, Kind.I):
+        return "all-gather"
+    if {s, d} == {Kind.R, Kind.I}:
+        return "no-op"
+    if d is Kind.V:
+        return "local slice"
+    return "zeros on non-rank-0" if s in (Kind.R, Kind.I) else "zero padding"
+
+
+def backward_text(function: str, src: AxisType, dst: AxisType) -> str:
+    """What the backward of a src -> dst transition does: grad(dst) -> grad(src)."""
+    g_src, g_dst = src.gradient, dst.gradient
+    if canonical_function(function) == "reinterpret":
+        how = "no-op" if g_src.kind is g_dst.kind else "reinterpret"
+    else:
+        how = _route(g_dst, g_src)
+    return f"{how} ({g_dst} -> {g_src})"
+
+
+def forward_text(src: AxisType, dst: AxisType) -> str:
+    return f"{_route(src, dst)} ({src} -> {dst})"
+
+
+def canonical_function(function: str) -> str:
+    """shard and unshard are aliases of convert and all_gather."""
+    return {"shard": "convert", "unshard": "all_gather", "invariant_to_replicate": "convert"}.get(
+        function, function
+    )
+
+
+def _invalid(message: str) -> RuleViolation:
+    return RuleViolation("spmd-invalid-transition", message)
+
+
+def _expert(message: str) -> RuleViolation:
+    return RuleViolation("spmd-expert-mode", message)
+
+
+def _is_shard(t: AxisType) -> bool:
+    return t.shard_dim is not None
+
+
+def validate_arguments(function: str, src: AxisType, dst: AxisType, expert_mode: bool | None) -> None:
+    """The ValueErrors the function itself raises before any type check.
+
+    ``expert_mode`` None means it is not a literal: the gate is not judged.
+    """
+    gated = expert_mode is False
+    if function == "shard":
+        if not _is_shard(dst):
+            raise _invalid(f"shard dst must be S(i), got {dst}")
+        function = "convert"
+    if function == "unshard":
+        if not _is_shard(src):
+            raise _invalid(f"unshard src must be S(i), got {src}")
+        function = "all_gather"
+    if function == "all_reduce":
+        if src.kind in (Kind.R, Kind.I):
+            raise _invalid(
+                f"all_reduce src must be P, got {src}. all_reduce on replicated/invariant data is "
+                f"usually a bug. If you really want to scale by mesh size, use "
+                f"reinterpret(src={src}, dst=P) first."
+            )
+        if src != P and src != V:
+            raise _invalid(f"all_reduce src must be P, got {src}")
+        if dst not in (R, I):
+            raise _invalid(f"all_reduce dst must be R or I, got {dst}")
+    elif function == "all_gather":
+        if src.kind is not Kind.V:
+            raise _invalid(f"all_gather src must be V or S(i), got {src}")
+        if dst not in (R, I):
+            raise _invalid(f"all_gather dst must be R or I, got {dst}")
+    elif function == "reduce_scatter":
+        if src.kind in (Kind.R, Kind.I):
+            raise _invalid(
+                f"reduce_scatter src must be P, got {src}. reduce_scatter on replicated/invariant "
+                f"data is usually a bug. If you really want to scale by mesh size, use "
+                f"reinterpret(src={src}, dst=P) first."
+            )
+        if src != P and src != V:
+            raise _invalid(f"reduce_scatter src must be P, got {src}")
+        if dst.kind is not Kind.V:
+            raise _invalid(f"reduce_scatter dst must be V or S(i), got {dst}")
+    elif function == "all_to_all":
+        if src.kind is not Kind.V:
+            raise _invalid(f"all_to_all src must be V or S(i), got {src}")
+        if dst.kind is not Kind.V:
+            raise _invalid(f"all_to_all dst must be V or S(i), got {dst}")
+    elif function == "convert":
+        _validate_convert(src, dst, gated)
+    elif function == "reinterpret":
+        _validate_reinterpret(src, dst, gated)
+    # redistribute routes every pair of kinds; invariant_to_replicate has no parameters.
+
+
+def _validate_convert(src: AxisType, dst: AxisType, gated: bool) -> None:
+    s, d = src.kind, dst.kind
+    if gated:
+        if s is Kind.R and d is Kind.I:
+            raise _expert(
+                "convert(R, I) requires expert_mode=True. This treats a replicate tensor as "
+                "invariant, which is rarely what you want in the forward pass. It exists as a "
+                "backward for convert(I, P)."
+            )
+        if s is Kind.I and d is Kind.P:
+            raise _expert(
+                "convert(I, P) requires expert_mode=True. This zeros out all non-rank-0 tensors, "
+                "which is rarely what you want. It exists as a backward for convert(R, I)."
+            )
+        if s is Kind.V and d is Kind.P:
+            raise _expert(
+                f"convert({src}, P) requires expert_mode=True. This pads with zeros to create a "
+                f"partial tensor, which is rarely what you want in the forward pass. It exists as "
+                f"a backward for convert(R, {src})."
+            )
+    if s is d:
+        if _is_shard(src) and _is_shard(dst) and src.shard_dim != dst.shard_dim:
+            raise _invalid(
+                f"convert(S({src.shard_dim}), S({dst.shard_dim})) cannot change the shard "
+                f"dimension without communication. Use all_to_all() instead."
+            )
+        return
+    allowed = {
+        (Kind.R, Kind.V), (Kind.R, Kind.P), (Kind.R, Kind.I), (Kind.I, Kind.V),
+        (Kind.I, Kind.P), (Kind.I, Kind.R), (Kind.V, Kind.P),
+    }
+    if (s, d) in allowed:
+        return
+    if s is Kind.P and d in (Kind.R, Kind.I):
+        raise _invalid(
+            f"convert({src}, {dst}) is not supported. Use all_reduce(src=P, dst={dst}) to perform "
+            f"the reduction and get the full sum."
+        )
+    if s is Kind.P and d is Kind.V:
+        raise _invalid(
+            f"convert({src}, {dst}) is not supported. Use reduce_scatter(src=P, dst={dst}) to "
+            f"perform the reduction and get shards of the sum."
+        )
+    raise _invalid(f"convert({src}, {dst}) is not supported.")
+
+
+def _validate_reinterpret(src: AxisType, dst: AxisType, gated: bool) -> None:
+    if _is_shard(src) or _is_shard(dst):
+        raise _invalid(
+            f"reinterpret does not support S(i). Use V instead, or use convert for "
+            f"semantics-preserving conversions. Got src={src}, dst={dst}"
+        )
+    if src == dst:
+        return
+    s, d = src.kind, dst.kind
+    if gated:
+        messages = {
+            (Kind.R, Kind.I): "reinterpret(R, I) requires expert_mode=True. This is rarely what "
+            "you want in the forward pass; it exists as a backward for convert(I, P). Prefer "
+            "convert(R, I) which is the primary API for R<->I transitions.",
+            (Kind.R, Kind.P): "reinterpret(R, P) requires expert_mode=True. This scales the "
+            "semantic value by the mesh axis size, which is rarely intentional. If you want to "
+            "preserve semantics, use convert(R, P) instead.",
+            (Kind.I, Kind.R): "reinterpret(I, R) requires expert_mode=True. Use convert(I, R) "
+            "instead, which is the primary API for I<->R transitions.",
+            (Kind.R, Kind.V): "reinterpret(R, V) requires expert_mode=True. This makes N copies "
+            "of the input, which is rarely what you want in the forward pass. If you want to "
+            "shard a replicated value, use convert(R, V) or convert(R, S(i)) instead.",
+        }
+        if (s, d) in messages:
+            raise _expert(messages[(s, d)])
+    allowed = {
+        (Kind.R, Kind.I), (Kind.I, Kind.R), (Kind.R, Kind.V), (Kind.R, Kind.P),
+        (Kind.I, Kind.V), (Kind.I, Kind.P), (Kind.V, Kind.P),
+    }
+    if (s, d) in allowed:
+        return
+    if s is Kind.P:
+        raise _invalid(
+            f"reinterpret({src}, {dst}) is not supported; it is semantically ill-defined. Call "
+            f"all_reduce(src=P, dst=R) first to materialize the sum, then do whatever conversion "
+            f"you need from R."
+        )
+    if s is Kind.V:
+        raise _invalid(
+            f"reinterpret({src}, {dst}) is not supported. We cannot unsafely assert that varying "
+            f"values on all ranks are actually the same. Ensure your source is already {dst} "
+            f"instead."
+        )
+    raise _invalid(f"reinterpret({src}, {dst}) is not supported.")
+
+
+def check_source(
+    function: str,
+    operand: LocalType,
+    axis: str,
+    src: AxisType,
+    *,
+    strict: bool,
+    no_grad: bool | None,
+) -> bool:
+    """Check the operand's type on the axis against ``src``.
+
+    Returns whether the operand is typed on the axis (permissive mode lets an
+    untyped axis through, and the result then stays untyped there).
+    """
+    actual = operand.get(axis)
+    if actual is None:
+        if strict:
+            raise RuleViolation(
+                "spmd-missing-axis",
+                f"{canonical_function(function)}: tensor has no type for axis {axis}. Use "
+                f"assert_type() to annotate the tensor on this axis before calling collectives.",
+                axis=axis,
+            )
+        return False
+    want = src.local
+    have = actual.local
+    if have == want:
+        return True
+    if want == P and have == V:
+        return True  # reductions reinterpret V as P implicitly
+    if {have, want} == {R, I}:
+        if no_grad:
+            return True  # R and I differ only in backward
+        if no_grad is None:
+            raise RuleViolation(
+                "spmd-src-mismatch",
+                f"{canonical_function(function)}: expected input type {want} on axis {axis}, got "
+                f"{have}; the runtime accepts this only if the tensor cannot receive a gradient, "
+                f"and whether it requires grad is not known here.",
+                axis=axis,
+                certain=False,
+            )
+    raise RuleViolation(
+        "spmd-src-mismatch",
+        f"{canonical_function(function)}: expected input type {want} on axis {axis}, got {have}",
+        axis=axis,
+    )
+
+
+def output_type(operand: LocalType, axis: str, dst: AxisType, typed_on_axis: bool) -> LocalType:
+    """The result: the operand's type with the axis set to ``dst`` (S(i) stored as V)."""
+    base = operand.local
+    if not typed_on_axis:
+        return base
+    return base.with_axis(axis, dst.local)

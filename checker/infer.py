@@ -1,0 +1,1476 @@
+"""Inference: an abstract interpreter over a module's units.
+
+It walks statements with an environment from names to abstract values
+(``values.py``), applies the typing rules (``rules.py``, ``optable.py``,
+``collectives.py``) at every op, and records diagnostics, revealed types and
+hover facts. Functions of the module are analysed at each call for the
+argument types at that call (memoised), and once on their own, with unknown
+parameters, when nothing calls them. Whatever it cannot type is Unknown and
+produces no diagnostic.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import collectives as coll
+from . import optable
+from .codes import Severity
+from .config import Config, Mode
+from .frontend import Unit
+from .lattice import AxisType, Kind, LocalType, R, S
+from .lattice import I as TYPE_I
+from .lattice import P as TYPE_P
+from .lattice import V as TYPE_V
+from .names import canonical, import_bindings
+from .results import (
+    AxisTransition,
+    CollectiveFact,
+    Diagnostic,
+    Fix,
+    Origin,
+    Related,
+    Reveal,
+    Span,
+    TextEdit,
+    TypeFact,
+)
+from .rules import FixCandidate, Linearity, RuleViolation, check_inplace, check_nonlinear_args, infer_output
+from .values import (
+    UNKNOWN,
+    AxisVal,
+    BoundMethodVal,
+    ClassVal,
+    ConstVal,
+    ContextKind,
+    ContextVal,
+    FunctionVal,
+    InstanceVal,
+    MeshVal,
+    PartitionSpecVal,
+    RefVal,
+    ScalarVal,
+    TensorSeqVal,
+    TensorVal,
+    TupleVal,
+    TypeDictVal,
+    TypeVal,
+    Value,
+    join,
+    may_be_tensor,
+)
+
+_TYPE_NAMES = {
+    "spmd.R": R, "spmd.Replicate": R, "spmd.I": TYPE_I, "spmd.Invariant": TYPE_I,
+    "spmd.V": TYPE_V, "spmd.Varying": TYPE_V, "spmd.P": TYPE_P, "spmd.Partial": TYPE_P,
+}
+_OPERATORS: dict[type[ast.operator], str] = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.MatMult: "matmul",
+    ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.BitAnd: "and",
+    ast.BitOr: "or", ast.BitXor: "xor", ast.LShift: "lshift", ast.RShift: "rshift",
+}
+_COMPARE: dict[type[ast.cmpop], str] = {
+    ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne",
+}
+_SEQUENCE_RESULTS = frozenset("split chunk unbind tensor_split hsplit vsplit".split())
+_COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
+_MAX_CALL_DEPTH = 12
+_LOOP_ROUNDS = 4
+_BUILTIN_SCALARS = frozenset("len int float round abs min max sum math.sqrt math.ceil math.floor".split())
+
+
+@dataclass(frozen=True)
+class State:
+    """What the runtime's dynamic state is at a point: checking, strictness, mesh, grad."""
+
+    checking: bool
+    strict: bool
+    mesh: tuple[str, ...] | None  # the current mesh's axes; None: no current mesh
+    mesh_known: bool  # False: whether a mesh is current (and which) is unknown
+    grad: bool
+
+
+class _Return(Exception):
+    pass
+
+
+@dataclass
+class Frame:
+    env: dict[str, Value]
+    unit: Unit
+    function: FunctionVal | None
+    returns: list[Value]
+    call_site: Related | None = None
+    terminated: bool = False
+
+
+class Interpreter:
+    """Analyses one module. ``run`` fills ``diagnostics``, ``reveals``, ``facts``."""
+
+    def __init__(self, path: str, units: list[Unit], config: Config, package: str | None = None) -> None:
+        self.path = path
+        self.units = units
+        self.config = config
+        self.package = package
+        self.globals: dict[str, Value] = {}
+        self.diagnostics: dict[tuple[Span, str, str], Diagnostic] = {}
+        self.reveals: dict[Span, Reveal] = {}
+        self.facts: dict[Span, TypeFact] = {}
+        self.collective_facts: dict[Span, CollectiveFact] = {}
+        self.functions: list[FunctionVal] = []
+        self.analysed: set[int] = set()
+        self.memo: dict[tuple[Any, ...], Value] = {}
+        self.stack: list[FunctionVal] = []
+        self.state = self._initial_state()
+        self.spmd_prefix = "spmd_types."
+        self.state_at_start = self.state
+
+    # ------------------------------------------------------------------ setup
+    def _initial_state(self) -> State:
+        has_typecheck = any("typecheck" in u.text for u in self.units)
+        mesh_axes = self.config.mesh_axes
+        return State(
+            checking=not has_typecheck,
+            strict=self.config.mode is Mode.STRICT,
+            mesh=mesh_axes,
+            mesh_known=mesh_axes is not None,
+            grad=True,
+        )
+
+    def _standalone_state(self) -> State:
+        mesh_axes = self.config.mesh_axes
+        return State(True, self.config.mode is Mode.STRICT, mesh_axes, mesh_axes is not None, True)
+
+    def run(self) -> None:
+        for unit in self.units:
+            if unit.tree is None:
+                self._syntax_error(unit)
+                continue
+            frame = Frame(self.globals, unit, None, [])
+            self._exec_block(unit.tree.body, frame)
+        for function in list(self.functions):
+            if id(function) not in self.analysed:
+                self._analyse_standalone(function)
+
+    def _syntax_error(self, unit: Unit) -> None:
+        error = unit.error
+        line = (error.lineno or 1) - 1 if error else 0
+        column = max((error.offset or 1) - 1, 0) if error else 0
+        line = min(line, max(len(unit.lines) - 1, 0))
+        text = unit.lines[line] if unit.lines else ""
+        column = min(column, len(text))
+        end = len(text) if column >= len(text) else column + 1
+        span = Span(unit.start_line + line, column, unit.start_line + line, max(end, column))
+        message = error.msg if error else "invalid syntax"
+        self._report(
+            span,
+            "spmd-syntax",
+            f"Syntax error: {message}. The rest of the file is still checked; this statement is skipped.",
+            Severity.ERROR,
+        )
+
+    # ------------------------------------------------------------ reporting
+    def _report(
+        self,
+        span: Span,
+        code: str,
+        message: str,
+        severity: Severity,
+        related: tuple[Related, ...] = (),
+        fixes: tuple[Fix, ...] = (),
+    ) -> None:
+        if code in self.config.ignore:
+            return
+        key = (span, code, message)
+        if key in self.diagnostics:
+            return
+        self.diagnostics[key] = Diagnostic(span, code, message, severity, related, fixes)
+
+    def _violation(
+        self,
+        violation: RuleViolation,
+        frame: Frame,
+        node: ast.AST,
+        operand_nodes: list[ast.AST | None] | None = None,
+        operand_values: list[Value] | None = None,
+        certain: bool | None = None,
+    ) -> None:
+        target = node
+        related: list[Related] = []
+        if operand_nodes is not None and violation.operand is not None and violation.operand < len(operand_nodes):
+            target = operand_nodes[violation.operand] or node
+        if operand_values is not None and violation.operand is not None and violation.operand < len(operand_values):
+            blamed = operand_values[violation.operand]
+            if isinstance(blamed, TensorVal) and blamed.origin is not None:
+                related.append(Related(blamed.origin.span, f"the operand got its type here: {blamed.origin.description}"))
+        if frame.call_site is not None:
+            related.append(frame.call_site)
+        fixes: list[Fix] = []
+        if operand_nodes is not None:
+            fixes = self._fixes(violation.fixes, operand_nodes, frame)
+        is_certain = violation.certain if certain is None else certain and violation.certain
+        self._report(
+            frame.unit.span(target),
+            violation.code,
+            violation.message,
+            Severity.ERROR if is_certain else Severity.WARNING,
+            tuple(related),
+            tuple(fixes),
+        )
+
+    def _fixes(self, candidates: tuple[FixCandidate, ...], nodes: list[ast.AST | None], frame: Frame) -> list[Fix]:
+        fixes: list[Fix] = []
+        for k, candidate in enumerate(candidates):
+            node = nodes[candidate.operand] if candidate.operand < len(nodes) else None
+            if node is None:
+                continue
+            text = frame.unit.source_of(node)
+            prefix, import_edit = self._spmd_spelling(candidate.function)
+            call = candidate.call_text(text, self._axis_spelling(candidate.axis, frame), prefix)
+            edits = [TextEdit(frame.unit.span(node), call)]
+            if import_edit is not None:
+                edits.insert(0, import_edit)
+            title = (
+                f"{candidate.function}({text}, {candidate.axis}, src={candidate.from_type}, "
+                f"dst={candidate.to_type}) on the {candidate.from_type.kind.full_name} operand "
+                f"({candidate.consequence})"
+            )
+            fixes.append(Fix(title, tuple(edits), preferred=k == 0))
+        return fixes
+
+    def _spmd_spelling(self, function: str) -> tuple[str, TextEdit | None]:
+        """How this module names spmd_types functions (``spmd.`` or a bare import), with an
+        import to add when it has none."""
+        for name, value in self.globals.items():
+            if isinstance(value, RefVal) and value.qualname == "spmd_types":
+                prefix = f"{name}."
+                types_ok = all(
+                    isinstance(self.globals.get(t), TypeVal) for t in ("R", "P", "I")
+                )
+                return (prefix if types_ok else prefix), None
+            if isinstance(value, RefVal) and canonical(value.qualname) == f"spmd.{function}" and name == function:
+                return "", None
+        return "spmd_types.", TextEdit(Span(0, 0, 0, 0), "import spmd_types\n")
+
+    def _axis_spelling(self, axis: str, frame: Frame) -> str:
+        """The axis as the user writes it: a variable holding it, else its name as a string."""
+        for env in (frame.env, self.globals):
+            for name, value in env.items():
+                if isinstance(value, AxisVal) and value.name == axis and name.isidentifier():
+                    return name
+        return repr(axis)
+
+    def _fact(self, frame: Frame, node: ast.AST, value: Value) -> None:
+        if isinstance(value, TensorVal):
+            span = frame.unit.span(node)
+            self.facts[span] = TypeFact(
+                span, frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
+                value.type if value.exact or value.type is None else value.type,
+                value.grad, value.origin,
+            )
+
+    # ------------------------------------------------------------ statements
+    def _exec_block(self, body: list[ast.stmt], frame: Frame) -> None:
+        for stmt in body:
+            if frame.terminated:
+                return
+            try:
+                self._exec(stmt, frame)
+            except RecursionError:
+                self._report(
+                    frame.unit.span(stmt), "spmd-internal",
+                    "The checker gave up on this statement: it is nested too deeply to analyse. "
+                    "Please report this with the statement's shape.", Severity.INFORMATION,
+                )
+
+    def _exec(self, stmt: ast.stmt, frame: Frame) -> None:  # noqa: C901 - a dispatch
+        if isinstance(stmt, ast.Expr):
+            self._eval(stmt.value, frame)
+        elif isinstance(stmt, ast.Assign):
+            value = self._eval(stmt.value, frame)
+            for target in stmt.targets:
+                self._assign(target, value, frame)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self._assign(stmt.target, self._eval(stmt.value, frame), frame)
+        elif isinstance(stmt, ast.AugAssign):
+            self._aug_assign(stmt, frame)
+        elif isinstance(stmt, ast.If):
+            self._eval(stmt.test, frame)
+            self._branches([stmt.body, stmt.orelse], frame)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            iterable = self._eval(stmt.iter, frame)
+            self._loop(stmt, frame, self._element_of(iterable))
+        elif isinstance(stmt, ast.While):
+            self._eval(stmt.test, frame)
+            self._loop(stmt, frame, None)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self._with(stmt, frame)
+        elif isinstance(stmt, ast.Return):
+            value = self._eval(stmt.value, frame) if stmt.value is not None else ConstVal(None)
+            frame.returns.append(value)
+            frame.terminated = True
+        elif isinstance(stmt, (ast.Raise,)):
+            frame.terminated = True
+        elif isinstance(stmt, (ast.Break, ast.Continue)):
+            frame.terminated = True
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            frame.env[stmt.name] = self._define_function(stmt, frame, None)
+        elif isinstance(stmt, ast.ClassDef):
+            frame.env[stmt.name] = self._define_class(stmt, frame)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for local, qualname in import_bindings(stmt, self.package):
+                frame.env[local] = self._ref(qualname)
+        elif isinstance(stmt, ast.Try) or (hasattr(ast, "TryStar") and isinstance(stmt, ast.TryStar)):
+            self._try(stmt, frame)  # type: ignore[arg-type]
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    frame.env.pop(target.id, None)
+        elif isinstance(stmt, ast.Assert):
+            self._eval(stmt.test, frame)
+        elif isinstance(stmt, ast.Match):
+            self._eval(stmt.subject, frame)
+            self._branches([case.body for case in stmt.cases] + [[]], frame)
+        # pass, global, nonlocal: nothing to do
+
+    def _assign(self, target: ast.expr, value: Value, frame: Frame) -> None:
+        if isinstance(target, ast.Name):
+            frame.env[target.id] = value
+            self._fact(frame, target, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self._unpack(value, len(target.elts))
+            for element, item in zip(target.elts, items, strict=True):
+                if isinstance(element, ast.Starred):
+                    self._assign(element.value, UNKNOWN, frame)
+                else:
+                    self._assign(element, item, frame)
+        elif isinstance(target, ast.Attribute):
+            owner = self._eval(target.value, frame)
+            if isinstance(owner, InstanceVal):
+                owner.attributes[target.attr] = value
+            key = self._attr_key(target)
+            if key is not None:
+                frame.env[key] = value
+            self._fact(frame, target, value)
+        elif isinstance(target, ast.Subscript):
+            container = self._eval(target.value, frame)
+            if isinstance(container, TensorVal):
+                index = self._eval(target.slice, frame)
+                self._op("Tensor.__setitem__", [(container, target.value), (index, target.slice), (value, None)], {}, target, frame)
+        elif isinstance(target, ast.Starred):
+            self._assign(target.value, UNKNOWN, frame)
+
+    def _unpack(self, value: Value, count: int) -> list[Value]:
+        if isinstance(value, TupleVal) and len(value.items) == count:
+            return list(value.items)
+        if isinstance(value, TensorSeqVal):
+            return [value.element] * count
+        return [UNKNOWN] * count
+
+    def _attr_key(self, node: ast.Attribute) -> str | None:
+        if isinstance(node.value, ast.Name):
+            return f"{node.value.id}.{node.attr}"
+        return None
+
+    def _aug_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
+        target_value = self._eval(stmt.target, frame) if not isinstance(stmt.target, ast.Subscript) else UNKNOWN
+        operand = self._eval(stmt.value, frame)
+        name = _OPERATORS.get(type(stmt.op))
+        if name is None:
+            result: Value = UNKNOWN
+        elif isinstance(target_value, TensorVal):
+            result = self._op(f"Tensor.__i{name}__", [(target_value, stmt.target), (operand, stmt.value)], {}, stmt, frame)
+        else:
+            result = self._binary(name, target_value, operand, stmt.target, stmt.value, stmt, frame)
+        if isinstance(stmt.target, (ast.Name, ast.Attribute)):
+            self._assign(stmt.target, result, frame)
+
+    def _branches(self, bodies: list[list[ast.stmt]], frame: Frame) -> None:
+        before = dict(frame.env)
+        outcomes: list[dict[str, Value]] = []
+        for body in bodies:
+            branch = Frame(dict(before), frame.unit, frame.function, frame.returns, frame.call_site)
+            if frame.env is self.globals:
+                branch.env = dict(before)
+            self._exec_block(body, branch)
+            if not branch.terminated:
+                outcomes.append(branch.env)
+        if not outcomes:
+            frame.terminated = True
+            return
+        merged = _join_envs(outcomes)
+        frame.env.clear()
+        frame.env.update(merged)
+
+    def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While, frame: Frame, element: Value | None) -> None:
+        entry = dict(frame.env)
+        current = dict(entry)
+        for _ in range(_LOOP_ROUNDS):
+            body = Frame(dict(current), frame.unit, frame.function, frame.returns, frame.call_site)
+            if element is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
+                self._assign(stmt.target, element, body)
+            self._exec_block(stmt.body, body)
+            merged = _join_envs([current, body.env])
+            if merged == current:
+                break
+            current = merged
+        else:
+            current = {k: (v if k in entry and entry[k] == v else UNKNOWN) for k, v in current.items()}
+        orelse = Frame(dict(current), frame.unit, frame.function, frame.returns, frame.call_site)
+        self._exec_block(stmt.orelse, orelse)
+        frame.env.clear()
+        frame.env.update(_join_envs([current, orelse.env]) if not orelse.terminated else current)
+
+    def _element_of(self, iterable: Value) -> Value:
+        if isinstance(iterable, TensorSeqVal):
+            return iterable.element
+        if isinstance(iterable, TupleVal) and iterable.items:
+            result = iterable.items[0]
+            for item in iterable.items[1:]:
+                result = join(result, item)
+            return result
+        return UNKNOWN
+
+    def _try(self, stmt: ast.Try, frame: Frame) -> None:
+        before = dict(frame.env)
+        body = Frame(dict(before), frame.unit, frame.function, frame.returns, frame.call_site)
+        self._exec_block(stmt.body, body)
+        self._exec_block(stmt.orelse, body)
+        outcomes = [body.env] if not body.terminated else []
+        for handler in stmt.handlers:
+            handler_frame = Frame(_join_envs([before, body.env]), frame.unit, frame.function, frame.returns, frame.call_site)
+            if handler.name:
+                handler_frame.env[handler.name] = UNKNOWN
+            self._exec_block(handler.body, handler_frame)
+            if not handler_frame.terminated:
+                outcomes.append(handler_frame.env)
+        merged = _join_envs(outcomes) if outcomes else before
+        frame.env.clear()
+        frame.env.update(merged)
+        self._exec_block(stmt.finalbody, frame)
+        if not outcomes:
+            frame.terminated = True
+
+    def _with(self, stmt: ast.With | ast.AsyncWith, frame: Frame) -> None:
+        saved = self.state
+        for item in stmt.items:
+            value = self._eval(item.context_expr, frame)
+            if isinstance(value, ContextVal):
+                self.state = self._enter(value)
+            if item.optional_vars is not None:
+                self._assign(item.optional_vars, UNKNOWN, frame)
+        try:
+            self._exec_block(stmt.body, frame)
+        finally:
+            self.state = saved
+
+    def _enter(self, context: ContextVal) -> State:
+        state = self.state
+        if context.kind is ContextKind.TYPECHECK:
+            strict = context.strict if context.strict is not None else (state.strict if state.checking else True)
+            return replace(state, checking=True, strict=strict)
+        if context.kind in (ContextKind.NO_TYPECHECK, ContextKind.LOCAL):
+            return replace(state, checking=False)
+        if context.kind is ContextKind.NO_GRAD:
+            return replace(state, grad=False)
+        if context.kind is ContextKind.ENABLE_GRAD:
+            return replace(state, grad=True)
+        if context.kind is ContextKind.SET_MESH:
+            mesh = context.mesh
+            if mesh is None or mesh.axes is None:
+                axes = self.config.mesh_axes
+                return replace(state, mesh=axes, mesh_known=axes is not None)
+            return replace(state, mesh=mesh.axes, mesh_known=True)
+        return state
+
+    # ------------------------------------------------------------ definitions
+    def _define_function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Frame, owner: ClassVal | None
+    ) -> FunctionVal:
+        defaults = tuple(self._eval(d, frame) for d in node.args.defaults)
+        kw_defaults = {
+            a.arg: self._eval(d, frame) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d is not None
+        }
+        opaque = False
+        for decorator in node.decorator_list:
+            value = self._eval(decorator, frame)
+            name = value.qualname if isinstance(value, RefVal) else ""
+            if name in ("staticmethod", "classmethod", "property", "functools.wraps", "torch.no_grad",
+                        "typing.overload", "abc.abstractmethod", "torch.compile"):
+                continue
+            if isinstance(value, ContextVal):
+                continue
+            opaque = True
+        closure = frame.env if frame.function is not None else None
+        qualname = f"{owner.qualname}.{node.name}" if owner is not None else node.name
+        function = FunctionVal(node, frame.unit, qualname, self.globals, closure, defaults, kw_defaults, opaque, owner)
+        self.functions.append(function)
+        return function
+
+    def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
+        cls = ClassVal(node, frame.unit, node.name)
+        for base in node.bases:
+            self._eval(base, frame)
+        body_frame = Frame(dict(frame.env), frame.unit, None, [])
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                cls.methods[stmt.name] = self._define_function(stmt, body_frame, cls)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                self._exec(stmt, body_frame)
+        for name, value in body_frame.env.items():
+            if name not in frame.env or frame.env[name] is not value:
+                cls.attributes[name] = value
+        return cls
+
+    # ------------------------------------------------------------ functions
+    def _analyse_standalone(self, function: FunctionVal) -> None:
+        self.analysed.add(id(function))
+        args: list[Value] = []
+        params = _params(function.node)
+        for index, _name in enumerate(params):
+            if index == 0 and function.owner is not None and not _is_static(function.node):
+                args.append(InstanceVal(function.owner))
+            else:
+                args.append(UNKNOWN)
+        saved = self.state
+        self.state = self._standalone_state()
+        try:
+            self._invoke(function, args, {}, None, standalone=True)
+        finally:
+            self.state = saved
+
+    def _invoke(
+        self,
+        function: FunctionVal,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        call_site: Related | None,
+        standalone: bool = False,
+    ) -> Value:
+        if function in self.stack or len(self.stack) >= _MAX_CALL_DEPTH:
+            return UNKNOWN
+        env = self._bind(function, args, kwargs)
+        key = (id(function), _signature(env), self.state)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
+        self.analysed.add(id(function))
+        frame = Frame(env, function.unit, function, [], call_site)
+        self.stack.append(function)
+        try:
+            self._exec_block(function.node.body, frame)
+        finally:
+            self.stack.pop()
+        if isinstance(function.node, ast.AsyncFunctionDef):
+            result: Value = UNKNOWN
+        elif not frame.returns:
+            result = ConstVal(None)
+        else:
+            result = frame.returns[0]
+            for value in frame.returns[1:]:
+                result = join(result, value)
+            if not frame.terminated and not _always_returns(function.node):
+                result = join(result, ConstVal(None))
+        self.memo[key] = result
+        return result
+
+    def _bind(self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value]) -> dict[str, Value]:
+        node = function.node
+        env: dict[str, Value] = {}
+        positional = [*node.args.posonlyargs, *node.args.args]
+        defaults = function.defaults
+        first_default = len(positional) - len(defaults)
+        for index, param in enumerate(positional):
+            if index < len(args):
+                env[param.arg] = args[index]
+            elif param.arg in kwargs:
+                env[param.arg] = kwargs[param.arg]
+            elif index >= first_default:
+                env[param.arg] = defaults[index - first_default]
+            else:
+                env[param.arg] = UNKNOWN
+        for param in node.args.kwonlyargs:
+            env[param.arg] = kwargs.get(param.arg, function.kw_defaults.get(param.arg, UNKNOWN))
+        if node.args.vararg:
+            env[node.args.vararg.arg] = UNKNOWN
+        if node.args.kwarg:
+            env[node.args.kwarg.arg] = UNKNOWN
+        return env
+
+    def _call_function(self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
+        if function.opaque or any(isinstance(a, ast.Starred) for a in getattr(node, "args", [])):
+            return UNKNOWN
+        site = Related(frame.unit.span(node), f"called from here with {_describe_args(args, kwargs)}")
+        return self._invoke(function, args, kwargs, site)
+
+    def _instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
+        instance = InstanceVal(cls, dict(cls.attributes))
+        init = cls.methods.get("__init__")
+        if init is not None and not init.opaque:
+            site = Related(frame.unit.span(node), "constructed here")
+            # instances are mutable: no memo across constructions
+            self.stack.append(init)
+            try:
+                env = self._bind(init, [instance, *args], kwargs)
+                self.analysed.add(id(init))
+                init_frame = Frame(env, init.unit, init, [], site)
+                self._exec_block(init.node.body, init_frame)
+            finally:
+                self.stack.pop()
+        return instance
+
+    # ------------------------------------------------------------ expressions
+    def _eval(self, node: ast.expr | None, frame: Frame) -> Value:
+        if node is None:
+            return ConstVal(None)
+        value = self._eval_inner(node, frame)
+        if isinstance(value, TensorVal) and not isinstance(node, ast.Name):
+            self._fact(frame, node, value)
+        elif isinstance(value, TensorVal):
+            self._fact(frame, node, value)
+        return value
+
+    def _eval_inner(self, node: ast.expr, frame: Frame) -> Value:  # noqa: C901 - a dispatch
+        if isinstance(node, ast.Name):
+            return self._lookup(node.id, frame)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or node.value is None or isinstance(node.value, str):
+                return ConstVal(node.value)
+            if isinstance(node.value, (int, float, complex)):
+                return ScalarVal(node.value if not isinstance(node.value, complex) else None)
+            return UNKNOWN
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node, frame)
+        if isinstance(node, ast.Call):
+            return self._call(node, frame)
+        if isinstance(node, ast.BinOp):
+            left = self._eval(node.left, frame)
+            right = self._eval(node.right, frame)
+            name = _OPERATORS.get(type(node.op))
+            if name is None:
+                return UNKNOWN
+            return self._binary(name, left, right, node.left, node.right, node, frame)
+        if isinstance(node, ast.UnaryOp):
+            operand = self._eval(node.operand, frame)
+            if isinstance(operand, TensorVal):
+                dunder = {ast.USub: "__neg__", ast.UAdd: "__pos__", ast.Invert: "__invert__"}.get(type(node.op))
+                if dunder is None:
+                    return UNKNOWN
+                return self._op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
+            if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
+                return ScalarVal(None)
+            return UNKNOWN
+        if isinstance(node, ast.Compare):
+            left = self._eval(node.left, frame)
+            result: Value = UNKNOWN
+            for op, comparator in zip(node.ops, node.comparators, strict=True):
+                right = self._eval(comparator, frame)
+                name = _COMPARE.get(type(op))
+                if name is not None and (isinstance(left, TensorVal) or isinstance(right, TensorVal)):
+                    result = self._binary(name, left, right, node.left, comparator, node, frame)
+                left = right
+            return result
+        if isinstance(node, ast.BoolOp):
+            values = [self._eval(v, frame) for v in node.values]
+            return values[0] if len(set(map(id, values))) == 1 else UNKNOWN
+        if isinstance(node, ast.Subscript):
+            return self._subscript(node, frame)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                for e in node.elts:
+                    self._eval(e.value if isinstance(e, ast.Starred) else e, frame)
+                return UNKNOWN
+            return TupleVal(tuple(self._eval(e, frame) for e in node.elts))
+        if isinstance(node, ast.Dict):
+            return self._dict(node, frame)
+        if isinstance(node, ast.IfExp):
+            self._eval(node.test, frame)
+            return join(self._eval(node.body, frame), self._eval(node.orelse, frame))
+        if isinstance(node, ast.NamedExpr):
+            value = self._eval(node.value, frame)
+            self._assign(node.target, value, frame)
+            return value
+        if isinstance(node, ast.JoinedStr):
+            return UNKNOWN
+        if isinstance(node, ast.Starred):
+            self._eval(node.value, frame)
+            return UNKNOWN
+        if isinstance(node, ast.Await):
+            self._eval(node.value, frame)
+            return UNKNOWN
+        # lambdas, comprehensions, sets, slices, yields: not analysed
+        return UNKNOWN
+
+    def _lookup(self, name: str, frame: Frame) -> Value:
+        if name in frame.env:
+            return frame.env[name]
+        function = frame.function
+        while function is not None:
+            if function.closure is not None and name in function.closure:
+                return function.closure[name]
+            break
+        if name in self.globals:
+            return self.globals[name]
+        if name == "reveal_type":
+            return RefVal("reveal_type")
+        if name in ("len", "int", "float", "round", "abs", "min", "max", "isinstance", "print",
+                    "range", "enumerate", "zip", "list", "tuple", "dict", "super", "getattr", "hasattr"):
+            return RefVal(name)
+        return UNKNOWN
+
+    def _ref(self, qualname: str) -> Value:
+        name = canonical(qualname)
+        if name in _TYPE_NAMES:
+            return TypeVal(_TYPE_NAMES[name])
+        return RefVal(qualname)
+
+    def _attribute(self, node: ast.Attribute, frame: Frame) -> Value:
+        key = self._attr_key(node)
+        if key is not None and key in frame.env:
+            return frame.env[key]
+        owner = self._eval(node.value, frame)
+        if isinstance(owner, RefVal):
+            return self._ref(f"{owner.qualname}.{node.attr}")
+        if isinstance(owner, TensorVal):
+            name = f"Tensor.{node.attr}"
+            if node.attr in optable.PASSTHROUGH_PROPERTIES:
+                if node.attr == "requires_grad" and owner.grad is not None:
+                    return ConstVal(owner.grad)
+                if node.attr in ("shape", "ndim"):
+                    return ScalarVal(None) if node.attr == "ndim" else UNKNOWN
+                return UNKNOWN
+            if name in optable.OPS and node.attr in ("T", "mT", "H", "mH", "real", "imag"):
+                return self._op(name, [(owner, node.value)], {}, node, frame)
+            return BoundMethodVal(owner, node.attr)
+        if isinstance(owner, InstanceVal):
+            if node.attr in owner.attributes:
+                return owner.attributes[node.attr]
+            method = owner.cls.methods.get(node.attr)
+            if method is not None:
+                return BoundMethodVal(owner, node.attr)
+            return UNKNOWN
+        if isinstance(owner, ClassVal):
+            if node.attr in owner.methods:
+                return owner.methods[node.attr]
+            return owner.attributes.get(node.attr, UNKNOWN)
+        if isinstance(owner, MeshVal):
+            return BoundMethodVal(owner, node.attr)
+        return UNKNOWN
+
+    def _subscript(self, node: ast.Subscript, frame: Frame) -> Value:
+        container = self._eval(node.value, frame)
+        index = self._eval(node.slice, frame)
+        if isinstance(container, TensorVal):
+            return self._op("Tensor.__getitem__", [(container, node.value), (index, node.slice)], {}, node, frame)
+        if isinstance(container, TensorSeqVal):
+            return container.element
+        if isinstance(container, TupleVal):
+            if isinstance(index, ScalarVal) and isinstance(index.value, int) and -len(container.items) <= index.value < len(container.items):
+                return container.items[index.value]
+            return UNKNOWN
+        if container is UNKNOWN and isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
+            return ScalarVal(None)
+        return UNKNOWN
+
+    def _dict(self, node: ast.Dict, frame: Frame) -> Value:
+        items: list[tuple[AxisVal, AxisType]] = []
+        known = True
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            if key_node is None:  # {**other}
+                self._eval(value_node, frame)
+                known = False
+                continue
+            key = self._axis(self._eval(key_node, frame), key_node, frame)
+            value = self._eval(value_node, frame)
+            if isinstance(key, AxisVal) and isinstance(value, TypeVal):
+                items.append((key, value.type))
+            else:
+                known = False
+        return TypeDictVal(tuple(items)) if known else UNKNOWN
+
+    def _axis(self, value: Value, node: ast.AST | None, frame: Frame) -> Value:
+        """An axis argument as an AxisVal; strings are checked against the current mesh."""
+        if isinstance(value, AxisVal):
+            return value
+        if isinstance(value, ConstVal) and isinstance(value.value, str):
+            name = value.value
+            state = self.state
+            if state.checking or True:
+                if state.mesh_known and state.mesh is None and node is not None:
+                    self._report(
+                        frame.unit.span(node), "spmd-no-current-mesh",
+                        f"Cannot resolve axis name {name!r}: no current mesh is set. Use "
+                        f"set_current_mesh() or pass a MeshAxis object instead.",
+                        Severity.ERROR, _site(frame),
+                    )
+                    return UNKNOWN
+                if state.mesh_known and state.mesh is not None and name not in state.mesh and node is not None:
+                    available = ", ".join(sorted(state.mesh)) or "(no named axes)"
+                    self._report(
+                        frame.unit.span(node), "spmd-unknown-axis",
+                        f"No mesh axis named {name!r} in the current mesh. Available: {available}",
+                        Severity.ERROR, _site(frame),
+                    )
+                    return UNKNOWN
+            return AxisVal(name, "name")
+        return UNKNOWN
+
+    # ------------------------------------------------------------ calls
+    def _call(self, node: ast.Call, frame: Frame) -> Value:  # noqa: C901 - a dispatch
+        callee = self._eval(node.func, frame)
+        args = [self._eval(a, frame) for a in node.args]
+        kwargs: dict[str, Value] = {}
+        kw_nodes: dict[str, ast.expr] = {}
+        has_star_kwargs = False
+        for keyword in node.keywords:
+            value = self._eval(keyword.value, frame)
+            if keyword.arg is None:
+                has_star_kwargs = True
+            else:
+                kwargs[keyword.arg] = value
+                kw_nodes[keyword.arg] = keyword.value
+        has_star = any(isinstance(a, ast.Starred) for a in node.args) or has_star_kwargs
+        if isinstance(callee, RefVal):
+            name = canonical(callee.qualname)
+            if has_star and name not in ("spmd.assert_type",):
+                return UNKNOWN
+            return self._call_ref(name, node, args, kwargs, kw_nodes, frame)
+        if has_star:
+            return UNKNOWN
+        if isinstance(callee, FunctionVal):
+            return self._call_function(callee, args, kwargs, node, frame)
+        if isinstance(callee, ClassVal):
+            return self._instantiate(callee, args, kwargs, node, frame)
+        if isinstance(callee, InstanceVal):
+            forward = callee.cls.methods.get("forward") or callee.cls.methods.get("__call__")
+            if forward is None:
+                return UNKNOWN
+            return self._call_function(forward, [callee, *args], kwargs, node, frame)
+        if isinstance(callee, BoundMethodVal):
+            receiver = callee.receiver
+            if isinstance(receiver, TensorVal):
+                return self._tensor_method(callee.name, receiver, node, args, kwargs, kw_nodes, frame)
+            if isinstance(receiver, InstanceVal):
+                method = receiver.cls.methods.get(callee.name)
+                if method is None:
+                    return UNKNOWN
+                return self._call_function(method, [receiver, *args], kwargs, node, frame)
+            if isinstance(receiver, MeshVal) and callee.name == "get_group":
+                group = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
+                if isinstance(group, ConstVal) and isinstance(group.value, str):
+                    return AxisVal(group.value, "group")
+                return UNKNOWN
+        return UNKNOWN
+
+    def _call_ref(  # noqa: C901 - one branch per API
+        self,
+        name: str,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        kw_nodes: dict[str, ast.expr],
+        frame: Frame,
+    ) -> Value:
+        if name == "reveal_type":
+            self._reveal(node, args, frame)
+            return args[0] if args else UNKNOWN
+        if name in _COLLECTIVE_NAMES:
+            return self._collective(name[len("spmd."):], node, args, kwargs, kw_nodes, frame)
+        if name in ("spmd.assert_type", "spmd.assert_local_type"):
+            return self._assert_type(node, args, kwargs, frame)
+        if name in ("spmd.S", "spmd.Shard"):
+            dim = args[0] if args else kwargs.get("dim", UNKNOWN)
+            if isinstance(dim, ScalarVal) and isinstance(dim.value, int):
+                return TypeVal(S(dim.value))
+            return UNKNOWN
+        if name == "spmd.MeshAxis.of":
+            return args[0] if args and isinstance(args[0], AxisVal) else UNKNOWN
+        if name in ("spmd.typecheck",):
+            mode = kwargs.get("strict_mode", args[0] if args else ConstVal(None))
+            strict = None
+            if isinstance(mode, ConstVal) and mode.value in ("strict", "permissive"):
+                strict = mode.value == "strict"
+            elif not (isinstance(mode, ConstVal) and mode.value is None):
+                return ContextVal(ContextKind.NO_TYPECHECK)  # unknown mode: stay silent
+            local = kwargs.get("local", ConstVal(True))
+            if isinstance(local, ConstVal) and local.value is False:
+                return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
+            return ContextVal(ContextKind.TYPECHECK, strict=strict)
+        if name == "spmd.no_typecheck":
+            return ContextVal(ContextKind.NO_TYPECHECK)
+        if name == "spmd.local":
+            return ContextVal(ContextKind.LOCAL)
+        if name == "spmd.set_current_mesh":
+            mesh = args[0] if args else kwargs.get("axes", UNKNOWN)
+            return ContextVal(ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None)
+        if name in ("torch.no_grad", "torch.inference_mode"):
+            return ContextVal(ContextKind.NO_GRAD)
+        if name == "torch.enable_grad":
+            return ContextVal(ContextKind.ENABLE_GRAD)
+        if name == "torch.set_grad_enabled":
+            flag = args[0] if args else UNKNOWN
+            if isinstance(flag, ConstVal) and isinstance(flag.value, bool):
+                return ContextVal(ContextKind.ENABLE_GRAD if flag.value else ContextKind.NO_GRAD)
+            return UNKNOWN
+        if name in ("init_device_mesh", "DeviceMesh"):
+            return self._mesh(node, args, kwargs)
+        if name == "spmd.PartitionSpec":
+            return UNKNOWN
+        if name == "Parameter":
+            data = args[0] if args else kwargs.get("data", UNKNOWN)
+            flag = kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstVal(True))
+            grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
+            if isinstance(data, TensorVal):
+                return TensorVal(data.type, grad, data.exact, data.origin)
+            return UNKNOWN
+        if name in _BUILTIN_SCALARS or name in ("math.sqrt", "math.ceil", "math.floor", "math.log"):
+            if all(isinstance(a, ScalarVal) for a in args) or name in ("len", "int", "float"):
+                return ScalarVal(None)
+            return UNKNOWN
+        if name.startswith("torch.") and not name.startswith(("torch.distributed", "torch.cuda", "torch.nn.init", "torch.autograd", "torch.utils")):
+            if name in optable.NOT_OPS or name.startswith("torch.nn.") and not name.startswith("torch.nn.functional"):
+                return UNKNOWN
+            positional = list(zip(args, node.args, strict=True))
+            keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
+            return self._op(name, positional, keyword, node, frame)
+        if name.startswith("Tensor."):
+            positional = list(zip(args, node.args, strict=True))
+            keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
+            if positional and isinstance(positional[0][0], TensorVal):
+                return self._op(name, positional, keyword, node, frame)
+            return UNKNOWN
+        return UNKNOWN
+
+    def _tensor_method(
+        self,
+        method: str,
+        receiver: TensorVal,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        kw_nodes: dict[str, ast.expr],
+        frame: Frame,
+    ) -> Value:
+        func = node.func
+        receiver_node = func.value if isinstance(func, ast.Attribute) else func
+        if method in optable.PASSTHROUGH_METHODS:
+            if method == "requires_grad_":
+                flag = args[0] if args else kwargs.get("requires_grad", ConstVal(True))
+                grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
+                updated = TensorVal(receiver.type, grad, receiver.exact, receiver.origin)
+                if isinstance(receiver_node, (ast.Name, ast.Attribute)):
+                    self._assign(receiver_node, updated, frame)
+                return updated
+            if method in ("size", "dim", "numel", "nelement", "ndimension", "stride", "element_size", "__len__"):
+                return ScalarVal(None)
+            return UNKNOWN
+        if method == "backward":
+            self._backward(receiver, receiver_node, args, kwargs, node, frame)
+            return ConstVal(None)
+        if method in ("tolist",):
+            return UNKNOWN
+        positional = [(receiver, receiver_node), *zip(args, node.args, strict=True)]
+        keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
+        return self._op(f"Tensor.{method}", positional, keyword, node, frame)
+
+    def _mesh(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        names = kwargs.get("mesh_dim_names")
+        shape = kwargs.get("mesh_shape", args[1] if len(args) > 1 else UNKNOWN)
+        if not isinstance(names, TupleVal) or not all(isinstance(n, ConstVal) and isinstance(n.value, str) for n in names.items):
+            axes = self.config.mesh_axes
+            return MeshVal(axes)
+        axis_names = [str(n.value) for n in names.items if isinstance(n, ConstVal)]
+        sizes: list[int | None] = [None] * len(axis_names)
+        if isinstance(shape, TupleVal) and len(shape.items) == len(axis_names):
+            sizes = [s.value if isinstance(s, ScalarVal) and isinstance(s.value, int) else None for s in shape.items]
+        kept = tuple(n for n, size in zip(axis_names, sizes, strict=True) if size != 1)
+        return MeshVal(kept)
+
+    # ------------------------------------------------------------ the ops
+    def _binary(self, name: str, left: Value, right: Value, left_node: ast.AST, right_node: ast.AST, node: ast.AST, frame: Frame) -> Value:
+        if isinstance(left, TensorVal):
+            return self._op(f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame)
+        if isinstance(right, TensorVal):
+            if left is UNKNOWN:
+                return UNKNOWN
+            reflected = f"Tensor.__r{name}__"
+            if name in _COMPARE.values():
+                reflected = f"Tensor.__{ {'lt': 'gt', 'gt': 'lt', 'le': 'ge', 'ge': 'le'}.get(name, name) }__"
+            return self._op(reflected, [(right, right_node), (left, left_node)], {}, node, frame)
+        if isinstance(left, ScalarVal) and isinstance(right, ScalarVal):
+            return ScalarVal(None)
+        return UNKNOWN
+
+    def _op(  # noqa: C901 - the op rule, step by step as the runtime does it
+        self,
+        name: str,
+        args: list[tuple[Value, ast.AST | None]],
+        kwargs: dict[str, tuple[Value, ast.AST | None]],
+        node: ast.AST,
+        frame: Frame,
+    ) -> Value:
+        spec = optable.lookup(name)
+        state = self.state
+        origin = Origin(frame.unit.span(node), f"{name.replace('Tensor.', '.')}(...) at line {frame.unit.span(node).line + 1}")
+        # Collect operands the way _classify_args / _collect_scalar_types do.
+        operands: list[TensorVal | None] = []  # None: a Python number at a tensor position
+        nodes: list[ast.AST | None] = []
+        values: list[Value] = []
+        unknown = False
+        tensor_positions = set(spec.tensor_args)
+        for index, (value, arg_node) in enumerate(args):
+            unknown |= self._collect(value, arg_node, index in tensor_positions, operands, nodes, values, name, index)
+        for key, (value, arg_node) in kwargs.items():
+            if key == "out":
+                continue
+            unknown |= self._collect(value, arg_node, key in spec.tensor_kwargs, operands, nodes, values, name, -1)
+        tensors = [t for t in operands if t is not None]
+        grad_inputs = [t.grad for t in tensors]
+        if not state.grad:
+            grad: bool | None = False
+        elif any(g is True for g in grad_inputs):
+            grad = True
+        elif all(g is False for g in grad_inputs):
+            grad = False
+        else:
+            grad = None
+        is_sequence = name.rsplit(".", 1)[-1] in _SEQUENCE_RESULTS
+
+        def result(t: LocalType | None, exact: bool = True) -> Value:
+            value = TensorVal(t, grad, exact, origin)
+            return TensorSeqVal(value) if is_sequence else value
+
+        if name in optable.NEW_FACTORIES:
+            return result(self._factory_type(deterministic=True))
+        if not tensors and not any(t is None for t in operands):
+            if unknown:
+                return UNKNOWN if not (name in optable.FACTORIES) else result(None)
+            if name in optable.FACTORIES or name.startswith("torch.") and not name.startswith("torch.nn.functional"):
+                return result(self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES))
+            return UNKNOWN
+        if not state.checking:
+            return result(LocalType() if not unknown else None)
+        if unknown or any(t is not None and t.type is None for t in operands):
+            return result(None)
+        types: list[LocalType | None] = [t.type if t is not None else None for t in operands]
+        exact = all(t.exact for t in tensors)
+        strict = state.strict and exact
+        mesh = state.mesh if state.mesh_known and exact else None
+        try:
+            if spec.nonlinear_args:
+                check_nonlinear_args(
+                    name.rsplit(".", 1)[-1],
+                    [(i, _operand_type(args, p)) for i, p in enumerate(spec.nonlinear_args) if p < len(args)],
+                )
+            output = self._infer(types, operands, spec, strict, mesh)
+        except RuleViolation as violation:
+            if violation.code == "spmd-partial-divisor":
+                position = spec.nonlinear_args[violation.operand or 0]
+                div_nodes = [args[position][1] if position < len(args) else None]
+                violation = RuleViolation(violation.code, violation.message, operand=0, axis=violation.axis)
+                self._violation(violation, frame, node, div_nodes, [args[position][0]] if position < len(args) else None)
+            else:
+                self._violation(violation, frame, node, nodes, values)
+            return UNKNOWN
+        except _Undecided as undecided:
+            self._violation(undecided.violation, frame, node, nodes, values, certain=False)
+            return UNKNOWN
+        if optable.is_inplace(name) or "out" in kwargs:
+            target = args[0][0] if args else None
+            if isinstance(target, TensorVal) and target.type is not None:
+                no_grad = None if target.grad is None else (not target.grad or not state.grad)
+                try:
+                    check_inplace(name.rsplit(".", 1)[-1], target.type, output, no_grad)
+                except RuleViolation as violation:
+                    self._violation(violation, frame, node, nodes, values)
+                    return UNKNOWN
+        return result(output, exact)
+
+    def _collect(
+        self,
+        value: Value,
+        node: ast.AST | None,
+        tensor_position: bool,
+        operands: list[TensorVal | None],
+        nodes: list[ast.AST | None],
+        values: list[Value],
+        op: str,
+        index: int,
+    ) -> bool:
+        """Add an argument's operands; True when it may hide a tensor of unknown type."""
+        if isinstance(value, TensorVal):
+            operands.append(value)
+            nodes.append(node)
+            values.append(value)
+            return False
+        if isinstance(value, TensorSeqVal):
+            operands.append(value.element)
+            nodes.append(node)
+            values.append(value.element)
+            return False
+        if isinstance(value, TupleVal):
+            unknown = False
+            for k, item in enumerate(value.items):
+                item_node = node.elts[k] if isinstance(node, (ast.Tuple, ast.List)) and k < len(node.elts) else node
+                unknown |= self._collect(item, item_node, tensor_position, operands, nodes, values, op, index)
+            return unknown
+        if isinstance(value, ScalarVal):
+            if tensor_position:
+                operands.append(None)
+                nodes.append(node)
+                values.append(value)
+            return False
+        if value is UNKNOWN or isinstance(value, InstanceVal):
+            # A structural argument (a size, a dim) of a shape op is no tensor.
+            spec = optable.lookup(op)
+            if index > 0 and not tensor_position and spec.linearity is not Linearity.NONLINEAR and spec.tensor_args == (0,):
+                return False
+            return True
+        return False
+
+    def _infer(
+        self,
+        types: list[LocalType | None],
+        operands: list[TensorVal | None],
+        spec: optable.OpSpec,
+        strict: bool,
+        mesh: tuple[str, ...] | None,
+    ) -> LocalType:
+        """Run the rule with the no-grad flags; an unknown flag that decides the verdict raises _Undecided."""
+        state = self.state
+
+        def flags(assume: bool) -> list[bool]:
+            out = []
+            for t in operands:
+                if t is None:
+                    out.append(True)
+                elif not state.grad:
+                    out.append(True)
+                elif t.grad is None:
+                    out.append(assume)
+                else:
+                    out.append(not t.grad)
+            return out
+
+        def run(no_grad: list[bool]) -> LocalType:
+            if spec.decomposition is optable.Decomposition.ADD_PRODUCT and len(types) >= 3:
+                product = infer_output(types[1:3], Linearity.MULTILINEAR, mesh_axes=mesh, strict=strict, no_grad=no_grad[1:3])
+                return infer_output([product, types[0]], Linearity.LINEAR, mesh_axes=mesh, strict=strict, no_grad=[False, no_grad[0]])
+            return infer_output(types, spec.linearity, mesh_axes=mesh, strict=strict, no_grad=no_grad)
+
+        has_unknown_flag = state.grad and any(t is not None and t.grad is None for t in operands)
+        if not has_unknown_flag:
+            return run(flags(True))
+        try:
+            relaxed = run(flags(True))
+        except RuleViolation:
+            relaxed = None
+        try:
+            tight = run(flags(False))
+        except RuleViolation as violation:
+            if relaxed is None:
+                raise
+            message = (
+                violation.message
+                + " This is an error only if the Invariant operand requires grad, and whether it "
+                "does is not known here (it comes from outside the code the checker can see)."
+            )
+            raise _Undecided(RuleViolation(violation.code, message, operand=violation.operand, axis=violation.axis, fixes=violation.fixes)) from None
+        if relaxed is None:
+            return run(flags(True))  # raises the relaxed violation
+        return tight if tight == relaxed else relaxed
+
+    def _factory_type(self, deterministic: bool) -> LocalType | None:
+        state = self.state
+        if not state.checking:
+            return LocalType()
+        if not deterministic:
+            return LocalType()
+        if not state.mesh_known:
+            return None
+        if state.mesh is None:
+            return LocalType()
+        return LocalType({axis: R for axis in state.mesh})
+
+    # ------------------------------------------------------------ spmd_types API
+    def _reveal(self, node: ast.Call, args: list[Value], frame: Frame) -> None:
+        if not node.args:
+            return
+        value = args[0]
+        types = value.type if isinstance(value, TensorVal) and value.exact else None
+        span = frame.unit.span(node)
+        self.reveals[span] = Reveal(span, frame.unit.source_of(node.args[0]), types)
+
+    def _collective(
+        self,
+        function: str,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        kw_nodes: dict[str, ast.expr],
+        frame: Frame,
+    ) -> Value:
+        signature = coll.SIGNATURES[function]
+        x = args[0] if args else kwargs.get("x", UNKNOWN)
+        x_node: ast.AST = node.args[0] if node.args else kw_nodes.get("x", node)
+        axis_value = args[1] if len(args) > 1 else kwargs.get("axis", kwargs.get("group", UNKNOWN))
+        axis_node = node.args[1] if len(node.args) > 1 else kw_nodes.get("axis", kw_nodes.get("group"))
+        axis = self._axis(axis_value, axis_node, frame)
+        callee_span = frame.unit.span(node.func)
+        params: dict[str, AxisType | None] = {}
+        for which, default in (("src", signature.src), ("dst", signature.dst)):
+            if signature.fixed:
+                params[which] = default if isinstance(default, AxisType) else None
+                continue
+            given = kwargs.get(which)
+            if given is None:
+                if default is coll.REQUIRED:
+                    self._report(
+                        callee_span, "spmd-missing-argument",
+                        f"{function}() missing required keyword-only argument: '{which}'. Say which "
+                        f"type the tensor has{' and should get' if which == 'dst' else ''}, e.g. {which}=R.",
+                        Severity.ERROR, _site(frame),
+                    )
+                    return UNKNOWN
+                params[which] = default if isinstance(default, AxisType) else None
+            else:
+                params[which] = given.type if isinstance(given, TypeVal) else None
+        src, dst = params["src"], params["dst"]
+        expert = kwargs.get("expert_mode", ConstVal(False))
+        expert_flag = expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
+        if src is not None and dst is not None:
+            try:
+                coll.validate_arguments(function, src, dst, expert_flag)
+            except RuleViolation as violation:
+                target = kw_nodes.get("dst") if "dst" in violation.message.split(" must")[0] else kw_nodes.get("src")
+                self._violation(violation, frame, target or node.func)
+                return UNKNOWN
+        if isinstance(axis, AxisVal) and src is not None and dst is not None:
+            self.collective_facts[callee_span] = CollectiveFact(
+                callee_span, function,
+                (AxisTransition(axis.name, src, dst, coll.forward_text(src, dst), coll.backward_text(function, src, dst)),),
+            )
+        if not isinstance(x, TensorVal) or x.type is None or not isinstance(axis, AxisVal) or src is None or dst is None:
+            return TensorVal(None, x.grad if isinstance(x, TensorVal) else None)
+        origin = Origin(frame.unit.span(node), f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}")
+        if not self.state.checking:
+            return TensorVal(LocalType(), x.grad, True, origin)
+        state = self.state
+        no_grad = True if not state.grad else (None if x.grad is None else not x.grad)
+        try:
+            typed = coll.check_source(function, x.type, axis.name, src, strict=state.strict and x.exact, no_grad=no_grad)
+        except RuleViolation as violation:
+            related = []
+            if x.origin is not None:
+                related.append(Related(x.origin.span, f"the tensor got its type here: {x.origin.description}"))
+            if frame.call_site is not None:
+                related.append(frame.call_site)
+            if violation.code == "spmd-missing-axis" and not x.exact:
+                return TensorVal(None, x.grad)
+            self._report(
+                frame.unit.span(kw_nodes.get("src", x_node)), violation.code, violation.message,
+                Severity.ERROR if violation.certain else Severity.WARNING, tuple(related),
+            )
+            return UNKNOWN
+        return TensorVal(coll.output_type(x.type, axis.name, dst, typed), x.grad if state.grad else False, x.exact, origin)
+
+    def _assert_type(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
+        if not args:
+            return UNKNOWN
+        x = args[0]
+        x_node = node.args[0]
+        span = frame.unit.span(node)
+        if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(k.arg is None for k in node.keywords):
+            return self._assert_result(x, x_node, None, False, span, frame)
+        asserted: dict[str, AxisType] = {}
+        bare: AxisType | None = None
+        known = True
+        for value, arg_node in zip(args[1:], node.args[1:], strict=True):
+            if isinstance(value, TypeDictVal):
+                for axis, t in value.items:
+                    if axis.name in asserted and asserted[axis.name] != t:
+                        self._report(
+                            frame.unit.span(arg_node), "spmd-conflicting-types",
+                            f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
+                            Severity.ERROR, _site(frame),
+                        )
+                        return UNKNOWN
+                    asserted[axis.name] = t
+            elif isinstance(value, TypeVal):
+                if bare is not None:
+                    return UNKNOWN  # TypeError in the runtime: at most one bare type
+                bare = value.type
+            elif isinstance(value, ConstVal) and value.value is None:
+                continue
+            else:
+                known = False
+        if "partition_spec" in kwargs and not (isinstance(kwargs["partition_spec"], ConstVal) and kwargs["partition_spec"].value is None):
+            known = False
+        exact = True
+        if bare is not None:
+            state = self.state
+            if state.mesh_known and state.mesh is None:
+                self._report(
+                    span, "spmd-no-current-mesh",
+                    f"A bare {bare} requires an active mesh, but no current mesh is set. Use "
+                    f"set_current_mesh() or pass an explicit per-axis dict instead.",
+                    Severity.ERROR, _site(frame),
+                )
+                return UNKNOWN
+            if not state.mesh_known:
+                known = False
+            else:
+                for axis in state.mesh or ():
+                    asserted.setdefault(axis, bare)
+        elif self.state.mesh_known and self.state.mesh is not None:
+            exact = set(asserted) >= set(self.state.mesh)
+        else:
+            exact = False
+        if not known:
+            return self._assert_result(x, x_node, None, False, span, frame)
+        return self._assert_result(x, x_node, LocalType(asserted), exact, span, frame)
+
+    def _assert_result(self, x: Value, x_node: ast.AST, asserted: LocalType | None, exact: bool, span: Span, frame: Frame) -> Value:
+        if not isinstance(x, TensorVal):
+            if asserted is None or x is not UNKNOWN:
+                return x
+            x = TensorVal(None, None, False)
+        origin = Origin(span, f"assert_type at line {span.line + 1}")
+        if asserted is None:
+            new = TensorVal(None, x.grad, False, origin)
+        elif x.type is None:
+            new = TensorVal(asserted, x.grad, exact, origin)
+        else:
+            merged = dict(x.type)
+            for axis, t in asserted.items():
+                have = merged.get(axis)
+                if have is None:
+                    merged[axis] = t
+                    continue
+                if have.local == t.local:
+                    if t.shard_dim is not None:
+                        merged[axis] = t
+                    continue
+                if have.local == TYPE_V and t.kind is Kind.P:
+                    merged[axis] = t
+                    continue
+                related = [Related(x.origin.span, f"the tensor got its type here: {x.origin.description}")] if x.origin else []
+                if frame.call_site is not None:
+                    related.append(frame.call_site)
+                self._report(
+                    frame.unit.span(x_node), "spmd-assert-mismatch",
+                    f"SPMD type mismatch on axis {axis}: tensor has {have.local}, expected {t}",
+                    Severity.ERROR, tuple(related),
+                )
+                return UNKNOWN
+            new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin)
+        if isinstance(x_node, (ast.Name, ast.Attribute)):
+            self._assign(x_node, new, frame)
+        return new
+
+    def _backward(self, loss: TensorVal, loss_node: ast.AST, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> None:
+        if args or "gradient" in kwargs or not self.state.checking or loss.type is None:
+            return
+        for axis, t in loss.type.items():
+            if t.kind in (Kind.I, Kind.P):
+                continue
+            if t.kind is Kind.R:
+                fix = (
+                    f"The loss is Replicate on axis {axis} -- this usually means an upstream all_reduce "
+                    f"reduced to R instead of I. Consider changing the upstream reduction to "
+                    f"all_reduce(..., dst=I) so the loss is Invariant, or removing the all_reduce and "
+                    f"calling backward() on the local (Partial) loss."
+                )
+            else:
+                fix = (
+                    f"The loss is Varying -- each rank holds a different local loss. Use "
+                    f"reinterpret(loss, {axis}, src=V, dst=P) to differentiate the (pending) sum of the "
+                    f"loss over all ranks."
+                )
+            related = (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),) if loss.origin else ()
+            self._report(
+                frame.unit.span(loss_node), "spmd-backward-loss",
+                f"backward() on a {t.kind.full_name} loss on axis {axis} would produce incorrect "
+                f"gradients. The implicit grad_output is a 1.0 scalar on each rank (Invariant), but "
+                f"only Invariant or Partial losses are valid for backward() without an explicit "
+                f"gradient. {fix}",
+                Severity.ERROR, related,
+            )
+            return
+
+
+class _Undecided(Exception):
+    def __init__(self, violation: RuleViolation) -> None:
+        super().__init__(violation.message)
+        self.violation = violation
+
+
+def _operand_type(args: list[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
+    value = args[position][0]
+    return value.type if isinstance(value, TensorVal) else None
+
+
+def _site(frame: Frame) -> tuple[Related, ...]:
+    return (frame.call_site,) if frame.call_site is not None else ()
+
+
+def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
+    if len(envs) == 1:
+        return dict(envs[0])
+    keys: set[str] = set()
+    for env in envs:
+        keys.update(env)
+    merged: dict[str, Value] = {}
+    for key in keys:
+        value: Value | None = None
+        for env in envs:
+            item = env.get(key, UNKNOWN)
+            value = item if value is None else join(value, item)
+        merged[key] = value if value is not None else UNKNOWN
+    return merged
+
+
+def _params(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    return [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+
+
+def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+
+
+def _always_returns(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return bool(node.body) and isinstance(node.body[-1], (ast.Return, ast.Raise))
+
+
+def _signature(env: dict[str, Value]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for name, value in env.items():
+        if isinstance(value, (InstanceVal, FunctionVal, ClassVal)):
+            out.append((name, id(value)))
+        elif isinstance(value, TensorVal):
+            out.append((name, value.type, value.grad, value.exact))
+        else:
+            try:
+                hash(value)
+                out.append((name, value))
+            except TypeError:
+                out.append((name, id(value)))
+    return tuple(out)
+
+
+def _describe_args(args: list[Value], kwargs: dict[str, Value]) -> str:
+    parts = []
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, TensorVal):
+            parts.append(str(value.type) if value.type is not None else "Unknown")
+    return ", ".join(parts) if parts else "these arguments"
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield

@@ -1,0 +1,231 @@
+"""Abstract values: what the interpreter knows about a Python value.
+
+Anything it cannot describe is ``UNKNOWN``; an Unknown operand makes an op's
+result Unknown and silences its diagnostics (no false alarms).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Union
+
+from .lattice import AxisType, LocalType
+from .results import Origin
+
+if TYPE_CHECKING:
+    from .frontend import Unit
+
+
+class _Unknown:
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class TensorVal:
+    """A tensor. ``type`` None: its SPMD type is unknown.
+
+    ``exact``: the axis set is known to be complete (a missing axis is then a
+    real error); an assert_type naming only some axes of an unknown tensor
+    gives an inexact type. ``grad``: requires_grad, None when unknown.
+    """
+
+    type: LocalType | None
+    grad: bool | None = None
+    exact: bool = True
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class TensorSeqVal:
+    """The tuple that split/chunk/unbind return: every element has one type."""
+
+    element: TensorVal
+
+
+@dataclass(frozen=True)
+class ScalarVal:
+    """A Python number (or a shape, a size): never a tensor."""
+
+    value: int | float | None = None
+
+
+@dataclass(frozen=True)
+class ConstVal:
+    """A str, bool or None literal (strings name axes)."""
+
+    value: str | bool | None
+
+
+@dataclass(frozen=True)
+class AxisVal:
+    """A mesh axis: a string name, a process group, or a MeshAxis."""
+
+    name: str
+    spelling: str  # "name", "group", "meshaxis": how the axis was given
+
+
+@dataclass(frozen=True)
+class MeshVal:
+    """A DeviceMesh; ``axes`` are its dim names of size > 1 (None when unreadable)."""
+
+    axes: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class TypeVal:
+    """R, I, V, P or S(i) used as a value."""
+
+    type: AxisType
+
+
+@dataclass(frozen=True)
+class TypeDictVal:
+    """A literal ``{axis: type}`` dict."""
+
+    items: tuple[tuple[AxisVal, AxisType], ...]
+
+
+@dataclass(frozen=True)
+class PartitionSpecVal:
+    """A literal ``PartitionSpec(...)``: per tensor dim, the axes sharding it."""
+
+    dims: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class RefVal:
+    """Something outside the workspace, by qualified name: ``torch.relu``, ``spmd_types.R``."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class TupleVal:
+    items: tuple[Value, ...]
+
+
+class ContextKind(Enum):
+    TYPECHECK = "typecheck"
+    NO_TYPECHECK = "no_typecheck"
+    LOCAL = "local"
+    NO_GRAD = "no_grad"
+    ENABLE_GRAD = "enable_grad"
+    SET_MESH = "set_current_mesh"
+
+
+@dataclass(frozen=True)
+class ContextVal:
+    """A context manager the checker understands (``with`` changes the state)."""
+
+    kind: ContextKind
+    strict: bool | None = None  # typecheck(strict_mode=...)
+    mesh: MeshVal | None = None  # set_current_mesh(...)
+
+
+@dataclass(eq=False)
+class FunctionVal:
+    """A function of the workspace, analysed at each call for its argument types."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    unit: Unit
+    qualname: str
+    globals: dict[str, Value]
+    closure: dict[str, Value] | None
+    defaults: tuple[Value, ...] = ()
+    kw_defaults: dict[str, Value] = field(default_factory=dict)
+    opaque: bool = False  # an unknown decorator wraps it: calling it gives Unknown
+    owner: ClassVal | None = None
+
+
+@dataclass(eq=False)
+class ClassVal:
+    node: ast.ClassDef
+    unit: Unit
+    qualname: str
+    methods: dict[str, FunctionVal] = field(default_factory=dict)
+    attributes: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class InstanceVal:
+    """An object of a workspace class; attributes tracked per instance."""
+
+    cls: ClassVal
+    attributes: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BoundMethodVal:
+    receiver: Value
+    name: str
+
+
+Value = Union[  # noqa: UP007 - a runtime alias
+    _Unknown,
+    TensorVal,
+    TensorSeqVal,
+    ScalarVal,
+    ConstVal,
+    AxisVal,
+    MeshVal,
+    TypeVal,
+    TypeDictVal,
+    PartitionSpecVal,
+    RefVal,
+    TupleVal,
+    ContextVal,
+    FunctionVal,
+    ClassVal,
+    InstanceVal,
+    BoundMethodVal,
+]
+
+
+def join(a: Value, b: Value) -> Value:
+    """The value that holds on both paths of a branch."""
+    if a is b or a == b:
+        if isinstance(a, TensorVal) and isinstance(b, TensorVal) and a.origin != b.origin:
+            return TensorVal(a.type, a.grad, a.exact, None)
+        return a
+    if isinstance(a, TensorVal) and isinstance(b, TensorVal):
+        same_type = a.type == b.type
+        return TensorVal(
+            a.type if same_type else None,
+            a.grad if a.grad == b.grad else None,
+            a.exact and b.exact,
+            a.origin if a.origin == b.origin else None,
+        )
+    if isinstance(a, ScalarVal) and isinstance(b, ScalarVal):
+        return ScalarVal(None)
+    if isinstance(a, TupleVal) and isinstance(b, TupleVal) and len(a.items) == len(b.items):
+        return TupleVal(tuple(join(x, y) for x, y in zip(a.items, b.items, strict=True)))
+    if isinstance(a, TensorSeqVal) and isinstance(b, TensorSeqVal):
+        element = join(a.element, b.element)
+        return TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN
+    return UNKNOWN
+
+
+def is_tensor_like(v: Value) -> bool:
+    return isinstance(v, (TensorVal, TensorSeqVal))
+
+
+def may_be_tensor(v: Value) -> bool:
+    """Could this value be (or hold) a tensor? Unknown could."""
+    if v is UNKNOWN or isinstance(v, (TensorVal, TensorSeqVal, InstanceVal)):
+        return True
+    if isinstance(v, TupleVal):
+        return any(may_be_tensor(item) for item in v.items)
+    return False
