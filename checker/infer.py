@@ -12,6 +12,7 @@ produces no diagnostic.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -80,6 +81,7 @@ _SEQUENCE_RESULTS = frozenset("split chunk unbind tensor_split hsplit vsplit".sp
 _COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
+_BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 _BUILTIN_SCALARS = frozenset("len int float round abs min max sum math.sqrt math.ceil math.floor".split())
 
 
@@ -131,13 +133,17 @@ class Interpreter:
 
     # ------------------------------------------------------------------ setup
     def _initial_state(self) -> State:
-        has_typecheck = any("typecheck" in u.text for u in self.units)
+        # A script that enables type checking itself starts with nothing set:
+        # no checking and no current mesh until its `with` blocks say so. A
+        # library module is assumed to run under typecheck() with a mesh the
+        # checker cannot see (unless the configuration names its axes).
+        is_script = any("typecheck" in u.text for u in self.units)
         mesh_axes = self.config.mesh_axes
         return State(
-            checking=not has_typecheck,
+            checking=not is_script,
             strict=self.config.mode is Mode.STRICT,
-            mesh=mesh_axes,
-            mesh_known=mesh_axes is not None,
+            mesh=None if is_script else mesh_axes,
+            mesh_known=is_script or mesh_axes is not None,
             grad=True,
         )
 
@@ -497,9 +503,15 @@ class Interpreter:
             a.arg: self._eval(d, frame) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d is not None
         }
         opaque = False
+        unchecked = False
         for decorator in node.decorator_list:
             value = self._eval(decorator, frame)
             name = value.qualname if isinstance(value, RefVal) else ""
+            if canonical(name) in ("spmd.no_typecheck", "spmd.register_no_typecheck") or (
+                isinstance(value, ContextVal) and value.kind is ContextKind.NO_TYPECHECK
+            ):
+                unchecked = True
+                continue
             if name in ("staticmethod", "classmethod", "property", "functools.wraps", "torch.no_grad",
                         "typing.overload", "abc.abstractmethod", "torch.compile"):
                 continue
@@ -508,7 +520,10 @@ class Interpreter:
             opaque = True
         closure = frame.env if frame.function is not None else None
         qualname = f"{owner.qualname}.{node.name}" if owner is not None else node.name
-        function = FunctionVal(node, frame.unit, qualname, self.globals, closure, defaults, kw_defaults, opaque, owner)
+        function = FunctionVal(
+            node, frame.unit, qualname, self.globals, closure, defaults, kw_defaults,
+            opaque=opaque, unchecked=unchecked, owner=owner,
+        )
         self.functions.append(function)
         return function
 
@@ -562,10 +577,14 @@ class Interpreter:
         self.analysed.add(id(function))
         frame = Frame(env, function.unit, function, [], call_site)
         self.stack.append(function)
+        saved = self.state
+        if function.unchecked:
+            self.state = replace(self.state, checking=False)
         try:
             self._exec_block(function.node.body, frame)
         finally:
             self.stack.pop()
+            self.state = saved
         if isinstance(function.node, ast.AsyncFunctionDef):
             result: Value = UNKNOWN
         elif not frame.returns:
@@ -663,7 +682,9 @@ class Interpreter:
                     return UNKNOWN
                 return self._op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
-                return ScalarVal(None)
+                if isinstance(node.op, ast.USub) and operand.value is not None:
+                    return ScalarVal(-operand.value)
+                return ScalarVal(operand.value if isinstance(node.op, ast.UAdd) else None)
             return UNKNOWN
         if isinstance(node, ast.Compare):
             left = self._eval(node.left, frame)
@@ -718,8 +739,7 @@ class Interpreter:
             return self.globals[name]
         if name == "reveal_type":
             return RefVal("reveal_type")
-        if name in ("len", "int", "float", "round", "abs", "min", "max", "isinstance", "print",
-                    "range", "enumerate", "zip", "list", "tuple", "dict", "super", "getattr", "hasattr"):
+        if name in _BUILTINS:
             return RefVal(name)
         return UNKNOWN
 
@@ -920,14 +940,18 @@ class Interpreter:
         if name in ("init_device_mesh", "DeviceMesh"):
             return self._mesh(node, args, kwargs)
         if name == "spmd.PartitionSpec":
-            return UNKNOWN
+            return self._partition_spec(node, args, frame)
         if name == "Parameter":
             data = args[0] if args else kwargs.get("data", UNKNOWN)
             flag = kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstVal(True))
             grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
             if isinstance(data, TensorVal):
-                return TensorVal(data.type, grad, data.exact, data.origin)
+                # a new tensor object: the SPMD type of ``data`` does not carry over
+                origin = Origin(frame.unit.span(node), f"nn.Parameter (untyped) at line {frame.unit.span(node).line + 1}")
+                return TensorVal(LocalType(), grad, True, origin, data.ndim)
             return UNKNOWN
+        if name == "sum" and len(node.args) == 1 and not kwargs:
+            return self._builtin_sum(node, args[0], frame)
         if name in _BUILTIN_SCALARS or name in ("math.sqrt", "math.ceil", "math.floor", "math.log"):
             if all(isinstance(a, ScalarVal) for a in args) or name in ("len", "int", "float"):
                 return ScalarVal(None)
@@ -945,6 +969,20 @@ class Interpreter:
                 return self._op(name, positional, keyword, node, frame)
             return UNKNOWN
         return UNKNOWN
+
+    def _builtin_sum(self, node: ast.Call, items: Value, frame: Frame) -> Value:
+        """Python's sum(): 0 + a + b + ..., so a Partial first term is affine."""
+        if not isinstance(items, TupleVal) or not items.items:
+            return UNKNOWN
+        item_nodes = node.args[0].elts if isinstance(node.args[0], (ast.List, ast.Tuple)) else [node.args[0]] * len(items.items)
+        total: Value = ScalarVal(0)
+        total_node: ast.AST = node
+        for item, item_node in zip(items.items, item_nodes, strict=True):
+            total = self._binary("add", total, item, total_node, item_node, node, frame)
+            total_node = node
+            if total is UNKNOWN:
+                return UNKNOWN
+        return total
 
     def _tensor_method(
         self,
@@ -1031,7 +1069,10 @@ class Interpreter:
             unknown |= self._collect(value, arg_node, key in spec.tensor_kwargs, operands, nodes, values, name, -1)
         tensors = [t for t in operands if t is not None]
         grad_inputs = [t.grad for t in tensors]
-        if not state.grad:
+        if not tensors:
+            flag = kwargs.get("requires_grad", (ConstVal(False), None))[0]
+            grad_inputs = [flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None]
+        if (not state.grad and tensors) or name in optable.NO_GRAD_RESULTS:
             grad: bool | None = False
         elif any(g is True for g in grad_inputs):
             grad = True
@@ -1051,7 +1092,10 @@ class Interpreter:
             if unknown:
                 return UNKNOWN if not (name in optable.FACTORIES) else result(None)
             if name in optable.FACTORIES or name.startswith("torch.") and not name.startswith("torch.nn.functional"):
-                return result(self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES))
+                made = result(self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES))
+                if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
+                    made = replace(made, ndim=_literal_ndim(args))
+                return made
             return UNKNOWN
         if not state.checking:
             return result(LocalType() if not unknown else None)
@@ -1309,8 +1353,29 @@ class Interpreter:
                 continue
             else:
                 known = False
-        if "partition_spec" in kwargs and not (isinstance(kwargs["partition_spec"], ConstVal) and kwargs["partition_spec"].value is None):
+        specs = [v for v in args[1:] if isinstance(v, PartitionSpecVal)]
+        spec_value = kwargs.get("partition_spec")
+        if spec_value is not None and not (isinstance(spec_value, ConstVal) and spec_value.value is None):
+            if isinstance(spec_value, PartitionSpecVal):
+                specs.append(spec_value)
+            else:
+                known = False
+        ndim = x.ndim if isinstance(x, TensorVal) else None
+        shards = {axis: t for axis, t in asserted.items() if t.shard_dim is not None}
+        if shards and ndim is None and any(t.shard_dim is not None and t.shard_dim < 0 for t in shards.values()):
             known = False
+        if known:
+            conflict = self._shard_conflict(asserted, shards, specs, ndim)
+            if conflict is not None:
+                self._report(span, "spmd-conflicting-types", conflict, Severity.ERROR, _site(frame))
+                return UNKNOWN
+            for spec in specs[:1]:
+                for dim, axes in enumerate(spec.dims):
+                    for axis in axes:
+                        asserted[axis] = S(dim)
+            for axis, t in list(asserted.items()):
+                if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
+                    asserted[axis] = S(t.shard_dim + ndim)
         exact = True
         if bare is not None:
             state = self.state
@@ -1336,6 +1401,16 @@ class Interpreter:
         return self._assert_result(x, x_node, LocalType(asserted), exact, span, frame)
 
     def _assert_result(self, x: Value, x_node: ast.AST, asserted: LocalType | None, exact: bool, span: Span, frame: Frame) -> Value:
+        if isinstance(x, TupleVal) and isinstance(x_node, (ast.Tuple, ast.List)) and len(x_node.elts) == len(x.items):
+            return TupleVal(tuple(
+                self._assert_result(item, item_node, asserted, exact, span, frame)
+                for item, item_node in zip(x.items, x_node.elts, strict=True)
+            ))
+        if not isinstance(x, TensorVal) and x is not UNKNOWN:
+            # a container the checker does not follow: what it holds is no longer known
+            if isinstance(x_node, (ast.Name, ast.Attribute)):
+                self._assign(x_node, UNKNOWN, frame)
+            return UNKNOWN
         if not isinstance(x, TensorVal):
             if asserted is None or x is not UNKNOWN:
                 return x
@@ -1344,7 +1419,7 @@ class Interpreter:
         if asserted is None:
             new = TensorVal(None, x.grad, False, origin)
         elif x.type is None:
-            new = TensorVal(asserted, x.grad, exact, origin)
+            new = TensorVal(asserted, x.grad, exact, origin, x.ndim)
         else:
             merged = dict(x.type)
             for axis, t in asserted.items():
@@ -1353,6 +1428,14 @@ class Interpreter:
                     merged[axis] = t
                     continue
                 if have.local == t.local:
+                    if have.shard_dim is not None and t.shard_dim is not None and have.shard_dim != t.shard_dim:
+                        self._report(
+                            frame.unit.span(x_node), "spmd-assert-mismatch",
+                            f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
+                            f"{have.shard_dim} ({have}), the assertion says {t}",
+                            Severity.ERROR, _site(frame),
+                        )
+                        return UNKNOWN
                     if t.shard_dim is not None:
                         merged[axis] = t
                     continue
@@ -1368,10 +1451,65 @@ class Interpreter:
                     Severity.ERROR, tuple(related),
                 )
                 return UNKNOWN
-            new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin)
+            new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin, x.ndim)
         if isinstance(x_node, (ast.Name, ast.Attribute)):
             self._assign(x_node, new, frame)
         return new
+
+    def _partition_spec(self, node: ast.Call, args: list[Value], frame: Frame) -> Value:
+        dims: list[tuple[str, ...]] = []
+        for value, arg_node in zip(args, node.args, strict=True):
+            if isinstance(value, ConstVal) and value.value is None:
+                dims.append(())
+                continue
+            items = value.items if isinstance(value, TupleVal) else (value,)
+            item_nodes = arg_node.elts if isinstance(arg_node, (ast.Tuple, ast.List)) else [arg_node] * len(items)
+            names: list[str] = []
+            for item, item_node in zip(items, item_nodes, strict=True):
+                axis = self._axis(item, item_node, frame)
+                if not isinstance(axis, AxisVal):
+                    return UNKNOWN
+                names.append(axis.name)
+            dims.append(tuple(names))
+        return PartitionSpecVal(tuple(dims))
+
+    def _shard_conflict(
+        self,
+        asserted: dict[str, AxisType],
+        shards: dict[str, AxisType],
+        specs: list[PartitionSpecVal],
+        ndim: int | None,
+    ) -> str | None:
+        """The runtime's refusals of an assert_type's shard information, or None."""
+        if shards and specs:
+            return (
+                "Cannot use S(i) in type dict and partition_spec at the same time. Use either S(i) "
+                "in the type dict or an explicit PartitionSpec."
+            )
+        if len({s.dims for s in specs}) > 1:
+            return "Conflicting PartitionSpecs: " + " and ".join(str(s.dims) for s in specs)
+        by_dim: dict[int, list[str]] = {}
+        for axis, t in shards.items():
+            dim = t.shard_dim if t.shard_dim is None or t.shard_dim >= 0 or ndim is None else t.shard_dim + ndim
+            by_dim.setdefault(dim or 0, []).append(axis)
+        for dim, axes in by_dim.items():
+            if len(axes) > 1:
+                return (
+                    f"Tensor dim {dim} is sharded on multiple axes ({', '.join(axes)}). Use an "
+                    f"explicit PartitionSpec to specify the axis ordering."
+                )
+        for spec in specs:
+            if ndim is not None and len(spec.dims) != ndim:
+                return f"PartitionSpec length {len(spec.dims)} doesn't match tensor ndim {ndim}"
+            for axes in spec.dims:
+                for axis in axes:
+                    t = asserted.get(axis)
+                    if t is not None and t.local != TYPE_V:
+                        return (
+                            f"Mesh axis {axis} appears in partition_spec (implying Varying/Shard) "
+                            f"but is specified as {t} in type."
+                        )
+        return None
 
     def _backward(self, loss: TensorVal, loss_node: ast.AST, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> None:
         if args or "gradient" in kwargs or not self.state.checking or loss.type is None:
@@ -1413,6 +1551,15 @@ class _Undecided(Exception):
 def _operand_type(args: list[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
     value = args[position][0]
     return value.type if isinstance(value, TensorVal) else None
+
+
+def _literal_ndim(args: list[tuple[Value, ast.AST | None]]) -> int | None:
+    """The rank of a factory's result when its sizes are literal: randn(4, 8), zeros((4, 8))."""
+    if len(args) == 1 and isinstance(args[0][0], TupleVal):
+        return len(args[0][0].items)
+    if args and all(isinstance(v, ScalarVal) for v, _ in args):
+        return len(args)
+    return None
 
 
 def _site(frame: Frame) -> tuple[Related, ...]:

@@ -69,7 +69,7 @@ OPS: dict[str, OpSpec] = {
     # LINEAR: negation, clone, detach, reductions
     **_rows(
         "torch.neg Tensor.neg Tensor.neg_ Tensor.__neg__ torch.negative Tensor.negative "
-        "Tensor.negative_ torch.positive Tensor.positive "
+        "Tensor.negative_ torch.positive Tensor.positive Tensor.__pos__ "
         "torch.clone Tensor.clone torch.detach Tensor.detach Tensor.detach_ "
         "torch.sum Tensor.sum torch.mean Tensor.mean torch.nansum torch.nanmean "
         "torch.cumsum Tensor.cumsum",
@@ -123,7 +123,7 @@ OPS: dict[str, OpSpec] = {
     # NONLINEAR, listed for documentation: the default for every op without a row.
     **_rows(
         "torch.relu torch.exp torch.log torch.sqrt torch.tanh torch.sigmoid torch.softmax "
-        "Tensor.__getitem__ Tensor.__setitem__ Tensor.__pow__ Tensor.__pos__ Tensor.float "
+        "Tensor.__getitem__ Tensor.__setitem__ Tensor.__pow__ Tensor.__abs__ Tensor.float "
         "Tensor.to Tensor.item torch.nn.functional.linear torch.nn.functional.gelu "
         "torch.nn.functional.relu torch.nn.functional.silu torch.nn.functional.softmax "
         "torch.nn.functional.layer_norm torch.nn.functional.dropout "
@@ -147,6 +147,11 @@ RANDOM_FACTORIES: frozenset[str] = frozenset(
     "torch.randn_like torch.rand_like torch.randint_like torch.normal torch.empty_strided".split()
 )
 
+# Factories whose positional arguments are the sizes (the result's rank is known from them).
+SHAPED_FACTORIES: frozenset[str] = frozenset(
+    "torch.zeros torch.ones torch.randn torch.rand torch.empty".split()
+)
+
 # Methods that are not tensor math (``_PASSTHROUGH``): no typing, no check.
 PASSTHROUGH_METHODS: frozenset[str] = frozenset(
     "requires_grad_ retain_grad __len__ _is_view dim dim_order element_size get_device "
@@ -157,6 +162,9 @@ PASSTHROUGH_METHODS: frozenset[str] = frozenset(
 PASSTHROUGH_PROPERTIES: frozenset[str] = frozenset(
     "shape ndim dtype device grad data requires_grad is_leaf grad_fn layout is_cuda names".split()
 )
+# Ops whose result never requires grad.
+NO_GRAD_RESULTS: frozenset[str] = frozenset("torch.detach Tensor.detach Tensor.detach_".split())
+
 # torch.* callables that are not ops on tensors (they never create a typed value).
 NOT_OPS: frozenset[str] = frozenset(
     "torch.no_grad torch.enable_grad torch.inference_mode torch.set_grad_enabled "

@@ -46,6 +46,7 @@ class TensorVal:
     grad: bool | None = None
     exact: bool = True
     origin: Origin | None = field(default=None, compare=False)
+    ndim: int | None = field(default=None, compare=False)  # known for literal factory shapes
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class FunctionVal:
     defaults: tuple[Value, ...] = ()
     kw_defaults: dict[str, Value] = field(default_factory=dict)
     opaque: bool = False  # an unknown decorator wraps it: calling it gives Unknown
+    unchecked: bool = False  # @no_typecheck: its body runs with type checking off
     owner: ClassVal | None = None
 
 
