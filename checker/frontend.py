@@ -56,8 +56,25 @@ class Unit:
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace"))
 
     def source_of(self, node: ast.AST) -> str:
-        segment = ast.get_source_segment(self.text, node)
-        return segment if segment is not None else ast.unparse(node)
+        """The exact source text of a node (``ast.get_source_segment`` re-splits the whole
+        text on every call, which dominated analysis time)."""
+        try:
+            first = node.lineno - 1  # type: ignore[attr-defined]
+            last = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+            start = node.col_offset  # type: ignore[attr-defined]
+            end = node.end_col_offset  # type: ignore[attr-defined]
+        except AttributeError:
+            return ast.unparse(node)
+        if end is None or last >= len(self.lines):
+            return ast.unparse(node)
+        if first == last:
+            line = self.lines[first]
+            if line.isascii():
+                return line[start:end]
+            return line.encode("utf-8")[start:end].decode("utf-8", errors="replace")
+        head = self.lines[first].encode("utf-8")[start:].decode("utf-8", errors="replace")
+        tail = self.lines[last].encode("utf-8")[:end].decode("utf-8", errors="replace")
+        return "\n".join([head, *self.lines[first + 1 : last], tail])
 
 
 def _unit_key(text: str) -> str:

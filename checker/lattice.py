@@ -92,8 +92,11 @@ class LocalType(Mapping[str, AxisType]):
     __slots__ = ("_hash", "_items")
 
     def __init__(self, items: Mapping[str, AxisType] | Iterable[tuple[str, AxisType]] = ()) -> None:
-        pairs = items.items() if isinstance(items, Mapping) else items
-        self._items: dict[str, AxisType] = dict(sorted(pairs))
+        if type(items) is LocalType:
+            self._items: dict[str, AxisType] = items._items
+        else:
+            pairs = items.items() if isinstance(items, dict) or isinstance(items, Mapping) else items
+            self._items = dict(sorted(pairs))
         self._hash: int | None = None
 
     def __getitem__(self, axis: str) -> AxisType:
