@@ -55,6 +55,7 @@ from .values import (
     PartitionSpecVal,
     RefVal,
     ScalarVal,
+    ShapeVal,
     TensorSeqVal,
     TensorVal,
     TupleVal,
@@ -81,6 +82,7 @@ _SEQUENCE_RESULTS = frozenset("split chunk unbind tensor_split hsplit vsplit".sp
 _COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
+_UNROLL = 8  # literal sequences up to this length are iterated element by element
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 _BUILTIN_SCALARS = frozenset("len int float round abs min max sum math.sqrt math.ceil math.floor".split())
 
@@ -310,7 +312,10 @@ class Interpreter:
             self._branches([stmt.body, stmt.orelse], frame)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             iterable = self._eval(stmt.iter, frame)
-            self._loop(stmt, frame, self._element_of(iterable))
+            if isinstance(iterable, TupleVal) and 0 < len(iterable.items) <= _UNROLL and not stmt.orelse:
+                self._unrolled(stmt, frame, iterable.items)
+            else:
+                self._loop(stmt, frame, self._element_of(iterable))
         elif isinstance(stmt, ast.While):
             self._eval(stmt.test, frame)
             self._loop(stmt, frame, None)
@@ -376,6 +381,8 @@ class Interpreter:
             return list(value.items)
         if isinstance(value, TensorSeqVal):
             return [value.element] * count
+        if isinstance(value, ShapeVal):
+            return [ScalarVal(None)] * count
         return [UNKNOWN] * count
 
     def _attr_key(self, node: ast.Attribute) -> str | None:
@@ -431,6 +438,20 @@ class Interpreter:
         self._exec_block(stmt.orelse, orelse)
         frame.env.clear()
         frame.env.update(_join_envs([current, orelse.env]) if not orelse.terminated else current)
+
+    def _unrolled(self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]) -> None:
+        """A loop over a short literal sequence: run the body once per element, in order."""
+        current = dict(frame.env)
+        for item in items:
+            body = Frame(dict(current), frame.unit, frame.function, frame.returns, frame.call_site)
+            self._assign(stmt.target, item, body)
+            self._exec_block(stmt.body, body)
+            if body.terminated:  # a break, continue or return somewhere: fall back to a join
+                current = _join_envs([current, body.env])
+                break
+            current = body.env
+        frame.env.clear()
+        frame.env.update(current)
 
     def _element_of(self, iterable: Value) -> Value:
         if isinstance(iterable, TensorSeqVal):
@@ -761,8 +782,10 @@ class Interpreter:
             if node.attr in optable.PASSTHROUGH_PROPERTIES:
                 if node.attr == "requires_grad" and owner.grad is not None:
                     return ConstVal(owner.grad)
-                if node.attr in ("shape", "ndim"):
-                    return ScalarVal(None) if node.attr == "ndim" else UNKNOWN
+                if node.attr == "shape":
+                    return ShapeVal(owner.ndim)
+                if node.attr == "ndim":
+                    return ScalarVal(owner.ndim)
                 return UNKNOWN
             if name in optable.OPS and node.attr in ("T", "mT", "H", "mH", "real", "imag"):
                 return self._op(name, [(owner, node.value)], {}, node, frame)
@@ -793,8 +816,8 @@ class Interpreter:
             if isinstance(index, ScalarVal) and isinstance(index.value, int) and -len(container.items) <= index.value < len(container.items):
                 return container.items[index.value]
             return UNKNOWN
-        if container is UNKNOWN and isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
-            return ScalarVal(None)
+        if isinstance(container, ShapeVal):
+            return ScalarVal(None) if not isinstance(node.slice, ast.Slice) else ShapeVal(None)
         return UNKNOWN
 
     def _dict(self, node: ast.Dict, frame: Frame) -> Value:
@@ -950,6 +973,13 @@ class Interpreter:
                 origin = Origin(frame.unit.span(node), f"nn.Parameter (untyped) at line {frame.unit.span(node).line + 1}")
                 return TensorVal(LocalType(), grad, True, origin, data.ndim)
             return UNKNOWN
+        if name == "range" and not kwargs:
+            bounds = [a.value for a in args if isinstance(a, ScalarVal) and isinstance(a.value, int)]
+            if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
+                steps = range(*bounds)
+                if len(steps) <= _UNROLL:
+                    return TupleVal(tuple(ScalarVal(i) for i in steps))
+            return UNKNOWN
         if name == "sum" and len(node.args) == 1 and not kwargs:
             return self._builtin_sum(node, args[0], frame)
         if name in _BUILTIN_SCALARS or name in ("math.sqrt", "math.ceil", "math.floor", "math.log"):
@@ -1004,8 +1034,10 @@ class Interpreter:
                 if isinstance(receiver_node, (ast.Name, ast.Attribute)):
                     self._assign(receiver_node, updated, frame)
                 return updated
+            if method in ("size", "stride") and not args and not kwargs:
+                return ShapeVal(receiver.ndim)
             if method in ("size", "dim", "numel", "nelement", "ndimension", "stride", "element_size", "__len__"):
-                return ScalarVal(None)
+                return ScalarVal(receiver.ndim if method in ("dim", "ndimension") else None)
             return UNKNOWN
         if method == "backward":
             self._backward(receiver, receiver_node, args, kwargs, node, frame)

@@ -64,6 +64,13 @@ class ScalarVal:
 
 
 @dataclass(frozen=True)
+class ShapeVal:
+    """``x.shape``: a tuple of sizes, never a tensor."""
+
+    ndim: int | None = None
+
+
+@dataclass(frozen=True)
 class ConstVal:
     """A str, bool or None literal (strings name axes)."""
 
@@ -180,6 +187,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     TensorVal,
     TensorSeqVal,
     ScalarVal,
+    ShapeVal,
     ConstVal,
     AxisVal,
     MeshVal,

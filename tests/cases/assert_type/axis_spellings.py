@@ -1,0 +1,19 @@
+"""assert_type dict keys may be names, process groups or MeshAxis objects."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    a = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(a, {"dp": R, "tp": V})
+    reveal_type(a)  # T: {dp: R, tp: V}
+    b = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(b, {mesh.get_group("dp"): R, tp: V})
+    reveal_type(b)  # T: {dp: R, tp: V}
+    c = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(c, {spmd.MeshAxis.of(mesh.get_group("dp")): R, spmd.MeshAxis.of(tp): V})
+    reveal_type(c)  # T: {dp: R, tp: V}

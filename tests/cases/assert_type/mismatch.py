@@ -1,0 +1,13 @@
+"""assert_type contradicting the known type is an error: R where the tensor is P."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = x * 3
+    spmd.assert_type(y, {"dp": R, "tp": R})  # E: spmd-assert-mismatch

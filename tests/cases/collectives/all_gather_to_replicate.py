@@ -1,0 +1,15 @@
+"""all_gather V -> R (stack semantics) and V -> I on dp."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": V, "tp": V})
+    y = spmd.all_gather(x, "tp", dst=R)
+    reveal_type(y)  # T: {dp: V, tp: R}
+    z = spmd.all_gather(y, "dp", src=V, dst=I)
+    reveal_type(z)  # T: {dp: I, tp: R}

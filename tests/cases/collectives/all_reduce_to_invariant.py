@@ -1,0 +1,18 @@
+"""all_reduce P -> I, with the axis given as a process group; and P -> R on dp."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = spmd.all_reduce(x, tp, src=P, dst=I)
+    reveal_type(y)  # T: {dp: R, tp: I}
+    w = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(w, {"dp": P, "tp": R})
+    u = spmd.all_reduce(w, mesh.get_group("dp"), dst=R)
+    reveal_type(u)  # T: {dp: R, tp: R}

@@ -1,0 +1,12 @@
+"""reduce_scatter's default src=P does not match an Invariant operand."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": I})
+    y = spmd.reduce_scatter(x, "tp", dst=V)  # E: spmd-src-mismatch

@@ -1,0 +1,15 @@
+"""reduce_scatter accepts a Varying operand, with the default src=P and with src=V."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": V})
+    y = spmd.reduce_scatter(x, "tp", dst=S(0))
+    reveal_type(y)  # T: {dp: R, tp: V}
+    z = spmd.reduce_scatter(x, "tp", src=V, dst=V)
+    reveal_type(z)  # T: {dp: R, tp: V}

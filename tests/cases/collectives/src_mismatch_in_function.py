@@ -1,0 +1,18 @@
+"""A src mismatch inside a helper function is reported at the call inside the helper."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+
+
+def row_parallel_out(t):
+    return spmd.all_reduce(t, "tp", dst=R)  # E: spmd-src-mismatch
+
+
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    y = row_parallel_out(x)

@@ -1,0 +1,19 @@
+"""Twin of src_mismatch_in_function: the helper gets a Partial operand."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+
+
+def row_parallel_out(t):
+    return spmd.all_reduce(t, "tp", dst=R)
+
+
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = row_parallel_out(x)
+    reveal_type(y)  # T: {dp: R, tp: R}

@@ -1,0 +1,18 @@
+"""convert from I: I -> R, I -> V and I -> S(0) need no expert_mode."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = spmd.MeshAxis.of(mesh.get_group("tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, tp: I})
+    a = spmd.convert(x, tp, src=I, dst=R)
+    reveal_type(a)  # T: {dp: R, tp: R}
+    b = spmd.convert(x, tp, src=I, dst=V)
+    reveal_type(b)  # T: {dp: R, tp: V}
+    c = spmd.convert(x, tp, src=I, dst=S(0))
+    reveal_type(c)  # T: {dp: R, tp: V}

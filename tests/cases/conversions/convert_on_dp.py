@@ -1,0 +1,13 @@
+"""convert works on any mesh axis: R -> V on dp leaves tp alone."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(2, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": V})
+    y = spmd.convert(x, "dp", src=R, dst=V)
+    reveal_type(y)  # T: {dp: V, tp: V}

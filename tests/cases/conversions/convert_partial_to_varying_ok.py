@@ -1,0 +1,14 @@
+"""Twin of convert_partial_to_varying: reduce_scatter P -> V."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, tp: P})
+    y = spmd.reduce_scatter(x, tp, src=P, dst=V)
+    reveal_type(y)  # T: {dp: R, tp: V}

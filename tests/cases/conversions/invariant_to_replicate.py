@@ -1,0 +1,17 @@
+"""invariant_to_replicate is convert(I, R); the result may mix with Varying values."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": I})
+    y = spmd.invariant_to_replicate(x, "tp")
+    reveal_type(y)  # T: {dp: R, tp: R}
+    w = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(w, {"dp": R, "tp": V})
+    z = y * w
+    reveal_type(z)  # T: {dp: R, tp: V}

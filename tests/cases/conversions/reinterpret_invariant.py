@@ -1,0 +1,16 @@
+"""reinterpret from I: I -> V and I -> P need no expert_mode."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, tp: I})
+    a = spmd.reinterpret(x, tp, src=I, dst=V)
+    reveal_type(a)  # T: {dp: R, tp: V}
+    b = spmd.reinterpret(x, tp, src=I, dst=P)
+    reveal_type(b)  # T: {dp: R, tp: P}

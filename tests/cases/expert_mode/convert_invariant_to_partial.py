@@ -1,0 +1,13 @@
+"""convert(I, P) raises unless expert_mode=True: it zeros every rank but rank 0."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, tp: I})
+    y = spmd.convert(x, tp, src=I, dst=P)  # E: spmd-expert-mode

@@ -1,0 +1,13 @@
+# torch.empty is not deterministic: its result is {} and cannot meet a typed tensor.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    buf = torch.empty(4, 8)
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    y = torch.mul(buf, x)  # E: spmd-missing-axis

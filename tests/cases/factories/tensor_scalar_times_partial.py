@@ -1,0 +1,14 @@
+# A torch.tensor constant is R: a factor next to P, but affine in a sum.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    p = torch.randn(4, 8)
+    spmd.assert_type(p, {"dp": R, "tp": P})
+    scale = torch.tensor(0.5)
+    reveal_type(scale * p)  # T: {dp: R, tp: P}
+    shifted = p - torch.tensor(1.0)  # E: spmd-partial-affine

@@ -1,0 +1,13 @@
+# A plain float scale next to P gives P, and a tensor constant divides P.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    p = torch.randn(4, 8)
+    spmd.assert_type(p, {"dp": R, "tp": P})
+    reveal_type(p * 0.5)  # T: {dp: R, tp: P}
+    reveal_type(p / torch.tensor(4.0))  # T: {dp: R, tp: P}

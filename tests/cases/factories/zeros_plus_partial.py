@@ -1,0 +1,13 @@
+# torch.zeros is R, so adding it to a Partial tensor is affine.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    acc = torch.zeros(4, 8)
+    p = torch.randn(4, 8)
+    spmd.assert_type(p, {"dp": R, "tp": P})
+    acc = acc + p  # E: spmd-partial-affine

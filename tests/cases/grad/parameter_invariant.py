@@ -1,0 +1,14 @@
+# An nn.Parameter requires grad: as an I weight it cannot mix with R(grad).
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    w = torch.nn.Parameter(torch.randn(8, 2))
+    spmd.assert_type(w, {"dp": R, "tp": I})
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    y = x @ w  # E: spmd-invariant-mix

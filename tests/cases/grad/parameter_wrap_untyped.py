@@ -1,0 +1,15 @@
+# nn.Parameter(t) is a new, untyped tensor: its use next to a typed tensor misses axes.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    t = torch.randn(8, 2)
+    spmd.assert_type(t, {"dp": R, "tp": R})
+    w = torch.nn.Parameter(t)
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": V, "tp": R})
+    y = x @ w  # E: spmd-missing-axis

@@ -1,0 +1,16 @@
+# Without .requires_grad_() the I tensor reads as R and the mix is R.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    w = torch.randn(4, 8)
+    spmd.assert_type(w, {"dp": R, "tp": I})
+    w.requires_grad_(False)
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    y = w + x
+    reveal_type(y)  # T: {dp: R, tp: R}

@@ -1,0 +1,13 @@
+"""Twin of collective_untyped_axis: permissive mode skips the check and the result stays untyped."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck(strict_mode="permissive"):
+    x = torch.randn(4, 8, requires_grad=True)
+    y = spmd.all_reduce(x, tp, dst=R)
+    reveal_type(y)  # T: {}

@@ -1,0 +1,19 @@
+# cat of all-P is P; stack of R and V is V.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    a = torch.randn(4, 8)
+    spmd.assert_type(a, {"dp": R, "tp": P})
+    b = torch.randn(4, 8)
+    spmd.assert_type(b, {"dp": R, "tp": P})
+    reveal_type(torch.cat([a, b], dim=0))  # T: {dp: R, tp: P}
+    r = torch.randn(4, 8)
+    spmd.assert_type(r, {"dp": R, "tp": R})
+    v = torch.randn(4, 8)
+    spmd.assert_type(v, {"dp": V, "tp": R})
+    reveal_type(torch.stack((r, v)))  # T: {dp: V, tp: R}

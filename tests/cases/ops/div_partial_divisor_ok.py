@@ -1,0 +1,17 @@
+# P / R: division is linear in its numerator, so the result is Partial.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    d = torch.rand(4, 8)
+    spmd.assert_type(d, {"dp": R, "tp": R})
+    y = x / d
+    reveal_type(y)  # T: {dp: R, tp: P}
+    z = torch.div(x, 4)
+    reveal_type(z)  # T: {dp: R, tp: P}

@@ -1,0 +1,12 @@
+# Tensor.float() is not registered as linear: casting a Partial tensor is rejected.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, dtype=torch.float64)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = x.float()  # E: spmd-partial-nonlinear

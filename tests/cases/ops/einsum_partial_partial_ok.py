@@ -1,0 +1,17 @@
+# einsum with one Partial operand is Partial; with V and R it is V.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    w = torch.randn(8, 2)
+    spmd.assert_type(w, {"dp": R, "tp": R})
+    reveal_type(torch.einsum("ij,jk->ik", x, w))  # T: {dp: R, tp: P}
+    v = torch.randn(4, 8)
+    spmd.assert_type(v, {"dp": V, "tp": R})
+    reveal_type(torch.einsum("ij,jk->ik", [v, w]))  # T: {dp: V, tp: R}

@@ -1,0 +1,18 @@
+# acc.add_(v) is fine when acc already is V.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    w = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(w, {"dp": R, "tp": V})
+    acc = w * 1.0
+    v = torch.randn(4, 8)
+    spmd.assert_type(v, {"dp": R, "tp": V})
+    acc.add_(v)
+    reveal_type(acc)  # T: {dp: R, tp: V}
+    acc.sub_(2.0)
+    reveal_type(acc)  # T: {dp: R, tp: V}

@@ -1,0 +1,13 @@
+# r *= p would turn the Replicate tensor r into a Partial one in place.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    r = torch.ones(4, 8)
+    p = torch.randn(4, 8)
+    spmd.assert_type(p, {"dp": R, "tp": P})
+    r *= p  # E: spmd-inplace-type-change

@@ -1,0 +1,15 @@
+# I times I stays I.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    w = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(w, {"dp": R, "tp": I})
+    u = torch.randn(4, 8)
+    spmd.assert_type(u, {"dp": R, "tp": I})
+    y = w * u
+    reveal_type(y)  # T: {dp: R, tp: I}

@@ -1,0 +1,14 @@
+# P * P puts Partial in two factors of a product.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    a = torch.randn(4, 8)
+    spmd.assert_type(a, {"dp": R, "tp": P})
+    b = torch.randn(4, 8)
+    spmd.assert_type(b, {"dp": R, "tp": P})
+    c = a * b  # E: spmd-partial-product

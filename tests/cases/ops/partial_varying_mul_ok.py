@@ -1,0 +1,15 @@
+# P on one axis and V on another axis do not interact.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    v = torch.randn(4, 8)
+    spmd.assert_type(v, {"dp": V, "tp": R})
+    y = x * v
+    reveal_type(y)  # T: {dp: V, tp: P}

@@ -1,0 +1,12 @@
+# A Partial tensor flows into torch.relu, a non-linear op.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = torch.relu(x)  # E: spmd-partial-nonlinear

@@ -1,0 +1,18 @@
+# Unary minus, unary plus, neg() and positive() are linear on a Partial tensor.
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    p = torch.randn(4, 8)
+    spmd.assert_type(p, {"dp": R, "tp": P})
+    reveal_type(-p)  # T: {dp: R, tp: P}
+    reveal_type(+p)  # T: {dp: R, tp: P}
+    reveal_type(p.neg())  # T: {dp: R, tp: P}
+    reveal_type(torch.negative(p))  # T: {dp: R, tp: P}
+    v = torch.randn(4, 8)
+    spmd.assert_type(v, {"dp": V, "tp": R})
+    reveal_type(-v)  # T: {dp: V, tp: R}

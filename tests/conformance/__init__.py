@@ -1,0 +1,1 @@
+"""The conformance machinery: case expectations and the runtime judge."""
