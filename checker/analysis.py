@@ -12,11 +12,12 @@ import logging
 import re
 import threading
 import traceback
+from typing import Any
 
 from .codes import Severity
 from .config import Config
 from .frontend import UnitCache, split_units
-from .infer import Interpreter
+from .infer import Interpreter, Journal
 from .results import Diagnostic, ModuleResult, Span
 
 log = logging.getLogger(__name__)
@@ -54,14 +55,29 @@ class Analyzer:
         self.config = config or Config()
         self._cache = UnitCache()
         self._lock = threading.Lock()
+        # standalone function analyses by what they depend on, per path (see DESIGN.md)
+        self._journals: dict[str, dict[Any, Journal]] = {}
+        self.last_reused = 0
+
+    def forget(self, path: str) -> None:
+        """Drop what is cached for a document that was closed."""
+        with self._lock:
+            self._journals.pop(path, None)
 
     def check(self, path: str, source: str, package: str | None = None) -> ModuleResult:
         with self._lock:
             units = split_units(source, self._cache)
         result = ModuleResult(path)
         try:
-            interpreter = Interpreter(path, units, self.config, package)
+            with self._lock:
+                journals = self._journals.setdefault(path, {})
+            previous = dict(journals)
+            interpreter = Interpreter(path, units, self.config, package, cache=previous)
             interpreter.run()
+            self.last_reused = interpreter.reused
+            # keep only what this version used or made: the cache tracks the latest text
+            with self._lock:
+                self._journals[path] = {k: v for k, v in interpreter.cache.items() if k in interpreter.used_keys}
         except Exception as error:  # a bug in the checker must not cost the user their session
             log.exception("internal error while checking %s", path)
             frame = traceback.extract_tb(error.__traceback__)[-1]
@@ -77,12 +93,16 @@ class Analyzer:
             )
             return result
         lines = source.splitlines()
-        diagnostics = sorted(interpreter.diagnostics.values(), key=lambda d: (d.span, d.code))
+        diagnostics = sorted(interpreter.diagnostics.values(), key=lambda d: (_order(d.span), d.code))
         result.diagnostics = _honour_ignores(diagnostics, lines)
-        result.reveals = sorted(interpreter.reveals.values(), key=lambda r: r.span)
-        result.facts = sorted(interpreter.facts.values(), key=lambda f: f.span)
-        result.collectives = sorted(interpreter.collective_facts.values(), key=lambda c: c.span)
+        result.reveals = sorted(interpreter.reveals.values(), key=lambda r: _order(r.span))
+        result.facts = sorted(interpreter.facts.values(), key=lambda f: _order(f.span))
+        result.collectives = sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span))
         return result
+
+
+def _order(span: Span) -> tuple[int, int, int, int]:
+    return (span.line, span.column, span.end_line, span.end_column)
 
 
 def check_source(source: str, path: str = "<string>", config: Config | None = None) -> ModuleResult:

@@ -15,7 +15,7 @@ import ast
 import builtins
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import collectives as coll
@@ -40,7 +40,14 @@ from .results import (
     TextEdit,
     TypeFact,
 )
-from .rules import FixCandidate, Linearity, RuleViolation, check_inplace, check_nonlinear_args, infer_output
+from .rules import (
+    FixCandidate,
+    Linearity,
+    RuleViolation,
+    check_inplace,
+    check_nonlinear_args,
+    infer_output,
+)
 from .values import (
     UNKNOWN,
     AxisVal,
@@ -63,7 +70,6 @@ from .values import (
     TypeVal,
     Value,
     join,
-    may_be_tensor,
 )
 
 _TYPE_NAMES = {
@@ -78,13 +84,13 @@ _OPERATORS: dict[type[ast.operator], str] = {
 _COMPARE: dict[type[ast.cmpop], str] = {
     ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne",
 }
-_SEQUENCE_RESULTS = frozenset("split chunk unbind tensor_split hsplit vsplit".split())
+_SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
 _COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
 _UNROLL = 8  # literal sequences up to this length are iterated element by element
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
-_BUILTIN_SCALARS = frozenset("len int float round abs min max sum math.sqrt math.ceil math.floor".split())
+_BUILTIN_SCALARS = frozenset(["len", "int", "float", "round", "abs", "min", "max", "sum", "math.sqrt", "math.ceil", "math.floor"])
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,14 @@ class Frame:
 class Interpreter:
     """Analyses one module. ``run`` fills ``diagnostics``, ``reveals``, ``facts``."""
 
-    def __init__(self, path: str, units: list[Unit], config: Config, package: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        units: list[Unit],
+        config: Config,
+        package: str | None = None,
+        cache: dict[Any, Journal] | None = None,
+    ) -> None:
         self.path = path
         self.units = units
         self.config = config
@@ -129,6 +142,11 @@ class Interpreter:
         self.analysed: set[int] = set()
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.stack: list[FunctionVal] = []
+        self.cache = cache if cache is not None else {}
+        self._journal: Journal | None = None
+        self._signatures: dict[int, Any] = {}
+        self.used_keys: set[Any] = set()
+        self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
         self.state = self._initial_state()
         self.spmd_prefix = "spmd_types."
         self.state_at_start = self.state
@@ -161,8 +179,109 @@ class Interpreter:
             frame = Frame(self.globals, unit, None, [])
             self._exec_block(unit.tree.body, frame)
         for function in list(self.functions):
-            if id(function) not in self.analysed:
+            if id(function) in self.analysed:
+                continue
+            key = self._cache_key(function)
+            if key is not None:
+                self.used_keys.add(key)
+            journal = self.cache.get(key) if key is not None else None
+            if journal is not None:
+                self._replay(journal)
+                self.reused += 1
+                continue
+            journal = Journal()
+            self._journal = journal
+            try:
+                known = len(self.functions)
                 self._analyse_standalone(function)
+                # nested functions defined while analysing it belong to its journal
+                for nested in self.functions[known:]:
+                    if id(nested) not in self.analysed:
+                        self._analyse_standalone(nested)
+            finally:
+                self._journal = None
+            if key is not None:
+                self.cache[key] = journal
+
+    # ------------------------------------------------------------ the cache
+    def _record(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        if key in table and table is self.diagnostics:
+            return
+        table[key] = value
+        if self._journal is not None:
+            self._journal.entries.append((_TABLES.index(_table_name(self, table)), key, value))
+
+    def _replay(self, journal: Journal) -> None:
+        tables = [getattr(self, name) for name in _TABLES]
+        for index, key, value in journal.entries:
+            tables[index].setdefault(key, value)
+
+    def _cache_key(self, function: FunctionVal) -> Any:
+        """What a standalone analysis depends on: the function's text and position, and the
+        values (recursively, the texts) of the module-level names it reads. None: not cacheable."""
+        if function.closure is not None:
+            return None
+        signature = self._function_signature(function, set())
+        if signature is None:
+            return None
+        return (self.path, self._standalone_state(), signature)
+
+    def _function_signature(self, function: FunctionVal, visiting: set[int]) -> Any:
+        if id(function) in self._signatures:
+            return self._signatures[id(function)]
+        own = (function.unit.key, function.unit.start_line, function.qualname)
+        if id(function) in visiting:
+            return own
+        visiting.add(id(function))
+        parts: list[Any] = [own]
+        if function.owner is not None:
+            owner = self._value_signature(function.owner, visiting)
+            if owner is None:
+                return None
+            parts.append(owner)
+        for name in sorted(_free_names(function)):
+            if name not in self.globals:
+                continue
+            signature = self._value_signature(self.globals[name], visiting)
+            if signature is None:
+                return None
+            parts.append((name, signature))
+        result = tuple(parts)
+        visiting.discard(id(function))
+        self._signatures[id(function)] = result
+        return result
+
+    def _value_signature(self, value: Value, visiting: set[int]) -> Any:
+        if isinstance(value, FunctionVal):
+            return ("function", self._function_signature(value, visiting))
+        if isinstance(value, ClassVal):
+            if id(value) in visiting:
+                return ("class", value.unit.key, value.unit.start_line, value.qualname)
+            visiting.add(id(value))
+            methods = []
+            for name, method in sorted(value.methods.items()):
+                signature = self._function_signature(method, visiting)
+                if signature is None:
+                    return None
+                methods.append((name, signature))
+            attributes = []
+            for name, attribute in sorted(value.attributes.items()):
+                signature = self._value_signature(attribute, visiting)
+                if signature is None:
+                    return None
+                attributes.append((name, signature))
+            visiting.discard(id(value))
+            return ("class", value.unit.key, value.unit.start_line, tuple(methods), tuple(attributes))
+        if isinstance(value, TensorVal):
+            return ("tensor", value.type, value.grad, value.exact, value.origin, value.ndim)
+        if isinstance(value, TensorSeqVal):
+            return ("seq", self._value_signature(value.element, visiting))
+        if isinstance(value, TupleVal):
+            items = [self._value_signature(item, visiting) for item in value.items]
+            return None if any(i is None for i in items) else ("tuple", tuple(items))
+        if isinstance(value, (InstanceVal, BoundMethodVal)):
+            return None
+        return value
 
     def _syntax_error(self, unit: Unit) -> None:
         error = unit.error
@@ -196,7 +315,7 @@ class Interpreter:
         key = (span, code, message)
         if key in self.diagnostics:
             return
-        self.diagnostics[key] = Diagnostic(span, code, message, severity, related, fixes)
+        self._record(self.diagnostics, key, Diagnostic(span, code, message, severity, related, fixes))
 
     def _violation(
         self,
@@ -237,8 +356,8 @@ class Interpreter:
             if node is None:
                 continue
             text = frame.unit.source_of(node)
-            prefix, import_edit = self._spmd_spelling(candidate.function)
-            call = candidate.call_text(text, self._axis_spelling(candidate.axis, frame), prefix)
+            prefix, type_prefix, import_edit = self._spmd_spelling(candidate.function)
+            call = candidate.call_text(text, self._axis_spelling(candidate.axis, frame), prefix, type_prefix)
             edits = [TextEdit(frame.unit.span(node), call)]
             if import_edit is not None:
                 edits.insert(0, import_edit)
@@ -250,19 +369,25 @@ class Interpreter:
             fixes.append(Fix(title, tuple(edits), preferred=k == 0))
         return fixes
 
-    def _spmd_spelling(self, function: str) -> tuple[str, TextEdit | None]:
-        """How this module names spmd_types functions (``spmd.`` or a bare import), with an
-        import to add when it has none."""
-        for name, value in self.globals.items():
-            if isinstance(value, RefVal) and value.qualname == "spmd_types":
-                prefix = f"{name}."
-                types_ok = all(
-                    isinstance(self.globals.get(t), TypeVal) for t in ("R", "P", "I")
-                )
-                return (prefix if types_ok else prefix), None
-            if isinstance(value, RefVal) and canonical(value.qualname) == f"spmd.{function}" and name == function:
-                return "", None
-        return "spmd_types.", TextEdit(Span(0, 0, 0, 0), "import spmd_types\n")
+    def _spmd_spelling(self, function: str) -> tuple[str, str, TextEdit | None]:
+        """How this module names spmd_types: the prefix for the function, the prefix for the
+        types R/I/V/P, and an import to add when the module has none."""
+        module_alias = next(
+            (n for n, v in self.globals.items() if isinstance(v, RefVal) and v.qualname == "spmd_types"),
+            None,
+        )
+        bare_function = isinstance(self.globals.get(function), RefVal) and canonical(
+            self.globals[function].qualname  # type: ignore[union-attr]
+        ) == f"spmd.{function}"
+        bare_types = all(
+            isinstance(self.globals.get(t), TypeVal) and self.globals[t] == TypeVal(_TYPE_NAMES[f"spmd.{t}"])
+            for t in ("R", "I", "P")
+        )
+        if module_alias is None and not (bare_function and bare_types):
+            return "spmd_types.", "spmd_types.", TextEdit(Span(0, 0, 0, 0), "import spmd_types\n")
+        function_prefix = "" if bare_function else f"{module_alias}."
+        type_prefix = "" if bare_types else f"{module_alias}."
+        return function_prefix, type_prefix, None
 
     def _axis_spelling(self, axis: str, frame: Frame) -> str:
         """The axis as the user writes it: a variable holding it, else its name as a string."""
@@ -275,11 +400,10 @@ class Interpreter:
     def _fact(self, frame: Frame, node: ast.AST, value: Value) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
-            self.facts[span] = TypeFact(
+            self._record(self.facts, span, TypeFact(
                 span, frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
-                value.type if value.exact or value.type is None else value.type,
-                value.grad, value.origin,
-            )
+                value.type, value.grad, value.origin,
+            ))
 
     # ------------------------------------------------------------ statements
     def _exec_block(self, body: list[ast.stmt], frame: Frame) -> None:
@@ -295,7 +419,7 @@ class Interpreter:
                     "Please report this with the statement's shape.", Severity.INFORMATION,
                 )
 
-    def _exec(self, stmt: ast.stmt, frame: Frame) -> None:  # noqa: C901 - a dispatch
+    def _exec(self, stmt: ast.stmt, frame: Frame) -> None:
         if isinstance(stmt, ast.Expr):
             self._eval(stmt.value, frame)
         elif isinstance(stmt, ast.Assign):
@@ -325,9 +449,7 @@ class Interpreter:
             value = self._eval(stmt.value, frame) if stmt.value is not None else ConstVal(None)
             frame.returns.append(value)
             frame.terminated = True
-        elif isinstance(stmt, (ast.Raise,)):
-            frame.terminated = True
-        elif isinstance(stmt, (ast.Break, ast.Continue)):
+        elif isinstance(stmt, (ast.Raise, ast.Break, ast.Continue)):
             frame.terminated = True
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             frame.env[stmt.name] = self._define_function(stmt, frame, None)
@@ -669,13 +791,11 @@ class Interpreter:
         if node is None:
             return ConstVal(None)
         value = self._eval_inner(node, frame)
-        if isinstance(value, TensorVal) and not isinstance(node, ast.Name):
-            self._fact(frame, node, value)
-        elif isinstance(value, TensorVal):
+        if (isinstance(value, TensorVal) and not isinstance(node, ast.Name)) or isinstance(value, TensorVal):
             self._fact(frame, node, value)
         return value
 
-    def _eval_inner(self, node: ast.expr, frame: Frame) -> Value:  # noqa: C901 - a dispatch
+    def _eval_inner(self, node: ast.expr, frame: Frame) -> Value:
         if isinstance(node, ast.Name):
             return self._lookup(node.id, frame)
         if isinstance(node, ast.Constant):
@@ -745,8 +865,30 @@ class Interpreter:
         if isinstance(node, ast.Await):
             self._eval(node.value, frame)
             return UNKNOWN
-        # lambdas, comprehensions, sets, slices, yields: not analysed
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            return self._comprehension(node, frame)
+        # lambdas, other comprehensions, sets, slices, yields: not analysed
         return UNKNOWN
+
+    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp, frame: Frame) -> Value:
+        """``[f(t) for t in xs]``: per element over a short literal sequence, else one
+        element type for all."""
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            return UNKNOWN
+        generator = node.generators[0]
+        iterable = self._eval(generator.iter, frame)
+        scope = Frame(dict(frame.env), frame.unit, frame.function, [], frame.call_site)
+
+        def element(item: Value) -> Value:
+            self._assign(generator.target, item, scope)
+            for condition in generator.ifs:
+                self._eval(condition, scope)
+            return self._eval(node.elt, scope)
+
+        if isinstance(iterable, TupleVal) and len(iterable.items) <= _UNROLL and not generator.ifs:
+            return TupleVal(tuple(element(item) for item in iterable.items))
+        result = element(self._element_of(iterable))
+        return TensorSeqVal(result) if isinstance(result, TensorVal) else UNKNOWN
 
     def _lookup(self, name: str, frame: Frame) -> Value:
         if name in frame.env:
@@ -842,29 +984,28 @@ class Interpreter:
             return value
         if isinstance(value, ConstVal) and isinstance(value.value, str):
             name = value.value
-            state = self.state
-            if state.checking or True:
-                if state.mesh_known and state.mesh is None and node is not None:
-                    self._report(
-                        frame.unit.span(node), "spmd-no-current-mesh",
-                        f"Cannot resolve axis name {name!r}: no current mesh is set. Use "
-                        f"set_current_mesh() or pass a MeshAxis object instead.",
-                        Severity.ERROR, _site(frame),
-                    )
-                    return UNKNOWN
-                if state.mesh_known and state.mesh is not None and name not in state.mesh and node is not None:
-                    available = ", ".join(sorted(state.mesh)) or "(no named axes)"
-                    self._report(
-                        frame.unit.span(node), "spmd-unknown-axis",
-                        f"No mesh axis named {name!r} in the current mesh. Available: {available}",
-                        Severity.ERROR, _site(frame),
-                    )
-                    return UNKNOWN
+            state = self.state  # names resolve against the current mesh, checking on or off
+            if state.mesh_known and state.mesh is None and node is not None:
+                self._report(
+                    frame.unit.span(node), "spmd-no-current-mesh",
+                    f"Cannot resolve axis name {name!r}: no current mesh is set. Use "
+                    f"set_current_mesh() or pass a MeshAxis object instead.",
+                    Severity.ERROR, _site(frame),
+                )
+                return UNKNOWN
+            if state.mesh_known and state.mesh is not None and name not in state.mesh and node is not None:
+                available = ", ".join(sorted(state.mesh)) or "(no named axes)"
+                self._report(
+                    frame.unit.span(node), "spmd-unknown-axis",
+                    f"No mesh axis named {name!r} in the current mesh. Available: {available}",
+                    Severity.ERROR, _site(frame),
+                )
+                return UNKNOWN
             return AxisVal(name, "name")
         return UNKNOWN
 
     # ------------------------------------------------------------ calls
-    def _call(self, node: ast.Call, frame: Frame) -> Value:  # noqa: C901 - a dispatch
+    def _call(self, node: ast.Call, frame: Frame) -> Value:
         callee = self._eval(node.func, frame)
         args = [self._eval(a, frame) for a in node.args]
         kwargs: dict[str, Value] = {}
@@ -910,7 +1051,7 @@ class Interpreter:
                 return UNKNOWN
         return UNKNOWN
 
-    def _call_ref(  # noqa: C901 - one branch per API
+    def _call_ref(
         self,
         name: str,
         node: ast.Call,
@@ -987,7 +1128,7 @@ class Interpreter:
                 return ScalarVal(None)
             return UNKNOWN
         if name.startswith("torch.") and not name.startswith(("torch.distributed", "torch.cuda", "torch.nn.init", "torch.autograd", "torch.utils")):
-            if name in optable.NOT_OPS or name.startswith("torch.nn.") and not name.startswith("torch.nn.functional"):
+            if name in optable.NOT_OPS or (name.startswith("torch.nn.") and not name.startswith("torch.nn.functional")):
                 return UNKNOWN
             positional = list(zip(args, node.args, strict=True))
             keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
@@ -1076,7 +1217,7 @@ class Interpreter:
             return ScalarVal(None)
         return UNKNOWN
 
-    def _op(  # noqa: C901 - the op rule, step by step as the runtime does it
+    def _op(
         self,
         name: str,
         args: list[tuple[Value, ast.AST | None]],
@@ -1122,8 +1263,8 @@ class Interpreter:
             return result(self._factory_type(deterministic=True))
         if not tensors and not any(t is None for t in operands):
             if unknown:
-                return UNKNOWN if not (name in optable.FACTORIES) else result(None)
-            if name in optable.FACTORIES or name.startswith("torch.") and not name.startswith("torch.nn.functional"):
+                return UNKNOWN if name not in optable.FACTORIES else result(None)
+            if name in optable.FACTORIES or (name.startswith("torch.") and not name.startswith("torch.nn.functional")):
                 made = result(self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES))
                 if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
                     made = replace(made, ndim=_literal_ndim(args))
@@ -1204,9 +1345,7 @@ class Interpreter:
         if value is UNKNOWN or isinstance(value, InstanceVal):
             # A structural argument (a size, a dim) of a shape op is no tensor.
             spec = optable.lookup(op)
-            if index > 0 and not tensor_position and spec.linearity is not Linearity.NONLINEAR and spec.tensor_args == (0,):
-                return False
-            return True
+            return not (index > 0 and not tensor_position and spec.linearity is not Linearity.NONLINEAR and spec.tensor_args == (0,))
         return False
 
     def _infer(
@@ -1223,9 +1362,7 @@ class Interpreter:
         def flags(assume: bool) -> list[bool]:
             out = []
             for t in operands:
-                if t is None:
-                    out.append(True)
-                elif not state.grad:
+                if t is None or not state.grad:
                     out.append(True)
                 elif t.grad is None:
                     out.append(assume)
@@ -1280,7 +1417,7 @@ class Interpreter:
         value = args[0]
         types = value.type if isinstance(value, TensorVal) and value.exact else None
         span = frame.unit.span(node)
-        self.reveals[span] = Reveal(span, frame.unit.source_of(node.args[0]), types)
+        self._record(self.reveals, span, Reveal(span, frame.unit.source_of(node.args[0]), types))
 
     def _collective(
         self,
@@ -1327,10 +1464,10 @@ class Interpreter:
                 self._violation(violation, frame, target or node.func)
                 return UNKNOWN
         if isinstance(axis, AxisVal) and src is not None and dst is not None:
-            self.collective_facts[callee_span] = CollectiveFact(
+            self._record(self.collective_facts, callee_span, CollectiveFact(
                 callee_span, function,
                 (AxisTransition(axis.name, src, dst, coll.forward_text(src, dst), coll.backward_text(function, src, dst)),),
-            )
+            ))
         if not isinstance(x, TensorVal) or x.type is None or not isinstance(axis, AxisVal) or src is None or dst is None:
             return TensorVal(None, x.grad if isinstance(x, TensorVal) else None)
         origin = Origin(frame.unit.span(node), f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}")
@@ -1572,6 +1709,38 @@ class Interpreter:
                 Severity.ERROR, related,
             )
             return
+
+
+_TABLES = ("diagnostics", "facts", "reveals", "collective_facts")
+
+
+def _table_name(interpreter: Interpreter, table: dict[Any, Any]) -> str:
+    for name in _TABLES:
+        if getattr(interpreter, name) is table:
+            return name
+    raise KeyError("not a result table")
+
+
+@dataclass
+class Journal:
+    """What one standalone analysis recorded, to replay when its inputs are unchanged."""
+
+    entries: list[tuple[int, Any, Any]] = field(default_factory=list)
+
+
+_FREE_NAMES: dict[tuple[str, str, int], frozenset[str]] = {}
+
+
+def _free_names(function: FunctionVal) -> frozenset[str]:
+    """Every name a function's body mentions (a superset of the globals it reads)."""
+    key = (function.unit.key, function.qualname, function.node.lineno)
+    names = _FREE_NAMES.get(key)
+    if names is None:
+        names = frozenset(n.id for n in ast.walk(function.node) if isinstance(n, ast.Name))
+        if len(_FREE_NAMES) > 50_000:
+            _FREE_NAMES.clear()
+        _FREE_NAMES[key] = names
+    return names
 
 
 class _Undecided(Exception):

@@ -64,7 +64,7 @@ V = AxisType(Kind.V)
 P = AxisType(Kind.P)
 
 
-def S(dim: int) -> AxisType:  # noqa: N802 - mirrors the runtime's spelling
+def S(dim: int) -> AxisType:
     return AxisType(Kind.V, dim)
 
 
@@ -95,7 +95,7 @@ class LocalType(Mapping[str, AxisType]):
         if type(items) is LocalType:
             self._items: dict[str, AxisType] = items._items
         else:
-            pairs = items.items() if isinstance(items, dict) or isinstance(items, Mapping) else items
+            pairs = items.items() if isinstance(items, (dict, Mapping)) else items
             self._items = dict(sorted(pairs))
         self._hash: int | None = None
 

@@ -12,8 +12,7 @@ import ast
 
 # Submodules of spmd_types that re-export the public API.
 _SPMD_SUBMODULES = frozenset(
-    "checker types runtime _collectives _local _mesh _mesh_axis _checker _state _type_attr "
-    "_local_registration _scalar".split()
+    ["checker", "types", "runtime", "_collectives", "_local", "_mesh", "_mesh_axis", "_checker", "_state", "_type_attr", "_local_registration", "_scalar"]
 )
 _TORCH_ALIASES = {
     "torch.distributed.device_mesh.init_device_mesh": "init_device_mesh",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from .lattice import I, Kind, LocalType, P, R, V, AxisType
+from .lattice import AxisType, I, Kind, LocalType, P, R, V
 
 
 class Linearity(Enum):
@@ -53,11 +53,11 @@ class FixCandidate:
     function: str  # "all_reduce" or "convert"
     consequence: str
 
-    def call_text(self, tensor: str, axis_text: str, module_prefix: str = "") -> str:
+    def call_text(self, tensor: str, axis_text: str, module_prefix: str = "", type_prefix: str = "") -> str:
         """The call that performs the repair, spelled with the module's own names."""
         return (
             f"{module_prefix}{self.function}({tensor}, {axis_text}, "
-            f"src={self.from_type}, dst={self.to_type})"
+            f"src={type_prefix}{self.from_type}, dst={type_prefix}{self.to_type})"
         )
 
 
@@ -251,13 +251,8 @@ def infer_output(
         index: list[int] = []
         flags: list[bool] = []
         for i, t in enumerate(operands):
-            if t is None:
-                if axis not in tensor_axes:
-                    entry = None  # the scalar's type only spans the tensors' axes
-                else:
-                    entry = SCALAR
-            else:
-                entry = t.get(axis)
+            # a scalar's type only spans the tensors' axes
+            entry = t.get(axis) if t is not None else (SCALAR if axis in tensor_axes else None)
             if entry is None:
                 if strict:
                     have = _axes_text(list(t)) if t is not None else "{}"

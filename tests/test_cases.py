@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from spmd_check.analysis import Analyzer
 from spmd_check.codes import Severity
 from spmd_check.config import Config, parse_settings
 from spmd_check.lattice import parse_local_type
+
 from tests.conformance.expectations import parse_case
 
 CASES = Path(__file__).parent / "cases"

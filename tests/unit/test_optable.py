@@ -4,7 +4,6 @@ every LINEAR/MULTILINEAR row must agree with the reference runtime's registry.""
 from __future__ import annotations
 
 import pytest
-
 from spmd_check import optable
 from spmd_check.rules import Linearity
 

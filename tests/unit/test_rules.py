@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-
 from spmd_check.lattice import I, P, R, V
 from spmd_check.rules import SCALAR, Linearity, RuleViolation, infer_axis, suggest_fixes
 

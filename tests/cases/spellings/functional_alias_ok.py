@@ -1,0 +1,14 @@
+# `import torch.nn.functional as F`: F.relu after the all_reduce.
+import torch
+import torch.nn.functional as F
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    h = torch.randn(4, 8)
+    spmd.assert_type(h, {"dp": R, "tp": P})
+    y = F.relu(spmd.all_reduce(h, "tp", src=P, dst=R))
+    reveal_type(y)  # T: {dp: R, tp: R}

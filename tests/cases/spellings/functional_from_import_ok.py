@@ -1,0 +1,14 @@
+# `from torch.nn import functional as fn`: fn.silu on a Varying tensor is Varying.
+import torch
+from torch.nn import functional as fn
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    h = torch.randn(4, 8)
+    spmd.assert_type(h, {"dp": V, "tp": R})
+    y = fn.silu(h)
+    reveal_type(y)  # T: {dp: V, tp: R}

@@ -1,0 +1,13 @@
+# `import torch as th`: th.sum is linear and th.zeros is R.
+import torch as th
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = th.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    reveal_type(th.sum(x, dim=0))  # T: {dp: R, tp: P}
+    reveal_type(th.zeros(3))  # T: {dp: R, tp: R}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# VS Code end-to-end test: install the packaged .vsix into a fresh code-server profile, open a copy of
+# tests/editors/fixtures/ and drive it in Chromium (drive.mjs).
+# Usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR
+# Env:   SPMD_VENV      virtualenv with spmd-lsp (default /work/venv)
+#        SPMD_VSCODE_DISCOVERY  how the extension is told about the server:
+#                       interpreter (default: spmdTypes.server.interpreter = $SPMD_VENV/bin/python),
+#                       path (no setting; $SPMD_VENV/bin first on PATH), or command (spmdTypes.server.command)
+#        SPMD_LSP_CMD   server command line for the command mode (default $SPMD_VENV/bin/spmd-lsp)
+#        CHROMIUM       browser binary (default /usr/bin/chromium)
+set -euo pipefail
+CS=${1:?usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR} VSIX=${2:?vsix} ART=${3:?artifacts dir}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SPMD_VENV=${SPMD_VENV:-/work/venv}
+MODE=${SPMD_VSCODE_DISCOVERY:-interpreter}
+TMP=$(mktemp -d /tmp/spmd-vscode-e2e.XXXXXX)
+mkdir -p "$TMP/user/User" "$TMP/ext" "$TMP/ws" "$ART"
+cp "$HERE/../fixtures/"*.py "$TMP/ws/"
+
+json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
+case "$MODE" in
+  interpreter) SERVER_SETTING="\"spmdTypes.server.interpreter\": $(json_str "$SPMD_VENV/bin/python")," ;;
+  command) SERVER_SETTING="\"spmdTypes.server.command\": $(python3 -c 'import json,shlex,sys; print(json.dumps(shlex.split(sys.argv[1])))' "${SPMD_LSP_CMD:-$SPMD_VENV/bin/spmd-lsp}")," ;;
+  path) SERVER_SETTING=""; export PATH="$SPMD_VENV/bin:$PATH" ;;
+  *) echo "unknown SPMD_VSCODE_DISCOVERY=$MODE" >&2; exit 2 ;;
+esac
+cat > "$TMP/user/User/settings.json" <<JSON
+{
+  $SERVER_SETTING
+  "spmdTypes.logLevel": "debug",
+  "security.workspace.trust.enabled": false,
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "update.mode": "none",
+  "editor.hover.delay": 150,
+  "editor.minimap.enabled": false,
+  "editor.lightbulb.enabled": "on",
+  "chat.disableAIFeatures": true,
+  "window.zoomLevel": 0
+}
+JSON
+# keep code-server's ~/.local/share/code-server and ~/.config out of the real home
+export XDG_DATA_HOME="$TMP/xdg-data" XDG_CONFIG_HOME="$TMP/xdg-config"
+COMMON=(--user-data-dir "$TMP/user" --extensions-dir "$TMP/ext" --config "$TMP/config.yaml")
+"$CS" "${COMMON[@]}" --install-extension "$VSIX" > "$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# own process group, so that the whole tree (also the orphan-prone file watcher) is killed at the end
+setsid "$CS" "${COMMON[@]}" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry \
+  --disable-update-check --disable-workspace-trust --disable-getting-started-override "$TMP/ws" \
+  > "$TMP/code-server.log" 2>&1 &
+CS_PID=$!
+cleanup() {
+  kill -- "-$CS_PID" 2>/dev/null || true
+  # logs next to the screenshots: code-server's, and the extension's Output channel
+  cp "$TMP/code-server.log" "$ART/" 2>/dev/null || true
+  find "$TMP/user/logs" -name '*SPMD Types*.log' -exec cp {} "$ART/spmd-types-output.log" \; 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+for _ in $(seq 1 150); do
+  curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2
+done
+node "$HERE/drive.mjs" "http://127.0.0.1:$PORT/?folder=$TMP/ws" "$TMP/ws" "$ART"
