@@ -8,10 +8,13 @@ internal failure is an ``spmd-internal`` diagnostic with what to report.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
 import traceback
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .codes import Severity
@@ -19,6 +22,8 @@ from .config import Config
 from .frontend import UnitCache, split_units
 from .infer import Interpreter, Journal
 from .results import Diagnostic, ModuleResult, Span
+from .values import ModuleVal
+from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +53,76 @@ def _honour_ignores(diagnostics: list[Diagnostic], lines: list[str]) -> list[Dia
     return kept
 
 
+@dataclass
+class _Loaded:
+    module: ModuleVal
+    dependencies: dict[str, str]  # path -> text digest, this module's and its imports'
+
+
+class _Loader:
+    """Loads the workspace modules one check imports; a module is run at module level only,
+    once per text (its imports' texts included)."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.loading: set[str] = set()
+
+    def load(self, importer: str, module: str) -> ModuleVal | None:
+        workspace = self.analyzer.workspace
+        found = workspace.resolve(importer, module)
+        if found is None:
+            return None
+        path = str(found)
+        if path in self.loading:
+            return None  # an import cycle: what it would give is Unknown
+        cached = self.analyzer._modules.get(path)
+        if cached is not None and self._fresh(cached):
+            return cached.module
+        text = workspace.read(found)
+        if text is None:
+            return None
+        self.loading.add(path)
+        try:
+            with self.analyzer._lock:
+                units = split_units(text, self.analyzer._cache, path)
+            interpreter = Interpreter(
+                path, units, self.analyzer.config, workspace.package_of(path),
+                loader=self, module_level_only=True,
+            )
+            interpreter.run()
+        finally:
+            self.loading.discard(path)
+        dependencies = {path: _digest(text)}
+        for imported in interpreter.imported:
+            loaded = self.analyzer._modules.get(imported)
+            if loaded is not None:
+                dependencies.update(loaded.dependencies)
+        fingerprint = _digest("".join(f"{k}={v};" for k, v in sorted(dependencies.items())))
+        loaded_module = ModuleVal(module, path, fingerprint, interpreter.globals)
+        self.analyzer._modules[path] = _Loaded(loaded_module, dependencies)
+        return loaded_module
+
+    def _fresh(self, loaded: _Loaded) -> bool:
+        workspace = self.analyzer.workspace
+        for path, digest in loaded.dependencies.items():
+            text = workspace.read(Path(path))
+            if text is None or _digest(text) != digest:
+                return False
+        return True
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=12).hexdigest()
+
+
 class Analyzer:
     """Checks modules; thread-safe, with a parse cache shared across calls."""
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, workspace: Workspace | None = None) -> None:
         self.config = config or Config()
+        self.workspace = workspace or Workspace()
+        self._modules: dict[str, _Loaded] = {}
+        self._imports: dict[str, set[str]] = {}  # checked path -> workspace files it used
         self._cache = UnitCache()
         self._lock = threading.Lock()
         # standalone function analyses by what they depend on, per path (see DESIGN.md)
@@ -64,16 +134,30 @@ class Analyzer:
         with self._lock:
             self._journals.pop(path, None)
 
+    def dependents(self, path: str) -> set[str]:
+        """Checked files that used this file (directly or through other imports)."""
+        target = str(Path(path))
+        with self._lock:
+            return {checked for checked, used in self._imports.items() if target in used}
+
     def check(self, path: str, source: str, package: str | None = None) -> ModuleResult:
         with self._lock:
-            units = split_units(source, self._cache)
+            units = split_units(source, self._cache, path)
+        if package is None:
+            package = self.workspace.package_of(path)
         result = ModuleResult(path)
         try:
             with self._lock:
                 journals = self._journals.setdefault(path, {})
             previous = dict(journals)
-            interpreter = Interpreter(path, units, self.config, package, cache=previous)
+            interpreter = Interpreter(path, units, self.config, package, cache=previous, loader=_Loader(self))
             interpreter.run()
+            used: set[str] = set()
+            for imported in interpreter.imported:
+                loaded = self._modules.get(imported)
+                used.update(loaded.dependencies if loaded is not None else {imported: ""})
+            with self._lock:
+                self._imports[path] = used
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:

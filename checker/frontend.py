@@ -35,6 +35,7 @@ class Unit:
     error: SyntaxError | None = None
     lines: list[str] = field(default_factory=list)
     key: str = ""
+    path: str = ""  # the file this unit belongs to
 
     def span(self, node: ast.AST) -> Span:
         """The absolute span of a node of this unit's tree, columns in code points."""
@@ -142,7 +143,7 @@ def _chunks(lines: list[str]) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(len(merged)) if bounds[k] < bounds[k + 1]]
 
 
-def split_units(source: str, cache: UnitCache) -> list[Unit]:
+def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
     """Units of a module, each parsed; a unit that fails to parse carries its SyntaxError.
 
     Chunks come from indentation; a chunk that fails to parse is merged with
@@ -176,6 +177,7 @@ def split_units(source: str, cache: UnitCache) -> list[Unit]:
                 error=error,
                 lines=[line.rstrip("\r\n") for line in lines[start:end]],
                 key=key,
+                path=path,
             )
         )
         k += 1

@@ -16,7 +16,7 @@ import builtins
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from . import collectives as coll
 from . import optable
@@ -59,6 +59,7 @@ from .values import (
     FunctionVal,
     InstanceVal,
     MeshVal,
+    ModuleVal,
     PartitionSpecVal,
     RefVal,
     ScalarVal,
@@ -104,8 +105,10 @@ class State:
     grad: bool
 
 
-class _Return(Exception):
-    pass
+class ModuleLoader(Protocol):
+    """Loads a module of the workspace by name, for an importer (None: not in the workspace)."""
+
+    def load(self, importer: str, module: str) -> ModuleVal | None: ...
 
 
 @dataclass
@@ -128,6 +131,8 @@ class Interpreter:
         config: Config,
         package: str | None = None,
         cache: dict[Any, Journal] | None = None,
+        loader: ModuleLoader | None = None,
+        module_level_only: bool = False,
     ) -> None:
         self.path = path
         self.units = units
@@ -145,6 +150,11 @@ class Interpreter:
         self.cache = cache if cache is not None else {}
         self._journal: Journal | None = None
         self._signatures: dict[int, Any] = {}
+        self.loader = loader
+        self.module_level_only = module_level_only
+        self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
+        self._home_site: Related | None = None  # set while running code of another file
+        self._foreign_where: tuple[str, str] = ("", "")
         self.used_keys: set[Any] = set()
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
         self.state = self._initial_state()
@@ -178,6 +188,8 @@ class Interpreter:
                 continue
             frame = Frame(self.globals, unit, None, [])
             self._exec_block(unit.tree.body, frame)
+        if self.module_level_only:
+            return
         for function in list(self.functions):
             if id(function) in self.analysed:
                 continue
@@ -207,6 +219,8 @@ class Interpreter:
     def _record(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         if key in table and table is self.diagnostics:
             return
+        if self._home_site is not None and table is not self.diagnostics:
+            return  # hover facts of another file belong to that file's own analysis
         table[key] = value
         if self._journal is not None:
             self._journal.entries.append((_TABLES.index(_table_name(self, table)), key, value))
@@ -279,6 +293,8 @@ class Interpreter:
         if isinstance(value, TupleVal):
             items = [self._value_signature(item, visiting) for item in value.items]
             return None if any(i is None for i in items) else ("tuple", tuple(items))
+        if isinstance(value, ModuleVal):
+            return ("module", value.path, value.fingerprint)
         if isinstance(value, (InstanceVal, BoundMethodVal)):
             return None
         return value
@@ -312,6 +328,13 @@ class Interpreter:
     ) -> None:
         if code in self.config.ignore:
             return
+        if self._home_site is not None:
+            # An error inside code of another file, reached from this one: report it at the
+            # call in this file, pointing at where it happens.
+            where = self._foreign_where
+            related = (Related(span, f"raised here, in {where[0]}", path=where[1]), *related[:0])
+            message = f"{message} (in {where[0]}, called from here)"
+            span, fixes = self._home_site.span, ()
         key = (span, code, message)
         if key in self.diagnostics:
             return
@@ -455,9 +478,17 @@ class Interpreter:
             frame.env[stmt.name] = self._define_function(stmt, frame, None)
         elif isinstance(stmt, ast.ClassDef):
             frame.env[stmt.name] = self._define_class(stmt, frame)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    frame.env[alias.asname] = self._import(alias.name) or self._ref(alias.name)
+                else:
+                    top = alias.name.split(".")[0]
+                    frame.env[top] = self._import(top) or self._ref(top)
+        elif isinstance(stmt, ast.ImportFrom):
             for local, qualname in import_bindings(stmt, self.package):
-                frame.env[local] = self._ref(qualname)
+                module, _, name = qualname.rpartition(".")
+                frame.env[local] = self._import_from(module, name) or self._ref(qualname)
         elif isinstance(stmt, ast.Try) or (hasattr(ast, "TryStar") and isinstance(stmt, ast.TryStar)):
             self._try(stmt, frame)  # type: ignore[arg-type]
         elif isinstance(stmt, ast.Delete):
@@ -673,7 +704,9 @@ class Interpreter:
     def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
         cls = ClassVal(node, frame.unit, node.name)
         for base in node.bases:
-            self._eval(base, frame)
+            value = self._eval(base, frame)
+            if isinstance(value, ClassVal):
+                cls.bases.append(value)
         body_frame = Frame(dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -721,6 +754,10 @@ class Interpreter:
         frame = Frame(env, function.unit, function, [], call_site)
         self.stack.append(function)
         saved = self.state
+        saved_site, saved_where = self._home_site, self._foreign_where
+        if function.unit.path != self.path and self._home_site is None and call_site is not None:
+            self._home_site = call_site
+            self._foreign_where = (f"{function.qualname} ({_short(function.unit.path)}:{function.unit.span(function.node).line + 1})", function.unit.path)
         if function.unchecked:
             self.state = replace(self.state, checking=False)
         try:
@@ -728,6 +765,7 @@ class Interpreter:
         finally:
             self.stack.pop()
             self.state = saved
+            self._home_site, self._foreign_where = saved_site, saved_where
         if isinstance(function.node, ast.AsyncFunctionDef):
             result: Value = UNKNOWN
         elif not frame.returns:
@@ -771,8 +809,8 @@ class Interpreter:
         return self._invoke(function, args, kwargs, site)
 
     def _instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
-        instance = InstanceVal(cls, dict(cls.attributes))
-        init = cls.methods.get("__init__")
+        instance = InstanceVal(cls, {})
+        init = cls.method("__init__")
         if init is not None and not init.opaque:
             site = Related(frame.unit.span(node), "constructed here")
             # instances are mutable: no memo across constructions
@@ -894,11 +932,12 @@ class Interpreter:
         if name in frame.env:
             return frame.env[name]
         function = frame.function
-        while function is not None:
+        if function is not None:
             if function.closure is not None and name in function.closure:
                 return function.closure[name]
-            break
-        if name in self.globals:
+            if name in function.globals:
+                return function.globals[name]
+        elif name in self.globals:
             return self.globals[name]
         if name == "reveal_type":
             return RefVal("reveal_type")
@@ -912,6 +951,23 @@ class Interpreter:
             return TypeVal(_TYPE_NAMES[name])
         return RefVal(qualname)
 
+    def _import(self, module: str) -> ModuleVal | None:
+        if self.loader is None or not module:
+            return None
+        loaded = self.loader.load(self.path, module)
+        if loaded is not None:
+            self.imported[loaded.path] = loaded.fingerprint
+        return loaded
+
+    def _import_from(self, module: str, name: str) -> Value | None:
+        """``from module import name``: an attribute of a workspace module, or its submodule."""
+        loaded = self._import(module)
+        if loaded is None:
+            return None
+        if name in loaded.globals:
+            return loaded.globals[name]
+        return self._import(f"{module}.{name}") or UNKNOWN
+
     def _attribute(self, node: ast.Attribute, frame: Frame) -> Value:
         key = self._attr_key(node)
         if key is not None and key in frame.env:
@@ -919,6 +975,8 @@ class Interpreter:
         owner = self._eval(node.value, frame)
         if isinstance(owner, RefVal):
             return self._ref(f"{owner.qualname}.{node.attr}")
+        if isinstance(owner, ModuleVal):
+            return self._import_from(owner.name, node.attr) or UNKNOWN
         if isinstance(owner, TensorVal):
             name = f"Tensor.{node.attr}"
             if node.attr in optable.PASSTHROUGH_PROPERTIES:
@@ -935,14 +993,16 @@ class Interpreter:
         if isinstance(owner, InstanceVal):
             if node.attr in owner.attributes:
                 return owner.attributes[node.attr]
-            method = owner.cls.methods.get(node.attr)
-            if method is not None:
+            if owner.cls.method(node.attr) is not None:
                 return BoundMethodVal(owner, node.attr)
-            return UNKNOWN
+            found = owner.cls.attribute(node.attr)
+            return found if found is not None else UNKNOWN
         if isinstance(owner, ClassVal):
-            if node.attr in owner.methods:
-                return owner.methods[node.attr]
-            return owner.attributes.get(node.attr, UNKNOWN)
+            method = owner.method(node.attr)
+            if method is not None:
+                return method
+            found = owner.attribute(node.attr)
+            return found if found is not None else UNKNOWN
         if isinstance(owner, MeshVal):
             return BoundMethodVal(owner, node.attr)
         return UNKNOWN
@@ -970,7 +1030,7 @@ class Interpreter:
                 self._eval(value_node, frame)
                 known = False
                 continue
-            key = self._axis(self._eval(key_node, frame), key_node, frame)
+            key = self._axis(self._eval(key_node, frame), key_node, frame, resolve=False)
             value = self._eval(value_node, frame)
             if isinstance(key, AxisVal) and isinstance(value, TypeVal):
                 items.append((key, value.type))
@@ -978,12 +1038,17 @@ class Interpreter:
                 known = False
         return TypeDictVal(tuple(items)) if known else UNKNOWN
 
-    def _axis(self, value: Value, node: ast.AST | None, frame: Frame) -> Value:
-        """An axis argument as an AxisVal; strings are checked against the current mesh."""
+    def _axis(self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True) -> Value:
+        """An axis argument as an AxisVal. A name is checked against the current mesh when it
+        is resolved (by the call that uses it, not by the dict that holds it)."""
         if isinstance(value, AxisVal):
+            if resolve and value.spelling == "name":
+                return self._axis(ConstVal(value.name), node, frame)
             return value
         if isinstance(value, ConstVal) and isinstance(value.value, str):
             name = value.value
+            if not resolve:
+                return AxisVal(name, "name")
             state = self.state  # names resolve against the current mesh, checking on or off
             if state.mesh_known and state.mesh is None and node is not None:
                 self._report(
@@ -1031,7 +1096,7 @@ class Interpreter:
         if isinstance(callee, ClassVal):
             return self._instantiate(callee, args, kwargs, node, frame)
         if isinstance(callee, InstanceVal):
-            forward = callee.cls.methods.get("forward") or callee.cls.methods.get("__call__")
+            forward = callee.cls.method("forward") or callee.cls.method("__call__")
             if forward is None:
                 return UNKNOWN
             return self._call_function(forward, [callee, *args], kwargs, node, frame)
@@ -1040,7 +1105,7 @@ class Interpreter:
             if isinstance(receiver, TensorVal):
                 return self._tensor_method(callee.name, receiver, node, args, kwargs, kw_nodes, frame)
             if isinstance(receiver, InstanceVal):
-                method = receiver.cls.methods.get(callee.name)
+                method = receiver.cls.method(callee.name)
                 if method is None:
                     return UNKNOWN
                 return self._call_function(method, [receiver, *args], kwargs, node, frame)
@@ -1506,6 +1571,8 @@ class Interpreter:
         for value, arg_node in zip(args[1:], node.args[1:], strict=True):
             if isinstance(value, TypeDictVal):
                 for axis, t in value.items:
+                    if not isinstance(self._axis(axis, arg_node, frame), AxisVal):
+                        return self._assert_result(x, x_node, None, False, span, frame)
                     if axis.name in asserted and asserted[axis.name] != t:
                         self._report(
                             frame.unit.span(arg_node), "spmd-conflicting-types",
@@ -1761,6 +1828,10 @@ def _literal_ndim(args: list[tuple[Value, ast.AST | None]]) -> int | None:
     if args and all(isinstance(v, ScalarVal) for v, _ in args):
         return len(args)
     return None
+
+
+def _short(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
 
 
 def _site(frame: Frame) -> tuple[Related, ...]:

@@ -165,7 +165,27 @@ class ClassVal:
     unit: Unit
     qualname: str
     methods: dict[str, FunctionVal] = field(default_factory=dict)
+    bases: list[ClassVal] = field(default_factory=list)
     attributes: dict[str, Value] = field(default_factory=dict)
+
+    def method(self, name: str) -> FunctionVal | None:
+        """The method a call finds: this class first, then its workspace bases in order."""
+        if name in self.methods:
+            return self.methods[name]
+        for base in self.bases:
+            found = base.method(name)
+            if found is not None:
+                return found
+        return None
+
+    def attribute(self, name: str) -> Value | None:
+        if name in self.attributes:
+            return self.attributes[name]
+        for base in self.bases:
+            found = base.attribute(name)
+            if found is not None:
+                return found
+        return None
 
 
 @dataclass(eq=False)
@@ -174,6 +194,16 @@ class InstanceVal:
 
     cls: ClassVal
     attributes: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ModuleVal:
+    """A module of the workspace, loaded from its source (never imported)."""
+
+    name: str
+    path: str
+    fingerprint: str  # its text and its imports' texts: changes when any of them does
+    globals: dict[str, Value]
 
 
 @dataclass(frozen=True)
@@ -200,6 +230,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     FunctionVal,
     ClassVal,
     InstanceVal,
+    ModuleVal,
     BoundMethodVal,
 ]
 
