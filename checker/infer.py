@@ -56,12 +56,14 @@ from .values import (
     ConstVal,
     ContextKind,
     ContextVal,
+    ContractVal,
     FunctionVal,
     InstanceVal,
     MeshVal,
     ModuleVal,
     PartitionSpecVal,
     RefVal,
+    Registration,
     ScalarVal,
     ShapeVal,
     TensorSeqVal,
@@ -87,6 +89,12 @@ _COMPARE: dict[type[ast.cmpop], str] = {
 }
 _SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
 _COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
+_RULE_COLLECTIVES = frozenset(f"spmd.rules.{n}" for n in coll.SIGNATURES)
+_AUTOGRAD_BASES = frozenset({"torch.autograd.Function", "torch.autograd.function.Function"})
+_REGISTRATIONS = {
+    "spmd.register_local_autograd_function": Registration.LOCAL,
+    "spmd.register_autograd_function": Registration.TYPECHECK,
+}
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
 _UNROLL = 8  # literal sequences up to this length are iterated element by element
@@ -654,8 +662,10 @@ class Interpreter:
         if context.kind is ContextKind.TYPECHECK:
             strict = context.strict if context.strict is not None else (state.strict if state.checking else True)
             return replace(state, checking=True, strict=strict)
-        if context.kind in (ContextKind.NO_TYPECHECK, ContextKind.LOCAL):
+        if context.kind is ContextKind.NO_TYPECHECK:
             return replace(state, checking=False)
+        if context.kind is ContextKind.LOCAL:
+            return state  # local SPMD is the only mode the checker models
         if context.kind is ContextKind.NO_GRAD:
             return replace(state, grad=False)
         if context.kind is ContextKind.ENABLE_GRAD:
@@ -678,6 +688,7 @@ class Interpreter:
         }
         opaque = False
         unchecked = False
+        contract: ContractVal | None = None
         for decorator in node.decorator_list:
             value = self._eval(decorator, frame)
             name = value.qualname if isinstance(value, RefVal) else ""
@@ -691,12 +702,15 @@ class Interpreter:
                 continue
             if isinstance(value, ContextVal):
                 continue
+            if isinstance(value, ContractVal):
+                contract = value
+                continue
             opaque = True
         closure = frame.env if frame.function is not None else None
         qualname = f"{owner.qualname}.{node.name}" if owner is not None else node.name
         function = FunctionVal(
             node, frame.unit, qualname, self.globals, closure, defaults, kw_defaults,
-            opaque=opaque, unchecked=unchecked, owner=owner,
+            opaque=opaque, unchecked=unchecked, owner=owner, contract=contract,
         )
         self.functions.append(function)
         return function
@@ -707,6 +721,13 @@ class Interpreter:
             value = self._eval(base, frame)
             if isinstance(value, ClassVal):
                 cls.bases.append(value)
+                cls.autograd |= value.autograd
+            elif isinstance(value, RefVal) and canonical(value.qualname) in _AUTOGRAD_BASES:
+                cls.autograd = True
+        for decorator in node.decorator_list:
+            value = self._eval(decorator, frame)
+            if isinstance(value, RefVal):
+                self._register(canonical(value.qualname), cls)
         body_frame = Frame(dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -723,9 +744,17 @@ class Interpreter:
         self.analysed.add(id(function))
         args: list[Value] = []
         params = _params(function.node)
+        declared = function.contract.in_types if function.contract is not None else None
+        leaves = declared.items if isinstance(declared, TupleVal) else ()
         for index, _name in enumerate(params):
             if index == 0 and function.owner is not None and not _is_static(function.node):
                 args.append(InstanceVal(function.owner))
+            elif index < len(leaves) and isinstance(leaves[index], TypeDictVal):
+                leaf = leaves[index]
+                assert isinstance(leaf, TypeDictVal)
+                axes = {axis.name: t for axis, t in leaf.items}
+                exact = self.config.mesh_axes is not None and set(axes) >= set(self.config.mesh_axes)
+                args.append(TensorVal(LocalType(axes), None, exact, Origin(function.unit.span(function.node), "the local_map in_types")))
             else:
                 args.append(UNKNOWN)
         saved = self.state
@@ -806,7 +835,50 @@ class Interpreter:
         if function.opaque or any(isinstance(a, ast.Starred) for a in getattr(node, "args", [])):
             return UNKNOWN
         site = Related(frame.unit.span(node), f"called from here with {_describe_args(args, kwargs)}")
-        return self._invoke(function, args, kwargs, site)
+        contract = function.contract
+        if contract is None or not self.state.checking:
+            return self._invoke(function, args, kwargs, site)
+        call_args = getattr(node, "args", [])
+        if contract.in_types is not None:
+            args = self._boundary(args, call_args, contract.in_types, node, frame)
+        result = self._invoke(function, args, kwargs, site)
+        return self._stamp(result, contract.out_types, node, frame)
+
+    def _boundary(self, args: list[Value], arg_nodes: list[ast.expr], specs: Value, node: ast.AST, frame: Frame) -> list[Value]:
+        """local_map's entry check: each argument is assert_type'd with its spec, at the call."""
+        leaves = specs.items if isinstance(specs, TupleVal) else (specs,)
+        if len(leaves) != len(args):
+            return [UNKNOWN] * len(args)
+        checked = []
+        for value, spec, arg_node in zip(args, leaves, [*arg_nodes, *[node] * len(args)], strict=False):
+            checked.append(self._apply_spec(value, arg_node, spec, frame))
+        return checked
+
+    def _stamp(self, result: Value, specs: Value, node: ast.AST, frame: Frame) -> Value:
+        """local_map's exit: the result gets the declared types (refining what the body gave)."""
+        if isinstance(result, TupleVal) and isinstance(specs, TupleVal) and len(result.items) == len(specs.items):
+            return TupleVal(tuple(self._apply_spec(r, None, sp, frame, node) for r, sp in zip(result.items, specs.items, strict=True)))
+        return self._apply_spec(result, None, specs, frame, node)
+
+    def _apply_spec(self, value: Value, value_node: ast.AST | None, spec: Value, frame: Frame, site: ast.AST | None = None) -> Value:
+        if isinstance(spec, ConstVal) and spec.value is None:
+            return value
+        if isinstance(spec, TupleVal) and len(spec.items) == 2:
+            type_args = [(spec.items[0], value_node or site)]
+            spec_value: Value | None = spec.items[1]
+        elif isinstance(spec, (TypeDictVal, PartitionSpecVal)):
+            type_args = [(spec, value_node or site)] if isinstance(spec, TypeDictVal) else []
+            spec_value = spec if isinstance(spec, PartitionSpecVal) else None
+        else:
+            return UNKNOWN
+        if value is UNKNOWN:
+            value = TensorVal(None, None, False)
+        target = value_node if value_node is not None else ast.Constant(None)
+        if value_node is None and site is not None:
+            ast.copy_location(target, site)
+            target.end_lineno, target.end_col_offset = site.end_lineno, site.end_col_offset  # type: ignore[attr-defined]
+        span = frame.unit.span(value_node or site) if (value_node or site) is not None else Span(0, 0, 0, 0)
+        return self._assert_values(value, target, type_args, spec_value, span, frame)  # type: ignore[arg-type]
 
     def _instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
         instance = InstanceVal(cls, {})
@@ -998,6 +1070,8 @@ class Interpreter:
             found = owner.cls.attribute(node.attr)
             return found if found is not None else UNKNOWN
         if isinstance(owner, ClassVal):
+            if owner.autograd and node.attr == "apply":
+                return BoundMethodVal(owner, "apply")
             method = owner.method(node.attr)
             if method is not None:
                 return method
@@ -1093,6 +1167,10 @@ class Interpreter:
             return UNKNOWN
         if isinstance(callee, FunctionVal):
             return self._call_function(callee, args, kwargs, node, frame)
+        if isinstance(callee, ContractVal):
+            if len(args) == 1 and isinstance(args[0], FunctionVal) and not kwargs:
+                return replace(args[0], contract=callee)
+            return UNKNOWN
         if isinstance(callee, ClassVal):
             return self._instantiate(callee, args, kwargs, node, frame)
         if isinstance(callee, InstanceVal):
@@ -1109,6 +1187,8 @@ class Interpreter:
                 if method is None:
                     return UNKNOWN
                 return self._call_function(method, [receiver, *args], kwargs, node, frame)
+            if isinstance(receiver, ClassVal) and callee.name == "apply":
+                return self._autograd_apply(receiver, node, args, frame)
             if isinstance(receiver, MeshVal) and callee.name == "get_group":
                 group = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
                 if isinstance(group, ConstVal) and isinstance(group.value, str):
@@ -1132,6 +1212,29 @@ class Interpreter:
             return self._collective(name[len("spmd."):], node, args, kwargs, kw_nodes, frame)
         if name in ("spmd.assert_type", "spmd.assert_local_type"):
             return self._assert_type(node, args, kwargs, frame)
+        if name in ("spmd.assert_type_like", "spmd.assert_local_type_like"):
+            return self._assert_like(node, args, kwargs, frame, keep_shards=name == "spmd.assert_type_like")
+        if name == "spmd.mutate_type":
+            return self._mutate_type(node, args, kwargs, frame)
+        if name in _REGISTRATIONS:
+            if args and isinstance(args[0], ClassVal):
+                self._register(name, args[0])
+                return args[0]
+            return UNKNOWN
+        if name == "spmd.local_map":
+            in_types = kwargs.get("in_types")
+            if "out_types" not in kwargs:
+                return UNKNOWN
+            if isinstance(in_types, RefVal) and canonical(in_types.qualname) == "spmd.Infer":
+                in_types = None
+            return ContractVal(in_types, kwargs["out_types"])
+        if name in _RULE_COLLECTIVES:
+            return self._collective(name[len("spmd.rules."):], node, args, kwargs, kw_nodes, frame)
+        if name == "spmd.rules.ignore":
+            return ConstVal(None)
+        if name == "torch.nn.ModuleList":
+            items = args[0] if args else TupleVal(())
+            return items if isinstance(items, TupleVal) else UNKNOWN
         if name in ("spmd.S", "spmd.Shard"):
             dim = args[0] if args else kwargs.get("dim", UNKNOWN)
             if isinstance(dim, ScalarVal) and isinstance(dim.value, int):
@@ -1560,15 +1663,29 @@ class Interpreter:
     def _assert_type(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
         if not args:
             return UNKNOWN
-        x = args[0]
-        x_node = node.args[0]
         span = frame.unit.span(node)
         if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(k.arg is None for k in node.keywords):
-            return self._assert_result(x, x_node, None, False, span, frame)
+            return self._assert_result(args[0], node.args[0], None, False, span, frame)
+        return self._assert_values(
+            args[0], node.args[0], list(zip(args[1:], node.args[1:], strict=True)),
+            kwargs.get("partition_spec"), span, frame,
+        )
+
+    def _assert_values(
+        self,
+        x: Value,
+        x_node: ast.AST,
+        type_args: list[tuple[Value, ast.AST]],
+        spec_value: Value | None,
+        span: Span,
+        frame: Frame,
+    ) -> Value:
+        """assert_type(x, *types, partition_spec=...): merge the type arguments, then set or
+        check (refine) x's type. Shared by assert_type, *_like and local_map boundaries."""
         asserted: dict[str, AxisType] = {}
         bare: AxisType | None = None
         known = True
-        for value, arg_node in zip(args[1:], node.args[1:], strict=True):
+        for value, arg_node in type_args:
             if isinstance(value, TypeDictVal):
                 for axis, t in value.items:
                     if not isinstance(self._axis(axis, arg_node, frame), AxisVal):
@@ -1585,12 +1702,11 @@ class Interpreter:
                 if bare is not None:
                     return UNKNOWN  # TypeError in the runtime: at most one bare type
                 bare = value.type
-            elif isinstance(value, ConstVal) and value.value is None:
+            elif (isinstance(value, ConstVal) and value.value is None) or isinstance(value, PartitionSpecVal):
                 continue
             else:
                 known = False
-        specs = [v for v in args[1:] if isinstance(v, PartitionSpecVal)]
-        spec_value = kwargs.get("partition_spec")
+        specs = [v for v, _ in type_args if isinstance(v, PartitionSpecVal)]
         if spec_value is not None and not (isinstance(spec_value, ConstVal) and spec_value.value is None):
             if isinstance(spec_value, PartitionSpecVal):
                 specs.append(spec_value)
@@ -1691,6 +1807,120 @@ class Interpreter:
         if isinstance(x_node, (ast.Name, ast.Attribute)):
             self._assign(x_node, new, frame)
         return new
+
+    def _register(self, name: str, cls: ClassVal) -> None:
+        registration = _REGISTRATIONS.get(name)
+        if registration is not None:
+            cls.registration = registration
+
+    def _autograd_apply(self, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame) -> Value:
+        """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
+        positional = list(zip(args, node.args, strict=True))
+        if not self.state.checking:
+            return self._op(f"{cls.qualname}.apply", positional, {}, node, frame)
+        hook = cls.method("spmd_typecheck")
+        legacy = cls.method("typecheck_forward")
+        if hook is not None:
+            forward = cls.method("forward")
+            hook_params = _params(hook.node)
+            if forward is None or hook_params or hook.node.args.vararg:
+                return UNKNOWN  # a hook that stamps forward's outputs itself: not modelled
+            names = _params(forward.node)[1:]  # after ctx
+            if len(names) < len(args):
+                return UNKNOWN
+            site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
+            return self._invoke(hook, [], dict(zip(names, args, strict=False)), site)
+        if cls.registration is Registration.TYPECHECK and legacy is not None:
+            site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
+            return self._invoke(legacy, list(args), {}, site)
+        if cls.registration is Registration.LOCAL:
+            return self._op(f"{cls.qualname}.apply", positional, {}, node, frame)
+        if self.state.strict:
+            self._report(
+                frame.unit.span(node.func), "spmd-unregistered-function",
+                f"{cls.qualname}.apply: autograd Function is not registered for SPMD type checking "
+                f"anywhere the checker can see. Use register_local_autograd_function({cls.qualname}) "
+                f"to mark it as safe for type propagation, or define {cls.qualname}.spmd_typecheck "
+                f"composed from spmd_types.rules operations to declare its comms. (A warning: a "
+                f"registration in code the checker does not see would make this legal.)",
+                Severity.WARNING, _site(frame),
+            )
+        return UNKNOWN
+
+    def _assert_like(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame, keep_shards: bool) -> Value:
+        if len(args) < 2 or len(node.args) < 2:
+            return UNKNOWN
+        source = args[1]
+        overrides = args[2] if len(args) > 2 else kwargs.get("overrides", ConstVal(None))
+        span = frame.unit.span(node)
+        if not isinstance(source, TensorVal) or source.type is None or not source.exact:
+            return self._assert_result(args[0], node.args[0], None, False, span, frame)
+        items = {axis: (t if keep_shards else t.local) for axis, t in source.type.items()}
+        if isinstance(overrides, TypeDictVal):
+            for axis, t in overrides.items:
+                items[axis.name] = t
+        elif not (isinstance(overrides, ConstVal) and overrides.value is None):
+            return self._assert_result(args[0], node.args[0], None, False, span, frame)
+        like = TypeDictVal(tuple((AxisVal(a, "group"), t) for a, t in items.items()))
+        self._assert_values(args[0], node.args[0], [(like, node.args[1])], None, span, frame)
+        return ConstVal(None)
+
+    def _mutate_type(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
+        """mutate_type(x, axis=None, *, src, dst): overwrite axes after checking they are ``src``."""
+        if not args or not node.args:
+            return UNKNOWN
+        x, x_node = args[0], node.args[0]
+        axis_value = args[1] if len(args) > 1 else kwargs.get("axis", ConstVal(None))
+        src, dst = kwargs.get("src"), kwargs.get("dst")
+
+        def unknown() -> Value:
+            if isinstance(x_node, (ast.Name, ast.Attribute)):
+                self._assign(x_node, UNKNOWN, frame)
+            return UNKNOWN
+
+        if not isinstance(x, TensorVal) or x.type is None or src is None or dst is None:
+            return unknown()
+        current = dict(x.type)
+        if isinstance(axis_value, ConstVal) and axis_value.value is None:
+            axes = sorted(current) if isinstance(src, TypeVal) and isinstance(dst, TypeVal) else []
+        else:
+            axis = self._axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
+            if not isinstance(axis, AxisVal):
+                return unknown()
+            axes = [axis.name]
+        updates: dict[str, tuple[AxisType, AxisType]] = {}
+        for name in axes:
+            if isinstance(src, TypeVal) and isinstance(dst, TypeVal):
+                updates[name] = (src.type, dst.type)
+        if isinstance(src, TypeDictVal) or isinstance(dst, TypeDictVal):
+            src_map = {a.name: t for a, t in src.items} if isinstance(src, TypeDictVal) else None
+            dst_map = {a.name: t for a, t in dst.items} if isinstance(dst, TypeDictVal) else None
+            names = list(dst_map or src_map or {})
+            for name in names:
+                s_t = src_map[name] if src_map is not None and name in src_map else (src.type if isinstance(src, TypeVal) else None)
+                d_t = dst_map[name] if dst_map is not None and name in dst_map else (dst.type if isinstance(dst, TypeVal) else None)
+                if s_t is None or d_t is None:
+                    return unknown()
+                updates[name] = (s_t, d_t)
+        if not updates:
+            return unknown()
+        for name, (want, new) in updates.items():
+            have = current.get(name)
+            if have is None or have.local != want.local:
+                if have is None and not x.exact:
+                    return unknown()
+                self._report(
+                    frame.unit.span(x_node), "spmd-assert-mismatch",
+                    f"mutate_type: expected {want} on axis {name}, but the tensor has "
+                    f"{have.local if have is not None else 'no type'}",
+                    Severity.ERROR, _site(frame),
+                )
+                return unknown()
+            current[name] = new.local
+        updated = TensorVal(LocalType(current), x.grad, x.exact, Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"), x.ndim)
+        if isinstance(x_node, (ast.Name, ast.Attribute)):
+            self._assign(x_node, updated, frame)
+        return updated
 
     def _partition_spec(self, node: ast.Call, args: list[Value], frame: Frame) -> Value:
         dims: list[tuple[str, ...]] = []

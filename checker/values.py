@@ -156,7 +156,23 @@ class FunctionVal:
     kw_defaults: dict[str, Value] = field(default_factory=dict)
     opaque: bool = False  # an unknown decorator wraps it: calling it gives Unknown
     unchecked: bool = False  # @no_typecheck: its body runs with type checking off
+    contract: ContractVal | None = None  # @local_map(in_types=..., out_types=...)
     owner: ClassVal | None = None
+
+
+@dataclass(frozen=True)
+class ContractVal:
+    """``local_map(in_types=..., out_types=...)``: checked inputs, stamped outputs.
+    ``in_types`` None: ``Infer`` (inputs flow through unchecked)."""
+
+    in_types: Value | None
+    out_types: Value
+
+
+class Registration(Enum):
+    NONE = "none"
+    LOCAL = "local"  # register_local_autograd_function: the element-wise rule
+    TYPECHECK = "typecheck"  # register_autograd_function: typecheck_forward or spmd_typecheck
 
 
 @dataclass(eq=False)
@@ -167,6 +183,8 @@ class ClassVal:
     methods: dict[str, FunctionVal] = field(default_factory=dict)
     bases: list[ClassVal] = field(default_factory=list)
     attributes: dict[str, Value] = field(default_factory=dict)
+    autograd: bool = False  # a torch.autograd.Function
+    registration: Registration = Registration.NONE
 
     def method(self, name: str) -> FunctionVal | None:
         """The method a call finds: this class first, then its workspace bases in order."""
@@ -227,6 +245,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     RefVal,
     TupleVal,
     ContextVal,
+    ContractVal,
     FunctionVal,
     ClassVal,
     InstanceVal,
