@@ -60,14 +60,14 @@ class Unit:
         """The exact source text of a node (``ast.get_source_segment`` re-splits the whole
         text on every call, which dominated analysis time)."""
         try:
-            first = node.lineno - 1  # type: ignore[attr-defined]
-            last = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-            start = node.col_offset  # type: ignore[attr-defined]
-            end = node.end_col_offset  # type: ignore[attr-defined]
+            first: int = node.lineno - 1  # type: ignore[attr-defined]
+            last: int = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+            start: int = node.col_offset  # type: ignore[attr-defined]
+            end: int | None = node.end_col_offset  # type: ignore[attr-defined]
         except AttributeError:
-            return ast.unparse(node)
+            return str(ast.unparse(node))
         if end is None or last >= len(self.lines):
-            return ast.unparse(node)
+            return str(ast.unparse(node))
         if first == last:
             line = self.lines[first]
             if line.isascii():

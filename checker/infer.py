@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -877,7 +877,8 @@ class Interpreter:
         if value_node is None and site is not None:
             ast.copy_location(target, site)
             target.end_lineno, target.end_col_offset = site.end_lineno, site.end_col_offset  # type: ignore[attr-defined]
-        span = frame.unit.span(value_node or site) if (value_node or site) is not None else Span(0, 0, 0, 0)
+        anchor = value_node or site
+        span = frame.unit.span(anchor) if anchor is not None else Span(0, 0, 0, 0)
         return self._assert_values(value, target, type_args, spec_value, span, frame)  # type: ignore[arg-type]
 
     def _instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
@@ -1388,8 +1389,8 @@ class Interpreter:
     def _op(
         self,
         name: str,
-        args: list[tuple[Value, ast.AST | None]],
-        kwargs: dict[str, tuple[Value, ast.AST | None]],
+        args: Sequence[tuple[Value, ast.AST | None]],
+        kwargs: Mapping[str, tuple[Value, ast.AST | None]],
         node: ast.AST,
         frame: Frame,
     ) -> Value:
@@ -1722,12 +1723,12 @@ class Interpreter:
                 self._report(span, "spmd-conflicting-types", conflict, Severity.ERROR, _site(frame))
                 return UNKNOWN
             for spec in specs[:1]:
-                for dim, axes in enumerate(spec.dims):
-                    for axis in axes:
-                        asserted[axis] = S(dim)
-            for axis, t in list(asserted.items()):
+                for dim, spec_axes in enumerate(spec.dims):
+                    for spec_axis in spec_axes:
+                        asserted[spec_axis] = S(dim)
+            for name, t in list(asserted.items()):
                 if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
-                    asserted[axis] = S(t.shard_dim + ndim)
+                    asserted[name] = S(t.shard_dim + ndim)
         exact = True
         if bare is not None:
             state = self.state
@@ -1742,8 +1743,8 @@ class Interpreter:
             if not state.mesh_known:
                 known = False
             else:
-                for axis in state.mesh or ():
-                    asserted.setdefault(axis, bare)
+                for mesh_axis in state.mesh or ():
+                    asserted.setdefault(mesh_axis, bare)
         elif self.state.mesh_known and self.state.mesh is not None:
             exact = set(asserted) >= set(self.state.mesh)
         else:
@@ -1967,13 +1968,13 @@ class Interpreter:
         for spec in specs:
             if ndim is not None and len(spec.dims) != ndim:
                 return f"PartitionSpec length {len(spec.dims)} doesn't match tensor ndim {ndim}"
-            for axes in spec.dims:
-                for axis in axes:
-                    t = asserted.get(axis)
-                    if t is not None and t.local != TYPE_V:
+            for spec_axes in spec.dims:
+                for spec_axis in spec_axes:
+                    given = asserted.get(spec_axis)
+                    if given is not None and given.local != TYPE_V:
                         return (
-                            f"Mesh axis {axis} appears in partition_spec (implying Varying/Shard) "
-                            f"but is specified as {t} in type."
+                            f"Mesh axis {spec_axis} appears in partition_spec (implying Varying/Shard) "
+                            f"but is specified as {given} in type."
                         )
         return None
 
@@ -2046,12 +2047,12 @@ class _Undecided(Exception):
         self.violation = violation
 
 
-def _operand_type(args: list[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
+def _operand_type(args: Sequence[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
     value = args[position][0]
     return value.type if isinstance(value, TensorVal) else None
 
 
-def _literal_ndim(args: list[tuple[Value, ast.AST | None]]) -> int | None:
+def _literal_ndim(args: Sequence[tuple[Value, ast.AST | None]]) -> int | None:
     """The rank of a factory's result when its sizes are literal: randn(4, 8), zeros((4, 8))."""
     if len(args) == 1 and isinstance(args[0][0], TupleVal):
         return len(args[0][0].items)

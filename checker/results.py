@@ -125,7 +125,8 @@ class ModuleResult:
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
         """The innermost fact whose span contains the position (for hover)."""
         best: TypeFact | CollectiveFact | None = None
-        for fact in [*self.collectives, *self.facts]:
+        candidates: list[TypeFact | CollectiveFact] = [*self.collectives, *self.facts]
+        for fact in candidates:
             if fact.span.contains(line, column) and (
                 best is None or _size(fact.span) < _size(best.span)
             ):

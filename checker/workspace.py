@@ -47,7 +47,7 @@ class Workspace:
         """The dotted package a module belongs to ("" for a top-level module), None if the
         path is not a file on disk."""
         file = Path(path)
-        if not file.suffix == ".py":
+        if file.suffix != ".py":
             return None
         parts: list[str] = []
         folder = file.parent
