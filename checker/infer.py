@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -97,6 +98,8 @@ _REGISTRATIONS = {
 }
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
+FUNCTION_TIME_BUDGET = 2.0  # seconds for one function's standalone analysis
+FUNCTION_STEP_BUDGET = 200_000  # statements interpreted for one function
 _UNROLL = 8  # literal sequences up to this length are iterated element by element
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 _BUILTIN_SCALARS = frozenset(["len", "int", "float", "round", "abs", "min", "max", "sum", "math.sqrt", "math.ceil", "math.floor"])
@@ -164,6 +167,8 @@ class Interpreter:
         self._home_site: Related | None = None  # set while running code of another file
         self._foreign_where: tuple[str, str] = ("", "")
         self.used_keys: set[Any] = set()
+        self._steps = 0
+        self._deadline: float | None = None
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
         self.state = self._initial_state()
         self.spmd_prefix = "spmd_types."
@@ -195,7 +200,23 @@ class Interpreter:
                 self._syntax_error(unit)
                 continue
             frame = Frame(self.globals, unit, None, [])
-            self._exec_block(unit.tree.body, frame)
+            self._steps = 0
+            self._deadline = time.monotonic() + FUNCTION_TIME_BUDGET
+            try:
+                self._exec_block(unit.tree.body, frame)
+            except BudgetExceeded as exceeded:
+                self.stack.clear()
+                self._home_site = None
+                self.state = self.state_at_start
+                self._report(
+                    Span(unit.start_line, 0, unit.start_line, len(unit.lines[0]) if unit.lines else 0),
+                    "spmd-internal",
+                    f"The checker gave up on this statement: {exceeded}. The rest of the file is "
+                    f"checked. Please report this with the statement's source or shape.",
+                    Severity.INFORMATION,
+                )
+            finally:
+                self._deadline = None
         if self.module_level_only:
             return
         for function in list(self.functions):
@@ -222,6 +243,12 @@ class Interpreter:
                 self._journal = None
             if key is not None:
                 self.cache[key] = journal
+
+    def _check_budget(self) -> None:
+        if self._steps > FUNCTION_STEP_BUDGET:
+            raise BudgetExceeded(f"it needs more than {FUNCTION_STEP_BUDGET} analysis steps")
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise BudgetExceeded(f"its analysis took more than {FUNCTION_TIME_BUDGET:g} s")
 
     # ------------------------------------------------------------ the cache
     def _record(self, table: dict[Any, Any], key: Any, value: Any) -> None:
@@ -451,6 +478,9 @@ class Interpreter:
                 )
 
     def _exec(self, stmt: ast.stmt, frame: Frame) -> None:
+        self._steps += 1
+        if self._steps & 1023 == 0:
+            self._check_budget()
         if isinstance(stmt, ast.Expr):
             self._eval(stmt.value, frame)
         elif isinstance(stmt, ast.Assign):
@@ -759,10 +789,24 @@ class Interpreter:
                 args.append(UNKNOWN)
         saved = self.state
         self.state = self._standalone_state()
+        self._steps = 0
+        self._deadline = time.monotonic() + FUNCTION_TIME_BUDGET
         try:
             self._invoke(function, args, {}, None, standalone=True)
+        except BudgetExceeded as exceeded:
+            self.stack.clear()
+            self._home_site = None
+            self._report(
+                function.unit.span(function.node.args) if function.node.args.args else function.unit.span(function.node),
+                "spmd-internal",
+                f"The checker gave up on {function.qualname}: {exceeded}. Its diagnostics are "
+                f"incomplete; the rest of the file is checked. Please report this with the "
+                f"function's source (or its shape: size, loops, calls) and the checker's version.",
+                Severity.INFORMATION,
+            )
         finally:
             self.state = saved
+            self._deadline = None
 
     def _invoke(
         self,
@@ -2039,6 +2083,10 @@ def _free_names(function: FunctionVal) -> frozenset[str]:
             _FREE_NAMES.clear()
         _FREE_NAMES[key] = names
     return names
+
+
+class BudgetExceeded(Exception):
+    """One function's analysis went past its time or size budget."""
 
 
 class _Undecided(Exception):
