@@ -22,6 +22,7 @@ from .config import Config
 from .frontend import UnitCache, split_units
 from .infer import Interpreter, Journal
 from .results import Diagnostic, ModuleResult, Span
+from .results import order_key as _order
 from .values import ModuleVal
 from .workspace import Workspace
 
@@ -176,17 +177,14 @@ class Analyzer:
                 )
             )
             return result
-        lines = source.splitlines()
         diagnostics = sorted(interpreter.diagnostics.values(), key=lambda d: (_order(d.span), d.code))
-        result.diagnostics = _honour_ignores(diagnostics, lines)
-        result.reveals = sorted(interpreter.reveals.values(), key=lambda r: _order(r.span))
-        result.facts = sorted(interpreter.facts.values(), key=lambda f: _order(f.span))
-        result.collectives = sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span))
-        return result
-
-
-def _order(span: Span) -> tuple[int, int, int, int]:
-    return (span.line, span.column, span.end_line, span.end_column)
+        return ModuleResult(
+            path,
+            diagnostics=_honour_ignores(diagnostics, source.splitlines()),
+            reveals=sorted(interpreter.reveals.values(), key=lambda r: _order(r.span)),
+            collectives=sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span)),
+            fact_tables=interpreter.fact_tables,
+        )
 
 
 def check_source(source: str, path: str = "<string>", config: Config | None = None) -> ModuleResult:

@@ -153,6 +153,7 @@ class Interpreter:
         self.diagnostics: dict[tuple[Span, str, str], Diagnostic] = {}
         self.reveals: dict[Span, Reveal] = {}
         self.facts: dict[Span, TypeFact] = {}
+        self.fact_tables: list[dict[Span, TypeFact]] = [self.facts]  # own facts, then journals
         self.collective_facts: dict[Span, CollectiveFact] = {}
         self.functions: list[FunctionVal] = []
         self.analysed: set[int] = set()
@@ -231,6 +232,7 @@ class Interpreter:
                 self.reused += 1
                 continue
             journal = Journal()
+            self.fact_tables.append(journal.facts)
             self._journal = journal
             try:
                 known = len(self.functions)
@@ -256,11 +258,15 @@ class Interpreter:
             return
         if self._home_site is not None and table is not self.diagnostics:
             return  # hover facts of another file belong to that file's own analysis
+        if table is self.facts:
+            (self._journal.facts if self._journal is not None else table)[key] = value
+            return
         table[key] = value
         if self._journal is not None:
             self._journal.entries.append((_TABLES.index(_table_name(self, table)), key, value))
 
     def _replay(self, journal: Journal) -> None:
+        self.fact_tables.append(journal.facts)  # shared, not copied: it never changes again
         tables = [getattr(self, name) for name in _TABLES]
         for index, key, value in journal.entries:
             tables[index].setdefault(key, value)
@@ -2068,6 +2074,7 @@ class Journal:
     """What one standalone analysis recorded, to replay when its inputs are unchanged."""
 
     entries: list[tuple[int, Any, Any]] = field(default_factory=list)
+    facts: dict[Span, TypeFact] = field(default_factory=dict)
 
 
 _FREE_NAMES: dict[tuple[str, str, int], frozenset[str]] = {}

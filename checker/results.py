@@ -114,24 +114,57 @@ class CollectiveFact:
     transitions: tuple[AxisTransition, ...]
 
 
-@dataclass
 class ModuleResult:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    reveals: list[Reveal] = field(default_factory=list)
-    facts: list[TypeFact] = field(default_factory=list)
-    collectives: list[CollectiveFact] = field(default_factory=list)
+    """Everything one check found. Hover facts are assembled lazily: most checks are never
+    hovered, and a re-check reuses the fact tables of unchanged functions as they are."""
+
+    def __init__(
+        self,
+        path: str,
+        diagnostics: list[Diagnostic] | None = None,
+        reveals: list[Reveal] | None = None,
+        facts: list[TypeFact] | None = None,
+        collectives: list[CollectiveFact] | None = None,
+        fact_tables: list[dict[Span, TypeFact]] | None = None,
+    ) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
+        self.reveals: list[Reveal] = reveals if reveals is not None else []
+        self.collectives: list[CollectiveFact] = collectives if collectives is not None else []
+        self._facts = facts
+        self._fact_tables = fact_tables or []
+        self._index: dict[int, list[TypeFact | CollectiveFact]] | None = None
+        self._indexed = -1
+
+    @property
+    def facts(self) -> list[TypeFact]:
+        """Every tensor-valued expression's type, in source order."""
+        if self._facts is None:
+            merged: dict[Span, TypeFact] = {}
+            for table in self._fact_tables:
+                merged.update(table)
+            self._facts = sorted(merged.values(), key=lambda f: order_key(f.span))
+            self._fact_tables = []
+        return self._facts
 
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
         """The innermost fact whose span contains the position (for hover)."""
+        facts = self.facts
+        if self._index is None or self._indexed != len(facts) + len(self.collectives):
+            index: dict[int, list[TypeFact | CollectiveFact]] = {}
+            for fact in [*self.collectives, *facts]:
+                for covered in range(fact.span.line, fact.span.end_line + 1):
+                    index.setdefault(covered, []).append(fact)
+            self._index, self._indexed = index, len(facts) + len(self.collectives)
         best: TypeFact | CollectiveFact | None = None
-        candidates: list[TypeFact | CollectiveFact] = [*self.collectives, *self.facts]
-        for fact in candidates:
-            if fact.span.contains(line, column) and (
-                best is None or _size(fact.span) < _size(best.span)
-            ):
+        for fact in self._index.get(line, ()):
+            if fact.span.contains(line, column) and (best is None or _size(fact.span) < _size(best.span)):
                 best = fact
         return best
+
+
+def order_key(span: Span) -> tuple[int, int, int, int]:
+    return (span.line, span.column, span.end_line, span.end_column)
 
 
 def _size(span: Span) -> tuple[int, int]:
