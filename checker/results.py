@@ -8,7 +8,7 @@ converts columns to UTF-16 units, the command line adds 1 to both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .codes import Severity
 from .lattice import AxisType, LocalType
@@ -152,7 +152,8 @@ class ModuleResult:
         facts = self.facts
         if self._index is None or self._indexed != len(facts) + len(self.collectives):
             index: dict[int, list[TypeFact | CollectiveFact]] = {}
-            for fact in [*self.collectives, *facts]:
+            everything: list[TypeFact | CollectiveFact] = [*self.collectives, *facts]
+            for fact in everything:
                 for covered in range(fact.span.line, fact.span.end_line + 1):
                     index.setdefault(covered, []).append(fact)
             self._index, self._indexed = index, len(facts) + len(self.collectives)
