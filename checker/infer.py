@@ -102,6 +102,8 @@ FUNCTION_TIME_BUDGET = 2.0  # seconds for one function's standalone analysis
 FUNCTION_STEP_BUDGET = 200_000  # statements interpreted for one function
 _UNROLL = 8  # literal sequences up to this length are iterated element by element
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
+# Calls that never annotate their arguments (no escape needed).
+_KNOWN_CALLS = frozenset({"reveal_type", "math.sqrt", "math.ceil", "math.floor", "math.log", "functools.partial"})
 _BUILTIN_SCALARS = frozenset(["len", "int", "float", "round", "abs", "min", "max", "sum", "math.sqrt", "math.ceil", "math.floor"])
 
 
@@ -130,6 +132,16 @@ class Frame:
     returns: list[Value]
     call_site: Related | None = None
     terminated: bool = False
+    # In-place effects on the caller's objects: a parameter whose tensor was annotated or
+    # mutated in place (assert_type, mutate_type, x.add_(...)) while it still named the
+    # caller's object. Shared by every frame of one call (branches, loops).
+    effects: dict[str, Value] = field(default_factory=dict)
+    rebound: set[str] = field(default_factory=set)
+
+    def child(self, env: dict[str, Value]) -> Frame:
+        """A frame for a branch or loop body of the same call."""
+        return Frame(env, self.unit, self.function, self.returns, self.call_site,
+                     effects=self.effects, rebound=self.rebound)
 
 
 class Interpreter:
@@ -158,6 +170,8 @@ class Interpreter:
         self.functions: list[FunctionVal] = []
         self.analysed: set[int] = set()
         self.memo: dict[tuple[Any, ...], Value] = {}
+        self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
+        self.last_effects: dict[str, Value] = {}  # of the last _invoke: in-place effects on arguments
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
         self._journal: Journal | None = None
@@ -546,9 +560,22 @@ class Interpreter:
             self._branches([case.body for case in stmt.cases] + [[]], frame)
         # pass, global, nonlocal: nothing to do
 
-    def _assign(self, target: ast.expr, value: Value, frame: Frame) -> None:
+    def _mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
+        """The object a name refers to changed in place (its SPMD type was set or changed):
+        rebind the name, and if it is a parameter still naming the caller's object, record
+        the effect for the caller."""
+        if not isinstance(target, (ast.Name, ast.Attribute)):
+            return
+        self._assign(target, value, frame, in_place=True)
+        if isinstance(target, ast.Name) and frame.function is not None and target.id not in frame.rebound:
+            if target.id in _params(frame.function.node):
+                frame.effects[target.id] = value
+
+    def _assign(self, target: ast.expr, value: Value, frame: Frame, in_place: bool = False) -> None:
         if isinstance(target, ast.Name):
             frame.env[target.id] = value
+            if not in_place:
+                frame.rebound.add(target.id)
             self._fact(frame, target, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = self._unpack(value, len(target.elts))
@@ -597,14 +624,16 @@ class Interpreter:
             result = self._op(f"Tensor.__i{name}__", [(target_value, stmt.target), (operand, stmt.value)], {}, stmt, frame)
         else:
             result = self._binary(name, target_value, operand, stmt.target, stmt.value, stmt, frame)
-        if isinstance(stmt.target, (ast.Name, ast.Attribute)):
+        if isinstance(target_value, TensorVal) and isinstance(stmt.target, (ast.Name, ast.Attribute)):
+            self._mutate(stmt.target, result, frame)
+        elif isinstance(stmt.target, (ast.Name, ast.Attribute)):
             self._assign(stmt.target, result, frame)
 
     def _branches(self, bodies: list[list[ast.stmt]], frame: Frame) -> None:
         before = dict(frame.env)
         outcomes: list[dict[str, Value]] = []
         for body in bodies:
-            branch = Frame(dict(before), frame.unit, frame.function, frame.returns, frame.call_site)
+            branch = frame.child(dict(before))
             if frame.env is self.globals:
                 branch.env = dict(before)
             self._exec_block(body, branch)
@@ -621,7 +650,7 @@ class Interpreter:
         entry = dict(frame.env)
         current = dict(entry)
         for _ in range(_LOOP_ROUNDS):
-            body = Frame(dict(current), frame.unit, frame.function, frame.returns, frame.call_site)
+            body = frame.child(dict(current))
             if element is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._assign(stmt.target, element, body)
             self._exec_block(stmt.body, body)
@@ -631,7 +660,7 @@ class Interpreter:
             current = merged
         else:
             current = {k: (v if k in entry and entry[k] == v else UNKNOWN) for k, v in current.items()}
-        orelse = Frame(dict(current), frame.unit, frame.function, frame.returns, frame.call_site)
+        orelse = frame.child(dict(current))
         self._exec_block(stmt.orelse, orelse)
         frame.env.clear()
         frame.env.update(_join_envs([current, orelse.env]) if not orelse.terminated else current)
@@ -640,7 +669,7 @@ class Interpreter:
         """A loop over a short literal sequence: run the body once per element, in order."""
         current = dict(frame.env)
         for item in items:
-            body = Frame(dict(current), frame.unit, frame.function, frame.returns, frame.call_site)
+            body = frame.child(dict(current))
             self._assign(stmt.target, item, body)
             self._exec_block(stmt.body, body)
             if body.terminated:  # a break, continue or return somewhere: fall back to a join
@@ -662,12 +691,12 @@ class Interpreter:
 
     def _try(self, stmt: ast.Try, frame: Frame) -> None:
         before = dict(frame.env)
-        body = Frame(dict(before), frame.unit, frame.function, frame.returns, frame.call_site)
+        body = frame.child(dict(before))
         self._exec_block(stmt.body, body)
         self._exec_block(stmt.orelse, body)
         outcomes = [body.env] if not body.terminated else []
         for handler in stmt.handlers:
-            handler_frame = Frame(_join_envs([before, body.env]), frame.unit, frame.function, frame.returns, frame.call_site)
+            handler_frame = frame.child(_join_envs([before, body.env]))
             if handler.name:
                 handler_frame.env[handler.name] = UNKNOWN
             self._exec_block(handler.body, handler_frame)
@@ -827,6 +856,7 @@ class Interpreter:
         env = self._bind(function, args, kwargs)
         key = (id(function), _signature(env), self.state)
         if key in self.memo:
+            self.last_effects = self.memo_effects.get(key, {})
             return self.memo[key]
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self.analysed.add(id(function))
@@ -856,6 +886,8 @@ class Interpreter:
             if not frame.terminated and not _always_returns(function.node):
                 result = join(result, ConstVal(None))
         self.memo[key] = result
+        self.memo_effects[key] = dict(frame.effects)
+        self.last_effects = self.memo_effects[key]
         return result
 
     def _bind(self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value]) -> dict[str, Value]:
@@ -887,12 +919,34 @@ class Interpreter:
         site = Related(frame.unit.span(node), f"called from here with {_describe_args(args, kwargs)}")
         contract = function.contract
         if contract is None or not self.state.checking:
-            return self._invoke(function, args, kwargs, site)
+            self.last_effects = {}
+            result = self._invoke(function, args, kwargs, site)
+            self._apply_effects(function, node, len(args) - len(getattr(node, "args", [])), frame)
+            return result
         call_args = getattr(node, "args", [])
         if contract.in_types is not None:
             args = self._boundary(args, call_args, contract.in_types, node, frame)
         result = self._invoke(function, args, kwargs, site)
         return self._stamp(result, contract.out_types, node, frame)
+
+    def _apply_effects(self, function: FunctionVal, node: ast.AST, implicit: int, frame: Frame) -> None:
+        """Carry a callee's in-place effects on its parameters back to the caller's names.
+        ``implicit``: leading arguments the call does not spell (``self``)."""
+        effects = self.last_effects
+        if not effects or not isinstance(node, ast.Call):
+            return
+        params = _params(function.node)
+        for name, value in effects.items():
+            arg_node: ast.AST | None = None
+            if name in params:
+                index = params.index(name) - implicit
+                if 0 <= index < len(node.args):
+                    arg_node = node.args[index]
+            for keyword in node.keywords:
+                if keyword.arg == name:
+                    arg_node = keyword.value
+            if arg_node is not None:
+                self._mutate(arg_node, value, frame)
 
     def _boundary(self, args: list[Value], arg_nodes: list[ast.expr], specs: Value, node: ast.AST, frame: Frame) -> list[Value]:
         """local_map's entry check: each argument is assert_type'd with its spec, at the call."""
@@ -1038,7 +1092,7 @@ class Interpreter:
             return UNKNOWN
         generator = node.generators[0]
         iterable = self._eval(generator.iter, frame)
-        scope = Frame(dict(frame.env), frame.unit, frame.function, [], frame.call_site)
+        scope = frame.child(dict(frame.env))
 
         def element(item: Value) -> Value:
             self._assign(generator.target, item, scope)
@@ -1212,9 +1266,13 @@ class Interpreter:
         if isinstance(callee, RefVal):
             name = canonical(callee.qualname)
             if has_star and name not in ("spmd.assert_type",):
+                self._escape(node, [*args, *kwargs.values()], frame)
                 return UNKNOWN
+            if not name.startswith(("torch.", "spmd.", "Tensor.")) and name not in _BUILTINS and name not in _KNOWN_CALLS:
+                self._escape(node, [*args, *kwargs.values()], frame)
             return self._call_ref(name, node, args, kwargs, kw_nodes, frame)
-        if has_star:
+        if has_star or callee is UNKNOWN or (isinstance(callee, FunctionVal) and callee.opaque):
+            self._escape(node, [*args, *kwargs.values()], frame)
             return UNKNOWN
         if isinstance(callee, FunctionVal):
             return self._call_function(callee, args, kwargs, node, frame)
@@ -1236,6 +1294,7 @@ class Interpreter:
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
                 if method is None:
+                    self._escape(node, [receiver, *args, *kwargs.values()], frame)
                     return UNKNOWN
                 return self._call_function(method, [receiver, *args], kwargs, node, frame)
             if isinstance(receiver, ClassVal) and callee.name == "apply":
@@ -1246,6 +1305,48 @@ class Interpreter:
                     return AxisVal(group.value, "group")
                 return UNKNOWN
         return UNKNOWN
+
+    def _escape(self, node: ast.Call, values: list[Value], frame: Frame) -> None:
+        """Values handed to code the checker cannot see may be annotated there: an untyped
+        tensor argument, and the untyped tensors an object holds, become Unknown. (Typed
+        tensors keep their type: the runtime only refines a type it already has.)"""
+        for arg_node in [*node.args, *(k.value for k in node.keywords)]:
+            target = arg_node.value if isinstance(arg_node, ast.Starred) else arg_node
+            if isinstance(target, (ast.Name, ast.Attribute)):
+                value = self._peek(target, frame)
+                if isinstance(value, TensorVal) and value.type is not None and not value.type:
+                    self._mutate(target, TensorVal(None, value.grad, False, value.origin, value.ndim), frame)
+        seen: set[int] = set()
+        for value in values:
+            self._havoc(value, seen)
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            self._havoc(self._peek(func.value, frame), seen)
+
+    def _peek(self, node: ast.AST, frame: Frame) -> Value:
+        """A name's or attribute's current value, without recording anything."""
+        if isinstance(node, ast.Name):
+            return self._lookup(node.id, frame)
+        if isinstance(node, ast.Attribute):
+            key = self._attr_key(node)
+            if key is not None and key in frame.env:
+                return frame.env[key]
+            owner = self._peek(node.value, frame)
+            if isinstance(owner, InstanceVal):
+                return owner.attributes.get(node.attr, UNKNOWN)
+        return UNKNOWN
+
+    def _havoc(self, value: Value, seen: set[int]) -> None:
+        if isinstance(value, InstanceVal) and id(value) not in seen:
+            seen.add(id(value))
+            for name, attribute in list(value.attributes.items()):
+                if isinstance(attribute, TensorVal) and attribute.type is not None and not attribute.type:
+                    value.attributes[name] = TensorVal(None, attribute.grad, False, attribute.origin, attribute.ndim)
+                else:
+                    self._havoc(attribute, seen)
+        elif isinstance(value, TupleVal):
+            for item in value.items:
+                self._havoc(item, seen)
 
     def _call_ref(
         self,
@@ -1391,8 +1492,7 @@ class Interpreter:
                 flag = args[0] if args else kwargs.get("requires_grad", ConstVal(True))
                 grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
                 updated = TensorVal(receiver.type, grad, receiver.exact, receiver.origin)
-                if isinstance(receiver_node, (ast.Name, ast.Attribute)):
-                    self._assign(receiver_node, updated, frame)
+                self._mutate(receiver_node, updated, frame)
                 return updated
             if method in ("size", "stride") and not args and not kwargs:
                 return ShapeVal(receiver.ndim)
@@ -1406,7 +1506,10 @@ class Interpreter:
             return UNKNOWN
         positional = [(receiver, receiver_node), *zip(args, node.args, strict=True)]
         keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
-        return self._op(f"Tensor.{method}", positional, keyword, node, frame)
+        result = self._op(f"Tensor.{method}", positional, keyword, node, frame)
+        if optable.is_inplace(method):
+            self._mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
+        return result
 
     def _mesh(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
         names = kwargs.get("mesh_dim_names")
@@ -1811,8 +1914,7 @@ class Interpreter:
             ))
         if not isinstance(x, TensorVal) and x is not UNKNOWN:
             # a container the checker does not follow: what it holds is no longer known
-            if isinstance(x_node, (ast.Name, ast.Attribute)):
-                self._assign(x_node, UNKNOWN, frame)
+            self._mutate(x_node, UNKNOWN, frame)
             return UNKNOWN
         if not isinstance(x, TensorVal):
             if asserted is None or x is not UNKNOWN:
@@ -1855,8 +1957,7 @@ class Interpreter:
                 )
                 return UNKNOWN
             new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin, x.ndim)
-        if isinstance(x_node, (ast.Name, ast.Attribute)):
-            self._assign(x_node, new, frame)
+        self._mutate(x_node, new, frame)
         return new
 
     def _register(self, name: str, cls: ClassVal) -> None:
@@ -1925,8 +2026,7 @@ class Interpreter:
         src, dst = kwargs.get("src"), kwargs.get("dst")
 
         def unknown() -> Value:
-            if isinstance(x_node, (ast.Name, ast.Attribute)):
-                self._assign(x_node, UNKNOWN, frame)
+            self._mutate(x_node, UNKNOWN, frame)
             return UNKNOWN
 
         if not isinstance(x, TensorVal) or x.type is None or src is None or dst is None:
@@ -1969,8 +2069,7 @@ class Interpreter:
                 return unknown()
             current[name] = new.local
         updated = TensorVal(LocalType(current), x.grad, x.exact, Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"), x.ndim)
-        if isinstance(x_node, (ast.Name, ast.Attribute)):
-            self._assign(x_node, updated, frame)
+        self._mutate(x_node, updated, frame)
         return updated
 
     def _partition_spec(self, node: ast.Call, args: list[Value], frame: Frame) -> Value:
