@@ -184,6 +184,10 @@ class Analyzer:
             reveals=sorted(interpreter.reveals.values(), key=lambda r: _order(r.span)),
             collectives=sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span)),
             fact_tables=interpreter.fact_tables,
+            elsewhere={
+                other: sorted(found.values(), key=lambda d: (_order(d.span), d.code))
+                for other, found in interpreter.elsewhere.items()
+            },
         )
 
 

@@ -104,6 +104,34 @@ def _json_document(results: list[ModuleResult]) -> dict[str, object]:
     return {"version": 1, "diagnostics": diagnostics, "reveals": reveals}
 
 
+def _merge_elsewhere(results: list[ModuleResult]) -> list[ModuleResult]:
+    """Errors found inside another file's functions belong to that file: add them to its
+    result (once, however many callers found them), making a result for a file not checked."""
+    by_path = {str(Path(r.path).resolve()): r for r in results}
+    merged = list(results)
+    for result in results:
+        for path, found in result.elsewhere.items():
+            target = by_path.get(str(Path(path).resolve()))
+            if target is None:
+                target = ModuleResult(_display_path(path))
+                by_path[str(Path(path).resolve())] = target
+                merged.append(target)
+            seen = {(d.span, d.code, d.message) for d in target.diagnostics}
+            for d in found:
+                if (d.span, d.code, d.message) not in seen:
+                    target.diagnostics.append(d)
+                    seen.add((d.span, d.code, d.message))
+            target.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
+    return merged
+
+
+def _display_path(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
 def _config_for(path: Path, explicit: Config | None, cache: dict[Path, Config]) -> Config:
     if explicit is not None:
         return explicit
@@ -152,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             analyzer = analyzers.setdefault(config, Analyzer(config))
             results.append(analyzer.check(str(path), source))
+    results = _merge_elsewhere(results)
     for problem in problems:
         print(f"spmd-check: {problem}", file=sys.stderr)
     errors = sum(1 for r in results for d in r.diagnostics if d.severity is Severity.ERROR)

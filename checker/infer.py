@@ -181,6 +181,8 @@ class Interpreter:
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
         self._home_site: Related | None = None  # set while running code of another file
         self._foreign_where: tuple[str, str] = ("", "")
+        # diagnostics in other files of the workspace, found while running their code from here
+        self.elsewhere: dict[str, dict[tuple[Span, str, str], Diagnostic]] = {}
         self.used_keys: set[Any] = set()
         self._steps = 0
         self._deadline: float | None = None
@@ -270,7 +272,7 @@ class Interpreter:
     def _record(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         if key in table and table is self.diagnostics:
             return
-        if self._home_site is not None and table is not self.diagnostics:
+        if self._home_site is not None and self._foreign_where[1] != self.path and table is not self.diagnostics:
             return  # hover facts of another file belong to that file's own analysis
         if table is self.facts:
             (self._journal.facts if self._journal is not None else table)[key] = value
@@ -383,13 +385,14 @@ class Interpreter:
     ) -> None:
         if code in self.config.ignore:
             return
-        if self._home_site is not None:
-            # An error inside code of another file, reached from this one: report it at the
-            # call in this file, pointing at where it happens.
-            where = self._foreign_where
-            related = (Related(span, f"raised here, in {where[0]}", path=where[1]), *related[:0])
-            message = f"{message} (in {where[0]}, called from here)"
-            span, fixes = self._home_site.span, ()
+        if self._home_site is not None and self._foreign_where[1] != self.path:
+            # An error inside code of another file, reached from this one: it belongs to that
+            # file, where the runtime raises, with the call in this file as related information.
+            path = self._foreign_where[1]
+            site = Related(self._home_site.span, f"called from {_short(self.path)}:{self._home_site.span.line + 1}", path=self.path)
+            found = self.elsewhere.setdefault(path, {})
+            found.setdefault((span, code, message), Diagnostic(span, code, message, severity, (site,), ()))
+            return
         key = (span, code, message)
         if key in self.diagnostics:
             return
@@ -865,8 +868,8 @@ class Interpreter:
         saved = self.state
         saved_site, saved_where = self._home_site, self._foreign_where
         if function.unit.path != self.path and self._home_site is None and call_site is not None:
-            self._home_site = call_site
-            self._foreign_where = (f"{function.qualname} ({_short(function.unit.path)}:{function.unit.span(function.node).line + 1})", function.unit.path)
+            self._home_site = call_site  # the call in this file that led into another file
+        self._foreign_where = (function.qualname, function.unit.path)
         if function.unchecked:
             self.state = replace(self.state, checking=False)
         try:
@@ -1016,6 +1019,8 @@ class Interpreter:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or node.value is None or isinstance(node.value, str):
                 return ConstVal(node.value)
+            if node.value is Ellipsis:
+                return ScalarVal(None)
             if isinstance(node.value, (int, float, complex)):
                 return ScalarVal(node.value if not isinstance(node.value, complex) else None)
             return UNKNOWN
@@ -1082,6 +1087,11 @@ class Interpreter:
             return UNKNOWN
         if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
             return self._comprehension(node, frame)
+        if isinstance(node, ast.Slice):
+            for part in (node.lower, node.upper, node.step):
+                if part is not None:
+                    self._eval(part, frame)
+            return ScalarVal(None)  # an index, never a tensor
         # lambdas, other comprehensions, sets, slices, yields: not analysed
         return UNKNOWN
 
@@ -1163,6 +1173,8 @@ class Interpreter:
                     return ShapeVal(owner.ndim)
                 if node.attr == "ndim":
                     return ScalarVal(owner.ndim)
+                if node.attr in ("dtype", "device", "layout", "is_cuda"):
+                    return ScalarVal(None)  # metadata, never a tensor
                 return UNKNOWN
             if name in optable.OPS and node.attr in ("T", "mT", "H", "mH", "real", "imag"):
                 return self._op(name, [(owner, node.value)], {}, node, frame)
@@ -1182,7 +1194,7 @@ class Interpreter:
                 return method
             found = owner.attribute(node.attr)
             return found if found is not None else UNKNOWN
-        if isinstance(owner, MeshVal):
+        if isinstance(owner, (MeshVal, AxisVal)):
             return BoundMethodVal(owner, node.attr)
         return UNKNOWN
 
@@ -1299,6 +1311,10 @@ class Interpreter:
                 return self._call_function(method, [receiver, *args], kwargs, node, frame)
             if isinstance(receiver, ClassVal) and callee.name == "apply":
                 return self._autograd_apply(receiver, node, args, frame)
+            if isinstance(receiver, AxisVal) and callee.name in ("size", "rank", "get_rank"):
+                return ScalarVal(None)
+            if isinstance(receiver, MeshVal) and callee.name in ("size", "get_local_rank", "get_coordinate"):
+                return ScalarVal(None)
             if isinstance(receiver, MeshVal) and callee.name == "get_group":
                 group = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
                 if isinstance(group, ConstVal) and isinstance(group.value, str):

@@ -126,8 +126,12 @@ class ModuleResult:
         facts: list[TypeFact] | None = None,
         collectives: list[CollectiveFact] | None = None,
         fact_tables: list[dict[Span, TypeFact]] | None = None,
+        elsewhere: dict[str, list[Diagnostic]] | None = None,
     ) -> None:
         self.path = path
+        # Errors this check found in other files of the workspace (inside a function of
+        # another module, called from this one with these types), by path.
+        self.elsewhere: dict[str, list[Diagnostic]] = elsewhere if elsewhere is not None else {}
         self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
         self.reveals: list[Reveal] = reveals if reveals is not None else []
         self.collectives: list[CollectiveFact] = collectives if collectives is not None else []
