@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from .codes import Severity
 from .config import Config
 from .frontend import UnitCache, split_units
-from .infer import Interpreter, Journal
+from .infer import Cancelled, Interpreter, Journal
 from .results import Diagnostic, ModuleResult, Span
 from .results import order_key as _order
 from .values import ModuleVal
@@ -28,6 +29,9 @@ from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+# Python and LSP break lines at \r\n, \r and \n only (str.splitlines also breaks at \x0c,
+# \u2028 and others).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _IGNORE = re.compile(r"#\s*spmd:\s*ignore(?:\[([^\]]*)\])?")
 
 
@@ -141,7 +145,15 @@ class Analyzer:
         with self._lock:
             return {checked for checked, used in self._imports.items() if target in used}
 
-    def check(self, path: str, source: str, package: str | None = None) -> ModuleResult:
+    def check(
+        self,
+        path: str,
+        source: str,
+        package: str | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ModuleResult:
+        """Check one module's text. ``cancelled`` is polled while analysing; when it returns
+        True the check stops and raises ``Cancelled`` (nothing is cached from it)."""
         with self._lock:
             units = split_units(source, self._cache, path)
         if package is None:
@@ -151,7 +163,9 @@ class Analyzer:
             with self._lock:
                 journals = self._journals.setdefault(path, {})
             previous = dict(journals)
-            interpreter = Interpreter(path, units, self.config, package, cache=previous, loader=_Loader(self))
+            interpreter = Interpreter(
+                path, units, self.config, package, cache=previous, loader=_Loader(self), cancelled=cancelled,
+            )
             interpreter.run()
             used: set[str] = set()
             for imported in interpreter.imported:
@@ -163,6 +177,8 @@ class Analyzer:
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
                 self._journals[path] = {k: v for k, v in interpreter.cache.items() if k in interpreter.used_keys}
+        except Cancelled:
+            raise
         except Exception as error:  # a bug in the checker must not cost the user their session
             log.exception("internal error while checking %s", path)
             frame = traceback.extract_tb(error.__traceback__)[-1]
@@ -180,7 +196,7 @@ class Analyzer:
         diagnostics = sorted(interpreter.diagnostics.values(), key=lambda d: (_order(d.span), d.code))
         return ModuleResult(
             path,
-            diagnostics=_honour_ignores(diagnostics, source.splitlines()),
+            diagnostics=_honour_ignores(diagnostics, _LINE_BREAK.split(source)),
             reveals=sorted(interpreter.reveals.values(), key=lambda r: _order(r.span)),
             collectives=sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span)),
             fact_tables=interpreter.fact_tables,

@@ -7,7 +7,6 @@ configuration error (a one-line message, never a traceback).
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -34,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _python_files(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
+def _python_files(root: Path, config: Config) -> Iterator[Path]:
     if root.is_file():
         yield root
         return
@@ -42,8 +41,7 @@ def _python_files(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
         parts = path.relative_to(root).parts
         if any(p in _SKIP_DIRS or p.startswith(".") for p in parts[:-1]):
             continue
-        rel = str(path.relative_to(root))
-        if any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(str(path), pattern) for pattern in exclude):
+        if config.is_excluded(path, root):
             continue
         yield path
 
@@ -164,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as error:
             print(f"spmd-check: {error}", file=sys.stderr)
             return 2
-        for path in _python_files(root, root_config.exclude):
+        for path in _python_files(root, root_config):
             try:
                 config = _config_for(path, explicit, configs)
             except ConfigError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -25,6 +26,24 @@ class Config:
     exclude: tuple[str, ...] = ()
     ignore: frozenset[str] = field(default_factory=frozenset)
     source: str | None = None  # the file these settings came from
+
+
+    def is_excluded(self, path: str | Path, root: str | Path | None = None) -> bool:
+        """Whether an ``exclude`` glob matches the path: relative to ``root`` (default: the
+        folder of the settings file), to any of its parent folders, or as written."""
+        if not self.exclude:
+            return False
+        file = Path(path)
+        base = Path(root) if root is not None else (Path(self.source).parent if self.source else None)
+        candidates = [str(file), file.as_posix()]
+        if base is not None:
+            try:
+                relative = file.resolve().relative_to(base.resolve())
+                candidates.append(relative.as_posix())
+                candidates.extend(p.as_posix() for p in relative.parents if str(p) != ".")
+            except ValueError:
+                pass
+        return any(fnmatch.fnmatch(c, pattern) for c in candidates for pattern in self.exclude)
 
 
 class ConfigError(Exception):

@@ -31,7 +31,7 @@ class Unit:
 
     text: str
     start_line: int  # 0-based line of the unit's first line in the module
-    tree: ast.Module | None
+    tree: ast.Module | None  # with ``error`` set: the unit parsed with its broken lines blanked
     error: SyntaxError | None = None
     lines: list[str] = field(default_factory=list)
     key: str = ""
@@ -169,6 +169,10 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
                     key, tree, error, text, end = wkey, wtree, None, wider, wider_end
                     k += extra
                     break
+        if error is not None:
+            recovered = _recover(text, error, cache)
+            if recovered is not None:
+                key, tree = recovered  # analysed as if the broken lines were not there
         units.append(
             Unit(
                 text=text,
@@ -182,3 +186,35 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
         )
         k += 1
     return units
+
+
+def _recover(text: str, error: SyntaxError, cache: UnitCache, attempts: int = 6) -> tuple[str, ast.Module] | None:
+    """Parse a unit with its broken lines blanked, so that a typo inside a block (a whole
+    script often sits in one ``with`` block) costs that line, not the block. A line that
+    opens a block becomes ``if True:``, one that is wrongly indented an empty line, any
+    other ``pass``; line numbers do not move."""
+    lines = text.splitlines(keepends=True)
+    for _ in range(attempts):
+        index = (error.lineno or 1) - 1
+        if not 0 <= index < len(lines):
+            return None
+        original = lines[index]
+        ending = original[len(original.rstrip("\r\n")):] or "\n"
+        body = original.rstrip("\r\n")
+        indent = body[: len(body) - len(body.lstrip())]
+        if "indent" in (error.msg or ""):
+            replacement = ending
+        elif body.rstrip().endswith(":"):
+            replacement = f"{indent}if True:{ending}"
+        else:
+            replacement = f"{indent}pass{ending}"
+        if replacement == original:
+            return None
+        lines[index] = replacement
+        key, tree, next_error = cache.parse("".join(lines))
+        if tree is not None:
+            return key, tree
+        if next_error is None:
+            return None
+        error = next_error
+    return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import builtins
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -156,6 +156,7 @@ class Interpreter:
         cache: dict[Any, Journal] | None = None,
         loader: ModuleLoader | None = None,
         module_level_only: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.path = path
         self.units = units
@@ -177,6 +178,7 @@ class Interpreter:
         self._journal: Journal | None = None
         self._signatures: dict[int, Any] = {}
         self.loader = loader
+        self.cancelled = cancelled
         self.module_level_only = module_level_only
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
         self._home_site: Related | None = None  # set while running code of another file
@@ -213,8 +215,9 @@ class Interpreter:
 
     def run(self) -> None:
         for unit in self.units:
-            if unit.tree is None:
+            if unit.error is not None:
                 self._syntax_error(unit)
+            if unit.tree is None:
                 continue
             frame = Frame(self.globals, unit, None, [])
             self._steps = 0
@@ -239,6 +242,8 @@ class Interpreter:
         for function in list(self.functions):
             if id(function) in self.analysed:
                 continue
+            if self.cancelled is not None and self.cancelled():
+                raise Cancelled()
             key = self._cache_key(function)
             if key is not None:
                 self.used_keys.add(key)
@@ -263,6 +268,8 @@ class Interpreter:
                 self.cache[key] = journal
 
     def _check_budget(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled()
         if self._steps > FUNCTION_STEP_BUDGET:
             raise BudgetExceeded(f"it needs more than {FUNCTION_STEP_BUDGET} analysis steps")
         if self._deadline is not None and time.monotonic() > self._deadline:
@@ -369,7 +376,7 @@ class Interpreter:
         self._report(
             span,
             "spmd-syntax",
-            f"Syntax error: {message}. The rest of the file is still checked; this statement is skipped.",
+            f"Syntax error: {message}. The rest of the file is still checked, without this line.",
             Severity.ERROR,
         )
 
@@ -478,12 +485,12 @@ class Interpreter:
                     return name
         return repr(axis)
 
-    def _fact(self, frame: Frame, node: ast.AST, value: Value) -> None:
+    def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
             self._record(self.facts, span, TypeFact(
                 span, frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
-                value.type, value.grad, value.origin,
+                value.type, value.grad, value.origin, is_target=target,
             ))
 
     # ------------------------------------------------------------ statements
@@ -570,16 +577,20 @@ class Interpreter:
         if not isinstance(target, (ast.Name, ast.Attribute)):
             return
         self._assign(target, value, frame, in_place=True)
-        if isinstance(target, ast.Name) and frame.function is not None and target.id not in frame.rebound:
-            if target.id in _params(frame.function.node):
-                frame.effects[target.id] = value
+        if (
+            isinstance(target, ast.Name)
+            and frame.function is not None
+            and target.id not in frame.rebound
+            and target.id in _params(frame.function.node)
+        ):
+            frame.effects[target.id] = value
 
     def _assign(self, target: ast.expr, value: Value, frame: Frame, in_place: bool = False) -> None:
         if isinstance(target, ast.Name):
             frame.env[target.id] = value
             if not in_place:
                 frame.rebound.add(target.id)
-            self._fact(frame, target, value)
+            self._fact(frame, target, value, target=not in_place)
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = self._unpack(value, len(target.elts))
             for element, item in zip(target.elts, items, strict=True):
@@ -594,7 +605,7 @@ class Interpreter:
             key = self._attr_key(target)
             if key is not None:
                 frame.env[key] = value
-            self._fact(frame, target, value)
+            self._fact(frame, target, value, target=not in_place)
         elif isinstance(target, ast.Subscript):
             container = self._eval(target.value, frame)
             if isinstance(container, TensorVal):
@@ -2205,6 +2216,10 @@ def _free_names(function: FunctionVal) -> frozenset[str]:
             _FREE_NAMES.clear()
         _FREE_NAMES[key] = names
     return names
+
+
+class Cancelled(Exception):
+    """The caller no longer wants this check (a newer version of the document exists)."""
 
 
 class BudgetExceeded(Exception):

@@ -94,6 +94,21 @@ class TypeFact:
     types: LocalType | None
     requires_grad: bool | None
     origin: Origin | None = None
+    is_target: bool = False  # the left-hand side of an assignment (where inlay hints go)
+
+    @property
+    def partition_spec(self) -> tuple[tuple[str, ...], ...] | None:
+        """Per tensor dim, the axes that shard it (from S(i) types); None when nothing is
+        sharded on a known dim."""
+        if self.types is None:
+            return None
+        dims: dict[int, list[str]] = {}
+        for axis, t in self.types.items():
+            if t.shard_dim is not None:
+                dims.setdefault(t.shard_dim, []).append(axis)
+        if not dims:
+            return None
+        return tuple(tuple(dims.get(d, ())) for d in range(max(dims) + 1))
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ class _ScalarMarker:
         return cls._instance
 
     def __repr__(self) -> str:
-        return "_Scalar"
+        return "scalar"
 
 
 SCALAR = _ScalarMarker()
