@@ -449,11 +449,7 @@ class Interpreter:
             edits = [TextEdit(frame.unit.span(node), call)]
             if import_edit is not None:
                 edits.insert(0, import_edit)
-            title = (
-                f"{candidate.function}({text}, {candidate.axis}, src={candidate.from_type}, "
-                f"dst={candidate.to_type}) on the {candidate.from_type.kind.full_name} operand "
-                f"({candidate.consequence})"
-            )
+            title = f"{call} on the {candidate.from_type.kind.full_name} operand ({candidate.consequence})"
             fixes.append(Fix(title, tuple(edits), preferred=k == 0))
         return fixes
 
@@ -478,12 +474,15 @@ class Interpreter:
         return function_prefix, type_prefix, None
 
     def _axis_spelling(self, axis: str, frame: Frame) -> str:
-        """The axis as the user writes it: a variable holding it, else its name as a string."""
+        """The axis as the user writes it: a variable holding it, else its name as a string
+        in the quotes the file uses most."""
         for env in (frame.env, self.globals):
             for name, value in env.items():
                 if isinstance(value, AxisVal) and value.name == axis and name.isidentifier():
                     return name
-        return repr(axis)
+        double = sum(u.text.count('"') for u in self.units)
+        single = sum(u.text.count("'") for u in self.units)
+        return f'"{axis}"' if double >= single else f"'{axis}'"
 
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):

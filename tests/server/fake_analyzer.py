@@ -14,6 +14,7 @@ protocol layer, not the checker. It understands just enough:
 * any other assignment copies its first known operand's type.
 * a syntax error blanks the offending line (one ``spmd-syntax``) and the rest is analysed.
 * ``# spmd: ignore[code]`` drops that code on its line.
+* a source containing ``CRASH_THE_CHECKER`` raises (the server must survive it).
 
 Positions are code points, as the real checker's are.
 """
@@ -49,6 +50,8 @@ class FakeAnalyzer:
         self.config = config
 
     def check(self, path: str, source: str) -> ModuleResult:
+        if "CRASH_THE_CHECKER" in source:
+            raise RuntimeError("the fake checker was asked to crash")
         return _Run(self.config, path, source).run()
 
 
@@ -151,8 +154,10 @@ class _Run:
             return
         items: dict[str, AxisType] = {}
         for key, value in zip(call.args[1].keys, call.args[1].values, strict=False):
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Name):
-                if value.id in KINDS:
+            if (
+                isinstance(key, ast.Constant) and isinstance(key.value, str)
+                and isinstance(value, ast.Name) and value.id in KINDS
+            ):
                     items[key.value] = AxisType(KINDS[value.id])
                     if self.config.mesh_axes is not None and key.value not in self.config.mesh_axes:
                         self.result.diagnostics.append(

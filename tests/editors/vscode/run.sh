@@ -4,15 +4,40 @@
 # Usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR
 # Env:   SPMD_VENV      virtualenv with spmd-lsp (default /work/venv)
 #        SPMD_VSCODE_DISCOVERY  how the extension is told about the server:
-#                       interpreter (default: spmdTypes.server.interpreter = $SPMD_VENV/bin/python),
-#                       path (no setting; $SPMD_VENV/bin first on PATH), or command (spmdTypes.server.command)
+#                       interpreter (default when `python -m spmd_lsp` works: spmdTypes.server.interpreter = $SPMD_VENV/bin/python),
+#                       command (spmdTypes.server.command = $SPMD_LSP_CMD; the default otherwise), or
+#                       path (no setting; $SPMD_VENV/bin first on PATH; code-server's extension host may take
+#                       PATH from a login shell instead, then the server is not found)
 #        SPMD_LSP_CMD   server command line for the command mode (default $SPMD_VENV/bin/spmd-lsp)
+#        SPMD_E2E_SCENARIO  server (default); missing-server (the notification when no server is found);
+#                       python-extension (the server comes from the interpreter that a test double of
+#                       ms-python.python reports: SPMD_PYEXT_INTERPRETER, default $SPMD_VENV/bin/python;
+#                       exit 77 = skipped when that Python cannot run `-m spmd_lsp`)
 #        CHROMIUM       browser binary (default /usr/bin/chromium)
 set -euo pipefail
 CS=${1:?usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR} VSIX=${2:?vsix} ART=${3:?artifacts dir}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SPMD_VENV=${SPMD_VENV:-/work/venv}
-MODE=${SPMD_VSCODE_DISCOVERY:-interpreter}
+MODE=${SPMD_VSCODE_DISCOVERY:-}
+SCENARIO=${SPMD_E2E_SCENARIO:-server}
+if [ "$SCENARIO" = missing-server ]; then
+  MODE=missing  # the interpreter setting names a Python that has no spmd-lsp
+elif [ "$SCENARIO" = python-extension ]; then
+  MODE=python-extension  # no setting: the interpreter comes from (a test double of) ms-python.python
+  PYEXT_PY=${SPMD_PYEXT_INTERPRETER:-$SPMD_VENV/bin/python}
+  if ! "$PYEXT_PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("spmd_lsp.__main__") is None)' 2>/dev/null; then
+    echo "SKIP: \`$PYEXT_PY -m spmd_lsp\` is not available (spmd_lsp has no __main__.py)"
+    exit 77
+  fi
+elif [ -z "$MODE" ]; then
+  if "$SPMD_VENV/bin/python" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("spmd_lsp.__main__") is None)' 2>/dev/null; then
+    MODE=interpreter
+  else
+    echo "note: \`$SPMD_VENV/bin/python -m spmd_lsp\` is not available; testing with spmdTypes.server.command instead"
+    MODE=command
+  fi
+fi
+echo "server discovery mode: $MODE"
 TMP=$(mktemp -d /tmp/spmd-vscode-e2e.XXXXXX)
 mkdir -p "$TMP/user/User" "$TMP/ext" "$TMP/ws" "$ART"
 cp "$HERE/../fixtures/"*.py "$TMP/ws/"
@@ -22,6 +47,11 @@ case "$MODE" in
   interpreter) SERVER_SETTING="\"spmdTypes.server.interpreter\": $(json_str "$SPMD_VENV/bin/python")," ;;
   command) SERVER_SETTING="\"spmdTypes.server.command\": $(python3 -c 'import json,shlex,sys; print(json.dumps(shlex.split(sys.argv[1])))' "${SPMD_LSP_CMD:-$SPMD_VENV/bin/spmd-lsp}")," ;;
   path) SERVER_SETTING=""; export PATH="$SPMD_VENV/bin:$PATH" ;;
+  python-extension) SERVER_SETTING="\"fakePython.interpreter\": $(json_str "$PYEXT_PY"),"
+    (cd "$HERE/fake-python-ext" && "$(dirname "$VSIX")/node_modules/.bin/vsce" package --allow-missing-repository \
+      -o "$TMP/fake-python.vsix" > "$TMP/fake-python-package.log" 2>&1) || { cat "$TMP/fake-python-package.log"; exit 1; } ;;
+  missing) "$SPMD_VENV/bin/python" -m venv --without-pip "$TMP/no-spmd-venv"
+    SERVER_SETTING="\"spmdTypes.server.interpreter\": $(json_str "$TMP/no-spmd-venv/bin/python")," ;;
   *) echo "unknown SPMD_VSCODE_DISCOVERY=$MODE" >&2; exit 2 ;;
 esac
 cat > "$TMP/user/User/settings.json" <<JSON
@@ -39,6 +69,7 @@ cat > "$TMP/user/User/settings.json" <<JSON
   "editor.hover.delay": 150,
   "editor.minimap.enabled": false,
   "editor.lightbulb.enabled": "on",
+  "editor.hover.above": false,
   "chat.disableAIFeatures": true,
   "window.zoomLevel": 0
 }
@@ -47,6 +78,9 @@ JSON
 export XDG_DATA_HOME="$TMP/xdg-data" XDG_CONFIG_HOME="$TMP/xdg-config"
 COMMON=(--user-data-dir "$TMP/user" --extensions-dir "$TMP/ext" --config "$TMP/config.yaml")
 "$CS" "${COMMON[@]}" --install-extension "$VSIX" > "$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
+if [ -f "$TMP/fake-python.vsix" ]; then
+  "$CS" "${COMMON[@]}" --install-extension "$TMP/fake-python.vsix" >> "$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
+fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # own process group, so that the whole tree (also the orphan-prone file watcher) is killed at the end
 setsid "$CS" "${COMMON[@]}" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry \

@@ -1,0 +1,78 @@
+"""``spmd-lsp``: start the language server (stdio by default, or TCP)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+LEVELS = ("error", "warning", "info", "debug")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="spmd-lsp", description="Language server for static SPMD type checking of spmd_types code."
+    )
+    transport = parser.add_mutually_exclusive_group()
+    transport.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)")
+    transport.add_argument("--tcp", metavar="HOST:PORT", help="listen for one client on HOST:PORT")
+    parser.add_argument("--version", action="version", version=f"spmd-lsp {__version__}")
+    parser.add_argument("--log-file", metavar="PATH", help="write the log here instead of stderr")
+    parser.add_argument("--log-level", choices=LEVELS, default="warning", help="default: warning")
+    parser.add_argument(
+        "--debounce-ms", type=float, default=40.0, metavar="MS",
+        help="wait this long after a keystroke before checking (default 40)",
+    )
+    parser.add_argument(
+        "--progress-delay-ms", type=float, default=500.0, metavar="MS",
+        help="show progress for the workspace scan once it takes longer than this (default 500)",
+    )
+    parser.add_argument("--no-workspace-scan", action="store_true", help="check open documents only")
+    return parser.parse_args(argv)
+
+
+def _tcp_address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit():
+        raise SystemExit(f"spmd-lsp: --tcp expects HOST:PORT, found {text!r}")
+    return host, int(port)
+
+
+def configure_logging(level: str, log_file: str | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # pygls logs every message it sends at INFO: only let that through when debugging
+    logging.getLogger("pygls").setLevel("DEBUG" if level == "debug" else "WARNING")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    address = _tcp_address(args.tcp) if args.tcp else None
+    configure_logging(args.log_level, args.log_file)
+
+    from .protocol import Options, SpmdServer
+
+    server = SpmdServer(
+        Options(
+            debounce=max(args.debounce_ms, 0.0) / 1000,
+            progress_delay=max(args.progress_delay_ms, 0.0) / 1000,
+            scan_workspace=not args.no_workspace_scan,
+        )
+    )
+    if address:
+        server.start_tcp(*address)
+    else:
+        server.start_io()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The server over the real checker (``spmd_check.analysis.Analyzer``).
+
+These run as soon as the checker's Analyzer exists (until then the
+``real_session`` fixture skips them: nothing here is skipped for good).
+"""
+
+from __future__ import annotations
+
+from conftest import Session, wait_until
+from helpers import apply_edits, edits_of, find, lines, position
+from lsprotocol import types
+
+CASE = """import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh):
+    x = torch.randn(8, 16, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    note = "é𝔘"; y = torch.relu(x)
+"""
+ERROR_LINE = 9
+
+
+def _full_change(session: Session, uri: str, version: int, text: str) -> None:
+    session.client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+async def test_real_diagnostic_and_hover(real_session: Session) -> None:
+    session = real_session
+    await session.start()
+    uri = session.open(CASE)
+    diagnostics = await session.diagnostics(uri, 1)
+    assert [d.code for d in diagnostics] == ["spmd-partial-nonlinear"]
+    (d,) = diagnostics
+    operand = find(CASE, "x", session.encoding, line=ERROR_LINE, occurrence=0)
+    assert d.range.start.line == ERROR_LINE
+    assert d.range.start.character <= operand.start.character <= d.range.end.character
+    hover = await session.client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=operand.start)
+    )
+    assert hover is not None
+    assert "{dp: R, tp: P}" in hover.contents.value  # type: ignore[union-attr]
+    assert "gradient: `{dp: P, tp: R}`" in hover.contents.value  # type: ignore[union-attr]
+
+
+async def test_real_quick_fixes_recheck_clean(real_session: Session) -> None:
+    session = real_session
+    await session.start()
+    uri = session.open(CASE)
+    (diagnostic,) = await session.diagnostics(uri, 1)
+    result = await session.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    actions = [a for a in result or [] if isinstance(a, types.CodeAction)]
+    assert actions, "expected at least the ignore comment"
+    assert sum(1 for a in actions if a.is_preferred) <= 1
+    version = 1
+    for action in actions:
+        fixed = apply_edits(CASE, edits_of(action, uri), session.encoding)
+        version += 1
+        _full_change(session, uri, version, fixed)
+        after = await session.diagnostics(uri, version)
+        assert list(after) == [], (action.title, after)
+        version += 1
+        _full_change(session, uri, version, CASE)
+        assert len(await session.diagnostics(uri, version)) == 1
+
+
+async def test_real_syntax_error_keeps_other_results(real_session: Session) -> None:
+    session = real_session
+    await session.start()
+    uri = session.open(CASE)
+    await session.diagnostics(uri, 1)
+    end = types.Position(line=len(lines(CASE)) - 1, character=0)
+    # a new top-level statement, unfinished (the checker's unit of reparsing is the top-level
+    # statement: an error inside the `with` block would cost the whole block's results)
+    session.change(uri, 2, [(types.Range(start=end, end=end), "z = torch.relu(x +\n")])
+    codes = sorted(str(d.code) for d in await session.diagnostics(uri, 2))
+    assert codes == ["spmd-partial-nonlinear", "spmd-syntax"]
+    assert position(CASE, 0, 0, session.encoding).line == 0
+
+
+HELPER = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+
+
+def make(x):
+    spmd.assert_type(x, {"tp": P})
+    return x
+"""
+USER = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+from helper import make
+
+x = torch.randn(4, requires_grad=True)
+y = torch.relu(make(x))
+"""
+
+
+async def test_real_importers_rechecked_with_unsaved_text(real_session: Session) -> None:
+    session = real_session
+    (session.root / "helper.py").write_text(HELPER, encoding="utf-8")
+    await session.start()
+    helper = session.open(HELPER, name="helper.py")
+    user = session.open(USER, name="user.py")
+    assert [d.code for d in await session.diagnostics(user, 1)] == ["spmd-partial-nonlinear"]
+    # an unsaved edit of helper.py: user.py is re-checked against the editor's text
+    _full_change(session, helper, 2, HELPER.replace('"tp": P', '"tp": R'))
+    await session.diagnostics(helper, 2)
+    if session.pull:
+        for _ in range(100):
+            if not await session.diagnostics(user, 1):
+                break
+        assert list(await session.diagnostics(user, 1)) == []
+    else:
+        published = session.client.published  # type: ignore[attr-defined]
+        await wait_until(lambda: [p for p in published if p.uri == user][-1].diagnostics == ())
+
+
+async def test_real_ignore_setting_and_inlay_hints(real_session: Session) -> None:
+    session = real_session
+    await session.start(workspace_config={"ignore": ["spmd-partial-nonlinear"], "inlayHints": True})
+    uri = session.open(CASE)
+    assert list(await session.diagnostics(uri, 1)) == []
+    hints = await session.client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=11, character=0)),
+        )
+    )
+    labels = {(h.position.line, h.label) for h in hints or []}
+    assert any(line == 7 for line, _ in labels), labels  # x = torch.randn(...)

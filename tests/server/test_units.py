@@ -1,0 +1,279 @@
+"""Unit tests of the server's pure parts: positions, documents, settings, actions, scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lsprotocol import types
+from spmd_check.config import Config, Mode
+from spmd_check.lattice import LocalType, P, R
+from spmd_check.results import ModuleResult, Origin, Span, TypeFact
+from spmd_lsp import actions, inlay
+from spmd_lsp.documents import Document
+from spmd_lsp.hover import hover_at
+from spmd_lsp.positions import UTF8, UTF16, UTF32, Codec, split_lines
+from spmd_lsp.scheduler import BACKGROUND, OPEN, Job, Outcome, PriorityGate, Scheduler
+from spmd_lsp.settings import EditorSettings, Settings, parse_editor_settings
+
+# ---------------------------------------------------------------- positions
+
+LINE_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=30)
+
+
+@given(LINE_TEXT, st.data())
+def test_columns_round_trip(line: str, data: st.DataObject) -> None:
+    column = data.draw(st.integers(0, len(line)))
+    for encoding, codec_name in ((UTF16, "utf-16-le"), (UTF8, "utf-8"), (UTF32, "utf-32-le")):
+        codec = Codec(encoding)
+        units = codec.to_client_column(line, column)
+        width = 2 if encoding == UTF16 else 1 if encoding == UTF8 else 4
+        assert units == len(line[:column].encode(codec_name)) // width
+        assert codec.from_client_column(line, units) == column
+
+
+def test_astral_characters_count_two_in_utf16() -> None:
+    codec = Codec(UTF16)
+    line = 'a = "\U0001d518é"; b'
+    assert codec.to_client_column(line, line.index("b")) == line.index("b") + 1
+    assert codec.from_client_column(line, line.index("b") + 1) == line.index("b")
+    assert codec.from_client_column(line, 6) == 5  # inside the surrogate pair: rounds down
+    assert codec.from_client_column(line, 999) == len(line)
+
+
+def test_split_lines_matches_python_and_lsp() -> None:
+    assert split_lines("a\r\nb\rc\nd\x0ce\u2028f") == ["a", "b", "c", "d\x0ce\u2028f"]
+    assert split_lines("a\n") == ["a", ""]
+
+
+def test_range_clamps_past_the_end() -> None:
+    codec = Codec(UTF16)
+    rng = codec.range(["ab", "c"], Span(5, 0, 6, 3))
+    assert (rng.start.line, rng.start.character, rng.end.line, rng.end.character) == (1, 1, 1, 1)
+
+
+# ---------------------------------------------------------------- documents
+
+def _change(line: int, col: int, end_line: int, end_col: int, text: str) -> types.TextDocumentContentChangePartial:
+    return types.TextDocumentContentChangePartial(
+        range=types.Range(start=types.Position(line=line, character=col), end=types.Position(line=end_line, character=end_col)),
+        text=text,
+    )
+
+
+def test_incremental_changes_and_line_mapping() -> None:
+    codec = Codec(UTF16)
+    doc = Document("file:///t.py", "a\U0001d518b\nline1\r\nline2\n\x0cff\u2028x\nlast\n", version=1)
+    doc.version = 4  # Documents.change sets it; the three changes below end at version 4
+    doc.apply(codec, _change(0, 3, 0, 4, "B"), 2)  # after the astral character: UTF-16 column 3
+    assert doc.lines[0] == "a\U0001d518B"
+    doc.apply(codec, _change(1, 0, 1, 0, "new\nnew\n"), 3)  # two lines inserted before line 1
+    assert doc.lines[:4] == ["a\U0001d518B", "new", "new", "line1"]
+    doc.apply(codec, _change(4, 0, 5, 0, ""), 4)  # delete "line2"
+    assert doc.lines[4] == "\x0cff\u2028x"  # form feed and U+2028 are not line breaks
+    assert doc.line_to_version(3, 1) == 1  # line1 was line 1 at version 1
+    assert doc.line_to_version(1, 1) is None  # an inserted line
+    assert doc.line_to_version(4, 1) == 3
+    assert doc.line_to_version(0, 1) is None  # edited at version 2
+    assert doc.line_to_version(0, 2) == 0
+    assert doc.line_from_version(3, 1) == 4
+    assert doc.line_from_version(2, 1) is None  # deleted
+    doc.apply(codec, types.TextDocumentContentChangeWholeDocument(text="fresh"), 5)
+    doc.version = 5
+    assert doc.lines == ["fresh"]
+    assert doc.line_to_version(0, 4) is None
+
+
+# ---------------------------------------------------------------- settings
+
+def test_editor_settings_validation() -> None:
+    parsed, problems = parse_editor_settings(
+        {"spmdTypes": {"meshAxes": ["dp", "dp"], "strictMode": "permissive", "ignore": "x", "logLevel": "DEBUG",
+                       "somethingElse": 1}},
+        "initializationOptions",
+    )
+    assert parsed == EditorSettings(strict_mode="permissive", log_level="debug")
+    assert len(problems) == 2
+    assert "spmdTypes.meshAxes" in problems[0] and "found ['dp', 'dp']" in problems[0]
+    assert "spmdTypes.ignore" in problems[1]
+    _, problems = parse_editor_settings(["not", "an", "object"], "x")
+    assert problems and "must be an object" in problems[0]
+
+
+def test_precedence_and_pyproject(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "pyproject.toml").write_text('[tool.spmd-check]\nmesh-axes = ["dp"]\nstrict-mode = "permissive"\n')
+    settings = Settings()
+    config, problems = settings.config_for(str(root / "m.py"))
+    assert (config.mesh_axes, config.mode, problems) == (("dp",), Mode.PERMISSIVE, [])
+    settings.init_options = EditorSettings(mesh_axes=("dp", "tp"))
+    settings.workspace = EditorSettings(strict_mode="strict")
+    config, _ = settings.config_for(str(root / "m.py"))
+    assert (config.mesh_axes, config.mode) == (("dp", "tp"), Mode.STRICT)
+    (root / "pyproject.toml").write_text('[tool.spmd-check]\nmesh-axes = 3\n')
+    settings.forget_files()
+    time.sleep(0.01)
+    import os
+
+    os.utime(root / "pyproject.toml", ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    config, problems = settings.config_for(str(root / "m.py"))
+    assert problems and "mesh-axes" in problems[0]
+    assert config.mesh_axes == ("dp", "tp")  # the editor's value over the defaults
+
+
+# ---------------------------------------------------------------- actions
+
+def test_ignore_edits() -> None:
+    lines = ["x = relu(y)", "s = '# not a comment'", "t = 1  # spmd: ignore[a]", "u = '''", "v'''", "w = 1  # spmd: ignore"]
+    info = actions.scan("\n".join(lines) + "\n")
+    assert actions.ignore_edit(lines, info, 0, "c") == (11, 11, "  # spmd: ignore[c]")
+    assert actions.ignore_edit(lines, info, 1, "c") == (len(lines[1]), len(lines[1]), "  # spmd: ignore[c]")
+    start = lines[2].index("[") + 1
+    assert actions.ignore_edit(lines, info, 2, "c") == (start, start + 1, "a, c")
+    assert actions.ignore_edit(lines, info, 2, "a") is None
+    assert actions.ignore_edit(lines, info, 3, "c") is None  # the line ends inside a string
+    assert actions.ignore_edit(lines, info, 5, "c") is None  # a bare ignore covers everything
+
+
+def test_ignore_edit_on_unfinished_code() -> None:
+    lines = ["x = f(  # spmd: ignore[a]", "  y"]
+    info = actions.scan("\n".join(lines))
+    start = lines[0].index("[") + 1
+    assert actions.ignore_edit(lines, info, 0, "b") == (start, start + 1, "a, b")
+
+
+# ---------------------------------------------------------------- inlay, hover
+
+def test_assignment_targets() -> None:
+    lines = ["x = f(a)", "a, b = g()", "self.w: T = h", "f(a, k=1)", "y == x", "q = x"]
+
+    def fact(line: int, name: str) -> TypeFact:
+        col = lines[line].index(name)
+        return TypeFact(Span(line, col, line, col + len(name)), name, LocalType({"tp": R}), None)
+
+    assert inlay.is_target(fact(0, "x"), lines)
+    assert inlay.is_target(fact(1, "a"), lines) and inlay.is_target(fact(1, "b"), lines)
+    assert inlay.is_target(fact(2, "self.w"), lines)
+    assert not inlay.is_target(fact(3, "a"), lines)
+    assert not inlay.is_target(fact(4, "y"), lines)
+    assert not inlay.is_target(fact(5, "x"), lines)
+
+
+def test_hover_plaintext_and_unknown() -> None:
+    result = ModuleResult(
+        "m.py",
+        facts=[
+            TypeFact(Span(0, 0, 0, 1), "x", LocalType({"tp": P}), False, Origin(Span(0, 0, 0, 9), "assert_type")),
+            TypeFact(Span(1, 0, 1, 1), "y", None, None),
+        ],
+    )
+    text, span = hover_at(result, ["x = thing", "y"], 0, 0, markdown=False) or ("", None)
+    assert text.splitlines() == [
+        "x: {tp: P}", "gradient: `{tp: R}`", "requires_grad: False", "type from line 1: assert_type (`x = thing`)",
+    ]
+    assert span == Span(0, 0, 0, 1)
+    text, _ = hover_at(result, ["x = thing", "y"], 1, 0) or ("", None)
+    assert text.startswith("```python\ny: Unknown\n```")
+
+
+# ---------------------------------------------------------------- scheduler
+
+async def test_priority_gate_serves_open_documents_first() -> None:
+    gate = PriorityGate()
+    await gate.acquire(OPEN)
+    order: list[str] = []
+
+    async def take(name: str, priority: int) -> None:
+        await gate.acquire(priority)
+        order.append(name)
+        gate.release()
+
+    tasks = [asyncio.ensure_future(take("scan", BACKGROUND)), asyncio.ensure_future(take("open", OPEN))]
+    await asyncio.sleep(0)
+    gate.release()
+    await asyncio.gather(*tasks)
+    assert order == ["open", "scan"]
+
+
+async def test_scheduler_supersedes_and_delivers_only_the_newest() -> None:
+    started = threading.Event()
+    release = threading.Event()
+    seen: list[int | None] = []
+
+    def work(job: Job) -> str:
+        if job.version == 1:
+            started.set()
+            release.wait(5)
+        return job.text
+
+    delivered: list[Outcome[str]] = []
+    scheduler: Scheduler[str] = Scheduler(work, delivered.append, debounce=0.01)
+    scheduler.submit(Job("u", 1, "one", "/u.py"), 0)
+    await asyncio.to_thread(started.wait, 5)
+    for version in (2, 3, 4):  # a burst while version 1 is running
+        scheduler.submit(Job("u", version, f"v{version}", "/u.py"))
+    waiter = asyncio.ensure_future(scheduler.wait("u"))
+    release.set()
+    outcome = await asyncio.wait_for(waiter, 5)
+    assert outcome is not None and outcome.version == 4
+    seen = [o.version for o in delivered]
+    assert seen == [4]  # version 1 finished, but was never delivered; 2 and 3 never ran
+    last = scheduler.last("u")
+    assert last is not None and last.version == 4
+    scheduler.forget("u")
+    assert scheduler.last("u") is None
+    scheduler.shutdown()
+
+
+async def test_scheduler_survives_a_failing_job() -> None:
+    def work(job: Job) -> str:
+        raise RuntimeError("boom")
+
+    scheduler: Scheduler[str] = Scheduler(work, lambda o: None, debounce=0)
+    scheduler.submit(Job("u", 1, "x", "/u.py"))
+    assert await asyncio.wait_for(scheduler.wait("u"), 5) is None
+    scheduler.shutdown()
+
+
+def test_engine_filters_ignored_codes_without_mutating() -> None:
+    from spmd_check.codes import Severity
+    from spmd_check.results import Diagnostic
+    from spmd_lsp.engine import Engine
+
+    cached = ModuleResult("m.py", diagnostics=[Diagnostic(Span(0, 0, 0, 1), "spmd-syntax", "bad", Severity.ERROR)])
+
+    class Fixed:
+        def __init__(self, config: Config) -> None:
+            pass
+
+        def check(self, path: str, source: str) -> ModuleResult:
+            return cached
+
+    engine = Engine(Fixed)
+    result, ok = engine.check("m.py", "", Config(ignore=frozenset({"spmd-syntax"})))
+    assert ok and result.diagnostics == [] and len(cached.diagnostics) == 1
+
+
+@pytest.mark.parametrize("spec", ["no_such_module:Analyzer"])
+def test_engine_reports_a_missing_checker(spec: str) -> None:
+    from spmd_lsp.engine import Engine, load_factory
+
+    with pytest.raises(ModuleNotFoundError):
+        load_factory(spec)
+    engine = Engine()
+    engine._factory = None
+    import os
+
+    os.environ["SPMD_LSP_ANALYZER"] = spec
+    try:
+        result, ok = engine.check("m.py", "x = 1", Config())
+    finally:
+        del os.environ["SPMD_LSP_ANALYZER"]
+    assert not ok and result.diagnostics == []
+    assert engine.load_error and "cannot load the checker" in engine.load_error
