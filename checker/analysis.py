@@ -22,7 +22,7 @@ from .codes import Severity
 from .config import Config
 from .frontend import UnitCache, split_units
 from .infer import Cancelled, Interpreter, Journal
-from .results import Diagnostic, ModuleResult, Span
+from .results import Diagnostic, ModuleResult, Span, TypeFact
 from .results import order_key as _order
 from .values import ModuleVal
 from .workspace import Workspace
@@ -128,6 +128,9 @@ class Analyzer:
         self.workspace = workspace or Workspace()
         self._modules: dict[str, _Loaded] = {}
         self._imports: dict[str, set[str]] = {}  # checked path -> workspace files it used
+        # hover facts of a file's functions as other files call them: path -> caller -> (digest
+        # of the text they were computed on, facts)
+        self._context: dict[str, dict[str, tuple[str, dict[Span, TypeFact]]]] = {}
         self._cache = UnitCache()
         self._lock = threading.Lock()
         # standalone function analyses by what they depend on, per path (see DESIGN.md)
@@ -173,6 +176,12 @@ class Analyzer:
                 used.update(loaded.dependencies if loaded is not None else {imported: ""})
             with self._lock:
                 self._imports[path] = used
+                for contexts in self._context.values():
+                    contexts.pop(path, None)
+                for other, facts in interpreter.elsewhere_facts.items():
+                    loaded = self._modules.get(other)
+                    if loaded is not None and other in loaded.dependencies:
+                        self._context.setdefault(other, {})[path] = (loaded.dependencies[other], facts)
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
@@ -194,17 +203,40 @@ class Analyzer:
             )
             return result
         diagnostics = sorted(interpreter.diagnostics.values(), key=lambda d: (_order(d.span), d.code))
+        digest = _digest(source)
+        with self._lock:
+            context = [facts for caller, (seen, facts) in sorted(self._context.get(path, {}).items()) if seen == digest and caller != path]
+        fact_tables = interpreter.fact_tables
+        if context:
+            fact_tables = [_fill_unknowns(context), *fact_tables, _known_only(context)]
         return ModuleResult(
             path,
             diagnostics=_honour_ignores(diagnostics, _LINE_BREAK.split(source)),
             reveals=sorted(interpreter.reveals.values(), key=lambda r: _order(r.span)),
             collectives=sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span)),
-            fact_tables=interpreter.fact_tables,
+            fact_tables=fact_tables,
             elsewhere={
                 other: sorted(found.values(), key=lambda d: (_order(d.span), d.code))
                 for other, found in interpreter.elsewhere.items()
             },
         )
+
+
+def _fill_unknowns(tables: list[dict[Span, TypeFact]]) -> dict[Span, TypeFact]:
+    """Context facts for spans the file's own analysis may not reach (merged first: its own
+    facts override them)."""
+    merged: dict[Span, TypeFact] = {}
+    for table in reversed(tables):
+        merged.update(table)
+    return merged
+
+
+def _known_only(tables: list[dict[Span, TypeFact]]) -> dict[Span, TypeFact]:
+    """Context facts with a known type (merged last: they replace the file's own Unknowns)."""
+    merged: dict[Span, TypeFact] = {}
+    for table in reversed(tables):
+        merged.update({span: fact for span, fact in table.items() if fact.types is not None})
+    return merged
 
 
 def check_source(source: str, path: str = "<string>", config: Config | None = None) -> ModuleResult:

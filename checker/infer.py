@@ -185,6 +185,7 @@ class Interpreter:
         self._foreign_where: tuple[str, str] = ("", "")
         # diagnostics in other files of the workspace, found while running their code from here
         self.elsewhere: dict[str, dict[tuple[Span, str, str], Diagnostic]] = {}
+        self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
         self.used_keys: set[Any] = set()
         self._steps = 0
         self._deadline: float | None = None
@@ -280,7 +281,14 @@ class Interpreter:
         if key in table and table is self.diagnostics:
             return
         if self._home_site is not None and self._foreign_where[1] != self.path and table is not self.diagnostics:
-            return  # hover facts of another file belong to that file's own analysis
+            # Facts of another file's code as this file calls it: that file shows them where
+            # its own analysis (with unknown parameters) has no type.
+            if table is self.facts:
+                site = self._home_site.span
+                self.elsewhere_facts.setdefault(self._foreign_where[1], {}).setdefault(
+                    key, replace(value, context=f"as called from {_short(self.path)}:{site.line + 1}")
+                )
+            return
         if table is self.facts:
             (self._journal.facts if self._journal is not None else table)[key] = value
             return
@@ -874,20 +882,8 @@ class Interpreter:
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self.analysed.add(id(function))
         frame = Frame(env, function.unit, function, [], call_site)
-        self.stack.append(function)
-        saved = self.state
-        saved_site, saved_where = self._home_site, self._foreign_where
-        if function.unit.path != self.path and self._home_site is None and call_site is not None:
-            self._home_site = call_site  # the call in this file that led into another file
-        self._foreign_where = (function.qualname, function.unit.path)
-        if function.unchecked:
-            self.state = replace(self.state, checking=False)
-        try:
+        with self._running(function, call_site):
             self._exec_block(function.node.body, frame)
-        finally:
-            self.stack.pop()
-            self.state = saved
-            self._home_site, self._foreign_where = saved_site, saved_where
         if isinstance(function.node, ast.AsyncFunctionDef):
             result: Value = UNKNOWN
         elif not frame.returns:
@@ -1004,15 +1000,30 @@ class Interpreter:
         if init is not None and not init.opaque:
             site = Related(frame.unit.span(node), "constructed here")
             # instances are mutable: no memo across constructions
-            self.stack.append(init)
-            try:
-                env = self._bind(init, [instance, *args], kwargs)
-                self.analysed.add(id(init))
-                init_frame = Frame(env, init.unit, init, [], site)
-                self._exec_block(init.node.body, init_frame)
-            finally:
-                self.stack.pop()
+            env = self._bind(init, [instance, *args], kwargs)
+            self.analysed.add(id(init))
+            with self._running(init, site):
+                self._exec_block(init.node.body, Frame(env, init.unit, init, [], site))
         return instance
+
+    @contextmanager
+    def _running(self, function: FunctionVal, call_site: Related | None) -> Iterator[None]:
+        """Run a function's body: on the call stack, in its own file (an error in another
+        file's code belongs to that file), with checking off if it is @no_typecheck."""
+        self.stack.append(function)
+        saved = self.state
+        saved_site, saved_where = self._home_site, self._foreign_where
+        if function.unit.path != self.path and self._home_site is None and call_site is not None:
+            self._home_site = call_site  # the call in this file that led into another file
+        self._foreign_where = (function.qualname, function.unit.path)
+        if function.unchecked:
+            self.state = replace(self.state, checking=False)
+        try:
+            yield
+        finally:
+            self.stack.pop()
+            self.state = saved
+            self._home_site, self._foreign_where = saved_site, saved_where
 
     # ------------------------------------------------------------ expressions
     def _eval(self, node: ast.expr | None, frame: Frame) -> Value:
@@ -2304,7 +2315,3 @@ def _describe_args(args: list[Value], kwargs: dict[str, Value]) -> str:
             parts.append(str(value.type) if value.type is not None else "Unknown")
     return ", ".join(parts) if parts else "these arguments"
 
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield

@@ -95,6 +95,7 @@ class TypeFact:
     requires_grad: bool | None
     origin: Origin | None = None
     is_target: bool = False  # the left-hand side of an assignment (where inlay hints go)
+    context: str | None = None  # set when the type comes from a call in another file
 
     @property
     def partition_spec(self) -> tuple[tuple[str, ...], ...] | None:
