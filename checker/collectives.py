@@ -298,6 +298,15 @@ def check_source(
     )
 
 
+def is_noop(function: str, src: AxisType, dst: AxisType) -> bool:
+    """Conversions whose src and dst are the same kind return their operand itself."""
+    if canonical_function(function) not in ("convert", "reinterpret", "redistribute") or function == "invariant_to_replicate":
+        return False
+    if src.kind is not dst.kind:
+        return False
+    return not (function == "redistribute" and src.shard_dim is not None and dst.shard_dim is not None and src.shard_dim != dst.shard_dim)
+
+
 def output_type(operand: LocalType, axis: str, dst: AxisType, typed_on_axis: bool) -> LocalType:
     """The result: the operand's type with the axis set to ``dst`` (S(i) stored as V)."""
     base = operand.local

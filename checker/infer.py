@@ -170,6 +170,7 @@ class Interpreter:
         self.collective_facts: dict[Span, CollectiveFact] = {}
         self.functions: list[FunctionVal] = []
         self.analysed: set[int] = set()
+        self.certain_errors = 0
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
         self.last_effects: dict[str, Value] = {}  # of the last _invoke: in-place effects on arguments
@@ -398,6 +399,8 @@ class Interpreter:
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
     ) -> None:
+        if severity is Severity.ERROR and code != "spmd-syntax":
+            self.certain_errors += 1  # the runtime raises here, ignored or not
         if code in self.config.ignore:
             return
         if self._home_site is not None and self._foreign_where[1] != self.path:
@@ -653,17 +656,21 @@ class Interpreter:
     def _branches(self, bodies: list[list[ast.stmt]], frame: Frame) -> None:
         before = dict(frame.env)
         outcomes: list[dict[str, Value]] = []
+        clean: list[dict[str, Value]] = []
         for body in bodies:
             branch = frame.child(dict(before))
-            if frame.env is self.globals:
-                branch.env = dict(before)
+            errors = self.certain_errors
             self._exec_block(body, branch)
             if not branch.terminated:
                 outcomes.append(branch.env)
+                if self.certain_errors == errors:
+                    clean.append(branch.env)
         if not outcomes:
             frame.terminated = True
             return
-        merged = _join_envs(outcomes)
+        # A branch with a certain error raises at run time: only the others reach the join
+        # (its statements after the error were still checked, for their own diagnostics).
+        merged = _join_envs(clean or outcomes)
         frame.env.clear()
         frame.env.update(merged)
 
@@ -1665,6 +1672,7 @@ class Interpreter:
                 except RuleViolation as violation:
                     self._violation(violation, frame, node, nodes, values)
                     return UNKNOWN
+                output = _keep_shards(target.type, output)  # the same object: its PartitionSpec stays
         return result(output, exact)
 
     def _collect(
@@ -1849,6 +1857,13 @@ class Interpreter:
                 Severity.ERROR if violation.certain else Severity.WARNING, tuple(related),
             )
             return UNKNOWN
+        if coll.is_noop(function, src, dst):
+            # The call returns its operand itself, which the runtime then retypes: the tensor
+            # keeps its PartitionSpec, and the caller's name sees the new type too.
+            retyped = x.type.with_axis(axis.name, AxisType(dst.kind, x.type[axis.name].shard_dim)) if typed else x.type
+            same = TensorVal(retyped, x.grad, x.exact, origin, x.ndim)
+            self._mutate(x_node, same, frame)
+            return same
         return TensorVal(coll.output_type(x.type, axis.name, dst, typed), x.grad if state.grad else False, x.exact, origin)
 
     def _assert_type(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
@@ -2245,6 +2260,16 @@ class _Undecided(Exception):
 def _operand_type(args: Sequence[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
     value = args[position][0]
     return value.type if isinstance(value, TensorVal) else None
+
+
+def _keep_shards(before: LocalType, after: LocalType) -> LocalType:
+    """An in-place result keeps the target's S(i) where it is still Varying."""
+    if all(t.shard_dim is None for t in before.values()):
+        return after
+    return LocalType({
+        axis: before[axis] if axis in before and before[axis].shard_dim is not None and t.kind is Kind.V else t
+        for axis, t in after.items()
+    })
 
 
 def _literal_ndim(args: Sequence[tuple[Value, ast.AST | None]]) -> int | None:

@@ -261,9 +261,9 @@ def join(a: Value, b: Value) -> Value:
             return TensorVal(a.type, a.grad, a.exact, None)
         return a
     if isinstance(a, TensorVal) and isinstance(b, TensorVal):
-        same_type = a.type == b.type
+        joined = _join_types(a.type, b.type)
         return TensorVal(
-            a.type if same_type else None,
+            joined,
             a.grad if a.grad == b.grad else None,
             a.exact and b.exact,
             a.origin if a.origin == b.origin else None,
@@ -276,6 +276,27 @@ def join(a: Value, b: Value) -> Value:
         element = join(a.element, b.element)
         return TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN
     return UNKNOWN
+
+
+def _join_types(a: LocalType | None, b: LocalType | None) -> LocalType | None:
+    """Equal types join to themselves; S(i) and V (or S(j)) on an axis join to V; any other
+    difference is Unknown."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return a
+    if set(a) != set(b):
+        return None
+    out = {}
+    for axis, t in a.items():
+        u = b[axis]
+        if t == u:
+            out[axis] = t
+        elif t.kind is u.kind:
+            out[axis] = t.local
+        else:
+            return None
+    return LocalType(out)
 
 
 def is_tensor_like(v: Value) -> bool:
