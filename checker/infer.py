@@ -104,6 +104,12 @@ _UNROLL = 8  # literal sequences up to this length are iterated element by eleme
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Calls that never annotate their arguments (no escape needed).
 _KNOWN_CALLS = frozenset({"reveal_type", "math.sqrt", "math.ceil", "math.floor", "math.log", "functools.partial"})
+# Tensor methods that return Python numbers (typed like any op on the way: item() of a
+# Partial tensor is rejected as non-linear).
+_PYTHON_RESULTS = frozenset({"item", "__float__", "__int__", "__bool__"})
+_DIST_SCALARS = frozenset(
+    "torch.distributed.get_world_size torch.distributed.get_rank torch.distributed.is_initialized".split()
+)
 _BUILTIN_SCALARS = frozenset(["len", "int", "float", "round", "abs", "min", "max", "sum", "math.sqrt", "math.ceil", "math.floor"])
 
 
@@ -1487,6 +1493,8 @@ class Interpreter:
             return UNKNOWN
         if name == "sum" and len(node.args) == 1 and not kwargs:
             return self._builtin_sum(node, args[0], frame)
+        if name in _DIST_SCALARS:
+            return ScalarVal(None)
         if name in _BUILTIN_SCALARS or name in ("math.sqrt", "math.ceil", "math.floor", "math.log"):
             if all(isinstance(a, ScalarVal) for a in args) or name in ("len", "int", "float"):
                 return ScalarVal(None)
@@ -1546,11 +1554,13 @@ class Interpreter:
         if method == "backward":
             self._backward(receiver, receiver_node, args, kwargs, node, frame)
             return ConstVal(None)
-        if method in ("tolist",):
+        if method == "tolist":
             return UNKNOWN
         positional = [(receiver, receiver_node), *zip(args, node.args, strict=True)]
         keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
         result = self._op(f"Tensor.{method}", positional, keyword, node, frame)
+        if method in _PYTHON_RESULTS:
+            return ScalarVal(None) if isinstance(result, TensorVal) else UNKNOWN  # checked, then a number
         if optable.is_inplace(method):
             self._mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
         return result
