@@ -1,4 +1,4 @@
-# .item() on a Partial tensor is a non-linear op.
+# .item() on a Partial tensor is a non-linear read of a pending sum: rejected.
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V
@@ -7,7 +7,6 @@ from torch.distributed.device_mesh import init_device_mesh
 
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
-    x = torch.randn(4, 8)
-    spmd.assert_type(x, {"dp": R, "tp": P})
-    s = x.sum()
-    value = s.item()  # E: spmd-partial-nonlinear
+    loss = torch.randn(())
+    spmd.assert_type(loss, {"dp": R, "tp": P})
+    value = loss.item()  # E: spmd-partial-nonlinear
