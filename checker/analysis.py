@@ -46,7 +46,10 @@ def ignored_codes(line: str) -> set[str] | None:
     return {c.strip() for c in match.group(1).split(",") if c.strip()}
 
 
-def _honour_ignores(diagnostics: list[Diagnostic], lines: list[str]) -> list[Diagnostic]:
+def _honour_ignores(diagnostics: list[Diagnostic], source: str) -> list[Diagnostic]:
+    if not diagnostics or "spmd:" not in source:
+        return diagnostics
+    lines = _LINE_BREAK.split(source)
     kept = []
     for d in diagnostics:
         line = lines[d.span.line] if d.span.line < len(lines) else ""
@@ -185,7 +188,7 @@ class Analyzer:
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
-                self._journals[path] = {k: v for k, v in interpreter.cache.items() if k in interpreter.used_keys}
+                self._journals[path] = interpreter.used_journals
         except Cancelled:
             raise
         except Exception as error:  # a bug in the checker must not cost the user their session
@@ -211,7 +214,7 @@ class Analyzer:
             fact_tables = [_fill_unknowns(context), *fact_tables, _known_only(context)]
         return ModuleResult(
             path,
-            diagnostics=_honour_ignores(diagnostics, _LINE_BREAK.split(source)),
+            diagnostics=_honour_ignores(diagnostics, source),
             reveals=sorted(interpreter.reveals.values(), key=lambda r: _order(r.span)),
             collectives=sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span)),
             fact_tables=fact_tables,

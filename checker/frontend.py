@@ -16,7 +16,8 @@ import ast
 import hashlib
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from .results import Span
 
@@ -33,9 +34,13 @@ class Unit:
     start_line: int  # 0-based line of the unit's first line in the module
     tree: ast.Module | None  # with ``error`` set: the unit parsed with its broken lines blanked
     error: SyntaxError | None = None
-    lines: list[str] = field(default_factory=list)
     key: str = ""
     path: str = ""  # the file this unit belongs to
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The unit's lines without their line breaks (computed when first needed)."""
+        return _LINE_BREAK.split(self.text.removesuffix("\n").removesuffix("\r"))
 
     def span(self, node: ast.AST) -> Span:
         """The absolute span of a node of this unit's tree, columns in code points."""
@@ -150,7 +155,7 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
     the next ones (a bracket left open across a column-0 line) while that
     fixes it, up to a few chunks.
     """
-    lines = source.splitlines(keepends=True)
+    lines = split_lines_keepends(source)
     chunks = _chunks(lines)
     units: list[Unit] = []
     k = 0
@@ -179,7 +184,6 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
                 start_line=start,
                 tree=tree,
                 error=error,
-                lines=[line.rstrip("\r\n") for line in lines[start:end]],
                 key=key,
                 path=path,
             )
@@ -188,12 +192,22 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
     return units
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines_keepends(text: str) -> list[str]:
+    """Lines as Python counts them: broken at \r\n, \r and \n only (``str.splitlines``
+    also breaks at form feeds and U+2028, which would shift every line after them)."""
+    return _LINE.findall(text)
+
+
 def _recover(text: str, error: SyntaxError, cache: UnitCache, attempts: int = 6) -> tuple[str, ast.Module] | None:
     """Parse a unit with its broken lines blanked, so that a typo inside a block (a whole
     script often sits in one ``with`` block) costs that line, not the block. A line that
     opens a block becomes ``if True:``, one that is wrongly indented an empty line, any
     other ``pass``; line numbers do not move."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines_keepends(text)
     for _ in range(attempts):
         index = (error.lineno or 1) - 1
         if not 0 <= index < len(lines):

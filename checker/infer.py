@@ -193,7 +193,7 @@ class Interpreter:
         # diagnostics in other files of the workspace, found while running their code from here
         self.elsewhere: dict[str, dict[tuple[Span, str, str], Diagnostic]] = {}
         self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
-        self.used_keys: set[Any] = set()
+        self.used_journals: dict[Any, Journal] = {}  # what this check used or made: the next cache
         self._steps = 0
         self._deadline: float | None = None
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
@@ -253,10 +253,9 @@ class Interpreter:
             if self.cancelled is not None and self.cancelled():
                 raise Cancelled()
             key = self._cache_key(function)
-            if key is not None:
-                self.used_keys.add(key)
             journal = self.cache.get(key) if key is not None else None
             if journal is not None:
+                self.used_journals[key] = journal
                 self._replay(journal)
                 self.reused += 1
                 continue
@@ -273,7 +272,7 @@ class Interpreter:
             finally:
                 self._journal = None
             if key is not None:
-                self.cache[key] = journal
+                self.used_journals[key] = journal
 
     def _check_budget(self) -> None:
         if self.cancelled is not None and self.cancelled():
