@@ -108,7 +108,7 @@ _KNOWN_CALLS = frozenset({"reveal_type", "math.sqrt", "math.ceil", "math.floor",
 # Partial tensor is rejected as non-linear).
 _PYTHON_RESULTS = frozenset({"item", "__float__", "__int__", "__bool__"})
 _DIST_SCALARS = frozenset(
-    "torch.distributed.get_world_size torch.distributed.get_rank torch.distributed.is_initialized".split()
+    ["torch.distributed.get_world_size", "torch.distributed.get_rank", "torch.distributed.is_initialized"]
 )
 _BUILTIN_SCALARS = frozenset(["len", "int", "float", "round", "abs", "min", "max", "sum", "math.sqrt", "math.ceil", "math.floor"])
 
