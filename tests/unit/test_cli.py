@@ -1,0 +1,120 @@
+"""spmd-check end to end: output formats, exit status, configuration and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BUG = '''import torch
+import spmd_types as spmd
+from spmd_types import P, R
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = torch.relu(x)
+    reveal_type(x)
+'''
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "spmd_check.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "bug.py").write_text(BUG)
+    (tmp_path / "pkg" / "clean.py").write_text("x = 1\n")
+    return tmp_path
+
+
+def test_text_output_and_exit_status(project: Path) -> None:
+    done = run("pkg", cwd=project)
+    assert done.returncode == 1
+    assert "pkg/bug.py:11:20: error spmd-partial-nonlinear Partial type on axis tp" in done.stdout
+    assert "pkg/bug.py:12:5: note reveal_type x: {dp: R, tp: P} (gradient {dp: P, tp: R})" in done.stdout
+    assert "Checked 2 files: 1 error." in done.stderr
+
+
+def test_clean_file_exits_zero(project: Path) -> None:
+    assert run("pkg/clean.py", cwd=project).returncode == 0
+
+
+def test_json_output(project: Path) -> None:
+    done = run("--format", "json", "pkg/bug.py", cwd=project)
+    document = json.loads(done.stdout)
+    assert document["version"] == 1
+    [diagnostic] = document["diagnostics"]
+    assert diagnostic == {
+        "path": "pkg/bug.py", "line": 11, "column": 20, "end_line": 11, "end_column": 21,
+        "severity": "error", "code": "spmd-partial-nonlinear", "message": diagnostic["message"],
+    }
+    [reveal] = document["reveals"]
+    assert reveal["types"] == {"dp": "R", "tp": "P"} and reveal["gradient"] == {"dp": "P", "tp": "R"}
+
+
+def test_github_output(project: Path) -> None:
+    done = run("--format", "github", "pkg/bug.py", cwd=project)
+    assert done.stdout.startswith("::error file=pkg/bug.py,line=11,col=20,endLine=11,endColumn=21,title=spmd-partial-nonlinear::")
+
+
+def test_ignore_comment(project: Path) -> None:
+    path = project / "pkg" / "bug.py"
+    path.write_text(BUG.replace("torch.relu(x)\n", "torch.relu(x)  # spmd: ignore[spmd-partial-nonlinear]\n"))
+    assert run("pkg/bug.py", cwd=project).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('strict-mode = "lenient"', 'strict-mode must be "strict" or "permissive", found \'lenient\''),
+        ("mesh-axes = \"tp\"", "mesh-axes must be a list of strings"),
+        ("colour = 1", "unknown key 'colour' in [tool.spmd-check]"),
+        ("ignore = [\"spmd-nope\"]", "ignore names unknown codes ['spmd-nope']"),
+    ],
+)
+def test_bad_configuration_is_one_line(project: Path, table: str, expected: str) -> None:
+    (project / "pyproject.toml").write_text(f"[tool.spmd-check]\n{table}\n")
+    done = run("pkg", cwd=project)
+    assert done.returncode == 2
+    assert expected in done.stderr
+    assert "pyproject.toml" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_toml(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.spmd-check\n")
+    done = run("pkg", cwd=project)
+    assert done.returncode == 2 and "invalid TOML" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_configuration_applies(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.spmd-check]\nignore = ["spmd-partial-nonlinear"]\n')
+    assert run("pkg", cwd=project).returncode == 0
+
+
+def test_non_utf8_and_missing_paths(project: Path) -> None:
+    (project / "pkg" / "latin1.py").write_bytes(b"x = '\xe9'\n")
+    done = run("pkg", cwd=project)
+    assert done.returncode == 1  # the bug is still reported
+    assert "latin1.py: not valid UTF-8" in done.stderr and "Traceback" not in done.stderr
+    missing = run("nowhere.py", cwd=project)
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
+
+
+def test_syntax_error_keeps_the_rest(project: Path) -> None:
+    path = project / "pkg" / "bug.py"
+    path.write_text(BUG.replace("    reveal_type(x)\n", "    z = (\n    reveal_type(x)\n"))
+    done = run("pkg/bug.py", cwd=project)
+    assert "error spmd-syntax" in done.stdout
+    assert "error spmd-partial-nonlinear" in done.stdout
