@@ -1229,6 +1229,8 @@ class Interpreter:
             return found if found is not None else UNKNOWN
         if isinstance(owner, (MeshVal, AxisVal)):
             return BoundMethodVal(owner, node.attr)
+        if isinstance(owner, ConstVal) and node.attr in ("value", "name") and isinstance(owner.value, str):
+            return owner  # an enum member's value: class attributes are kept as their values
         return UNKNOWN
 
     def _subscript(self, node: ast.Subscript, frame: Frame) -> Value:
