@@ -1,0 +1,1 @@
+"""Differential fuzzing: random programs run through the checker and the runtime (docs/fuzzing.md)."""
