@@ -21,7 +21,8 @@ from typing import Any
 from .codes import Severity
 from .config import Config
 from .frontend import UnitCache, split_units
-from .infer import Cancelled, Interpreter, Journal
+from .infer import Cancelled, Interpreter
+from .journal import Journal
 from .results import Diagnostic, ModuleResult, Span, TypeFact
 from .results import order_key as _order
 from .values import ModuleVal

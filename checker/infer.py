@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from . import collectives as coll
-from . import optable
+from . import journal, optable, spmd_api
 from .codes import Severity
 from .config import Config, Mode
 from .frontend import Unit
@@ -28,9 +28,8 @@ from .lattice import AxisType, Kind, LocalType, R, S
 from .lattice import I as TYPE_I
 from .lattice import P as TYPE_P
 from .lattice import V as TYPE_V
-from .names import canonical, import_bindings
+from .names import call_site_of, canonical, import_bindings, parameter_names
 from .results import (
-    AxisTransition,
     CollectiveFact,
     Diagnostic,
     Fix,
@@ -64,7 +63,6 @@ from .values import (
     ModuleVal,
     PartitionSpecVal,
     RefVal,
-    Registration,
     ScalarVal,
     ShapeVal,
     TensorSeqVal,
@@ -92,10 +90,6 @@ _SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hspl
 _COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
 _RULE_COLLECTIVES = frozenset(f"spmd.rules.{n}" for n in coll.SIGNATURES)
 _AUTOGRAD_BASES = frozenset({"torch.autograd.Function", "torch.autograd.function.Function"})
-_REGISTRATIONS = {
-    "spmd.register_local_autograd_function": Registration.LOCAL,
-    "spmd.register_autograd_function": Registration.TYPECHECK,
-}
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
 FUNCTION_TIME_BUDGET = 2.0  # seconds for one function's standalone analysis
@@ -159,7 +153,7 @@ class Interpreter:
         units: list[Unit],
         config: Config,
         package: str | None = None,
-        cache: dict[Any, Journal] | None = None,
+        cache: dict[Any, journal.Journal] | None = None,
         loader: ModuleLoader | None = None,
         module_level_only: bool = False,
         cancelled: Callable[[], bool] | None = None,
@@ -182,7 +176,7 @@ class Interpreter:
         self.last_effects: dict[str, Value] = {}  # of the last _invoke: in-place effects on arguments
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
-        self._journal: Journal | None = None
+        self._journal: journal.Journal | None = None
         self._signatures: dict[int, Any] = {}
         self.loader = loader
         self.cancelled = cancelled
@@ -193,7 +187,7 @@ class Interpreter:
         # diagnostics in other files of the workspace, found while running their code from here
         self.elsewhere: dict[str, dict[tuple[Span, str, str], Diagnostic]] = {}
         self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
-        self.used_journals: dict[Any, Journal] = {}  # what this check used or made: the next cache
+        self.used_journals: dict[Any, journal.Journal] = {}  # what this check used or made: the next cache
         self._steps = 0
         self._deadline: float | None = None
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
@@ -252,16 +246,16 @@ class Interpreter:
                 continue
             if self.cancelled is not None and self.cancelled():
                 raise Cancelled()
-            key = self._cache_key(function)
-            journal = self.cache.get(key) if key is not None else None
-            if journal is not None:
-                self.used_journals[key] = journal
-                self._replay(journal)
+            key = journal.cache_key(self, function)
+            cached = self.cache.get(key) if key is not None else None
+            if cached is not None:
+                self.used_journals[key] = cached
+                self._replay(cached)
                 self.reused += 1
                 continue
-            journal = Journal()
-            self.fact_tables.append(journal.facts)
-            self._journal = journal
+            recorded = journal.Journal()
+            self.fact_tables.append(recorded.facts)
+            self._journal = recorded
             try:
                 known = len(self.functions)
                 self._analyse_standalone(function)
@@ -272,7 +266,7 @@ class Interpreter:
             finally:
                 self._journal = None
             if key is not None:
-                self.used_journals[key] = journal
+                self.used_journals[key] = recorded
 
     def _check_budget(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -302,80 +296,14 @@ class Interpreter:
         if self._journal is not None:
             self._journal.entries.append((_TABLES.index(_table_name(self, table)), key, value))
 
-    def _replay(self, journal: Journal) -> None:
-        self.fact_tables.append(journal.facts)  # shared, not copied: it never changes again
+    def _replay(self, recorded: journal.Journal) -> None:
+        self.fact_tables.append(recorded.facts)  # shared, not copied: it never changes again
         tables = [getattr(self, name) for name in _TABLES]
-        for index, key, value in journal.entries:
+        for index, key, value in recorded.entries:
             tables[index].setdefault(key, value)
 
-    def _cache_key(self, function: FunctionVal) -> Any:
-        """What a standalone analysis depends on: the function's text and position, and the
-        values (recursively, the texts) of the module-level names it reads. None: not cacheable."""
-        if function.closure is not None:
-            return None
-        signature = self._function_signature(function, set())
-        if signature is None:
-            return None
-        return (self.path, self._standalone_state(), signature)
 
-    def _function_signature(self, function: FunctionVal, visiting: set[int]) -> Any:
-        if id(function) in self._signatures:
-            return self._signatures[id(function)]
-        own = (function.unit.key, function.unit.start_line, function.qualname)
-        if id(function) in visiting:
-            return own
-        visiting.add(id(function))
-        parts: list[Any] = [own]
-        if function.owner is not None:
-            owner = self._value_signature(function.owner, visiting)
-            if owner is None:
-                return None
-            parts.append(owner)
-        for name in sorted(_free_names(function)):
-            if name not in self.globals:
-                continue
-            signature = self._value_signature(self.globals[name], visiting)
-            if signature is None:
-                return None
-            parts.append((name, signature))
-        result = tuple(parts)
-        visiting.discard(id(function))
-        self._signatures[id(function)] = result
-        return result
 
-    def _value_signature(self, value: Value, visiting: set[int]) -> Any:
-        if isinstance(value, FunctionVal):
-            return ("function", self._function_signature(value, visiting))
-        if isinstance(value, ClassVal):
-            if id(value) in visiting:
-                return ("class", value.unit.key, value.unit.start_line, value.qualname)
-            visiting.add(id(value))
-            methods = []
-            for name, method in sorted(value.methods.items()):
-                signature = self._function_signature(method, visiting)
-                if signature is None:
-                    return None
-                methods.append((name, signature))
-            attributes = []
-            for name, attribute in sorted(value.attributes.items()):
-                signature = self._value_signature(attribute, visiting)
-                if signature is None:
-                    return None
-                attributes.append((name, signature))
-            visiting.discard(id(value))
-            return ("class", value.unit.key, value.unit.start_line, tuple(methods), tuple(attributes))
-        if isinstance(value, TensorVal):
-            return ("tensor", value.type, value.grad, value.exact, value.origin, value.ndim)
-        if isinstance(value, TensorSeqVal):
-            return ("seq", self._value_signature(value.element, visiting))
-        if isinstance(value, TupleVal):
-            items = [self._value_signature(item, visiting) for item in value.items]
-            return None if any(i is None for i in items) else ("tuple", tuple(items))
-        if isinstance(value, ModuleVal):
-            return ("module", value.path, value.fingerprint)
-        if isinstance(value, (InstanceVal, BoundMethodVal)):
-            return None
-        return value
 
     def _syntax_error(self, unit: Unit) -> None:
         error = unit.error
@@ -596,7 +524,7 @@ class Interpreter:
             isinstance(target, ast.Name)
             and frame.function is not None
             and target.id not in frame.rebound
-            and target.id in _params(frame.function.node)
+            and target.id in parameter_names(frame.function.node)
         ):
             frame.effects[target.id] = value
 
@@ -825,7 +753,7 @@ class Interpreter:
         for decorator in node.decorator_list:
             value = self._eval(decorator, frame)
             if isinstance(value, RefVal):
-                self._register(canonical(value.qualname), cls)
+                spmd_api.register(self, canonical(value.qualname), cls)
         body_frame = Frame(dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -841,7 +769,7 @@ class Interpreter:
     def _analyse_standalone(self, function: FunctionVal) -> None:
         self.analysed.add(id(function))
         args: list[Value] = []
-        params = _params(function.node)
+        params = parameter_names(function.node)
         declared = function.contract.in_types if function.contract is not None else None
         leaves = declared.items if isinstance(declared, TupleVal) else ()
         for index, _name in enumerate(params):
@@ -956,7 +884,7 @@ class Interpreter:
         effects = self.last_effects
         if not effects or not isinstance(node, ast.Call):
             return
-        params = _params(function.node)
+        params = parameter_names(function.node)
         for name, value in effects.items():
             arg_node: ast.AST | None = None
             if name in params:
@@ -1004,7 +932,7 @@ class Interpreter:
             target.end_lineno, target.end_col_offset = site.end_lineno, site.end_col_offset  # type: ignore[attr-defined]
         anchor = value_node or site
         span = frame.unit.span(anchor) if anchor is not None else Span(0, 0, 0, 0)
-        return self._assert_values(value, target, type_args, spec_value, span, frame)  # type: ignore[arg-type]
+        return spmd_api.assert_values(self, value, target, type_args, spec_value, span, frame)  # type: ignore[arg-type]
 
     def _instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
         instance = InstanceVal(cls, {})
@@ -1281,7 +1209,7 @@ class Interpreter:
                     frame.unit.span(node), "spmd-no-current-mesh",
                     f"Cannot resolve axis name {name!r}: no current mesh is set. Use "
                     f"set_current_mesh() or pass a MeshAxis object instead.",
-                    Severity.ERROR, _site(frame),
+                    Severity.ERROR, call_site_of(frame),
                 )
                 return UNKNOWN
             if state.mesh_known and state.mesh is not None and name not in state.mesh and node is not None:
@@ -1289,7 +1217,7 @@ class Interpreter:
                 self._report(
                     frame.unit.span(node), "spmd-unknown-axis",
                     f"No mesh axis named {name!r} in the current mesh. Available: {available}",
-                    Severity.ERROR, _site(frame),
+                    Severity.ERROR, call_site_of(frame),
                 )
                 return UNKNOWN
             return AxisVal(name, "name")
@@ -1345,7 +1273,7 @@ class Interpreter:
                     return UNKNOWN
                 return self._call_function(method, [receiver, *args], kwargs, node, frame)
             if isinstance(receiver, ClassVal) and callee.name == "apply":
-                return self._autograd_apply(receiver, node, args, frame)
+                return spmd_api.autograd_apply(self, receiver, node, args, frame)
             if isinstance(receiver, AxisVal) and callee.name in ("size", "rank", "get_rank"):
                 return ScalarVal(None)
             if isinstance(receiver, MeshVal) and callee.name in ("size", "get_local_rank", "get_coordinate"):
@@ -1409,19 +1337,19 @@ class Interpreter:
         frame: Frame,
     ) -> Value:
         if name == "reveal_type":
-            self._reveal(node, args, frame)
+            spmd_api.reveal(self, node, args, frame)
             return args[0] if args else UNKNOWN
         if name in _COLLECTIVE_NAMES:
-            return self._collective(name[len("spmd."):], node, args, kwargs, kw_nodes, frame)
+            return spmd_api.collective(self, name[len("spmd."):], node, args, kwargs, kw_nodes, frame)
         if name in ("spmd.assert_type", "spmd.assert_local_type"):
-            return self._assert_type(node, args, kwargs, frame)
+            return spmd_api.assert_type(self, node, args, kwargs, frame)
         if name in ("spmd.assert_type_like", "spmd.assert_local_type_like"):
-            return self._assert_like(node, args, kwargs, frame, keep_shards=name == "spmd.assert_type_like")
+            return spmd_api.assert_like(self, node, args, kwargs, frame, keep_shards=name == "spmd.assert_type_like")
         if name == "spmd.mutate_type":
-            return self._mutate_type(node, args, kwargs, frame)
-        if name in _REGISTRATIONS:
+            return spmd_api.mutate_type(self, node, args, kwargs, frame)
+        if name in spmd_api.REGISTRATIONS:
             if args and isinstance(args[0], ClassVal):
-                self._register(name, args[0])
+                spmd_api.register(self, name, args[0])
                 return args[0]
             return UNKNOWN
         if name == "spmd.local_map":
@@ -1432,7 +1360,7 @@ class Interpreter:
                 in_types = None
             return ContractVal(in_types, kwargs["out_types"])
         if name in _RULE_COLLECTIVES:
-            return self._collective(name[len("spmd.rules."):], node, args, kwargs, kw_nodes, frame)
+            return spmd_api.collective(self, name[len("spmd.rules."):], node, args, kwargs, kw_nodes, frame)
         if name == "spmd.rules.ignore":
             return ConstVal(None)
         if name == "torch.nn.ModuleList":
@@ -1475,7 +1403,7 @@ class Interpreter:
         if name in ("init_device_mesh", "DeviceMesh"):
             return self._mesh(node, args, kwargs)
         if name == "spmd.PartitionSpec":
-            return self._partition_spec(node, args, frame)
+            return spmd_api.partition_spec(self, node, args, frame)
         if name == "Parameter":
             data = args[0] if args else kwargs.get("data", UNKNOWN)
             flag = kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstVal(True))
@@ -1553,7 +1481,7 @@ class Interpreter:
                 return ScalarVal(receiver.ndim if method in ("dim", "ndimension") else None)
             return UNKNOWN
         if method == "backward":
-            self._backward(receiver, receiver_node, args, kwargs, node, frame)
+            spmd_api.backward(self, receiver, receiver_node, args, kwargs, node, frame)
             return ConstVal(None)
         if method == "tolist":
             return UNKNOWN
@@ -1788,439 +1716,6 @@ class Interpreter:
             return LocalType()
         return LocalType({axis: R for axis in state.mesh})
 
-    # ------------------------------------------------------------ spmd_types API
-    def _reveal(self, node: ast.Call, args: list[Value], frame: Frame) -> None:
-        if not node.args:
-            return
-        value = args[0]
-        types = value.type if isinstance(value, TensorVal) and value.exact else None
-        span = frame.unit.span(node)
-        self._record(self.reveals, span, Reveal(span, frame.unit.source_of(node.args[0]), types))
-
-    def _collective(
-        self,
-        function: str,
-        node: ast.Call,
-        args: list[Value],
-        kwargs: dict[str, Value],
-        kw_nodes: dict[str, ast.expr],
-        frame: Frame,
-    ) -> Value:
-        signature = coll.SIGNATURES[function]
-        x = args[0] if args else kwargs.get("x", UNKNOWN)
-        x_node: ast.AST = node.args[0] if node.args else kw_nodes.get("x", node)
-        axis_value = args[1] if len(args) > 1 else kwargs.get("axis", kwargs.get("group", UNKNOWN))
-        axis_node = node.args[1] if len(node.args) > 1 else kw_nodes.get("axis", kw_nodes.get("group"))
-        axis = self._axis(axis_value, axis_node, frame)
-        callee_span = frame.unit.span(node.func)
-        params: dict[str, AxisType | None] = {}
-        for which, default in (("src", signature.src), ("dst", signature.dst)):
-            if signature.fixed:
-                params[which] = default if isinstance(default, AxisType) else None
-                continue
-            given = kwargs.get(which)
-            if given is None:
-                if default is coll.REQUIRED:
-                    self._report(
-                        callee_span, "spmd-missing-argument",
-                        f"{function}() missing required keyword-only argument: '{which}'. Say which "
-                        f"type the tensor has{' and should get' if which == 'dst' else ''}, e.g. {which}=R.",
-                        Severity.ERROR, _site(frame),
-                    )
-                    return UNKNOWN
-                params[which] = default if isinstance(default, AxisType) else None
-            else:
-                params[which] = given.type if isinstance(given, TypeVal) else None
-        src, dst = params["src"], params["dst"]
-        expert = kwargs.get("expert_mode", ConstVal(False))
-        expert_flag = expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
-        if src is not None and dst is not None:
-            try:
-                coll.validate_arguments(function, src, dst, expert_flag)
-            except RuleViolation as violation:
-                target = kw_nodes.get("dst") if "dst" in violation.message.split(" must")[0] else kw_nodes.get("src")
-                self._violation(violation, frame, target or node.func)
-                return UNKNOWN
-        if isinstance(axis, AxisVal) and src is not None and dst is not None:
-            self._record(self.collective_facts, callee_span, CollectiveFact(
-                callee_span, function,
-                (AxisTransition(axis.name, src, dst, coll.forward_text(src, dst), coll.backward_text(function, src, dst)),),
-            ))
-        if not isinstance(x, TensorVal) or x.type is None or not isinstance(axis, AxisVal) or src is None or dst is None:
-            return TensorVal(None, x.grad if isinstance(x, TensorVal) else None)
-        origin = Origin(frame.unit.span(node), f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}")
-        if not self.state.checking:
-            return TensorVal(LocalType(), x.grad, True, origin)
-        state = self.state
-        no_grad = True if not state.grad else (None if x.grad is None else not x.grad)
-        try:
-            typed = coll.check_source(function, x.type, axis.name, src, strict=state.strict and x.exact, no_grad=no_grad)
-        except RuleViolation as violation:
-            related = []
-            if x.origin is not None:
-                related.append(Related(x.origin.span, f"the tensor got its type here: {x.origin.description}"))
-            if frame.call_site is not None:
-                related.append(frame.call_site)
-            if violation.code == "spmd-missing-axis" and not x.exact:
-                return TensorVal(None, x.grad)
-            self._report(
-                frame.unit.span(kw_nodes.get("src", x_node)), violation.code, violation.message,
-                Severity.ERROR if violation.certain else Severity.WARNING, tuple(related),
-            )
-            return UNKNOWN
-        if coll.is_noop(function, src, dst):
-            # The call returns its operand itself, which the runtime then retypes: the tensor
-            # keeps its PartitionSpec, and the caller's name sees the new type too.
-            retyped = x.type.with_axis(axis.name, AxisType(dst.kind, x.type[axis.name].shard_dim)) if typed else x.type
-            same = TensorVal(retyped, x.grad, x.exact, origin, x.ndim)
-            self._mutate(x_node, same, frame)
-            return same
-        return TensorVal(coll.output_type(x.type, axis.name, dst, typed), x.grad if state.grad else False, x.exact, origin)
-
-    def _assert_type(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
-        if not args:
-            return UNKNOWN
-        span = frame.unit.span(node)
-        if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(k.arg is None for k in node.keywords):
-            return self._assert_result(args[0], node.args[0], None, False, span, frame)
-        return self._assert_values(
-            args[0], node.args[0], list(zip(args[1:], node.args[1:], strict=True)),
-            kwargs.get("partition_spec"), span, frame,
-        )
-
-    def _assert_values(
-        self,
-        x: Value,
-        x_node: ast.AST,
-        type_args: list[tuple[Value, ast.AST]],
-        spec_value: Value | None,
-        span: Span,
-        frame: Frame,
-    ) -> Value:
-        """assert_type(x, *types, partition_spec=...): merge the type arguments, then set or
-        check (refine) x's type. Shared by assert_type, *_like and local_map boundaries."""
-        asserted: dict[str, AxisType] = {}
-        bare: AxisType | None = None
-        known = True
-        for value, arg_node in type_args:
-            if isinstance(value, TypeDictVal):
-                for axis, t in value.items:
-                    if not isinstance(self._axis(axis, arg_node, frame), AxisVal):
-                        return self._assert_result(x, x_node, None, False, span, frame)
-                    if axis.name in asserted and asserted[axis.name] != t:
-                        self._report(
-                            frame.unit.span(arg_node), "spmd-conflicting-types",
-                            f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
-                            Severity.ERROR, _site(frame),
-                        )
-                        return UNKNOWN
-                    asserted[axis.name] = t
-            elif isinstance(value, TypeVal):
-                if bare is not None:
-                    return UNKNOWN  # TypeError in the runtime: at most one bare type
-                bare = value.type
-            elif (isinstance(value, ConstVal) and value.value is None) or isinstance(value, PartitionSpecVal):
-                continue
-            else:
-                known = False
-        specs = [v for v, _ in type_args if isinstance(v, PartitionSpecVal)]
-        if spec_value is not None and not (isinstance(spec_value, ConstVal) and spec_value.value is None):
-            if isinstance(spec_value, PartitionSpecVal):
-                specs.append(spec_value)
-            else:
-                known = False
-        ndim = x.ndim if isinstance(x, TensorVal) else None
-        shards = {axis: t for axis, t in asserted.items() if t.shard_dim is not None}
-        if shards and ndim is None and any(t.shard_dim is not None and t.shard_dim < 0 for t in shards.values()):
-            known = False
-        if known:
-            conflict = self._shard_conflict(asserted, shards, specs, ndim)
-            if conflict is not None:
-                self._report(span, "spmd-conflicting-types", conflict, Severity.ERROR, _site(frame))
-                return UNKNOWN
-            for spec in specs[:1]:
-                for dim, spec_axes in enumerate(spec.dims):
-                    for spec_axis in spec_axes:
-                        asserted[spec_axis] = S(dim)
-            for name, t in list(asserted.items()):
-                if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
-                    asserted[name] = S(t.shard_dim + ndim)
-        exact = True
-        if bare is not None:
-            state = self.state
-            if state.mesh_known and state.mesh is None:
-                self._report(
-                    span, "spmd-no-current-mesh",
-                    f"A bare {bare} requires an active mesh, but no current mesh is set. Use "
-                    f"set_current_mesh() or pass an explicit per-axis dict instead.",
-                    Severity.ERROR, _site(frame),
-                )
-                return UNKNOWN
-            if not state.mesh_known:
-                known = False
-            else:
-                for mesh_axis in state.mesh or ():
-                    asserted.setdefault(mesh_axis, bare)
-        elif self.state.mesh_known and self.state.mesh is not None:
-            exact = set(asserted) >= set(self.state.mesh)
-        else:
-            exact = False
-        if not known:
-            return self._assert_result(x, x_node, None, False, span, frame)
-        return self._assert_result(x, x_node, LocalType(asserted), exact, span, frame)
-
-    def _assert_result(self, x: Value, x_node: ast.AST, asserted: LocalType | None, exact: bool, span: Span, frame: Frame) -> Value:
-        if isinstance(x, TupleVal) and isinstance(x_node, (ast.Tuple, ast.List)) and len(x_node.elts) == len(x.items):
-            return TupleVal(tuple(
-                self._assert_result(item, item_node, asserted, exact, span, frame)
-                for item, item_node in zip(x.items, x_node.elts, strict=True)
-            ))
-        if not isinstance(x, TensorVal) and x is not UNKNOWN:
-            # a container the checker does not follow: what it holds is no longer known
-            self._mutate(x_node, UNKNOWN, frame)
-            return UNKNOWN
-        if not isinstance(x, TensorVal):
-            if asserted is None or x is not UNKNOWN:
-                return x
-            x = TensorVal(None, None, False)
-        origin = Origin(span, f"assert_type at line {span.line + 1}")
-        if asserted is None:
-            new = TensorVal(None, x.grad, False, origin)
-        elif x.type is None:
-            new = TensorVal(asserted, x.grad, exact, origin, x.ndim)
-        else:
-            merged = dict(x.type)
-            for axis, t in asserted.items():
-                have = merged.get(axis)
-                if have is None:
-                    merged[axis] = t
-                    continue
-                if have.local == t.local:
-                    if have.shard_dim is not None and t.shard_dim is not None and have.shard_dim != t.shard_dim:
-                        self._report(
-                            frame.unit.span(x_node), "spmd-assert-mismatch",
-                            f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
-                            f"{have.shard_dim} ({have}), the assertion says {t}",
-                            Severity.ERROR, _site(frame),
-                        )
-                        return UNKNOWN
-                    if t.shard_dim is not None:
-                        merged[axis] = t
-                    continue
-                if have.local == TYPE_V and t.kind is Kind.P:
-                    merged[axis] = t
-                    continue
-                related = [Related(x.origin.span, f"the tensor got its type here: {x.origin.description}")] if x.origin else []
-                if frame.call_site is not None:
-                    related.append(frame.call_site)
-                self._report(
-                    frame.unit.span(x_node), "spmd-assert-mismatch",
-                    f"SPMD type mismatch on axis {axis}: tensor has {have.local}, expected {t}",
-                    Severity.ERROR, tuple(related),
-                )
-                return UNKNOWN
-            new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin, x.ndim)
-        self._mutate(x_node, new, frame)
-        return new
-
-    def _register(self, name: str, cls: ClassVal) -> None:
-        registration = _REGISTRATIONS.get(name)
-        if registration is not None:
-            cls.registration = registration
-
-    def _autograd_apply(self, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame) -> Value:
-        """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
-        positional = list(zip(args, node.args, strict=True))
-        if not self.state.checking:
-            return self._op(f"{cls.qualname}.apply", positional, {}, node, frame)
-        hook = cls.method("spmd_typecheck")
-        legacy = cls.method("typecheck_forward")
-        if hook is not None:
-            forward = cls.method("forward")
-            hook_params = _params(hook.node)
-            if forward is None or hook_params or hook.node.args.vararg:
-                return UNKNOWN  # a hook that stamps forward's outputs itself: not modelled
-            names = _params(forward.node)[1:]  # after ctx
-            if len(names) < len(args):
-                return UNKNOWN
-            site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-            return self._invoke(hook, [], dict(zip(names, args, strict=False)), site)
-        if cls.registration is Registration.TYPECHECK and legacy is not None:
-            site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-            return self._invoke(legacy, list(args), {}, site)
-        if cls.registration is Registration.LOCAL:
-            return self._op(f"{cls.qualname}.apply", positional, {}, node, frame)
-        if self.state.strict:
-            self._report(
-                frame.unit.span(node.func), "spmd-unregistered-function",
-                f"{cls.qualname}.apply: autograd Function is not registered for SPMD type checking "
-                f"anywhere the checker can see. Use register_local_autograd_function({cls.qualname}) "
-                f"to mark it as safe for type propagation, or define {cls.qualname}.spmd_typecheck "
-                f"composed from spmd_types.rules operations to declare its comms. (A warning: a "
-                f"registration in code the checker does not see would make this legal.)",
-                Severity.WARNING, _site(frame),
-            )
-        return UNKNOWN
-
-    def _assert_like(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame, keep_shards: bool) -> Value:
-        if len(args) < 2 or len(node.args) < 2:
-            return UNKNOWN
-        source = args[1]
-        overrides = args[2] if len(args) > 2 else kwargs.get("overrides", ConstVal(None))
-        span = frame.unit.span(node)
-        if not isinstance(source, TensorVal) or source.type is None or not source.exact:
-            return self._assert_result(args[0], node.args[0], None, False, span, frame)
-        items = {axis: (t if keep_shards else t.local) for axis, t in source.type.items()}
-        if isinstance(overrides, TypeDictVal):
-            for axis, t in overrides.items:
-                items[axis.name] = t
-        elif not (isinstance(overrides, ConstVal) and overrides.value is None):
-            return self._assert_result(args[0], node.args[0], None, False, span, frame)
-        like = TypeDictVal(tuple((AxisVal(a, "group"), t) for a, t in items.items()))
-        self._assert_values(args[0], node.args[0], [(like, node.args[1])], None, span, frame)
-        return ConstVal(None)
-
-    def _mutate_type(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
-        """mutate_type(x, axis=None, *, src, dst): overwrite axes after checking they are ``src``."""
-        if not args or not node.args:
-            return UNKNOWN
-        x, x_node = args[0], node.args[0]
-        axis_value = args[1] if len(args) > 1 else kwargs.get("axis", ConstVal(None))
-        src, dst = kwargs.get("src"), kwargs.get("dst")
-
-        def unknown() -> Value:
-            self._mutate(x_node, UNKNOWN, frame)
-            return UNKNOWN
-
-        if not isinstance(x, TensorVal) or x.type is None or src is None or dst is None:
-            return unknown()
-        current = dict(x.type)
-        if isinstance(axis_value, ConstVal) and axis_value.value is None:
-            axes = sorted(current) if isinstance(src, TypeVal) and isinstance(dst, TypeVal) else []
-        else:
-            axis = self._axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
-            if not isinstance(axis, AxisVal):
-                return unknown()
-            axes = [axis.name]
-        updates: dict[str, tuple[AxisType, AxisType]] = {}
-        for name in axes:
-            if isinstance(src, TypeVal) and isinstance(dst, TypeVal):
-                updates[name] = (src.type, dst.type)
-        if isinstance(src, TypeDictVal) or isinstance(dst, TypeDictVal):
-            src_map = {a.name: t for a, t in src.items} if isinstance(src, TypeDictVal) else None
-            dst_map = {a.name: t for a, t in dst.items} if isinstance(dst, TypeDictVal) else None
-            names = list(dst_map or src_map or {})
-            for name in names:
-                s_t = src_map[name] if src_map is not None and name in src_map else (src.type if isinstance(src, TypeVal) else None)
-                d_t = dst_map[name] if dst_map is not None and name in dst_map else (dst.type if isinstance(dst, TypeVal) else None)
-                if s_t is None or d_t is None:
-                    return unknown()
-                updates[name] = (s_t, d_t)
-        if not updates:
-            return unknown()
-        for name, (want, new) in updates.items():
-            have = current.get(name)
-            if have is None or have.local != want.local:
-                if have is None and not x.exact:
-                    return unknown()
-                self._report(
-                    frame.unit.span(x_node), "spmd-assert-mismatch",
-                    f"mutate_type: expected {want} on axis {name}, but the tensor has "
-                    f"{have.local if have is not None else 'no type'}",
-                    Severity.ERROR, _site(frame),
-                )
-                return unknown()
-            current[name] = new.local
-        updated = TensorVal(LocalType(current), x.grad, x.exact, Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"), x.ndim)
-        self._mutate(x_node, updated, frame)
-        return updated
-
-    def _partition_spec(self, node: ast.Call, args: list[Value], frame: Frame) -> Value:
-        dims: list[tuple[str, ...]] = []
-        for value, arg_node in zip(args, node.args, strict=True):
-            if isinstance(value, ConstVal) and value.value is None:
-                dims.append(())
-                continue
-            items = value.items if isinstance(value, TupleVal) else (value,)
-            item_nodes = arg_node.elts if isinstance(arg_node, (ast.Tuple, ast.List)) else [arg_node] * len(items)
-            names: list[str] = []
-            for item, item_node in zip(items, item_nodes, strict=True):
-                axis = self._axis(item, item_node, frame)
-                if not isinstance(axis, AxisVal):
-                    return UNKNOWN
-                names.append(axis.name)
-            dims.append(tuple(names))
-        return PartitionSpecVal(tuple(dims))
-
-    def _shard_conflict(
-        self,
-        asserted: dict[str, AxisType],
-        shards: dict[str, AxisType],
-        specs: list[PartitionSpecVal],
-        ndim: int | None,
-    ) -> str | None:
-        """The runtime's refusals of an assert_type's shard information, or None."""
-        if shards and specs:
-            return (
-                "Cannot use S(i) in type dict and partition_spec at the same time. Use either S(i) "
-                "in the type dict or an explicit PartitionSpec."
-            )
-        if len({s.dims for s in specs}) > 1:
-            return "Conflicting PartitionSpecs: " + " and ".join(str(s.dims) for s in specs)
-        by_dim: dict[int, list[str]] = {}
-        for axis, t in shards.items():
-            dim = t.shard_dim if t.shard_dim is None or t.shard_dim >= 0 or ndim is None else t.shard_dim + ndim
-            by_dim.setdefault(dim or 0, []).append(axis)
-        for dim, axes in by_dim.items():
-            if len(axes) > 1:
-                return (
-                    f"Tensor dim {dim} is sharded on multiple axes ({', '.join(axes)}). Use an "
-                    f"explicit PartitionSpec to specify the axis ordering."
-                )
-        for spec in specs:
-            if ndim is not None and len(spec.dims) != ndim:
-                return f"PartitionSpec length {len(spec.dims)} doesn't match tensor ndim {ndim}"
-            for spec_axes in spec.dims:
-                for spec_axis in spec_axes:
-                    given = asserted.get(spec_axis)
-                    if given is not None and given.local != TYPE_V:
-                        return (
-                            f"Mesh axis {spec_axis} appears in partition_spec (implying Varying/Shard) "
-                            f"but is specified as {given} in type."
-                        )
-        return None
-
-    def _backward(self, loss: TensorVal, loss_node: ast.AST, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> None:
-        if args or "gradient" in kwargs or not self.state.checking or loss.type is None:
-            return
-        for axis, t in loss.type.items():
-            if t.kind in (Kind.I, Kind.P):
-                continue
-            if t.kind is Kind.R:
-                fix = (
-                    f"The loss is Replicate on axis {axis} -- this usually means an upstream all_reduce "
-                    f"reduced to R instead of I. Consider changing the upstream reduction to "
-                    f"all_reduce(..., dst=I) so the loss is Invariant, or removing the all_reduce and "
-                    f"calling backward() on the local (Partial) loss."
-                )
-            else:
-                fix = (
-                    f"The loss is Varying -- each rank holds a different local loss. Use "
-                    f"reinterpret(loss, {axis}, src=V, dst=P) to differentiate the (pending) sum of the "
-                    f"loss over all ranks."
-                )
-            related = (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),) if loss.origin else ()
-            self._report(
-                frame.unit.span(loss_node), "spmd-backward-loss",
-                f"backward() on a {t.kind.full_name} loss on axis {axis} would produce incorrect "
-                f"gradients. The implicit grad_output is a 1.0 scalar on each rank (Invariant), but "
-                f"only Invariant or Partial losses are valid for backward() without an explicit "
-                f"gradient. {fix}",
-                Severity.ERROR, related,
-            )
-            return
-
-
 _TABLES = ("diagnostics", "facts", "reveals", "collective_facts")
 
 
@@ -2231,27 +1726,8 @@ def _table_name(interpreter: Interpreter, table: dict[Any, Any]) -> str:
     raise KeyError("not a result table")
 
 
-@dataclass
-class Journal:
-    """What one standalone analysis recorded, to replay when its inputs are unchanged."""
-
-    entries: list[tuple[int, Any, Any]] = field(default_factory=list)
-    facts: dict[Span, TypeFact] = field(default_factory=dict)
 
 
-_FREE_NAMES: dict[tuple[str, str, int], frozenset[str]] = {}
-
-
-def _free_names(function: FunctionVal) -> frozenset[str]:
-    """Every name a function's body mentions (a superset of the globals it reads)."""
-    key = (function.unit.key, function.qualname, function.node.lineno)
-    names = _FREE_NAMES.get(key)
-    if names is None:
-        names = frozenset(n.id for n in ast.walk(function.node) if isinstance(n, ast.Name))
-        if len(_FREE_NAMES) > 50_000:
-            _FREE_NAMES.clear()
-        _FREE_NAMES[key] = names
-    return names
 
 
 class Cancelled(Exception):
@@ -2296,8 +1772,6 @@ def _short(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-def _site(frame: Frame) -> tuple[Related, ...]:
-    return (frame.call_site,) if frame.call_site is not None else ()
 
 
 def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
@@ -2316,8 +1790,6 @@ def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
     return merged
 
 
-def _params(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    return [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
 
 
 def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

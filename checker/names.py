@@ -9,6 +9,11 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .infer import Frame
+    from .results import Related
 
 # Submodules of spmd_types that re-export the public API.
 _SPMD_SUBMODULES = frozenset(
@@ -65,3 +70,13 @@ def import_bindings(node: ast.Import | ast.ImportFrom, module_package: str | Non
             continue
         out.append((alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name))
     return out
+
+
+def parameter_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The positional parameters of a function, in order."""
+    return [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+
+
+def call_site_of(frame: Frame) -> tuple[Related, ...]:
+    """The call that led to a frame, as related information (none at module level)."""
+    return (frame.call_site,) if frame.call_site is not None else ()
