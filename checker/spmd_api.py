@@ -15,7 +15,7 @@ from .codes import Severity
 from .lattice import AxisType, Kind, LocalType, S
 from .lattice import V as TYPE_V
 from .names import call_site_of, parameter_names
-from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span
+from .results import AxisTransition, CollectiveFact, Fix, Origin, Related, Reveal, Span, TextEdit
 from .rules import RuleViolation
 from .values import (
     UNKNOWN,
@@ -114,9 +114,10 @@ def collective(
             related.append(frame.call_site)
         if violation.code == "spmd-missing-axis" and not x.exact:
             return TensorVal(None, x.grad)
+        fixes = _src_fixes(function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame)
         interp._report(
             frame.unit.span(kw_nodes.get("src", x_node)), violation.code, violation.message,
-            Severity.ERROR if violation.certain else Severity.WARNING, tuple(related),
+            Severity.ERROR if violation.certain else Severity.WARNING, tuple(related), fixes,
         )
         return UNKNOWN
     if coll.is_noop(function, src, dst):
@@ -127,6 +128,35 @@ def collective(
         interp._mutate(x_node, same, frame)
         return same
     return TensorVal(coll.output_type(x.type, axis.name, dst, typed), x.grad if state.grad else False, x.exact, origin)
+
+def _src_fixes(
+    function: str,
+    actual: AxisType | None,
+    dst: AxisType,
+    expert_mode: bool | None,
+    src_node: ast.expr | None,
+    frame: Frame,
+) -> tuple[Fix, ...]:
+    """For a src that does not match the operand: say the operand's type instead, when the
+    call then is one the function accepts (not for a transition that needs another call)."""
+    if actual is None or src_node is None:
+        return ()
+    try:
+        coll.validate_arguments(function, actual.local, dst, expert_mode)
+    except RuleViolation:
+        return ()
+    text = frame.unit.source_of(src_node)
+    spelled = (text.rsplit(".", 1)[0] + "." if "." in text else "") + str(actual.local)  # spmd.V or V
+    return (
+        Fix(
+            f"Change src to {actual.local}: the operand's type here (then {function} goes "
+            f"{actual.local} -> {dst}: {coll.forward_text(actual.local, dst)} forward, "
+            f"{coll.backward_text(function, actual.local, dst)} backward)",
+            (TextEdit(frame.unit.span(src_node), spelled),),
+            preferred=True,
+        ),
+    )
+
 
 def assert_type(interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
     if not args:
