@@ -10,13 +10,14 @@ position in the current text back to the analysed one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from .positions import Codec, split_lines
+from .positions import Codec, LineView
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LOG_LIMIT = 2000
@@ -40,7 +41,6 @@ class Document:
     version: int | None = None
     language_id: str = "python"
     path: str | None = None
-    _lines: list[str] | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
     _log: list[LineEdit] = field(default_factory=list, repr=False)
 
@@ -49,15 +49,23 @@ class Document:
             self.path = to_fs_path(self.uri)
 
     @property
-    def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = split_lines(self.text)
-        return self._lines
+    def lines(self) -> LineView:
+        """The current lines (a snapshot: it does not change with later edits)."""
+        return LineView(self.text, self._line_starts())
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
             self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
         return self._starts
+
+    def _line_text(self, line: int) -> str:
+        """One line without its terminator (without splitting the whole text)."""
+        starts = self._line_starts()
+        end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
+        text = self.text[starts[line] : end]
+        if text.endswith("\r\n"):
+            return text[:-2]
+        return text[:-1] if text.endswith(("\n", "\r")) else text
 
     def offset(self, codec: Codec, position: types.Position) -> int:
         """An LSP position -> an index into ``text`` (clamped to the document)."""
@@ -65,25 +73,46 @@ class Document:
         if position.line >= len(starts):
             return len(self.text)
         line = max(0, position.line)
-        return starts[line] + codec.from_client_column(self.lines[line], position.character)
+        return starts[line] + codec.from_client_column(self._line_text(line), position.character)
 
     def apply(self, codec: Codec, change: types.TextDocumentContentChangeEvent, version: int | None) -> None:
-        """Apply one content change (incremental or whole text)."""
+        """Apply one content change (incremental or whole text). The line starts are updated
+        around the change only: a keystroke in a large file does not rescan it."""
         rng = getattr(change, "range", None)
         if rng is None:
             self._set_text(change.text)
             self._record(LineEdit(version, 0, _EVERYTHING, _EVERYTHING))
             return
+        starts = self._line_starts()
+        count = len(starts)
         start = self.offset(codec, rng.start)
         end = max(start, self.offset(codec, rng.end))
-        start_line = min(max(rng.start.line, 0), len(self.lines) - 1)
-        end_line = min(max(rng.end.line, start_line), len(self.lines) - 1)
+        start_line = min(max(rng.start.line, 0), count - 1)
+        end_line = min(max(rng.end.line, start_line), count - 1)
         added = len(_LINE_BREAK.findall(change.text))
         whole_lines = (
             rng.start.character == 0 and rng.end.character == 0 and rng.end.line > rng.start.line - 1
             and (change.text == "" or change.text.endswith(("\n", "\r")))
         )
-        self._set_text(self.text[:start] + change.text + self.text[end:])
+        first = bisect.bisect_right(starts, start) - 1  # the lines the offsets are on
+        last = bisect.bisect_right(starts, end) - 1
+        region_start = starts[first]
+        region_end = starts[last + 1] if last + 1 < count else len(self.text)
+        old = self.text
+        region = old[region_start:start] + change.text + old[end:region_end]
+        text = old[:region_start] + region + old[region_end:]
+        if (region_start > 0 and old[region_start - 1] == "\r" and region.startswith("\n")) or (
+            region.endswith("\r") and old[region_end : region_end + 1] == "\n"
+        ):
+            self._set_text(text)  # a \r and a \n meet across the change: rescan
+        else:
+            delta = len(region) - (region_end - region_start)
+            inner = [region_start + m.end() for m in _LINE_BREAK.finditer(region)]
+            tail = starts[last + 2 :]
+            self._set_text(text)
+            self._starts = [*starts[: first + 1], *inner, *(s + delta for s in tail)] if delta else [
+                *starts[: first + 1], *inner, *tail
+            ]
         if whole_lines:  # lines replaced by lines: the line at the range's end is untouched
             self._record(LineEdit(version, start_line, end_line - 1, start_line + added - 1))
         else:
@@ -91,7 +120,6 @@ class Document:
 
     def _set_text(self, text: str) -> None:
         self.text = text
-        self._lines = None
         self._starts = None
 
     def _record(self, edit: LineEdit) -> None:

@@ -13,12 +13,14 @@ import inspect
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from spmd_check.config import Config
 from spmd_check.results import ModuleResult
+
+from .scheduler import Superseded
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,45 @@ class AnalyzerLike(Protocol):
 
 
 AnalyzerFactory = Callable[[Config], AnalyzerLike]
+
+_ACCEPTS_CANCELLED: dict[type, bool] = {}
+
+# The checker's parse cache keeps up to 20,000 parsed statements by text, whatever their size,
+# and every keystroke adds a few (the edited statement, its error-recovery variants): in an
+# editor session that is hundreds of MiB (tests/reliability/test_rel_memory.py). The server
+# keeps fewer; the statements of the document being edited are used on every check, so they
+# stay (LRU).
+PARSE_CACHE_ENTRIES = 3000
+
+
+def _release_tracebacks(analyzer: object) -> None:
+    """The checker's parse cache keeps each SyntaxError it caught, with its traceback: the
+    frames of the check that parsed it, with everything they held (the units, the whole
+    interpreter). Each cached error pinned a full check: RSS grew by ~0.1 MiB per keystroke
+    until the cache's 20,000 entries (tests/reliability/test_rel_memory.py). A workaround
+    until the checker drops the traceback itself."""
+    cache = getattr(analyzer, "_cache", None)
+    for entry in list(getattr(cache, "_trees", {}).values()):
+        error = entry[1] if isinstance(entry, tuple) and len(entry) > 1 else None
+        if isinstance(error, BaseException) and error.__traceback__ is not None:
+            error.__traceback__ = None
+
+
+def _bound_parse_cache(analyzer: object) -> None:
+    cache = getattr(analyzer, "_cache", None)
+    if cache is not None and isinstance(getattr(cache, "_capacity", None), int):
+        cache._capacity = min(cache._capacity, PARSE_CACHE_ENTRIES)
+
+
+def _accepts_cancelled(analyzer: object) -> bool:
+    """Whether the analyzer's ``check`` takes ``cancelled=`` (the checker's does)."""
+    kind = type(analyzer)
+    if kind not in _ACCEPTS_CANCELLED:
+        try:
+            _ACCEPTS_CANCELLED[kind] = "cancelled" in inspect.signature(analyzer.check).parameters  # type: ignore[attr-defined]
+        except (TypeError, ValueError, AttributeError):
+            _ACCEPTS_CANCELLED[kind] = False
+    return _ACCEPTS_CANCELLED[kind]
 
 
 def load_factory(spec: str | None = None) -> AnalyzerFactory:
@@ -52,7 +93,7 @@ class Checked:
     result: ModuleResult
     config: Config | None
     problems: list[str] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    lines: Sequence[str] = field(default_factory=list)
     failed: bool = False
 
 
@@ -101,6 +142,11 @@ class Engine:
         return found
 
     def _create(self, config: Config) -> AnalyzerLike:
+        analyzer = self._create_analyzer(config)
+        _bound_parse_cache(analyzer)
+        return analyzer
+
+    def _create_analyzer(self, config: Config) -> AnalyzerLike:
         assert self._factory is not None
         try:
             accepts_workspace = "workspace" in inspect.signature(self._factory).parameters
@@ -115,6 +161,27 @@ class Engine:
             for path, text in self._open.items():
                 self._workspace.set_document(path, text)
         return self._factory(config, workspace=self._workspace)  # type: ignore[call-arg]
+
+    def cache_sizes(self) -> list[dict[str, int]]:
+        """What each analyzer keeps (for ``spmd/stats``): entries of the checker's caches."""
+        with self._lock:
+            analyzers = list(self._analyzers.values())
+        sizes = []
+        for analyzer in analyzers:
+            cache = getattr(analyzer, "_cache", None)
+            sizes.append({
+                "parsed": len(getattr(cache, "_trees", ())),
+                "modules": len(getattr(analyzer, "_modules", ())),
+                "journals": sum(len(j) for j in getattr(analyzer, "_journals", {}).values()),
+            })
+        return sizes
+
+    def preload(self) -> None:
+        """Import the checker ahead of the first check (it takes a while)."""
+        with self._lock:
+            if self._factory is not None or self._load_error is not None:
+                return
+        self._analyzer(Config())
 
     @property
     def load_error(self) -> str | None:
@@ -137,14 +204,25 @@ class Engine:
                 analyzer = self._analyzers[config] = self._create(config)
             return analyzer
 
-    def check(self, path: str, source: str, config: Config) -> tuple[ModuleResult, bool]:
-        """Analyse one text; never raises. The flag is False when the checker failed."""
+    def check(
+        self, path: str, source: str, config: Config, cancelled: Callable[[], bool] | None = None
+    ) -> tuple[ModuleResult, bool]:
+        """Analyse one text. The flag is False when the checker failed. Raises ``Superseded``
+        (only) when ``cancelled`` said so and the checker stopped."""
         try:
             analyzer = self._analyzer(config)
             if analyzer is None:
                 return ModuleResult(path), False
-            result = analyzer.check(path, source)
-        except Exception:
+            try:
+                if cancelled is not None and _accepts_cancelled(analyzer):
+                    result = analyzer.check(path, source, cancelled=cancelled)  # type: ignore[call-arg]
+                else:
+                    result = analyzer.check(path, source)
+            finally:
+                _release_tracebacks(analyzer)
+        except Exception as error:
+            if type(error).__name__ == "Cancelled" and cancelled is not None and cancelled():
+                raise Superseded() from None
             log.exception("the checker failed on %s", path)
             return ModuleResult(path), False
         if config.ignore:

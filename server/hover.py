@@ -33,12 +33,22 @@ def _origin_line(fact: TypeFact, lines: Sequence[str]) -> str | None:
     return described
 
 
+def partition_spec_text(spec: tuple[tuple[str, ...], ...]) -> str:
+    """Per tensor dim, the axes sharding it, as a ``PartitionSpec`` is written:
+    ``('dp', None, ('tp', 'ep'))``."""
+    dims = ["None" if not axes else repr(axes[0]) if len(axes) == 1 else repr(axes) for axes in spec]
+    return f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(dims)})"
+
+
 def type_fact_text(fact: TypeFact, lines: Sequence[str]) -> tuple[str, list[str]]:
     """The code line and the prose lines for a tensor."""
     code = f"{_short(fact.expression)}: {format_type(fact.types)}"
     prose: list[str] = []
     if fact.types is not None:
         prose.append(f"gradient: `{format_type(fact.types.gradient)}`")
+        spec = fact.partition_spec
+        if spec is not None:
+            prose.append(f"partition spec: `{partition_spec_text(spec)}`")
     if fact.requires_grad is not None:
         prose.append(f"requires_grad: {'True' if fact.requires_grad else 'False'}")
     else:
@@ -46,6 +56,9 @@ def type_fact_text(fact: TypeFact, lines: Sequence[str]) -> tuple[str, list[str]
     origin = _origin_line(fact, lines)
     if origin:
         prose.append(origin)
+    context = getattr(fact, "context", None)  # a type seen through a call from another file
+    if context:
+        prose.append(str(context))
     return code, prose
 
 

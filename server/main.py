@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 from collections.abc import Sequence
 
 from . import __version__
@@ -24,7 +25,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--log-level", choices=LEVELS, default="warning", help="default: warning")
     parser.add_argument(
         "--debounce-ms", type=float, default=40.0, metavar="MS",
-        help="wait this long after a keystroke before checking (default 40)",
+        help="a keystroke within MS of the previous one waits MS before its check (a burst is checked "
+        "once); one after a pause is checked at once (default 40)",
     )
     parser.add_argument(
         "--progress-delay-ms", type=float, default=500.0, metavar="MS",
@@ -55,10 +57,16 @@ def configure_logging(level: str, log_file: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    # ast.parse warns about the user's code (``1if x``, invalid escapes) on stderr: not ours to say
+    warnings.simplefilter("ignore", SyntaxWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
     address = _tcp_address(args.tcp) if args.tcp else None
     configure_logging(args.log_level, args.log_file)
 
+    from . import transport
     from .protocol import Options, SpmdServer
+
+    transport.install()
 
     server = SpmdServer(
         Options(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from lsprotocol import types
 from spmd_check.results import Span
@@ -28,6 +29,50 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 def split_lines(text: str) -> list[str]:
     """The document's lines without their terminators (a final empty line if it ends in one)."""
     return _LINE_BREAK.split(text)
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts (a final empty line if the text ends in a break)."""
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+class LineView(Sequence[str]):
+    """The lines of a text, cut out one at a time when asked for: a keystroke in a large file
+    does not split it all. An immutable snapshot (the text and its line starts)."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str, starts: list[int] | None = None) -> None:
+        self._text = text
+        self._starts = starts if starts is not None else line_starts(text)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._starts)))]
+        count = len(self._starts)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(index)
+        end = self._starts[index + 1] if index + 1 < count else len(self._text)
+        line = self._text[self._starts[index] : end]
+        if line.endswith("\n"):
+            return line[:-2] if line.endswith("\r\n") else line[:-1]
+        return line[:-1] if line.endswith("\r") else line
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=False))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def __repr__(self) -> str:
+        return f"LineView({len(self)} lines)"
 
 
 def _units(char: str, encoding: str) -> int:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
+import gc
 import inspect
 import itertools
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,22 +27,25 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
-from spmd_check.results import ModuleResult
+from spmd_check.results import Diagnostic, ModuleResult
 
 from . import __version__, actions, hover, inlay
 from .diagnostics import convert_all
 from .documents import Document, Documents
 from .engine import AnalyzerFactory, Checked, Engine
-from .positions import Codec, split_lines
+from .memory import IdleCollector
+from .positions import Codec, LineView, split_lines
 from .scan import excluded, find_files
-from .scheduler import BACKGROUND, OPEN, Job, Outcome, Scheduler
+from .scheduler import BACKGROUND, OPEN, Job, Outcome, Scheduler, Superseded
 from .settings import SECTION, EditorSettings, Settings, parse_editor_settings
 
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 _IGNORED = object()  # a message that failed to parse and has been answered already
 _PYTHON_LANGUAGES = {"python", "py", "python3"}
+_WARM_DELAY = 0.05  # after a result arrives, wait this long for more typing before indexing it
 
 
 @dataclass
@@ -120,9 +126,26 @@ def guard(default: Callable[[], Any] = lambda: None) -> Callable[[F], F]:
     return decorate
 
 
-def _result_id(outcome: Outcome[Checked]) -> str:
-    """Equal for equal inputs (text and settings), so a re-pull can answer "unchanged"."""
-    return f"{outcome.version}:{hash((outcome.job.text, outcome.value.config)) & 0xFFFFFFFFFFFF:x}"
+def _result_id(outcome: Outcome[Checked] | None, elsewhere: int = 0) -> str:
+    """Equal for equal inputs (text, settings, what other files' checks found in this one), so
+    a re-pull can answer "unchanged"."""
+    if outcome is None:
+        return f"-:{elsewhere}"
+    return f"{outcome.version}:{hash((outcome.job.text, outcome.value.config, elsewhere)) & 0xFFFFFFFFFFFF:x}"
+
+
+def _ignored_codes(line: str) -> set[str] | None:
+    from spmd_check.analysis import ignored_codes  # the checker loads on the first check, not here
+
+    return ignored_codes(line)
+
+
+@dataclass
+class Contribution:
+    """Errors one file's check found in another file (``ModuleResult.elsewhere``)."""
+
+    version: int | None  # that other document's version when they were found (None: not open)
+    diagnostics: list[Diagnostic]
 
 
 class SpmdServer(LanguageServer):
@@ -147,6 +170,12 @@ class SpmdServer(LanguageServer):
         self._tokens = itertools.count(1)
         self._background: set[asyncio.Task[Any]] = set()
         self._scan_uris: set[str] = set()
+        # what each file's last check found in other files: source uri -> target uri -> ...
+        self._elsewhere: dict[str, dict[str, Contribution]] = {}
+        self._elsewhere_epoch: dict[str, int] = {}  # target uri -> changes (for result ids)
+        self._refresh_pending = False
+        self._facts_lock = threading.Lock()  # ModuleResult builds its hover index lazily, unlocked
+        self.collector = IdleCollector(self.scheduler.busy)
         self._register()
 
     # ------------------------------------------------------------------ helpers
@@ -190,7 +219,9 @@ class SpmdServer(LanguageServer):
             return
         if doc.path:
             self.engine.set_document(doc.path, doc.text)
-        self.scheduler.submit(Job(uri, doc.version, doc.text, doc.path or uri, OPEN, cascade=cascade), delay)
+        self.scheduler.submit(
+            Job(uri, doc.version, doc.text, doc.path or uri, OPEN, cascade=cascade, lines=doc.lines), delay
+        )
 
     def _recheck_dependents(self, job: Job) -> None:
         """The open documents that import this one may read its new text: check them again."""
@@ -203,10 +234,12 @@ class SpmdServer(LanguageServer):
         """Runs on the worker thread."""
         path = job.path
         config, problems = self.settings.config_for(path if os.path.isabs(path) else None)
-        lines = split_lines(job.text)
+        lines = job.lines if job.lines is not None else LineView(job.text)
         if excluded(path, config):
             return Checked(ModuleResult(path), config, problems, lines)
-        result, ok = self.engine.check(path, job.text, config)
+        if self.scheduler.superseded(job):
+            raise Superseded()
+        result, ok = self.engine.check(path, job.text, config, cancelled=lambda: self.scheduler.superseded(job))
         return Checked(result, config, problems, lines, failed=not ok)
 
     def _on_done(self, outcome: Outcome[Checked]) -> None:
@@ -221,24 +254,150 @@ class SpmdServer(LanguageServer):
         if doc is not None:
             if doc.version != outcome.version:
                 return  # the document changed meanwhile: never publish for an old version
-            doc.forget_before(outcome.version)
+            doc.forget_before(self._oldest_needed(outcome.uri, outcome.version))
         elif outcome.job.priority != BACKGROUND:
             return  # closed meanwhile
         if not self.pull:
-            self.publish(outcome.uri, outcome.version, checked)
-        elif not outcome.job.cascade and self._capability("workspace.diagnostics.refresh_support", False):
-            self.workspace_diagnostic_refresh(None)  # re-checked for an import's sake: ask for a pull
+            self.publish(outcome.uri, outcome)
+        elif not outcome.job.cascade:
+            self.request_refresh()  # re-checked for an import's sake: ask for a pull
+        self._record_elsewhere(outcome.uri, checked.result.elsewhere)
         if outcome.job.cascade and outcome.job.priority == OPEN:
             self._recheck_dependents(outcome.job)
+        if outcome.job.priority == OPEN:
+            asyncio.get_running_loop().call_later(_WARM_DELAY, self._warm, outcome)
+        self.collector.touch()
 
-    def publish(self, uri: str, version: int | None, checked: Checked | None) -> None:
-        items = self.lsp_diagnostics(uri, checked) if checked else []
+    def _warm(self, outcome: Outcome[Checked]) -> None:
+        """Build the result's hover index off the loop (tens of ms on a large file), unless the
+        document moved on meanwhile: the first hover then answers at once."""
+        if self.scheduler.last(outcome.uri) is not outcome or self.scheduler.pending(outcome.uri):
+            return
+
+        def build() -> None:
+            with self._facts_lock:
+                outcome.value.result.fact_at(0, 0)
+
+        self._spawn(asyncio.to_thread(build))
+
+    def facts_of(self, outcome: Outcome[Checked], use: Callable[[ModuleResult], R]) -> R:
+        """Run ``use`` on the result's hover facts (never while another thread builds them)."""
+        with self._facts_lock:
+            return use(outcome.value.result)
+
+    def publish(self, uri: str, outcome: Outcome[Checked] | None, withdraw: bool = False) -> None:
+        """Push the diagnostics of the document's result (with what other files' checks found in
+        it); ``withdraw``: an empty list, version None (the document was closed)."""
+        items = [] if withdraw else self.lsp_diagnostics(uri, outcome)
+        version = None if withdraw or outcome is None else outcome.version
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
         )
 
-    def lsp_diagnostics(self, uri: str, checked: Checked) -> list[types.Diagnostic]:
-        return convert_all(checked.result.diagnostics, uri, checked.lines, self.codec, self._lines_for)
+    # ------------------------------------------------------------------ diagnostics of other files
+
+    def request_refresh(self) -> None:
+        """Ask a pull client to pull again (once for everything that changes in 50 ms)."""
+        if self._refresh_pending or not self._capability("workspace.diagnostics.refresh_support", False):
+            return
+        self._refresh_pending = True
+
+        def send() -> None:
+            self._refresh_pending = False
+            self.workspace_diagnostic_refresh(None)
+
+        asyncio.get_running_loop().call_later(0.05, send)
+
+    def _oldest_needed(self, uri: str, version: int | None) -> int | None:
+        """The oldest version of the document whose line numbers are still needed: its own
+        result's, or one that another file's errors in it were found against."""
+        if version is None:
+            return None
+        pinned = [
+            found[uri].version for found in self._elsewhere.values()
+            if uri in found and found[uri].version is not None
+        ]
+        return min([version, *pinned])  # type: ignore[type-var]
+
+    def _record_elsewhere(self, source: str, found: dict[str, list[Diagnostic]]) -> None:
+        """Store what a check of ``source`` found in other files, and re-publish those files
+        whose share changed (errors found there now, or no longer)."""
+        new: dict[str, Contribution] = {}
+        for path, diagnostics in found.items():
+            uri = from_fs_path(path) if os.path.isabs(path) else None
+            if not uri or uri == source or not diagnostics:
+                continue
+            doc = self.documents.get(uri)
+            new[uri] = Contribution(doc.version if doc is not None else None, list(diagnostics))
+        old = self._elsewhere.pop(source, {})
+        if new:
+            self._elsewhere[source] = new
+        changed = sorted(
+            uri for uri in old.keys() | new.keys()
+            if uri not in old or uri not in new
+            or (old[uri].version, old[uri].diagnostics) != (new[uri].version, new[uri].diagnostics)
+        )
+        for uri in changed:
+            self._elsewhere_epoch[uri] = self._elsewhere_epoch.get(uri, 0) + 1
+        if not changed:
+            return
+        if self.pull:
+            self.request_refresh()
+            return
+        for uri in changed:
+            doc = self.documents.get(uri)
+            last = self.scheduler.last(uri)
+            if doc is not None and (last is None or last.version != doc.version):
+                continue  # its own check is under way and will publish everything
+            self.publish(uri, last)
+
+    def _moved(self, doc: Document | None, line: int, found_in: int | None, shown_in: int | None) -> int | None:
+        """A line of the text another file's check saw -> the same line in the text shown."""
+        if found_in == shown_in:
+            return line
+        if doc is None or doc.version != shown_in or found_in is None:
+            return None  # cannot tell where it went: leave it out until the next check
+        return doc.line_from_version(line, found_in)
+
+    def diagnostics_for(self, uri: str, outcome: Outcome[Checked] | None) -> tuple[list[Diagnostic], Sequence[str]]:
+        """The document's diagnostics for the text of ``outcome`` (or, with no outcome, the
+        file as it is): its own, then those other files' checks found in it (the same error
+        once; an ``# spmd: ignore`` comment on its line is honoured), and that text's lines."""
+        doc = self.documents.get(uri)
+        if outcome is not None:
+            own, lines, shown_in = list(outcome.value.result.diagnostics), outcome.value.lines, outcome.version
+        else:
+            path = to_fs_path(uri)
+            own, shown_in = [], doc.version if doc is not None else None
+            lines = doc.lines if doc is not None else (self._lines_for(path) if path else None) or []
+        seen = {(d.span, d.code, d.message) for d in own}
+        for source in sorted(self._elsewhere):
+            contribution = self._elsewhere[source].get(uri)
+            if contribution is None:
+                continue
+            for diagnostic in contribution.diagnostics:
+                span = diagnostic.span
+                start = self._moved(doc, span.line, contribution.version, shown_in)
+                end = self._moved(doc, span.end_line, contribution.version, shown_in)
+                if start is None or end is None or start >= len(lines):
+                    continue
+                moved = type(span)(start, span.column, end, span.end_column)
+                codes = _ignored_codes(lines[start]) if "spmd:" in lines[start] else None
+                if codes is not None and (not codes or diagnostic.code in codes):
+                    continue
+                key = (moved, diagnostic.code, diagnostic.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+                own.append(diagnostic if moved == span else dataclasses.replace(diagnostic, span=moved))
+        return own, lines
+
+    def lsp_diagnostics(self, uri: str, outcome: Outcome[Checked] | None) -> list[types.Diagnostic]:
+        diagnostics, lines = self.diagnostics_for(uri, outcome)
+        return convert_all(diagnostics, uri, lines, self.codec, self._lines_for)
+
+    def elsewhere_targets(self) -> set[str]:
+        return {uri for found in self._elsewhere.values() for uri in found}
 
     def _lines_for(self, path: str) -> Sequence[str] | None:
         uri = from_fs_path(path)
@@ -415,6 +574,7 @@ class SpmdServer(LanguageServer):
                     server.settings_changed(before)
             finally:
                 server.config_ready.set()
+            server._spawn(asyncio.to_thread(server.engine.preload))
             await server._register_dynamic()
             if server.options.scan_workspace:
                 server._spawn(server.scan_workspace())
@@ -422,6 +582,7 @@ class SpmdServer(LanguageServer):
         @server.feature(types.SHUTDOWN)
         @guard()
         def shutdown(params: None) -> None:
+            server.collector.cancel()
             server.scheduler.shutdown()
 
         @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -452,8 +613,11 @@ class SpmdServer(LanguageServer):
             server.scheduler.forget(uri)
             if doc is not None and doc.path:
                 server.engine.set_document(doc.path, None)
+                # the files that import it now read it from disk
+                server._recheck_dependents(Job(uri, None, "", doc.path))
             if not server.pull:
-                server.publish(uri, None, None)
+                server.publish(uri, None, withdraw=True)
+            server._record_elsewhere(uri, {})  # what its checks found in other files goes too
 
         @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
         @guard()
@@ -472,6 +636,11 @@ class SpmdServer(LanguageServer):
             server.settings.forget_files()
             server.settings_changed(server.settings.editor)
 
+        @server.feature("spmd/stats")
+        @guard(dict)
+        def on_stats(params: Any) -> dict[str, Any]:
+            return server.stats()
+
         @server.feature(types.TEXT_DOCUMENT_HOVER)
         @guard()
         def on_hover(params: types.HoverParams) -> types.Hover | None:
@@ -484,7 +653,9 @@ class SpmdServer(LanguageServer):
                 return None
             formats = server._capability("text_document.hover.content_format", [types.MarkupKind.Markdown])
             markdown = types.MarkupKind.Markdown in formats
-            found = hover.hover_at(outcome.value.result, outcome.value.lines, *point, markdown=markdown)
+            found = server.facts_of(
+                outcome, lambda result: hover.hover_at(result, outcome.value.lines, *point, markdown=markdown)
+            )
             if found is None:
                 return None
             text, span = found
@@ -514,7 +685,7 @@ class SpmdServer(LanguageServer):
                 doc.version,
                 doc.lines,
                 doc.text,
-                outcome.value.result.diagnostics if fresh and outcome else None,
+                server.diagnostics_for(uri, outcome)[0] if fresh and outcome else None,
                 server.codec,
                 bool(server._capability("workspace.workspace_edit.document_changes", False)),
             )
@@ -531,10 +702,9 @@ class SpmdServer(LanguageServer):
                 return []
             first = doc.line_to_version(params.range.start.line, outcome.version)
             last = doc.line_to_version(params.range.end.line, outcome.version)
-            found = inlay.hints(
-                outcome.value.result, outcome.value.lines, first if first is not None else 0,
-                last if last is not None else len(outcome.value.lines),
-            )
+            found = server.facts_of(outcome, lambda result: inlay.hints(
+                result, first if first is not None else 0, last if last is not None else len(outcome.value.lines),
+            ))
             result = []
             for hint in found:
                 line = doc.line_from_version(hint.line, outcome.version)
@@ -567,32 +737,48 @@ class SpmdServer(LanguageServer):
             if doc is not None and server.scheduler.last(uri) is None and not server.scheduler.pending(uri):
                 server.schedule(uri, 0)
             outcome = await server.scheduler.wait(uri) if server.scheduler.pending(uri) else server.scheduler.last(uri)
-            if outcome is None:
+            if outcome is None and uri not in server.elsewhere_targets():
                 return types.RelatedFullDocumentDiagnosticReport(items=[])
-            result_id = _result_id(outcome)
+            result_id = _result_id(outcome, server._elsewhere_epoch.get(uri, 0))
             if params.previous_result_id == result_id:
                 return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
             return types.RelatedFullDocumentDiagnosticReport(
-                items=server.lsp_diagnostics(uri, outcome.value), result_id=result_id
+                items=server.lsp_diagnostics(uri, outcome), result_id=result_id
             )
 
         @server.feature(types.WORKSPACE_DIAGNOSTIC)
         @guard(lambda: types.WorkspaceDiagnosticReport(items=[]))
         def on_workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
             items: list[types.WorkspaceFullDocumentDiagnosticReport | types.WorkspaceUnchangedDocumentDiagnosticReport] = []
-            for uri in sorted(server._scan_uris):
+            for uri in sorted(server._scan_uris | server.elsewhere_targets()):
                 if uri in server.documents:
                     continue
                 outcome = server.scheduler.last(uri)
-                if outcome is None:
+                if outcome is None and uri not in server.elsewhere_targets():
                     continue
                 items.append(
                     types.WorkspaceFullDocumentDiagnosticReport(
-                        uri=uri, version=None, items=server.lsp_diagnostics(uri, outcome.value),
-                        result_id=_result_id(outcome),
+                        uri=uri, version=None, items=server.lsp_diagnostics(uri, outcome),
+                        result_id=_result_id(outcome, server._elsewhere_epoch.get(uri, 0)),
                     )
                 )
             return types.WorkspaceDiagnosticReport(items=items)
+
+    def stats(self) -> dict[str, Any]:
+        """``spmd/stats``: counters for tests and for diagnosing a slow or large server."""
+        rss = None
+        with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+        return {
+            "documents": len(list(self.documents)),
+            "stopped": self.scheduler.stopped,
+            "elsewhere": {source: sorted(found) for source, found in self._elsewhere.items()},
+            "rss": rss,
+            "caches": self.engine.cache_sizes(),
+            "frozen": gc.get_freeze_count(),
+        }
 
     async def _register_dynamic(self) -> None:
         registrations = []

@@ -7,8 +7,6 @@ skipped, and so are the files ``[tool.spmd-check] exclude`` names.
 
 from __future__ import annotations
 
-import contextlib
-import fnmatch
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -30,23 +28,16 @@ def imports_spmd_types(text: str) -> bool:
 
 
 def excluded(path: str, config: Config) -> bool:
-    """Whether ``exclude`` (globs relative to the pyproject.toml's folder) names the file."""
+    """Whether ``exclude`` names the file (the checker's rule, ``Config.is_excluded``, with
+    globs relative to the folder of the pyproject.toml they came from)."""
     if not config.exclude:
         return False
-    base = Path(config.source).parent if config.source and config.source.endswith(".toml") else None
-    candidates = [Path(path).as_posix()]
-    if base is not None:
-        with contextlib.suppress(OSError, ValueError):
-            candidates.append(Path(path).resolve().relative_to(base.resolve()).as_posix())
-    for pattern in config.exclude:
-        pattern = pattern.rstrip("/")
-        for candidate in candidates:
-            parts = candidate.split("/")
-            if fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(candidate, f"{pattern}/*"):
-                return True
-            if any(fnmatch.fnmatch(part, pattern) for part in parts):
-                return True
-    return False
+    source = config.source or ""
+    root = Path(source).parent if source.endswith(".toml") else None
+    try:
+        return config.is_excluded(path, root)
+    except (OSError, ValueError):
+        return False
 
 
 def _walk(root: str) -> Iterator[str]:

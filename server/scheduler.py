@@ -1,12 +1,15 @@
 """Analysis off the event loop: one worker thread, one latest-version slot per document.
 
 * ``submit`` puts a document's newest text in its slot, replacing (superseding)
-  any older text not yet started; after a short debounce the job waits for the
-  worker. Open documents go before the background scan of the workspace.
-* A job that is already running cannot be interrupted (the checker is
-  synchronous), but its result is only *delivered* as that version's result:
-  the server publishes diagnostics only when the result's version is still the
-  document's version, so nothing stale reaches the client.
+  any older text not yet started; a change that comes within the debounce
+  window of the previous one waits out the window (bursts are coalesced), one
+  after a pause goes to the worker at once. Open documents go before the background scan of the workspace.
+* A job that is already running is stopped once it is superseded: the work
+  polls ``superseded(job)`` (the checker's ``cancelled`` callback) and raises
+  ``Superseded``; nothing is recorded or delivered for it. A result is only
+  *delivered* as that version's result: the server publishes diagnostics only
+  when the result's version is still the document's version, so nothing stale
+  reaches the client.
 * ``wait`` gives the result for the newest submitted version (requests such as
   pull diagnostics await it); ``last`` gives the newest completed result at
   once (hover never waits).
@@ -19,7 +22,7 @@ import heapq
 import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -32,6 +35,10 @@ OPEN = 0  # priority of documents open in the editor
 BACKGROUND = 1  # priority of the workspace scan
 
 
+class Superseded(Exception):
+    """Raised by the work when it stopped because a newer job for the document exists."""
+
+
 @dataclass
 class Job:
     uri: str
@@ -41,6 +48,7 @@ class Job:
     priority: int = OPEN
     submitted: float = field(default_factory=time.monotonic)
     cascade: bool = True  # re-check the open documents that import this one afterwards
+    lines: Sequence[str] | None = None  # the text's lines, when the document has them already
 
 
 @dataclass(frozen=True)
@@ -104,13 +112,27 @@ class Scheduler(Generic[T]):
         self._waiters: dict[str, list[asyncio.Future[Outcome[T] | None]]] = {}
         self._last: dict[str, Outcome[T]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.stopped = 0  # checks stopped because they were superseded (for tests and logs)
+        self._last_submit: dict[str, float] = {}
 
     def submit(self, job: Job, delay: float | None = None) -> None:
-        """Make ``job`` the newest work for its document."""
+        """Make ``job`` the newest work for its document. Without an explicit ``delay``, a
+        change that follows another within the debounce window waits that long (a burst is
+        checked once, at its end); a change after a pause is checked at once (a check under
+        way for an older version stops either way)."""
+        now = time.monotonic()
+        previous = self._last_submit.get(job.uri)
+        self._last_submit[job.uri] = now
+        if delay is None:
+            delay = self.debounce if previous is not None and now - previous < self.debounce else 0.0
         self._latest[job.uri] = job
-        task = asyncio.ensure_future(self._run(job, self.debounce if delay is None else delay))
+        task = asyncio.ensure_future(self._run(job, delay))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def busy(self) -> bool:
+        """Whether any document's analysis is queued or running."""
+        return bool(self._latest)
 
     def pending(self, uri: str) -> bool:
         return uri in self._latest
@@ -131,6 +153,7 @@ class Scheduler(Generic[T]):
         """The document is gone: drop its pending work and its results."""
         self._latest.pop(uri, None)
         self._last.pop(uri, None)
+        self._last_submit.pop(uri, None)
         self._resolve(uri, None)
 
     def shutdown(self) -> None:
@@ -145,6 +168,11 @@ class Scheduler(Generic[T]):
 
     def _current(self, job: Job) -> bool:
         return self._latest.get(job.uri) is job
+
+    def superseded(self, job: Job) -> bool:
+        """Whether a newer job (or the document's closing) made this one useless; safe to
+        call from the worker thread."""
+        return self._latest.get(job.uri) is not job
 
     async def _run(self, job: Job, delay: float) -> None:
         try:
@@ -174,6 +202,12 @@ class Scheduler(Generic[T]):
                 log.debug("dropped the result of %s version %s: superseded", job.uri, job.version)
         except asyncio.CancelledError:
             raise
+        except Superseded:
+            log.debug("stopped the check of %s version %s: superseded", job.uri, job.version)
+            self.stopped += 1
+            if self._current(job):  # cannot happen unless the work lies; never leave waiters hanging
+                del self._latest[job.uri]
+                self._resolve(job.uri, None)
         except Exception:
             log.exception("analysis of %s version %s failed", job.uri, job.version)
             if self._current(job):

@@ -173,7 +173,8 @@ class Settings:
         table = self.editor.checker_table()
         if table:
             try:
-                base = parse_settings(table, "editor settings", base)
+                # keep ``source`` naming the pyproject.toml: ``exclude`` is relative to its folder
+                base = replace(parse_settings(table, "editor settings", base), source=base.source)
             except ConfigError as error:  # validated already; kept as a safety net
                 problems.append(f"spmd-lsp: {error}")
         return base, problems

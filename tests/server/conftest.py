@@ -27,7 +27,7 @@ HERE = Path(__file__).parent
 # VS Code: push diagnostics, UTF-16. Neovim 0.10: pull, UTF-16. Neovim 0.11: pull, UTF-8 negotiated.
 EDITORS = ["visual_studio_code", "neovim@v0.10.0", "neovim@v0.11.0"]
 
-SERVER = [sys.executable, "-m", "spmd_lsp.main", "--debounce-ms", "20", "--progress-delay-ms", "0"]
+SERVER = [sys.executable, "-m", "spmd_lsp", "--debounce-ms", "20", "--progress-delay-ms", "0"]
 
 
 def _env(fake: bool) -> dict[str, str]:

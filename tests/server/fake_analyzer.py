@@ -147,7 +147,7 @@ class _Run:
             if isinstance(target, ast.Name) and types is not None:
                 origin = origin or Origin(self.span(value), "the value assigned here")
                 self.env[target.id] = (types, origin, None)
-                self.fact(target, target.id)
+                self.fact(target, target.id, is_target=True)
 
     def assert_type(self, call: ast.Call) -> None:
         if len(call.args) < 2 or not isinstance(call.args[0], ast.Name) or not isinstance(call.args[1], ast.Dict):
@@ -178,9 +178,9 @@ class _Run:
             return func.id
         return None
 
-    def fact(self, node: ast.AST, name: str) -> None:
+    def fact(self, node: ast.AST, name: str, is_target: bool = False) -> None:
         types, origin, grad = self.env[name]
-        self.result.facts.append(TypeFact(self.span(node), name, types, grad, origin))
+        self.result.facts.append(TypeFact(self.span(node), name, types, grad, origin, is_target=is_target))
 
     def expression(self, node: ast.expr) -> tuple[LocalType | None, Origin | None]:
         if isinstance(node, ast.Name):

@@ -144,3 +144,88 @@ async def test_real_ignore_setting_and_inlay_hints(real_session: Session) -> Non
     )
     labels = {(h.position.line, h.label) for h in hints or []}
     assert any(line == 7 for line, _ in labels), labels  # x = torch.randn(...)
+
+
+CALLEE = """import torch
+import spmd_types as spmd
+
+
+def act(x):
+    h = x * 2
+    return torch.relu(h)
+"""
+CALLER = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+from callee import act
+
+x = torch.randn(4, requires_grad=True)
+spmd.assert_type(x, {"tp": P})
+y = act(x)
+"""
+CALLEE_ERROR_LINE = 6
+
+
+async def _current_diagnostics(session: Session, uri: str) -> list[types.Diagnostic]:
+    """What the client shows for a file now: the last publish, or a fresh pull."""
+    if session.pull:
+        return list(await session.diagnostics(uri, None))
+    published = [p for p in session.client.published if p.uri == uri]  # type: ignore[attr-defined]
+    return list(published[-1].diagnostics) if published else []
+
+
+async def _eventually(session: Session, uri: str, check, timeout: float = 15.0) -> list[types.Diagnostic]:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        found = await _current_diagnostics(session, uri)
+        if check(found):
+            return found
+        if loop.time() > deadline:
+            raise AssertionError(f"diagnostics of {uri} never satisfied the condition: {found}")
+        await asyncio.sleep(0.05)
+
+
+async def test_real_errors_found_in_another_file(real_session: Session) -> None:
+    """An error the check of the callers finds inside callee.py is shown in callee.py (once,
+    however many callers find it), and goes when no caller's check finds it any more."""
+    session = real_session
+    (session.root / "callee.py").write_text(CALLEE, encoding="utf-8")  # on disk: callers import it
+    await session.start()
+    callee = session.uri("callee.py")
+    first = session.open(CALLER, name="caller.py")  # unsaved buffers: the scan does not see them
+    second = session.open(CALLER, name="caller2.py")
+    assert list(await session.diagnostics(first, 1)) == []  # the error is not the caller's
+
+    def one_error(found: list[types.Diagnostic]) -> bool:
+        return [d.code for d in found] == ["spmd-partial-nonlinear"]
+
+    (d,) = await _eventually(session, callee, one_error)
+    assert d.range.start.line == CALLEE_ERROR_LINE
+    assert d.related_information
+    assert {r.location.uri for r in d.related_information} <= {first, second}
+    assert d.related_information[0].location.range.start.line == 7  # the call `act(x)`
+
+    # open the callee too: its own (clean) result merged with what the callers found
+    session.open(CALLEE, name="callee.py")
+    await _eventually(session, callee, one_error)
+
+    # an edit above the error in the callee: the error moves with its line
+    top = types.Position(line=0, character=0)
+    session.change(callee, 2, [(types.Range(start=top, end=top), "# moved\n")])
+    moved = await _eventually(
+        session, callee, lambda f: one_error(f) and f[0].range.start.line == CALLEE_ERROR_LINE + 1
+    )
+    assert moved[0].message == d.message
+
+    # one caller fixed: the other still finds it
+    _full_change(session, first, 2, CALLER.replace('"tp": P', '"tp": R'))
+    await session.diagnostics(first, 2)
+    await _eventually(session, callee, one_error)
+    # the other closed: nothing finds it any more
+    session.client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=second))
+    )
+    await _eventually(session, callee, lambda f: f == [])

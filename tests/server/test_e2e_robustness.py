@@ -101,8 +101,9 @@ def test_server_does_not_import_torch() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_version_flag() -> None:
-    out = subprocess.run([sys.executable, "-m", "spmd_lsp.main", "--version"], capture_output=True, text=True)
+@pytest.mark.parametrize("module", ["spmd_lsp", "spmd_lsp.main"])
+def test_version_flag(module: str) -> None:
+    out = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True, text=True)
     assert out.returncode == 0
     assert out.stdout.strip().startswith("spmd-lsp ")
 

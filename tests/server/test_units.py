@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lsprotocol import types
 from spmd_check.config import Config, Mode
-from spmd_check.lattice import LocalType, P, R
+from spmd_check.lattice import LocalType, P, R, S
 from spmd_check.results import ModuleResult, Origin, Span, TypeFact
 from spmd_lsp import actions, inlay
 from spmd_lsp.documents import Document
@@ -150,19 +150,24 @@ def test_ignore_edit_on_unfinished_code() -> None:
 
 # ---------------------------------------------------------------- inlay, hover
 
-def test_assignment_targets() -> None:
-    lines = ["x = f(a)", "a, b = g()", "self.w: T = h", "f(a, k=1)", "y == x", "q = x"]
+def test_inlay_hints_follow_is_target() -> None:
+    known = LocalType({"tp": R})
 
-    def fact(line: int, name: str) -> TypeFact:
-        col = lines[line].index(name)
-        return TypeFact(Span(line, col, line, col + len(name)), name, LocalType({"tp": R}), None)
+    def fact(line: int, col: int, name: str, target: bool, unknown: bool = False) -> TypeFact:
+        return TypeFact(Span(line, col, line, col + len(name)), name, None if unknown else known, None, is_target=target)
 
-    assert inlay.is_target(fact(0, "x"), lines)
-    assert inlay.is_target(fact(1, "a"), lines) and inlay.is_target(fact(1, "b"), lines)
-    assert inlay.is_target(fact(2, "self.w"), lines)
-    assert not inlay.is_target(fact(3, "a"), lines)
-    assert not inlay.is_target(fact(4, "y"), lines)
-    assert not inlay.is_target(fact(5, "x"), lines)
+    result = ModuleResult(
+        "m.py",
+        facts=[
+            fact(0, 0, "x", True),
+            fact(0, 6, "a", False),  # a read: no hint
+            fact(1, 0, "a", True), fact(1, 3, "b", True),
+            fact(2, 0, "u", True, unknown=True),  # Unknown: no hint
+            fact(5, 0, "w", True),  # outside the range asked for
+        ],
+    )
+    got = [(h.line, h.column, h.label) for h in inlay.hints(result, 0, 4)]
+    assert got == [(0, 1, ": {tp: R}"), (1, 1, ": {tp: R}"), (1, 4, ": {tp: R}")]
 
 
 def test_hover_plaintext_and_unknown() -> None:
@@ -180,6 +185,36 @@ def test_hover_plaintext_and_unknown() -> None:
     assert span == Span(0, 0, 0, 1)
     text, _ = hover_at(result, ["x = thing", "y"], 1, 0) or ("", None)
     assert text.startswith("```python\ny: Unknown\n```")
+
+
+def test_hover_shows_partition_spec() -> None:
+    sharded = LocalType({"dp": S(0), "tp": S(2), "ep": S(2), "pp": R})
+    result = ModuleResult(
+        "m.py",
+        facts=[
+            TypeFact(Span(0, 0, 0, 1), "x", sharded, None),
+            TypeFact(Span(1, 0, 1, 1), "y", LocalType({"dp": S(0)}), None),
+            TypeFact(Span(2, 0, 2, 1), "z", LocalType({"dp": R}), None),
+        ],
+    )
+    lines = ["x", "y", "z"]
+    text, _ = hover_at(result, lines, 0, 0, markdown=False) or ("", None)
+    assert "partition spec: `('dp', None, ('ep', 'tp'))`" in text.splitlines()
+    text, _ = hover_at(result, lines, 1, 0, markdown=False) or ("", None)
+    assert "partition spec: `('dp',)`" in text.splitlines()
+    text, _ = hover_at(result, lines, 2, 0, markdown=False) or ("", None)
+    assert "partition spec" not in text
+
+
+def test_hover_shows_the_calling_context() -> None:
+    import dataclasses
+
+    fact = TypeFact(Span(0, 0, 0, 1), "x", LocalType({"tp": P}), None)
+    if "context" not in {f.name for f in dataclasses.fields(TypeFact)}:
+        pytest.skip("the checker's TypeFact has no context yet")
+    fact = dataclasses.replace(fact, context="as called from caller.py:8")  # type: ignore[call-arg]
+    text, _ = hover_at(ModuleResult("m.py", facts=[fact]), ["x"], 0, 0, markdown=False) or ("", None)
+    assert text.splitlines()[-1] == "as called from caller.py:8"
 
 
 # ---------------------------------------------------------------- scheduler
@@ -277,3 +312,47 @@ def test_engine_reports_a_missing_checker(spec: str) -> None:
         del os.environ["SPMD_LSP_ANALYZER"]
     assert not ok and result.diagnostics == []
     assert engine.load_error and "cannot load the checker" in engine.load_error
+
+
+# ---------------------------------------------------------------- exclude
+
+def test_exclude_is_the_checkers_rule_relative_to_pyproject(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from spmd_lsp.scan import excluded
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.spmd-check]\nexclude = ["scripts/*", "legacy"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir("/")  # the server's working folder must not matter
+    settings = Settings()
+    for editor in (EditorSettings(), EditorSettings(mesh_axes=("dp",))):  # an editor layer keeps the root
+        settings.workspace = editor
+        config, problems = settings.config_for(str(tmp_path / "model.py"))
+        assert problems == []
+        assert excluded(str(tmp_path / "scripts" / "run.py"), config)
+        assert excluded(str(tmp_path / "legacy" / "old.py"), config)
+        assert not excluded(str(tmp_path / "model.py"), config)
+        assert not excluded(str(tmp_path / "src" / "legacy_model.py"), config)
+    assert not excluded(str(tmp_path / "scripts" / "run.py"), Config())
+
+
+# ---------------------------------------------------------------- incremental line starts
+
+_TEXT = st.lists(st.sampled_from(["a", "é", "\U0001d518", " ", "\n", "\r", "\r\n", "\t"]), max_size=20).map("".join)
+
+
+@given(_TEXT, st.lists(st.tuples(st.integers(-2, 12), st.integers(-1, 12), st.integers(0, 12), st.integers(0, 12), _TEXT), max_size=8))
+def test_incremental_line_starts_equal_a_rescan(text: str, edits: list[tuple[int, int, int, int, str]]) -> None:
+    """Whatever the edits (across \\r\\n pairs, past the end, multi-line), the line starts and
+    lines kept across edits equal those of the final text split from scratch."""
+    import re
+
+    codec = Codec(UTF16)
+    doc = Document("file:///t.py", text, version=0)
+    for version, (line, col, lines_on, end_col, new) in enumerate(edits, start=1):
+        start = types.Position(line=max(line, 0), character=max(col, 0))
+        end = types.Position(line=max(line, 0) + lines_on // 4, character=end_col)
+        if (end.line, end.character) < (start.line, start.character):
+            end = start
+        doc.apply(codec, types.TextDocumentContentChangePartial(range=types.Range(start=start, end=end), text=new), version)
+        assert doc._line_starts() == [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", doc.text))]
+        assert [doc._line_text(i) for i in range(len(doc._line_starts()))] == split_lines(doc.text)

@@ -1,0 +1,90 @@
+"""Where one keystroke's time goes inside spmd-lsp, stage by stage, in one process.
+
+Replays what ``lspbench.py`` does (the same edit site: ``pick_edit_site``; grow edits) through
+the server's own pieces: Document.apply, the check (Engine.check, the real checker), the
+conversion to LSP diagnostics and their JSON encoding, and prints the median per stage.
+``--profile FILE`` also writes a cProfile of the edits (``python -m pstats FILE``).
+
+    python bench/lsp/profile_edit.py bench/lsp/scratch/ws10k/tp_10000.py --edits 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.protocol import default_converter
+
+LSPBENCH = Path("/work/shared/tools/lspbench")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file")
+    parser.add_argument("--edits", type=int, default=30)
+    parser.add_argument("--profile", metavar="FILE")
+    parser.add_argument("--lspbench", default=str(LSPBENCH), help="folder of lspbench.py (for its edit site)")
+    args = parser.parse_args()
+    sys.path.insert(0, args.lspbench)
+    from lspbench import pick_edit_site  # type: ignore[import-not-found]
+    from spmd_check.config import Config
+    from spmd_lsp.diagnostics import convert_all
+    from spmd_lsp.documents import Document
+    from spmd_lsp.engine import Engine
+    from spmd_lsp.positions import Codec, split_lines
+
+    path = str(Path(args.file).resolve())
+    text = Path(path).read_text(encoding="utf-8")
+    line, column, name = pick_edit_site(text)
+    codec = Codec()
+    engine = Engine()
+    converter = default_converter()
+    doc = Document(uri=Path(path).as_uri(), text=text, version=1)
+    started = time.perf_counter()
+    result, _ = engine.check(path, doc.text, Config())
+    print(f"cold check: {1000 * (time.perf_counter() - started):.1f} ms, {len(result.diagnostics)} diagnostics")
+
+    stages: dict[str, list[float]] = {k: [] for k in ("apply", "lines", "check", "convert", "encode", "total")}
+    profiler = cProfile.Profile() if args.profile else None
+    for index in range(args.edits):
+        char = "abcdefghijklmnopqrstuvwxyz"[index % 26]
+        position = types.Position(line=line, character=column + index)
+        change = types.TextDocumentContentChangePartial(range=types.Range(start=position, end=position), text=char)
+        if profiler:
+            profiler.enable()
+        t0 = time.perf_counter()
+        doc.apply(codec, change, index + 2)
+        doc.version = index + 2
+        t1 = time.perf_counter()
+        lines = split_lines(doc.text)
+        t2 = time.perf_counter()
+        result, _ = engine.check(path, doc.text, Config(), cancelled=lambda: False)
+        t3 = time.perf_counter()
+        items = convert_all(result.diagnostics, doc.uri, lines, codec)
+        t4 = time.perf_counter()
+        payload = json.dumps(converter.unstructure(
+            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items, version=doc.version)
+        ))
+        t5 = time.perf_counter()
+        if profiler:
+            profiler.disable()
+        for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0), strict=True):
+            value *= 1000
+            stages[key].append(value)
+    print(f"edit site {line + 1}:{column + 1} ({name}); {len(result.diagnostics)} diagnostics, {len(payload)} bytes")
+    for key, values in stages.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+        print(f"{key:8s} p50 {statistics.median(values):7.2f} ms   p95 {p95:7.2f} ms")
+    if profiler:
+        profiler.dump_stats(args.profile)
+
+
+if __name__ == "__main__":
+    main()
