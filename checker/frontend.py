@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
@@ -88,11 +89,12 @@ def _unit_key(text: str) -> str:
 
 
 class UnitCache:
-    """Parsed trees by unit text (LRU), shared across checks of one or many files."""
+    """Parsed trees by unit text (LRU, ``capacity`` entries), shared across checks of one or
+    many files. Every keystroke adds an entry for the unit it touched; the LRU drops them."""
 
-    def __init__(self, capacity: int = 20_000) -> None:
+    def __init__(self, capacity: int = 5_000) -> None:
         self._trees: OrderedDict[str, tuple[ast.Module | None, SyntaxError | None]] = OrderedDict()
-        self._capacity = capacity
+        self.capacity = capacity
 
     def parse(self, text: str) -> tuple[str, ast.Module | None, SyntaxError | None]:
         key = _unit_key(text)
@@ -101,15 +103,19 @@ class UnitCache:
             self._trees.move_to_end(key)
             return key, hit[0], hit[1]
         try:
-            tree: ast.Module | None = ast.parse(text)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "invalid escape sequence" in user code is not ours to print
+                tree: ast.Module | None = ast.parse(text)
             error: SyntaxError | None = None
         except SyntaxError as exc:
-            tree, error = None, exc
+            # the traceback's frames would keep the whole check that parsed this alive
+            tree, error = None, exc.with_traceback(None)
         except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
             tree, error = None, SyntaxError(f"cannot parse this statement: {exc}")
             error.lineno = 1
+            exc.__traceback__ = None
         self._trees[key] = (tree, error)
-        if len(self._trees) > self._capacity:
+        if len(self._trees) > self.capacity:
             self._trees.popitem(last=False)
         return key, tree, error
 

@@ -793,7 +793,7 @@ class Interpreter:
             self.stack.clear()
             self._home_site = None
             self._report(
-                function.unit.span(function.node.args) if function.node.args.args else function.unit.span(function.node),
+                _def_line(function),
                 "spmd-internal",
                 f"The checker gave up on {function.qualname}: {exceeded}. Its diagnostics are "
                 f"incomplete; the rest of the file is checked. Please report this with the "
@@ -937,6 +937,8 @@ class Interpreter:
     def _instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
         instance = InstanceVal(cls, {})
         init = cls.method("__init__")
+        if init is not None and (init in self.stack or len(self.stack) >= _MAX_CALL_DEPTH):
+            return UNKNOWN  # a constructor that builds its own class: recursion gives Unknown
         if init is not None and not init.opaque:
             site = Related(frame.unit.span(node), "constructed here")
             # instances are mutable: no memo across constructions
@@ -1747,6 +1749,15 @@ class _Undecided(Exception):
 def _operand_type(args: Sequence[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
     value = args[position][0]
     return value.type if isinstance(value, TensorVal) else None
+
+
+def _def_line(function: FunctionVal) -> Span:
+    """Where to report on a function as a whole: its name on the ``def`` line."""
+    node = function.node
+    line = function.unit.span(node).line  # ast puts a decorated def at its ``def`` line
+    text = function.unit.lines[line - function.unit.start_line] if line - function.unit.start_line < len(function.unit.lines) else ""
+    column = max(text.find(node.name), 0)
+    return Span(line, column, line, column + len(node.name))
 
 
 def _keep_shards(before: LocalType, after: LocalType) -> LocalType:

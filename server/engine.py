@@ -35,7 +35,7 @@ AnalyzerFactory = Callable[[Config], AnalyzerLike]
 
 _ACCEPTS_CANCELLED: dict[type, bool] = {}
 
-# The checker's parse cache keeps up to 20,000 parsed statements by text, whatever their size,
+# The checker's parse cache keeps up to 5,000 parsed statements by text, whatever their size,
 # and every keystroke adds a few (the edited statement, its error-recovery variants): in an
 # editor session that is hundreds of MiB (tests/reliability/test_rel_memory.py). The server
 # keeps fewer; the statements of the document being edited are used on every check, so they
@@ -43,23 +43,10 @@ _ACCEPTS_CANCELLED: dict[type, bool] = {}
 PARSE_CACHE_ENTRIES = 3000
 
 
-def _release_tracebacks(analyzer: object) -> None:
-    """The checker's parse cache keeps each SyntaxError it caught, with its traceback: the
-    frames of the check that parsed it, with everything they held (the units, the whole
-    interpreter). Each cached error pinned a full check: RSS grew by ~0.1 MiB per keystroke
-    until the cache's 20,000 entries (tests/reliability/test_rel_memory.py). A workaround
-    until the checker drops the traceback itself."""
-    cache = getattr(analyzer, "_cache", None)
-    for entry in list(getattr(cache, "_trees", {}).values()):
-        error = entry[1] if isinstance(entry, tuple) and len(entry) > 1 else None
-        if isinstance(error, BaseException) and error.__traceback__ is not None:
-            error.__traceback__ = None
-
-
 def _bound_parse_cache(analyzer: object) -> None:
     cache = getattr(analyzer, "_cache", None)
-    if cache is not None and isinstance(getattr(cache, "_capacity", None), int):
-        cache._capacity = min(cache._capacity, PARSE_CACHE_ENTRIES)
+    if cache is not None and isinstance(getattr(cache, "capacity", None), int):
+        cache.capacity = min(cache.capacity, PARSE_CACHE_ENTRIES)
 
 
 def _accepts_cancelled(analyzer: object) -> bool:
@@ -213,13 +200,10 @@ class Engine:
             analyzer = self._analyzer(config)
             if analyzer is None:
                 return ModuleResult(path), False
-            try:
-                if cancelled is not None and _accepts_cancelled(analyzer):
-                    result = analyzer.check(path, source, cancelled=cancelled)  # type: ignore[call-arg]
-                else:
-                    result = analyzer.check(path, source)
-            finally:
-                _release_tracebacks(analyzer)
+            if cancelled is not None and _accepts_cancelled(analyzer):
+                result = analyzer.check(path, source, cancelled=cancelled)  # type: ignore[call-arg]
+            else:
+                result = analyzer.check(path, source)
         except Exception as error:
             if type(error).__name__ == "Cancelled" and cancelled is not None and cancelled():
                 raise Superseded() from None

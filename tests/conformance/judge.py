@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import spmd_types
+
+# typecheck() imports this on first use and it registers DTensor's autograd Functions: import
+# it now so that the registries every case starts from include them.
+import spmd_types._dtensor_checker
 import torch
 import torch.distributed as dist
 from spmd_types import _checker as _checker_mod
 from spmd_types import _local_registration, _mesh_axis, _state, runtime
-# typecheck() imports this on first use and it registers DTensor's autograd Functions: import
-# it now so that the registries every case starts from include them.
-import spmd_types._dtensor_checker  # noqa: E402,F401
 from spmd_types._checker import _remove_autograd_apply_patch
 
 DEFAULT_WORLD_SIZE = 8

@@ -70,14 +70,14 @@ CHECKER_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=CHECKER_BUG)
+
 def test_step_budget_function_with_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
     text = source("x")
     monkeypatch.setattr(infer, "FUNCTION_STEP_BUDGET", 500)
     _assert_gave_up_on_big_only(text, _check(text), "500 analysis steps")
 
 
-@pytest.mark.xfail(strict=True, reason=CHECKER_BUG)
+
 def test_time_budget_function_with_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
     text = source("x")
     monkeypatch.setattr(infer, "FUNCTION_TIME_BUDGET", 1e-4)
@@ -89,20 +89,12 @@ def test_time_budget_function_with_parameters(monkeypatch: pytest.MonkeyPatch) -
 DATA = __import__("pathlib").Path(__file__).parent / "data"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "checker bug: a class whose __init__ instantiates the class itself (RMSNorm.__init__ -> "
-    "RMSNorm(...)) is reported as spmd-internal 'nested too deeply' on each such statement "
-    "instead of giving Unknown (DESIGN.md: recursion gives Unknown); reported"))
 def test_recursive_constructor_is_unknown_not_internal() -> None:
     text = (DATA / "recursive_constructor.py.txt").read_text(encoding="utf-8")
     found = _check(text)
     assert not [f for f in found if f[1] == "spmd-internal"], found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "checker bug: when __init__ instantiates its own class twice (ln1, ln2), the recursion "
-    "branches 2x per level down to depth 12: TinyTransformer.__init__ needs > 200,000 steps "
-    "(1.3 s+) and the budget report then crashes the check (the ast.arguments span); reported"))
 def test_branching_recursion_stays_cheap() -> None:
     text = (DATA / "recursive_constructor_branching.py.txt").read_text(encoding="utf-8")
     started = time.monotonic()

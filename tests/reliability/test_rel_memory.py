@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import random
 
-import pytest
 from edits import Edit, apply, to_change
 from lsp_harness import REPO, Server, copy_corpus, lines_of, position_at, scaled
 
@@ -106,8 +105,6 @@ def test_engine_keeps_no_check_alive_through_cached_errors() -> None:
     assert errors and all(error.__traceback__ is None for error in errors)
 
 
-@pytest.mark.xfail(strict=True, reason="checker bug: UnitCache.parse caches SyntaxErrors with their tracebacks "
-                   "(frontend.py), pinning the frames of the check that parsed them; reported")
 def test_checker_parse_cache_keeps_no_tracebacks() -> None:
     from spmd_check.frontend import UnitCache
 
