@@ -192,7 +192,6 @@ class Interpreter:
         self._deadline: float | None = None
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
         self.state = self._initial_state()
-        self.spmd_prefix = "spmd_types."
         self.state_at_start = self.state
 
     # ------------------------------------------------------------------ setup

@@ -297,16 +297,3 @@ def _join_types(a: LocalType | None, b: LocalType | None) -> LocalType | None:
         else:
             return None
     return LocalType(out)
-
-
-def is_tensor_like(v: Value) -> bool:
-    return isinstance(v, (TensorVal, TensorSeqVal))
-
-
-def may_be_tensor(v: Value) -> bool:
-    """Could this value be (or hold) a tensor? Unknown could."""
-    if v is UNKNOWN or isinstance(v, (TensorVal, TensorSeqVal, InstanceVal)):
-        return True
-    if isinstance(v, TupleVal):
-        return any(may_be_tensor(item) for item in v.items)
-    return False
