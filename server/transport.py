@@ -77,4 +77,4 @@ def install() -> None:
     """Use this loop for the servers started from this process (pygls looks it up at start)."""
     import pygls.server
 
-    pygls.server.run_async = run_async  # type: ignore[assignment]
+    pygls.server.run_async = run_async  # type: ignore[assignment,attr-defined]

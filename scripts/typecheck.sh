@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# mypy --strict over both packages under their import names (the editable install maps
+# checker/ -> spmd_check and server/ -> spmd_lsp, which mypy cannot follow on its own).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+ln -s "$root/checker" "$tmp/spmd_check"
+ln -s "$root/server" "$tmp/spmd_lsp"
+MYPYPATH="$tmp" "${MYPY:-mypy}" --strict --python-version 3.11 -p spmd_check -p spmd_lsp
