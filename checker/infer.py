@@ -387,7 +387,9 @@ class Interpreter:
             if node is None:
                 continue
             text = frame.unit.source_of(node)
-            prefix, type_prefix, import_edit = self._spmd_spelling(candidate.function)
+            prefix, type_prefix, import_edit = self._spmd_spelling(
+                candidate.function, (str(candidate.from_type), str(candidate.to_type))
+            )
             call = candidate.call_text(text, self._axis_spelling(candidate.axis, frame), prefix, type_prefix)
             edits = [TextEdit(frame.unit.span(node), call)]
             if import_edit is not None:
@@ -396,9 +398,9 @@ class Interpreter:
             fixes.append(Fix(title, tuple(edits), preferred=k == 0))
         return fixes
 
-    def _spmd_spelling(self, function: str) -> tuple[str, str, TextEdit | None]:
+    def _spmd_spelling(self, function: str, types: tuple[str, ...] = ("R", "I", "P")) -> tuple[str, str, TextEdit | None]:
         """How this module names spmd_types: the prefix for the function, the prefix for the
-        types R/I/V/P, and an import to add when the module has none."""
+        types it needs (``types``), and an import to add when the module has none."""
         module_alias = next(
             (n for n, v in self.globals.items() if isinstance(v, RefVal) and v.qualname == "spmd_types"),
             None,
@@ -408,13 +410,28 @@ class Interpreter:
         ) == f"spmd.{function}"
         bare_types = all(
             isinstance(self.globals.get(t), TypeVal) and self.globals[t] == TypeVal(_TYPE_NAMES[f"spmd.{t}"])
-            for t in ("R", "I", "P")
+            for t in types
         )
         if module_alias is None and not (bare_function and bare_types):
-            return "spmd_types.", "spmd_types.", TextEdit(Span(0, 0, 0, 0), "import spmd_types\n")
+            line = self._import_line()
+            types_prefix = "" if bare_types else "spmd_types."
+            return "spmd_types.", types_prefix, TextEdit(Span(line, 0, line, 0), "import spmd_types\n")
         function_prefix = "" if bare_function else f"{module_alias}."
         type_prefix = "" if bare_types else f"{module_alias}."
         return function_prefix, type_prefix, None
+
+    def _import_line(self) -> int:
+        """Where an added import goes: after the module docstring and ``__future__`` imports."""
+        line = 0
+        for unit in self.units:
+            if unit.tree is None or not unit.tree.body:
+                break
+            first = unit.tree.body[0]
+            is_docstring = line == 0 and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+            if not (is_docstring or (isinstance(first, ast.ImportFrom) and first.module == "__future__")):
+                break
+            line = unit.span(first).end_line + 1
+        return line
 
     def _axis_spelling(self, axis: str, frame: Frame) -> str:
         """The axis as the user writes it: a variable holding it, else its name as a string

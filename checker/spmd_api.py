@@ -498,5 +498,25 @@ def backward(interp: Interpreter, loss: TensorVal, loss_node: ast.AST, args: lis
             f"only Invariant or Partial losses are valid for backward() without an explicit "
             f"gradient. {fix}",
             Severity.ERROR, related,
+            _reinterpret_loss_fix(interp, loss_node, axis, frame) if t.kind is Kind.V else (),
         )
         return
+
+
+def _reinterpret_loss_fix(interp: Interpreter, loss_node: ast.AST, axis: str, frame: Frame) -> tuple[Fix, ...]:
+    """The runtime's advice for a Varying loss, as an edit: reinterpret it as Partial."""
+    prefix, type_prefix, import_edit = interp._spmd_spelling("reinterpret", ("V", "P"))
+    text = frame.unit.source_of(loss_node)
+    if not isinstance(loss_node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+        text = f"({text})"
+    call = f"{prefix}reinterpret({text}, {interp._axis_spelling(axis, frame)}, src={type_prefix}V, dst={type_prefix}P)"
+    edits = [TextEdit(frame.unit.span(loss_node), call)]
+    if import_edit is not None:
+        edits.insert(0, import_edit)
+    return (
+        Fix(
+            f"{call}: differentiate the pending sum of the loss over {axis} (no-op forward, no-op backward)",
+            tuple(edits),
+            preferred=True,
+        ),
+    )

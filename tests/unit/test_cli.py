@@ -118,3 +118,23 @@ def test_syntax_error_keeps_the_rest(project: Path) -> None:
     done = run("pkg/bug.py", cwd=project)
     assert "error spmd-syntax" in done.stdout
     assert "error spmd-partial-nonlinear" in done.stdout
+
+
+def test_backward_on_varying_loss_has_a_fix_that_removes_it() -> None:
+    from spmd_check.analysis import check_source
+
+    source = BUG.replace("    y = torch.relu(x)\n    reveal_type(x)\n", "").replace(
+        '{"dp": R, "tp": P}', '{"dp": V, "tp": P}'
+    ).replace("from spmd_types import P, R", "from spmd_types import P, R, V").replace(
+        "torch.randn(4, 8)", "torch.randn(4, 8, requires_grad=True)"
+    ) + "    loss = x.sum()\n    loss.backward()\n"
+    [diagnostic] = check_source(source).diagnostics
+    assert diagnostic.code == "spmd-backward-loss"
+    [fix] = diagnostic.fixes
+    [edit] = fix.edits
+    lines = source.splitlines(keepends=True)
+    line = lines[edit.span.line]
+    lines[edit.span.line] = line[: edit.span.column] + edit.new_text + line[edit.span.end_column :]
+    fixed = "".join(lines)
+    assert 'spmd.reinterpret(loss, "dp", src=V, dst=P).backward()' in fixed
+    assert check_source(fixed).diagnostics == []
