@@ -168,6 +168,8 @@ class Interpreter:
         self.facts: dict[Span, TypeFact] = {}
         self.fact_tables: list[dict[Span, TypeFact]] = [self.facts]  # own facts, then journals
         self.collective_facts: dict[Span, CollectiveFact] = {}
+        # the tables a journal re-records into, by name (a journal outlives this interpreter)
+        self._table_names = {id(getattr(self, n)): n for n in ("diagnostics", "reveals", "collective_facts")}
         self.functions: list[FunctionVal] = []
         self.analysed: set[int] = set()
         self.certain_errors = 0
@@ -293,16 +295,13 @@ class Interpreter:
             return
         table[key] = value
         if self._journal is not None:
-            self._journal.entries.append((_TABLES.index(_table_name(self, table)), key, value))
+            self._journal.entries.append((self._table_names[id(table)], key, value))
 
     def _replay(self, recorded: journal.Journal) -> None:
+        """Re-record what a standalone analysis recorded (into this check's tables)."""
         self.fact_tables.append(recorded.facts)  # shared, not copied: it never changes again
-        tables = [getattr(self, name) for name in _TABLES]
-        for index, key, value in recorded.entries:
-            tables[index].setdefault(key, value)
-
-
-
+        for name, key, value in recorded.entries:
+            getattr(self, name).setdefault(key, value)
 
     def _syntax_error(self, unit: Unit) -> None:
         error = unit.error
@@ -1734,14 +1733,6 @@ class Interpreter:
             return LocalType()
         return LocalType({axis: R for axis in state.mesh})
 
-_TABLES = ("diagnostics", "facts", "reveals", "collective_facts")
-
-
-def _table_name(interpreter: Interpreter, table: dict[Any, Any]) -> str:
-    for name in _TABLES:
-        if getattr(interpreter, name) is table:
-            return name
-    raise KeyError("not a result table")
 
 
 

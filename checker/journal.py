@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 class Journal:
     """What one standalone analysis recorded, to replay when its inputs are unchanged."""
 
-    entries: list[tuple[int, Any, Any]] = field(default_factory=list)
+    entries: list[tuple[str, Any, Any]] = field(default_factory=list)
     facts: dict[Span, TypeFact] = field(default_factory=dict)
 
 

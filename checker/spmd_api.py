@@ -48,6 +48,7 @@ def reveal(interp: Interpreter, node: ast.Call, args: list[Value], frame: Frame)
     span = frame.unit.span(node)
     interp._record(interp.reveals, span, Reveal(span, frame.unit.source_of(node.args[0]), types))
 
+
 def collective(
     interp: Interpreter,
     function: str,
