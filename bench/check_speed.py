@@ -23,7 +23,10 @@ GENERATOR = Path(__file__).resolve().parents[2] / "shared" / "tools" / "lspbench
 
 def generate(lines: int, folder: Path) -> Path:
     out = folder / f"tp_{lines}.py"
-    subprocess.run([sys.executable, str(GENERATOR), "--lines", str(lines), "--seed", "0", "-o", str(out)], check=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--lines", str(lines), "--seed", "0", "-o", str(out)],
+        check=True,
+    )
     return out
 
 
@@ -39,18 +42,28 @@ def measure(path: Path, runs: int) -> dict[str, float]:
     analyzer.check(str(path), source)
     edits = []
     lines = source.splitlines(keepends=True)
-    target = next(i for i, line in enumerate(lines) if "spmd.all_reduce(" in line and "return" in line)
+    target = next(
+        i for i, line in enumerate(lines) if "spmd.all_reduce(" in line and "return" in line
+    )
     for k in range(runs):
         edited = lines.copy()
-        edited[target] = edited[target].rstrip("\n") + f"  # edit {k}\n"  # a keystroke inside one function
+        edited[target] = (
+            edited[target].rstrip("\n") + f"  # edit {k}\n"
+        )  # a keystroke inside one function
         start = time.perf_counter()
         analyzer.check(str(path), "".join(edited))
         edits.append(time.perf_counter() - start)
-    return {"cold_median_s": statistics.median(cold), "edit_median_s": statistics.median(edits), "edit_max_s": max(edits)}
+    return {
+        "cold_median_s": statistics.median(cold),
+        "edit_median_s": statistics.median(edits),
+        "edit_max_s": max(edits),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--lines", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
@@ -58,7 +71,9 @@ def main() -> int:
         print(f"{'lines':>7} {'cold median':>12} {'edit median':>12} {'edit max':>9}")
         for n in args.lines:
             result = measure(generate(n, Path(tmp)), args.runs)
-            print(f"{n:>7} {result['cold_median_s'] * 1000:>10.0f}ms {result['edit_median_s'] * 1000:>10.1f}ms {result['edit_max_s'] * 1000:>7.1f}ms")
+            print(
+                f"{n:>7} {result['cold_median_s'] * 1000:>10.0f}ms {result['edit_median_s'] * 1000:>10.1f}ms {result['edit_max_s'] * 1000:>7.1f}ms"
+            )
     return 0
 
 

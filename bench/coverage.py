@@ -79,8 +79,14 @@ def runtime_sites(package_dir: Path, module: str) -> Counter[tuple[str, int, str
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("package", nargs="?", default=str(Path(__file__).resolve().parents[1] / "examples" / "tp_transformer"))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "package",
+        nargs="?",
+        default=str(Path(__file__).resolve().parents[1] / "examples" / "tp_transformer"),
+    )
     parser.add_argument("--module", default="tp_transformer.train")
     args = parser.parse_args()
     package = Path(args.package).resolve()
@@ -101,17 +107,24 @@ def main() -> int:
             typed += 1
         elif here:
             different += 1
-            print(f"  other types on that line: {Path(path).name}:{line} runtime {out}, checker {[str(t) for t in here]}")
+            print(
+                f"  other types on that line: {Path(path).name}:{line} runtime {out}, checker {[str(t) for t in here]}"
+            )
         else:
             unknown += 1
             print(f"  unknown:   {Path(path).name}:{line} runtime {out}")
     total = typed + unknown + different
-    print(f"op sites the runtime executed: {total}; typed by the checker: {typed} ({100 * typed / max(total, 1):.0f}%), "
-          f"unknown: {unknown}, only other types on that line: {different}")
+    print(
+        f"op sites the runtime executed: {total}; typed by the checker: {typed} ({100 * typed / max(total, 1):.0f}%), "
+        f"unknown: {unknown}, only other types on that line: {different}"
+    )
     # the cost of re-checking the package after an edit in its most imported module
     most_imported = max(
         package.glob("*.py"),
-        key=lambda p: sum(f".{p.stem} import" in q.read_text() or f"import {p.stem}" in q.read_text() for q in package.glob("*.py")),
+        key=lambda p: sum(
+            f".{p.stem} import" in q.read_text() or f"import {p.stem}" in q.read_text()
+            for q in package.glob("*.py")
+        ),
     )
     times = []
     for k in range(5):
@@ -123,8 +136,10 @@ def main() -> int:
             analyzer.check(dependent, Path(dependent).read_text())
         times.append(time.perf_counter() - start)
     times.sort()
-    print(f"re-check after an edit in {most_imported.name} (itself and its {len(analyzer.dependents(str(most_imported)))} dependents): "
-          f"median {times[len(times) // 2] * 1000:.0f} ms")
+    print(
+        f"re-check after an edit in {most_imported.name} (itself and its {len(analyzer.dependents(str(most_imported)))} dependents): "
+        f"median {times[len(times) // 2] * 1000:.0f} ms"
+    )
     return 0
 
 

@@ -95,8 +95,12 @@ class _Loader:
             with self.analyzer._lock:
                 units = split_units(text, self.analyzer._cache, path)
             interpreter = Interpreter(
-                path, units, self.analyzer.config, workspace.package_of(path),
-                loader=self, module_level_only=True,
+                path,
+                units,
+                self.analyzer.config,
+                workspace.package_of(path),
+                loader=self,
+                module_level_only=True,
             )
             interpreter.run()
         finally:
@@ -171,7 +175,13 @@ class Analyzer:
                 journals = self._journals.setdefault(path, {})
             previous = dict(journals)
             interpreter = Interpreter(
-                path, units, self.config, package, cache=previous, loader=_Loader(self), cancelled=cancelled,
+                path,
+                units,
+                self.config,
+                package,
+                cache=previous,
+                loader=_Loader(self),
+                cancelled=cancelled,
             )
             interpreter.run()
             used: set[str] = set()
@@ -185,7 +195,10 @@ class Analyzer:
                 for other, facts in interpreter.elsewhere_facts.items():
                     loaded = self._modules.get(other)
                     if loaded is not None and other in loaded.dependencies:
-                        self._context.setdefault(other, {})[path] = (loaded.dependencies[other], facts)
+                        self._context.setdefault(other, {})[path] = (
+                            loaded.dependencies[other],
+                            facts,
+                        )
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
@@ -206,10 +219,16 @@ class Analyzer:
                 )
             )
             return result
-        diagnostics = sorted(interpreter.diagnostics.values(), key=lambda d: (_order(d.span), d.code))
+        diagnostics = sorted(
+            interpreter.diagnostics.values(), key=lambda d: (_order(d.span), d.code)
+        )
         digest = _digest(source)
         with self._lock:
-            context = [facts for caller, (seen, facts) in sorted(self._context.get(path, {}).items()) if seen == digest and caller != path]
+            context = [
+                facts
+                for caller, (seen, facts) in sorted(self._context.get(path, {}).items())
+                if seen == digest and caller != path
+            ]
         fact_tables = interpreter.fact_tables
         if context:
             fact_tables = [_fill_unknowns(context), *fact_tables, _known_only(context)]

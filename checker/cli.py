@@ -18,7 +18,21 @@ from .codes import Severity
 from .config import Config, ConfigError, load_file, load_for
 from .results import Diagnostic, ModuleResult, Reveal
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".tox", "build", "dist"})
+_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".tox",
+        "build",
+        "dist",
+    }
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,9 +40,23 @@ def _parser() -> argparse.ArgumentParser:
         prog="spmd-check",
         description="Statically check SPMD types of PyTorch code written with spmd_types.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively for .py files)")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format (default: text)")
-    parser.add_argument("--config", metavar="FILE", help="a pyproject.toml to read [tool.spmd-check] from (default: the nearest one)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files or directories (searched recursively for .py files)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a pyproject.toml to read [tool.spmd-check] from (default: the nearest one)",
+    )
     parser.add_argument("--version", action="version", version=f"spmd-check {__version__}")
     return parser
 
@@ -187,13 +215,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         for result in results:
             for d in result.diagnostics:
-                print(_github_line(result.path, d) if args.format == "github" else _text_line(result.path, d))
+                print(
+                    _github_line(result.path, d)
+                    if args.format == "github"
+                    else _text_line(result.path, d)
+                )
             if args.format == "text":
                 for r in result.reveals:
                     print(_reveal_line(result.path, r))
         if args.format == "text":
             checked = len(results)
-            print(f"Checked {checked} file{'s' if checked != 1 else ''}: {errors} error{'s' if errors != 1 else ''}.", file=sys.stderr)
+            print(
+                f"Checked {checked} file{'s' if checked != 1 else ''}: {errors} error{'s' if errors != 1 else ''}.",
+                file=sys.stderr,
+            )
     return 1 if errors else (2 if problems and not results else 0)
 
 

@@ -42,14 +42,26 @@ SIGNATURES: dict[str, Signature] = {
         Signature("all_gather", V, REQUIRED, "gather the shards of every rank"),
         Signature("reduce_scatter", P, V, "sum across the axis, keep one shard"),
         Signature("all_to_all", V, V, "exchange shards between ranks"),
-        Signature("redistribute", REQUIRED, REQUIRED, "the collective or conversion that the transition routes to"),
-        Signature("convert", REQUIRED, REQUIRED, "change the type, preserving the value, no communication"),
-        Signature("reinterpret", REQUIRED, REQUIRED, "change the type, keeping the local data as is"),
-        Signature("invariant_to_replicate", I, R, "no-op forward, all-reduce in backward", fixed=True),
+        Signature(
+            "redistribute",
+            REQUIRED,
+            REQUIRED,
+            "the collective or conversion that the transition routes to",
+        ),
+        Signature(
+            "convert", REQUIRED, REQUIRED, "change the type, preserving the value, no communication"
+        ),
+        Signature(
+            "reinterpret", REQUIRED, REQUIRED, "change the type, keeping the local data as is"
+        ),
+        Signature(
+            "invariant_to_replicate", I, R, "no-op forward, all-reduce in backward", fixed=True
+        ),
         Signature("shard", REQUIRED, REQUIRED, "convert(src, S(i)): take this rank's shard"),
         Signature("unshard", REQUIRED, REQUIRED, "all_gather(S(i), dst)"),
     )
 }
+
 
 def _route(src: AxisType, dst: AxisType) -> str:
     """Which operation performs src -> dst (``redistribute``'s routing)."""
@@ -104,7 +116,9 @@ def _is_shard(t: AxisType) -> bool:
     return t.shard_dim is not None
 
 
-def validate_arguments(function: str, src: AxisType, dst: AxisType, expert_mode: bool | None) -> None:
+def validate_arguments(
+    function: str, src: AxisType, dst: AxisType, expert_mode: bool | None
+) -> None:
     """The ValueErrors the function itself raises before any type check.
 
     ``expert_mode`` None means it is not a literal: the gate is not judged.
@@ -185,8 +199,13 @@ def _validate_convert(src: AxisType, dst: AxisType, gated: bool) -> None:
             )
         return
     allowed = {
-        (Kind.R, Kind.V), (Kind.R, Kind.P), (Kind.R, Kind.I), (Kind.I, Kind.V),
-        (Kind.I, Kind.P), (Kind.I, Kind.R), (Kind.V, Kind.P),
+        (Kind.R, Kind.V),
+        (Kind.R, Kind.P),
+        (Kind.R, Kind.I),
+        (Kind.I, Kind.V),
+        (Kind.I, Kind.P),
+        (Kind.I, Kind.R),
+        (Kind.V, Kind.P),
     }
     if (s, d) in allowed:
         return
@@ -229,8 +248,13 @@ def _validate_reinterpret(src: AxisType, dst: AxisType, gated: bool) -> None:
         if (s, d) in messages:
             raise _expert(messages[(s, d)])
     allowed = {
-        (Kind.R, Kind.I), (Kind.I, Kind.R), (Kind.R, Kind.V), (Kind.R, Kind.P),
-        (Kind.I, Kind.V), (Kind.I, Kind.P), (Kind.V, Kind.P),
+        (Kind.R, Kind.I),
+        (Kind.I, Kind.R),
+        (Kind.R, Kind.V),
+        (Kind.R, Kind.P),
+        (Kind.I, Kind.V),
+        (Kind.I, Kind.P),
+        (Kind.V, Kind.P),
     }
     if (s, d) in allowed:
         return
@@ -300,11 +324,19 @@ def check_source(
 
 def is_noop(function: str, src: AxisType, dst: AxisType) -> bool:
     """Conversions whose src and dst are the same kind return their operand itself."""
-    if canonical_function(function) not in ("convert", "reinterpret", "redistribute") or function == "invariant_to_replicate":
+    if (
+        canonical_function(function) not in ("convert", "reinterpret", "redistribute")
+        or function == "invariant_to_replicate"
+    ):
         return False
     if src.kind is not dst.kind:
         return False
-    return not (function == "redistribute" and src.shard_dim is not None and dst.shard_dim is not None and src.shard_dim != dst.shard_dim)
+    return not (
+        function == "redistribute"
+        and src.shard_dim is not None
+        and dst.shard_dim is not None
+        and src.shard_dim != dst.shard_dim
+    )
 
 
 def output_type(operand: LocalType, axis: str, dst: AxisType, typed_on_axis: bool) -> LocalType:

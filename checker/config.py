@@ -27,14 +27,15 @@ class Config:
     ignore: frozenset[str] = field(default_factory=frozenset)
     source: str | None = None  # the file these settings came from
 
-
     def is_excluded(self, path: str | Path, root: str | Path | None = None) -> bool:
         """Whether an ``exclude`` glob matches the path: relative to ``root`` (default: the
         folder of the settings file), to any of its parent folders, or as written."""
         if not self.exclude:
             return False
         file = Path(path)
-        base = Path(root) if root is not None else (Path(self.source).parent if self.source else None)
+        base = (
+            Path(root) if root is not None else (Path(self.source).parent if self.source else None)
+        )
         candidates = [str(file), file.as_posix()]
         if base is not None:
             try:
@@ -83,7 +84,7 @@ def parse_settings(table: Any, where: str, base: Config | None = None) -> Config
         value = table["strict-mode"]
         if value not in ("strict", "permissive"):
             raise ConfigError(
-                f"{where}: [tool.spmd-check] strict-mode must be \"strict\" or \"permissive\", found {value!r}"
+                f'{where}: [tool.spmd-check] strict-mode must be "strict" or "permissive", found {value!r}'
             )
         config = replace(config, mode=Mode(value))
     if "exclude" in table:

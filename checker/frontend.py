@@ -104,7 +104,9 @@ class UnitCache:
             return key, hit[0], hit[1]
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "invalid escape sequence" in user code is not ours to print
+                warnings.simplefilter(
+                    "ignore"
+                )  # "invalid escape sequence" in user code is not ours to print
                 tree: ast.Module | None = ast.parse(text)
             error: SyntaxError | None = None
         except SyntaxError as exc:
@@ -208,7 +210,9 @@ def split_lines_keepends(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-def _recover(text: str, error: SyntaxError, cache: UnitCache, attempts: int = 6) -> tuple[str, ast.Module] | None:
+def _recover(
+    text: str, error: SyntaxError, cache: UnitCache, attempts: int = 6
+) -> tuple[str, ast.Module] | None:
     """Parse a unit with its broken lines blanked, so that a typo inside a block (a whole
     script often sits in one ``with`` block) costs that line, not the block. A line that
     opens a block becomes ``if True:``, one that is wrongly indented an empty line, any
@@ -219,7 +223,7 @@ def _recover(text: str, error: SyntaxError, cache: UnitCache, attempts: int = 6)
         if not 0 <= index < len(lines):
             return None
         original = lines[index]
-        ending = original[len(original.rstrip("\r\n")):] or "\n"
+        ending = original[len(original.rstrip("\r\n")) :] or "\n"
         body = original.rstrip("\r\n")
         indent = body[: len(body) - len(body.lstrip())]
         if "indent" in (error.msg or ""):

@@ -75,16 +75,37 @@ from .values import (
 )
 
 _TYPE_NAMES = {
-    "spmd.R": R, "spmd.Replicate": R, "spmd.I": TYPE_I, "spmd.Invariant": TYPE_I,
-    "spmd.V": TYPE_V, "spmd.Varying": TYPE_V, "spmd.P": TYPE_P, "spmd.Partial": TYPE_P,
+    "spmd.R": R,
+    "spmd.Replicate": R,
+    "spmd.I": TYPE_I,
+    "spmd.Invariant": TYPE_I,
+    "spmd.V": TYPE_V,
+    "spmd.Varying": TYPE_V,
+    "spmd.P": TYPE_P,
+    "spmd.Partial": TYPE_P,
 }
 _OPERATORS: dict[type[ast.operator], str] = {
-    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.MatMult: "matmul",
-    ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.BitAnd: "and",
-    ast.BitOr: "or", ast.BitXor: "xor", ast.LShift: "lshift", ast.RShift: "rshift",
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "truediv",
+    ast.MatMult: "matmul",
+    ast.FloorDiv: "floordiv",
+    ast.Mod: "mod",
+    ast.Pow: "pow",
+    ast.BitAnd: "and",
+    ast.BitOr: "or",
+    ast.BitXor: "xor",
+    ast.LShift: "lshift",
+    ast.RShift: "rshift",
 }
 _COMPARE: dict[type[ast.cmpop], str] = {
-    ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge", ast.Eq: "eq", ast.NotEq: "ne",
+    ast.Lt: "lt",
+    ast.LtE: "le",
+    ast.Gt: "gt",
+    ast.GtE: "ge",
+    ast.Eq: "eq",
+    ast.NotEq: "ne",
 }
 _SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
 _COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
@@ -97,14 +118,34 @@ FUNCTION_STEP_BUDGET = 200_000  # statements interpreted for one function
 _UNROLL = 8  # literal sequences up to this length are iterated element by element
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Calls that never annotate their arguments (no escape needed).
-_KNOWN_CALLS = frozenset({"reveal_type", "math.sqrt", "math.ceil", "math.floor", "math.log", "functools.partial"})
+_KNOWN_CALLS = frozenset(
+    {"reveal_type", "math.sqrt", "math.ceil", "math.floor", "math.log", "functools.partial"}
+)
 # Tensor methods that return Python numbers (typed like any op on the way: item() of a
 # Partial tensor is rejected as non-linear).
 _PYTHON_RESULTS = frozenset({"item", "__float__", "__int__", "__bool__"})
 _DIST_SCALARS = frozenset(
-    ["torch.distributed.get_world_size", "torch.distributed.get_rank", "torch.distributed.is_initialized"]
+    [
+        "torch.distributed.get_world_size",
+        "torch.distributed.get_rank",
+        "torch.distributed.is_initialized",
+    ]
 )
-_BUILTIN_SCALARS = frozenset(["len", "int", "float", "round", "abs", "min", "max", "sum", "math.sqrt", "math.ceil", "math.floor"])
+_BUILTIN_SCALARS = frozenset(
+    [
+        "len",
+        "int",
+        "float",
+        "round",
+        "abs",
+        "min",
+        "max",
+        "sum",
+        "math.sqrt",
+        "math.ceil",
+        "math.floor",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -140,8 +181,15 @@ class Frame:
 
     def child(self, env: dict[str, Value]) -> Frame:
         """A frame for a branch or loop body of the same call."""
-        return Frame(env, self.unit, self.function, self.returns, self.call_site,
-                     effects=self.effects, rebound=self.rebound)
+        return Frame(
+            env,
+            self.unit,
+            self.function,
+            self.returns,
+            self.call_site,
+            effects=self.effects,
+            rebound=self.rebound,
+        )
 
 
 class Interpreter:
@@ -169,13 +217,17 @@ class Interpreter:
         self.fact_tables: list[dict[Span, TypeFact]] = [self.facts]  # own facts, then journals
         self.collective_facts: dict[Span, CollectiveFact] = {}
         # the tables a journal re-records into, by name (a journal outlives this interpreter)
-        self._table_names = {id(getattr(self, n)): n for n in ("diagnostics", "reveals", "collective_facts")}
+        self._table_names = {
+            id(getattr(self, n)): n for n in ("diagnostics", "reveals", "collective_facts")
+        }
         self.functions: list[FunctionVal] = []
         self.analysed: set[int] = set()
         self.certain_errors = 0
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
-        self.last_effects: dict[str, Value] = {}  # of the last _invoke: in-place effects on arguments
+        self.last_effects: dict[
+            str, Value
+        ] = {}  # of the last _invoke: in-place effects on arguments
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
         self._journal: journal.Journal | None = None
@@ -189,7 +241,9 @@ class Interpreter:
         # diagnostics in other files of the workspace, found while running their code from here
         self.elsewhere: dict[str, dict[tuple[Span, str, str], Diagnostic]] = {}
         self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
-        self.used_journals: dict[Any, journal.Journal] = {}  # what this check used or made: the next cache
+        self.used_journals: dict[
+            Any, journal.Journal
+        ] = {}  # what this check used or made: the next cache
         self._steps = 0
         self._deadline: float | None = None
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
@@ -232,7 +286,9 @@ class Interpreter:
                 self._home_site = None
                 self.state = self.state_at_start
                 self._report(
-                    Span(unit.start_line, 0, unit.start_line, len(unit.lines[0]) if unit.lines else 0),
+                    Span(
+                        unit.start_line, 0, unit.start_line, len(unit.lines[0]) if unit.lines else 0
+                    ),
                     "spmd-internal",
                     f"The checker gave up on this statement: {exceeded}. The rest of the file is "
                     f"checked. Please report this with the statement's source or shape.",
@@ -281,13 +337,18 @@ class Interpreter:
     def _record(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         if key in table and table is self.diagnostics:
             return
-        if self._home_site is not None and self._foreign_where[1] != self.path and table is not self.diagnostics:
+        if (
+            self._home_site is not None
+            and self._foreign_where[1] != self.path
+            and table is not self.diagnostics
+        ):
             # Facts of another file's code as this file calls it: that file shows them where
             # its own analysis (with unknown parameters) has no type.
             if table is self.facts:
                 site = self._home_site.span
                 self.elsewhere_facts.setdefault(self._foreign_where[1], {}).setdefault(
-                    key, replace(value, context=f"as called from {_short(self.path)}:{site.line + 1}")
+                    key,
+                    replace(value, context=f"as called from {_short(self.path)}:{site.line + 1}"),
                 )
             return
         if table is self.facts:
@@ -338,14 +399,22 @@ class Interpreter:
             # An error inside code of another file, reached from this one: it belongs to that
             # file, where the runtime raises, with the call in this file as related information.
             path = self._foreign_where[1]
-            site = Related(self._home_site.span, f"called from {_short(self.path)}:{self._home_site.span.line + 1}", path=self.path)
+            site = Related(
+                self._home_site.span,
+                f"called from {_short(self.path)}:{self._home_site.span.line + 1}",
+                path=self.path,
+            )
             found = self.elsewhere.setdefault(path, {})
-            found.setdefault((span, code, message), Diagnostic(span, code, message, severity, (site,), ()))
+            found.setdefault(
+                (span, code, message), Diagnostic(span, code, message, severity, (site,), ())
+            )
             return
         key = (span, code, message)
         if key in self.diagnostics:
             return
-        self._record(self.diagnostics, key, Diagnostic(span, code, message, severity, related, fixes))
+        self._record(
+            self.diagnostics, key, Diagnostic(span, code, message, severity, related, fixes)
+        )
 
     def _violation(
         self,
@@ -358,12 +427,25 @@ class Interpreter:
     ) -> None:
         target = node
         related: list[Related] = []
-        if operand_nodes is not None and violation.operand is not None and violation.operand < len(operand_nodes):
+        if (
+            operand_nodes is not None
+            and violation.operand is not None
+            and violation.operand < len(operand_nodes)
+        ):
             target = operand_nodes[violation.operand] or node
-        if operand_values is not None and violation.operand is not None and violation.operand < len(operand_values):
+        if (
+            operand_values is not None
+            and violation.operand is not None
+            and violation.operand < len(operand_values)
+        ):
             blamed = operand_values[violation.operand]
             if isinstance(blamed, TensorVal) and blamed.origin is not None:
-                related.append(Related(blamed.origin.span, f"the operand got its type here: {blamed.origin.description}"))
+                related.append(
+                    Related(
+                        blamed.origin.span,
+                        f"the operand got its type here: {blamed.origin.description}",
+                    )
+                )
         if frame.call_site is not None:
             related.append(frame.call_site)
         fixes: list[Fix] = []
@@ -379,7 +461,9 @@ class Interpreter:
             tuple(fixes),
         )
 
-    def _fixes(self, candidates: tuple[FixCandidate, ...], nodes: list[ast.AST | None], frame: Frame) -> list[Fix]:
+    def _fixes(
+        self, candidates: tuple[FixCandidate, ...], nodes: list[ast.AST | None], frame: Frame
+    ) -> list[Fix]:
         fixes: list[Fix] = []
         for k, candidate in enumerate(candidates):
             node = nodes[candidate.operand] if candidate.operand < len(nodes) else None
@@ -389,7 +473,9 @@ class Interpreter:
             prefix, type_prefix, import_edit = self._spmd_spelling(
                 candidate.function, (str(candidate.from_type), str(candidate.to_type))
             )
-            call = candidate.call_text(text, self._axis_spelling(candidate.axis, frame), prefix, type_prefix)
+            call = candidate.call_text(
+                text, self._axis_spelling(candidate.axis, frame), prefix, type_prefix
+            )
             edits = [TextEdit(frame.unit.span(node), call)]
             if import_edit is not None:
                 edits.insert(0, import_edit)
@@ -397,24 +483,39 @@ class Interpreter:
             fixes.append(Fix(title, tuple(edits), preferred=k == 0))
         return fixes
 
-    def _spmd_spelling(self, function: str, types: tuple[str, ...] = ("R", "I", "P")) -> tuple[str, str, TextEdit | None]:
+    def _spmd_spelling(
+        self, function: str, types: tuple[str, ...] = ("R", "I", "P")
+    ) -> tuple[str, str, TextEdit | None]:
         """How this module names spmd_types: the prefix for the function, the prefix for the
         types it needs (``types``), and an import to add when the module has none."""
         module_alias = next(
-            (n for n, v in self.globals.items() if isinstance(v, RefVal) and v.qualname == "spmd_types"),
+            (
+                n
+                for n, v in self.globals.items()
+                if isinstance(v, RefVal) and v.qualname == "spmd_types"
+            ),
             None,
         )
-        bare_function = isinstance(self.globals.get(function), RefVal) and canonical(
-            self.globals[function].qualname  # type: ignore[union-attr]
-        ) == f"spmd.{function}"
+        bare_function = (
+            isinstance(self.globals.get(function), RefVal)
+            and canonical(
+                self.globals[function].qualname  # type: ignore[union-attr]
+            )
+            == f"spmd.{function}"
+        )
         bare_types = all(
-            isinstance(self.globals.get(t), TypeVal) and self.globals[t] == TypeVal(_TYPE_NAMES[f"spmd.{t}"])
+            isinstance(self.globals.get(t), TypeVal)
+            and self.globals[t] == TypeVal(_TYPE_NAMES[f"spmd.{t}"])
             for t in types
         )
         if module_alias is None and not (bare_function and bare_types):
             line = self._import_line()
             types_prefix = "" if bare_types else "spmd_types."
-            return "spmd_types.", types_prefix, TextEdit(Span(line, 0, line, 0), "import spmd_types\n")
+            return (
+                "spmd_types.",
+                types_prefix,
+                TextEdit(Span(line, 0, line, 0), "import spmd_types\n"),
+            )
         function_prefix = "" if bare_function else f"{module_alias}."
         type_prefix = "" if bare_types else f"{module_alias}."
         return function_prefix, type_prefix, None
@@ -426,8 +527,15 @@ class Interpreter:
             if unit.tree is None or not unit.tree.body:
                 break
             first = unit.tree.body[0]
-            is_docstring = line == 0 and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
-            if not (is_docstring or (isinstance(first, ast.ImportFrom) and first.module == "__future__")):
+            is_docstring = (
+                line == 0
+                and isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            )
+            if not (
+                is_docstring or (isinstance(first, ast.ImportFrom) and first.module == "__future__")
+            ):
                 break
             line = unit.span(first).end_line + 1
         return line
@@ -446,10 +554,18 @@ class Interpreter:
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
-            self._record(self.facts, span, TypeFact(
-                span, frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
-                value.type, value.grad, value.origin, is_target=target,
-            ))
+            self._record(
+                self.facts,
+                span,
+                TypeFact(
+                    span,
+                    frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
+                    value.type,
+                    value.grad,
+                    value.origin,
+                    is_target=target,
+                ),
+            )
 
     # ------------------------------------------------------------ statements
     def _exec_block(self, body: list[ast.stmt], frame: Frame) -> None:
@@ -460,9 +576,11 @@ class Interpreter:
                 self._exec(stmt, frame)
             except RecursionError:
                 self._report(
-                    frame.unit.span(stmt), "spmd-internal",
+                    frame.unit.span(stmt),
+                    "spmd-internal",
                     "The checker gave up on this statement: it is nested too deeply to analyse. "
-                    "Please report this with the statement's shape.", Severity.INFORMATION,
+                    "Please report this with the statement's shape.",
+                    Severity.INFORMATION,
                 )
 
     def _exec(self, stmt: ast.stmt, frame: Frame) -> None:
@@ -485,7 +603,11 @@ class Interpreter:
             self._branches([stmt.body, stmt.orelse], frame)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             iterable = self._eval(stmt.iter, frame)
-            if isinstance(iterable, TupleVal) and 0 < len(iterable.items) <= _UNROLL and not stmt.orelse:
+            if (
+                isinstance(iterable, TupleVal)
+                and 0 < len(iterable.items) <= _UNROLL
+                and not stmt.orelse
+            ):
                 self._unrolled(stmt, frame, iterable.items)
             else:
                 self._loop(stmt, frame, self._element_of(iterable))
@@ -515,7 +637,9 @@ class Interpreter:
             for local, qualname in import_bindings(stmt, self.package):
                 module, _, name = qualname.rpartition(".")
                 frame.env[local] = self._import_from(module, name) or self._ref(qualname)
-        elif isinstance(stmt, ast.Try) or (hasattr(ast, "TryStar") and isinstance(stmt, ast.TryStar)):
+        elif isinstance(stmt, ast.Try) or (
+            hasattr(ast, "TryStar") and isinstance(stmt, ast.TryStar)
+        ):
             self._try(stmt, frame)  # type: ignore[arg-type]
         elif isinstance(stmt, ast.Delete):
             for target in stmt.targets:
@@ -568,7 +692,13 @@ class Interpreter:
             container = self._eval(target.value, frame)
             if isinstance(container, TensorVal):
                 index = self._eval(target.slice, frame)
-                self._op("Tensor.__setitem__", [(container, target.value), (index, target.slice), (value, None)], {}, target, frame)
+                self._op(
+                    "Tensor.__setitem__",
+                    [(container, target.value), (index, target.slice), (value, None)],
+                    {},
+                    target,
+                    frame,
+                )
         elif isinstance(target, ast.Starred):
             self._assign(target.value, UNKNOWN, frame)
 
@@ -587,16 +717,28 @@ class Interpreter:
         return None
 
     def _aug_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
-        target_value = self._eval(stmt.target, frame) if not isinstance(stmt.target, ast.Subscript) else UNKNOWN
+        target_value = (
+            self._eval(stmt.target, frame)
+            if not isinstance(stmt.target, ast.Subscript)
+            else UNKNOWN
+        )
         operand = self._eval(stmt.value, frame)
         name = _OPERATORS.get(type(stmt.op))
         if name is None:
             result: Value = UNKNOWN
         elif isinstance(target_value, TensorVal):
-            result = self._op(f"Tensor.__i{name}__", [(target_value, stmt.target), (operand, stmt.value)], {}, stmt, frame)
+            result = self._op(
+                f"Tensor.__i{name}__",
+                [(target_value, stmt.target), (operand, stmt.value)],
+                {},
+                stmt,
+                frame,
+            )
         else:
             result = self._binary(name, target_value, operand, stmt.target, stmt.value, stmt, frame)
-        if isinstance(target_value, TensorVal) and isinstance(stmt.target, (ast.Name, ast.Attribute)):
+        if isinstance(target_value, TensorVal) and isinstance(
+            stmt.target, (ast.Name, ast.Attribute)
+        ):
             self._mutate(stmt.target, result, frame)
         elif isinstance(stmt.target, (ast.Name, ast.Attribute)):
             self._assign(stmt.target, result, frame)
@@ -622,7 +764,9 @@ class Interpreter:
         frame.env.clear()
         frame.env.update(merged)
 
-    def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While, frame: Frame, element: Value | None) -> None:
+    def _loop(
+        self, stmt: ast.For | ast.AsyncFor | ast.While, frame: Frame, element: Value | None
+    ) -> None:
         entry = dict(frame.env)
         current = dict(entry)
         for _ in range(_LOOP_ROUNDS):
@@ -635,13 +779,17 @@ class Interpreter:
                 break
             current = merged
         else:
-            current = {k: (v if k in entry and entry[k] == v else UNKNOWN) for k, v in current.items()}
+            current = {
+                k: (v if k in entry and entry[k] == v else UNKNOWN) for k, v in current.items()
+            }
         orelse = frame.child(dict(current))
         self._exec_block(stmt.orelse, orelse)
         frame.env.clear()
         frame.env.update(_join_envs([current, orelse.env]) if not orelse.terminated else current)
 
-    def _unrolled(self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]) -> None:
+    def _unrolled(
+        self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]
+    ) -> None:
         """A loop over a short literal sequence: run the body once per element, in order."""
         current = dict(frame.env)
         for item in items:
@@ -701,7 +849,11 @@ class Interpreter:
     def _enter(self, context: ContextVal) -> State:
         state = self.state
         if context.kind is ContextKind.TYPECHECK:
-            strict = context.strict if context.strict is not None else (state.strict if state.checking else True)
+            strict = (
+                context.strict
+                if context.strict is not None
+                else (state.strict if state.checking else True)
+            )
             return replace(state, checking=True, strict=strict)
         if context.kind is ContextKind.NO_TYPECHECK:
             return replace(state, checking=False)
@@ -725,7 +877,9 @@ class Interpreter:
     ) -> FunctionVal:
         defaults = tuple(self._eval(d, frame) for d in node.args.defaults)
         kw_defaults = {
-            a.arg: self._eval(d, frame) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d is not None
+            a.arg: self._eval(d, frame)
+            for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
+            if d is not None
         }
         opaque = False
         unchecked = False
@@ -738,8 +892,16 @@ class Interpreter:
             ):
                 unchecked = True
                 continue
-            if name in ("staticmethod", "classmethod", "property", "functools.wraps", "torch.no_grad",
-                        "typing.overload", "abc.abstractmethod", "torch.compile"):
+            if name in (
+                "staticmethod",
+                "classmethod",
+                "property",
+                "functools.wraps",
+                "torch.no_grad",
+                "typing.overload",
+                "abc.abstractmethod",
+                "torch.compile",
+            ):
                 continue
             if isinstance(value, ContextVal):
                 continue
@@ -750,8 +912,17 @@ class Interpreter:
         closure = frame.env if frame.function is not None else None
         qualname = f"{owner.qualname}.{node.name}" if owner is not None else node.name
         function = FunctionVal(
-            node, frame.unit, qualname, self.globals, closure, defaults, kw_defaults,
-            opaque=opaque, unchecked=unchecked, owner=owner, contract=contract,
+            node,
+            frame.unit,
+            qualname,
+            self.globals,
+            closure,
+            defaults,
+            kw_defaults,
+            opaque=opaque,
+            unchecked=unchecked,
+            owner=owner,
+            contract=contract,
         )
         self.functions.append(function)
         return function
@@ -794,8 +965,17 @@ class Interpreter:
                 leaf = leaves[index]
                 assert isinstance(leaf, TypeDictVal)
                 axes = {axis.name: t for axis, t in leaf.items}
-                exact = self.config.mesh_axes is not None and set(axes) >= set(self.config.mesh_axes)
-                args.append(TensorVal(LocalType(axes), None, exact, Origin(function.unit.span(function.node), "the local_map in_types")))
+                exact = self.config.mesh_axes is not None and set(axes) >= set(
+                    self.config.mesh_axes
+                )
+                args.append(
+                    TensorVal(
+                        LocalType(axes),
+                        None,
+                        exact,
+                        Origin(function.unit.span(function.node), "the local_map in_types"),
+                    )
+                )
             else:
                 args.append(UNKNOWN)
         saved = self.state
@@ -854,7 +1034,9 @@ class Interpreter:
         self.last_effects = self.memo_effects[key]
         return result
 
-    def _bind(self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value]) -> dict[str, Value]:
+    def _bind(
+        self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value]
+    ) -> dict[str, Value]:
         node = function.node
         env: dict[str, Value] = {}
         positional = [*node.args.posonlyargs, *node.args.args]
@@ -877,10 +1059,19 @@ class Interpreter:
             env[node.args.kwarg.arg] = UNKNOWN
         return env
 
-    def _call_function(self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
+    def _call_function(
+        self,
+        function: FunctionVal,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        frame: Frame,
+    ) -> Value:
         if function.opaque or any(isinstance(a, ast.Starred) for a in getattr(node, "args", [])):
             return UNKNOWN
-        site = Related(frame.unit.span(node), f"called from here with {_describe_args(args, kwargs)}")
+        site = Related(
+            frame.unit.span(node), f"called from here with {_describe_args(args, kwargs)}"
+        )
         contract = function.contract
         if contract is None or not self.state.checking:
             self.last_effects = {}
@@ -893,7 +1084,9 @@ class Interpreter:
         result = self._invoke(function, args, kwargs, site)
         return self._stamp(result, contract.out_types, node, frame)
 
-    def _apply_effects(self, function: FunctionVal, node: ast.AST, implicit: int, frame: Frame) -> None:
+    def _apply_effects(
+        self, function: FunctionVal, node: ast.AST, implicit: int, frame: Frame
+    ) -> None:
         """Carry a callee's in-place effects on its parameters back to the caller's names.
         ``implicit``: leading arguments the call does not spell (``self``)."""
         effects = self.last_effects
@@ -912,23 +1105,48 @@ class Interpreter:
             if arg_node is not None:
                 self._mutate(arg_node, value, frame)
 
-    def _boundary(self, args: list[Value], arg_nodes: list[ast.expr], specs: Value, node: ast.AST, frame: Frame) -> list[Value]:
+    def _boundary(
+        self,
+        args: list[Value],
+        arg_nodes: list[ast.expr],
+        specs: Value,
+        node: ast.AST,
+        frame: Frame,
+    ) -> list[Value]:
         """local_map's entry check: each argument is assert_type'd with its spec, at the call."""
         leaves = specs.items if isinstance(specs, TupleVal) else (specs,)
         if len(leaves) != len(args):
             return [UNKNOWN] * len(args)
         checked = []
-        for value, spec, arg_node in zip(args, leaves, [*arg_nodes, *[node] * len(args)], strict=False):
+        for value, spec, arg_node in zip(
+            args, leaves, [*arg_nodes, *[node] * len(args)], strict=False
+        ):
             checked.append(self._apply_spec(value, arg_node, spec, frame))
         return checked
 
     def _stamp(self, result: Value, specs: Value, node: ast.AST, frame: Frame) -> Value:
         """local_map's exit: the result gets the declared types (refining what the body gave)."""
-        if isinstance(result, TupleVal) and isinstance(specs, TupleVal) and len(result.items) == len(specs.items):
-            return TupleVal(tuple(self._apply_spec(r, None, sp, frame, node) for r, sp in zip(result.items, specs.items, strict=True)))
+        if (
+            isinstance(result, TupleVal)
+            and isinstance(specs, TupleVal)
+            and len(result.items) == len(specs.items)
+        ):
+            return TupleVal(
+                tuple(
+                    self._apply_spec(r, None, sp, frame, node)
+                    for r, sp in zip(result.items, specs.items, strict=True)
+                )
+            )
         return self._apply_spec(result, None, specs, frame, node)
 
-    def _apply_spec(self, value: Value, value_node: ast.AST | None, spec: Value, frame: Frame, site: ast.AST | None = None) -> Value:
+    def _apply_spec(
+        self,
+        value: Value,
+        value_node: ast.AST | None,
+        spec: Value,
+        frame: Frame,
+        site: ast.AST | None = None,
+    ) -> Value:
         if isinstance(spec, ConstVal) and spec.value is None:
             return value
         if isinstance(spec, TupleVal) and len(spec.items) == 2:
@@ -949,7 +1167,14 @@ class Interpreter:
         span = frame.unit.span(anchor) if anchor is not None else Span(0, 0, 0, 0)
         return spmd_api.assert_values(self, value, target, type_args, spec_value, span, frame)  # type: ignore[arg-type]
 
-    def _instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> Value:
+    def _instantiate(
+        self,
+        cls: ClassVal,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        frame: Frame,
+    ) -> Value:
         instance = InstanceVal(cls, {})
         init = cls.method("__init__")
         if init is not None and (init in self.stack or len(self.stack) >= _MAX_CALL_DEPTH):
@@ -987,7 +1212,9 @@ class Interpreter:
         if node is None:
             return ConstVal(None)
         value = self._eval_inner(node, frame)
-        if (isinstance(value, TensorVal) and not isinstance(node, ast.Name)) or isinstance(value, TensorVal):
+        if (isinstance(value, TensorVal) and not isinstance(node, ast.Name)) or isinstance(
+            value, TensorVal
+        ):
             self._fact(frame, node, value)
         return value
 
@@ -1016,7 +1243,9 @@ class Interpreter:
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, frame)
             if isinstance(operand, TensorVal):
-                dunder = {ast.USub: "__neg__", ast.UAdd: "__pos__", ast.Invert: "__invert__"}.get(type(node.op))
+                dunder = {ast.USub: "__neg__", ast.UAdd: "__pos__", ast.Invert: "__invert__"}.get(
+                    type(node.op)
+                )
                 if dunder is None:
                     return UNKNOWN
                 return self._op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
@@ -1031,7 +1260,9 @@ class Interpreter:
             for op, comparator in zip(node.ops, node.comparators, strict=True):
                 right = self._eval(comparator, frame)
                 name = _COMPARE.get(type(op))
-                if name is not None and (isinstance(left, TensorVal) or isinstance(right, TensorVal)):
+                if name is not None and (
+                    isinstance(left, TensorVal) or isinstance(right, TensorVal)
+                ):
                     result = self._binary(name, left, right, node.left, comparator, node, frame)
                 left = right
             return result
@@ -1174,7 +1405,11 @@ class Interpreter:
             return found if found is not None else UNKNOWN
         if isinstance(owner, (MeshVal, AxisVal)):
             return BoundMethodVal(owner, node.attr)
-        if isinstance(owner, ConstVal) and node.attr in ("value", "name") and isinstance(owner.value, str):
+        if (
+            isinstance(owner, ConstVal)
+            and node.attr in ("value", "name")
+            and isinstance(owner.value, str)
+        ):
             return owner  # an enum member's value: class attributes are kept as their values
         return UNKNOWN
 
@@ -1182,11 +1417,21 @@ class Interpreter:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
         if isinstance(container, TensorVal):
-            return self._op("Tensor.__getitem__", [(container, node.value), (index, node.slice)], {}, node, frame)
+            return self._op(
+                "Tensor.__getitem__",
+                [(container, node.value), (index, node.slice)],
+                {},
+                node,
+                frame,
+            )
         if isinstance(container, TensorSeqVal):
             return container.element
         if isinstance(container, TupleVal):
-            if isinstance(index, ScalarVal) and isinstance(index.value, int) and -len(container.items) <= index.value < len(container.items):
+            if (
+                isinstance(index, ScalarVal)
+                and isinstance(index.value, int)
+                and -len(container.items) <= index.value < len(container.items)
+            ):
                 return container.items[index.value]
             return UNKNOWN
         if isinstance(container, ShapeVal):
@@ -1209,7 +1454,9 @@ class Interpreter:
                 known = False
         return TypeDictVal(tuple(items)) if known else UNKNOWN
 
-    def _axis(self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True) -> Value:
+    def _axis(
+        self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True
+    ) -> Value:
         """An axis argument as an AxisVal. A name is checked against the current mesh when it
         is resolved (by the call that uses it, not by the dict that holds it)."""
         if isinstance(value, AxisVal):
@@ -1223,18 +1470,27 @@ class Interpreter:
             state = self.state  # names resolve against the current mesh, checking on or off
             if state.mesh_known and state.mesh is None and node is not None:
                 self._report(
-                    frame.unit.span(node), "spmd-no-current-mesh",
+                    frame.unit.span(node),
+                    "spmd-no-current-mesh",
                     f"Cannot resolve axis name {name!r}: no current mesh is set. Use "
                     f"set_current_mesh() or pass a MeshAxis object instead.",
-                    Severity.ERROR, call_site_of(frame),
+                    Severity.ERROR,
+                    call_site_of(frame),
                 )
                 return UNKNOWN
-            if state.mesh_known and state.mesh is not None and name not in state.mesh and node is not None:
+            if (
+                state.mesh_known
+                and state.mesh is not None
+                and name not in state.mesh
+                and node is not None
+            ):
                 available = ", ".join(sorted(state.mesh)) or "(no named axes)"
                 self._report(
-                    frame.unit.span(node), "spmd-unknown-axis",
+                    frame.unit.span(node),
+                    "spmd-unknown-axis",
                     f"No mesh axis named {name!r} in the current mesh. Available: {available}",
-                    Severity.ERROR, call_site_of(frame),
+                    Severity.ERROR,
+                    call_site_of(frame),
                 )
                 return UNKNOWN
             return AxisVal(name, "name")
@@ -1260,7 +1516,11 @@ class Interpreter:
             if has_star and name not in ("spmd.assert_type",):
                 self._escape(node, [*args, *kwargs.values()], frame)
                 return UNKNOWN
-            if not name.startswith(("torch.", "spmd.", "Tensor.")) and name not in _BUILTINS and name not in _KNOWN_CALLS:
+            if (
+                not name.startswith(("torch.", "spmd.", "Tensor."))
+                and name not in _BUILTINS
+                and name not in _KNOWN_CALLS
+            ):
                 self._escape(node, [*args, *kwargs.values()], frame)
             return self._call_ref(name, node, args, kwargs, kw_nodes, frame)
         if has_star or callee is UNKNOWN or (isinstance(callee, FunctionVal) and callee.opaque):
@@ -1282,7 +1542,9 @@ class Interpreter:
         if isinstance(callee, BoundMethodVal):
             receiver = callee.receiver
             if isinstance(receiver, TensorVal):
-                return self._tensor_method(callee.name, receiver, node, args, kwargs, kw_nodes, frame)
+                return self._tensor_method(
+                    callee.name, receiver, node, args, kwargs, kw_nodes, frame
+                )
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
                 if method is None:
@@ -1293,7 +1555,11 @@ class Interpreter:
                 return spmd_api.autograd_apply(self, receiver, node, args, frame)
             if isinstance(receiver, AxisVal) and callee.name in ("size", "rank", "get_rank"):
                 return ScalarVal(None)
-            if isinstance(receiver, MeshVal) and callee.name in ("size", "get_local_rank", "get_coordinate"):
+            if isinstance(receiver, MeshVal) and callee.name in (
+                "size",
+                "get_local_rank",
+                "get_coordinate",
+            ):
                 return ScalarVal(None)
             if isinstance(receiver, MeshVal) and callee.name == "get_group":
                 group = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
@@ -1311,7 +1577,9 @@ class Interpreter:
             if isinstance(target, (ast.Name, ast.Attribute)):
                 value = self._peek(target, frame)
                 if isinstance(value, TensorVal) and value.type is not None and not value.type:
-                    self._mutate(target, TensorVal(None, value.grad, False, value.origin, value.ndim), frame)
+                    self._mutate(
+                        target, TensorVal(None, value.grad, False, value.origin, value.ndim), frame
+                    )
         seen: set[int] = set()
         for value in values:
             self._havoc(value, seen)
@@ -1336,8 +1604,14 @@ class Interpreter:
         if isinstance(value, InstanceVal) and id(value) not in seen:
             seen.add(id(value))
             for name, attribute in list(value.attributes.items()):
-                if isinstance(attribute, TensorVal) and attribute.type is not None and not attribute.type:
-                    value.attributes[name] = TensorVal(None, attribute.grad, False, attribute.origin, attribute.ndim)
+                if (
+                    isinstance(attribute, TensorVal)
+                    and attribute.type is not None
+                    and not attribute.type
+                ):
+                    value.attributes[name] = TensorVal(
+                        None, attribute.grad, False, attribute.origin, attribute.ndim
+                    )
                 else:
                     self._havoc(attribute, seen)
         elif isinstance(value, TupleVal):
@@ -1357,11 +1631,15 @@ class Interpreter:
             spmd_api.reveal(self, node, args, frame)
             return args[0] if args else UNKNOWN
         if name in _COLLECTIVE_NAMES:
-            return spmd_api.collective(self, name[len("spmd."):], node, args, kwargs, kw_nodes, frame)
+            return spmd_api.collective(
+                self, name[len("spmd.") :], node, args, kwargs, kw_nodes, frame
+            )
         if name in ("spmd.assert_type", "spmd.assert_local_type"):
             return spmd_api.assert_type(self, node, args, kwargs, frame)
         if name in ("spmd.assert_type_like", "spmd.assert_local_type_like"):
-            return spmd_api.assert_like(self, node, args, kwargs, frame, keep_shards=name == "spmd.assert_type_like")
+            return spmd_api.assert_like(
+                self, node, args, kwargs, frame, keep_shards=name == "spmd.assert_type_like"
+            )
         if name == "spmd.mutate_type":
             return spmd_api.mutate_type(self, node, args, kwargs, frame)
         if name in spmd_api.REGISTRATIONS:
@@ -1377,7 +1655,9 @@ class Interpreter:
                 in_types = None
             return ContractVal(in_types, kwargs["out_types"])
         if name in _RULE_COLLECTIVES:
-            return spmd_api.collective(self, name[len("spmd.rules."):], node, args, kwargs, kw_nodes, frame)
+            return spmd_api.collective(
+                self, name[len("spmd.rules.") :], node, args, kwargs, kw_nodes, frame
+            )
         if name == "spmd.rules.ignore":
             return ConstVal(None)
         if name == "torch.nn.ModuleList":
@@ -1407,7 +1687,9 @@ class Interpreter:
             return ContextVal(ContextKind.LOCAL)
         if name == "spmd.set_current_mesh":
             mesh = args[0] if args else kwargs.get("axes", UNKNOWN)
-            return ContextVal(ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None)
+            return ContextVal(
+                ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None
+            )
         if name in ("torch.no_grad", "torch.inference_mode"):
             return ContextVal(ContextKind.NO_GRAD)
         if name == "torch.enable_grad":
@@ -1424,14 +1706,21 @@ class Interpreter:
         if name == "Parameter":
             data = args[0] if args else kwargs.get("data", UNKNOWN)
             flag = kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstVal(True))
-            grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
+            grad = (
+                flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
+            )
             if isinstance(data, TensorVal):
                 # a new tensor object: the SPMD type of ``data`` does not carry over
-                origin = Origin(frame.unit.span(node), f"nn.Parameter (untyped) at line {frame.unit.span(node).line + 1}")
+                origin = Origin(
+                    frame.unit.span(node),
+                    f"nn.Parameter (untyped) at line {frame.unit.span(node).line + 1}",
+                )
                 return TensorVal(LocalType(), grad, True, origin, data.ndim)
             return UNKNOWN
         if name == "range" and not kwargs:
-            bounds = [a.value for a in args if isinstance(a, ScalarVal) and isinstance(a.value, int)]
+            bounds = [
+                a.value for a in args if isinstance(a, ScalarVal) and isinstance(a.value, int)
+            ]
             if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
                 steps = range(*bounds)
                 if len(steps) <= _UNROLL:
@@ -1445,8 +1734,12 @@ class Interpreter:
             if all(isinstance(a, ScalarVal) for a in args) or name in ("len", "int", "float"):
                 return ScalarVal(None)
             return UNKNOWN
-        if name.startswith("torch.") and not name.startswith(("torch.distributed", "torch.cuda", "torch.nn.init", "torch.autograd", "torch.utils")):
-            if name in optable.NOT_OPS or (name.startswith("torch.nn.") and not name.startswith("torch.nn.functional")):
+        if name.startswith("torch.") and not name.startswith(
+            ("torch.distributed", "torch.cuda", "torch.nn.init", "torch.autograd", "torch.utils")
+        ):
+            if name in optable.NOT_OPS or (
+                name.startswith("torch.nn.") and not name.startswith("torch.nn.functional")
+            ):
                 return UNKNOWN
             positional = list(zip(args, node.args, strict=True))
             keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
@@ -1463,7 +1756,11 @@ class Interpreter:
         """Python's sum(): 0 + a + b + ..., so a Partial first term is affine."""
         if not isinstance(items, TupleVal) or not items.items:
             return UNKNOWN
-        item_nodes = node.args[0].elts if isinstance(node.args[0], (ast.List, ast.Tuple)) else [node.args[0]] * len(items.items)
+        item_nodes = (
+            node.args[0].elts
+            if isinstance(node.args[0], (ast.List, ast.Tuple))
+            else [node.args[0]] * len(items.items)
+        )
         total: Value = ScalarVal(0)
         total_node: ast.AST = node
         for item, item_node in zip(items.items, item_nodes, strict=True):
@@ -1488,13 +1785,26 @@ class Interpreter:
         if method in optable.PASSTHROUGH_METHODS:
             if method == "requires_grad_":
                 flag = args[0] if args else kwargs.get("requires_grad", ConstVal(True))
-                grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
+                grad = (
+                    flag.value
+                    if isinstance(flag, ConstVal) and isinstance(flag.value, bool)
+                    else None
+                )
                 updated = TensorVal(receiver.type, grad, receiver.exact, receiver.origin)
                 self._mutate(receiver_node, updated, frame)
                 return updated
             if method in ("size", "stride") and not args and not kwargs:
                 return ShapeVal(receiver.ndim)
-            if method in ("size", "dim", "numel", "nelement", "ndimension", "stride", "element_size", "__len__"):
+            if method in (
+                "size",
+                "dim",
+                "numel",
+                "nelement",
+                "ndimension",
+                "stride",
+                "element_size",
+                "__len__",
+            ):
                 return ScalarVal(receiver.ndim if method in ("dim", "ndimension") else None)
             return UNKNOWN
         if method == "backward":
@@ -1506,7 +1816,9 @@ class Interpreter:
         keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
         result = self._op(f"Tensor.{method}", positional, keyword, node, frame)
         if method in _PYTHON_RESULTS:
-            return ScalarVal(None) if isinstance(result, TensorVal) else UNKNOWN  # checked, then a number
+            return (
+                ScalarVal(None) if isinstance(result, TensorVal) else UNKNOWN
+            )  # checked, then a number
         if optable.is_inplace(method):
             self._mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
         return result
@@ -1514,20 +1826,36 @@ class Interpreter:
     def _mesh(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
         names = kwargs.get("mesh_dim_names")
         shape = kwargs.get("mesh_shape", args[1] if len(args) > 1 else UNKNOWN)
-        if not isinstance(names, TupleVal) or not all(isinstance(n, ConstVal) and isinstance(n.value, str) for n in names.items):
+        if not isinstance(names, TupleVal) or not all(
+            isinstance(n, ConstVal) and isinstance(n.value, str) for n in names.items
+        ):
             axes = self.config.mesh_axes
             return MeshVal(axes)
         axis_names = [str(n.value) for n in names.items if isinstance(n, ConstVal)]
         sizes: list[int | None] = [None] * len(axis_names)
         if isinstance(shape, TupleVal) and len(shape.items) == len(axis_names):
-            sizes = [s.value if isinstance(s, ScalarVal) and isinstance(s.value, int) else None for s in shape.items]
+            sizes = [
+                s.value if isinstance(s, ScalarVal) and isinstance(s.value, int) else None
+                for s in shape.items
+            ]
         kept = tuple(n for n, size in zip(axis_names, sizes, strict=True) if size != 1)
         return MeshVal(kept)
 
     # ------------------------------------------------------------ the ops
-    def _binary(self, name: str, left: Value, right: Value, left_node: ast.AST, right_node: ast.AST, node: ast.AST, frame: Frame) -> Value:
+    def _binary(
+        self,
+        name: str,
+        left: Value,
+        right: Value,
+        left_node: ast.AST,
+        right_node: ast.AST,
+        node: ast.AST,
+        frame: Frame,
+    ) -> Value:
         if isinstance(left, TensorVal):
-            return self._op(f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame)
+            return self._op(
+                f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
+            )
         if isinstance(right, TensorVal):
             if left is UNKNOWN:
                 return UNKNOWN
@@ -1549,7 +1877,10 @@ class Interpreter:
     ) -> Value:
         spec = optable.lookup(name)
         state = self.state
-        origin = Origin(frame.unit.span(node), f"{name.replace('Tensor.', '.')}(...) at line {frame.unit.span(node).line + 1}")
+        origin = Origin(
+            frame.unit.span(node),
+            f"{name.replace('Tensor.', '.')}(...) at line {frame.unit.span(node).line + 1}",
+        )
         # Collect operands the way _classify_args / _collect_scalar_types do.
         operands: list[TensorVal | None] = []  # None: a Python number at a tensor position
         nodes: list[ast.AST | None] = []
@@ -1557,16 +1888,22 @@ class Interpreter:
         unknown = False
         tensor_positions = set(spec.tensor_args)
         for index, (value, arg_node) in enumerate(args):
-            unknown |= self._collect(value, arg_node, index in tensor_positions, operands, nodes, values, name, index)
+            unknown |= self._collect(
+                value, arg_node, index in tensor_positions, operands, nodes, values, name, index
+            )
         for key, (value, arg_node) in kwargs.items():
             if key == "out":
                 continue
-            unknown |= self._collect(value, arg_node, key in spec.tensor_kwargs, operands, nodes, values, name, -1)
+            unknown |= self._collect(
+                value, arg_node, key in spec.tensor_kwargs, operands, nodes, values, name, -1
+            )
         tensors = [t for t in operands if t is not None]
         grad_inputs = [t.grad for t in tensors]
         if not tensors:
             flag = kwargs.get("requires_grad", (ConstVal(False), None))[0]
-            grad_inputs = [flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None]
+            grad_inputs = [
+                flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
+            ]
         if (not state.grad and tensors) or name in optable.NO_GRAD_RESULTS:
             grad: bool | None = False
         elif any(g is True for g in grad_inputs):
@@ -1586,8 +1923,12 @@ class Interpreter:
         if not tensors and not any(t is None for t in operands):
             if unknown:
                 return UNKNOWN if name not in optable.FACTORIES else result(None)
-            if name in optable.FACTORIES or (name.startswith("torch.") and not name.startswith("torch.nn.functional")):
-                made = result(self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES))
+            if name in optable.FACTORIES or (
+                name.startswith("torch.") and not name.startswith("torch.nn.functional")
+            ):
+                made = result(
+                    self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES)
+                )
                 if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
                     made = replace(made, ndim=_literal_ndim(args))
                 return made
@@ -1604,15 +1945,27 @@ class Interpreter:
             if spec.nonlinear_args:
                 check_nonlinear_args(
                     name.rsplit(".", 1)[-1],
-                    [(i, _operand_type(args, p)) for i, p in enumerate(spec.nonlinear_args) if p < len(args)],
+                    [
+                        (i, _operand_type(args, p))
+                        for i, p in enumerate(spec.nonlinear_args)
+                        if p < len(args)
+                    ],
                 )
             output = self._infer(types, operands, spec, strict, mesh)
         except RuleViolation as violation:
             if violation.code == "spmd-partial-divisor":
                 position = spec.nonlinear_args[violation.operand or 0]
                 div_nodes = [args[position][1] if position < len(args) else None]
-                violation = RuleViolation(violation.code, violation.message, operand=0, axis=violation.axis)
-                self._violation(violation, frame, node, div_nodes, [args[position][0]] if position < len(args) else None)
+                violation = RuleViolation(
+                    violation.code, violation.message, operand=0, axis=violation.axis
+                )
+                self._violation(
+                    violation,
+                    frame,
+                    node,
+                    div_nodes,
+                    [args[position][0]] if position < len(args) else None,
+                )
             else:
                 self._violation(violation, frame, node, nodes, values)
             return UNKNOWN
@@ -1628,7 +1981,9 @@ class Interpreter:
                 except RuleViolation as violation:
                     self._violation(violation, frame, node, nodes, values)
                     return UNKNOWN
-                output = _keep_shards(target.type, output)  # the same object: its PartitionSpec stays
+                output = _keep_shards(
+                    target.type, output
+                )  # the same object: its PartitionSpec stays
         return result(output, exact)
 
     def _collect(
@@ -1656,8 +2011,14 @@ class Interpreter:
         if isinstance(value, TupleVal):
             unknown = False
             for k, item in enumerate(value.items):
-                item_node = node.elts[k] if isinstance(node, (ast.Tuple, ast.List)) and k < len(node.elts) else node
-                unknown |= self._collect(item, item_node, tensor_position, operands, nodes, values, op, index)
+                item_node = (
+                    node.elts[k]
+                    if isinstance(node, (ast.Tuple, ast.List)) and k < len(node.elts)
+                    else node
+                )
+                unknown |= self._collect(
+                    item, item_node, tensor_position, operands, nodes, values, op, index
+                )
             return unknown
         if isinstance(value, ScalarVal):
             if tensor_position:
@@ -1668,7 +2029,12 @@ class Interpreter:
         if value is UNKNOWN or isinstance(value, InstanceVal):
             # A structural argument (a size, a dim) of a shape op is no tensor.
             spec = optable.lookup(op)
-            return not (index > 0 and not tensor_position and spec.linearity is not Linearity.NONLINEAR and spec.tensor_args == (0,))
+            return not (
+                index > 0
+                and not tensor_position
+                and spec.linearity is not Linearity.NONLINEAR
+                and spec.tensor_args == (0,)
+            )
         return False
 
     def _infer(
@@ -1695,9 +2061,23 @@ class Interpreter:
 
         def run(no_grad: list[bool]) -> LocalType:
             if spec.decomposition is optable.Decomposition.ADD_PRODUCT and len(types) >= 3:
-                product = infer_output(types[1:3], Linearity.MULTILINEAR, mesh_axes=mesh, strict=strict, no_grad=no_grad[1:3])
-                return infer_output([product, types[0]], Linearity.LINEAR, mesh_axes=mesh, strict=strict, no_grad=[False, no_grad[0]])
-            return infer_output(types, spec.linearity, mesh_axes=mesh, strict=strict, no_grad=no_grad)
+                product = infer_output(
+                    types[1:3],
+                    Linearity.MULTILINEAR,
+                    mesh_axes=mesh,
+                    strict=strict,
+                    no_grad=no_grad[1:3],
+                )
+                return infer_output(
+                    [product, types[0]],
+                    Linearity.LINEAR,
+                    mesh_axes=mesh,
+                    strict=strict,
+                    no_grad=[False, no_grad[0]],
+                )
+            return infer_output(
+                types, spec.linearity, mesh_axes=mesh, strict=strict, no_grad=no_grad
+            )
 
         has_unknown_flag = state.grad and any(t is not None and t.grad is None for t in operands)
         if not has_unknown_flag:
@@ -1716,7 +2096,15 @@ class Interpreter:
                 + " This is an error only if the Invariant operand requires grad, and whether it "
                 "does is not known here (it comes from outside the code the checker can see)."
             )
-            raise _Undecided(RuleViolation(violation.code, message, operand=violation.operand, axis=violation.axis, fixes=violation.fixes)) from None
+            raise _Undecided(
+                RuleViolation(
+                    violation.code,
+                    message,
+                    operand=violation.operand,
+                    axis=violation.axis,
+                    fixes=violation.fixes,
+                )
+            ) from None
         if relaxed is None:
             return run(flags(True))  # raises the relaxed violation
         return tight if tight == relaxed else relaxed
@@ -1732,11 +2120,6 @@ class Interpreter:
         if state.mesh is None:
             return LocalType()
         return LocalType({axis: R for axis in state.mesh})
-
-
-
-
-
 
 
 class Cancelled(Exception):
@@ -1762,7 +2145,11 @@ def _def_line(function: FunctionVal) -> Span:
     """Where to report on a function as a whole: its name on the ``def`` line."""
     node = function.node
     line = function.unit.span(node).line  # ast puts a decorated def at its ``def`` line
-    text = function.unit.lines[line - function.unit.start_line] if line - function.unit.start_line < len(function.unit.lines) else ""
+    text = (
+        function.unit.lines[line - function.unit.start_line]
+        if line - function.unit.start_line < len(function.unit.lines)
+        else ""
+    )
     column = max(text.find(node.name), 0)
     return Span(line, column, line, column + len(node.name))
 
@@ -1771,10 +2158,14 @@ def _keep_shards(before: LocalType, after: LocalType) -> LocalType:
     """An in-place result keeps the target's S(i) where it is still Varying."""
     if all(t.shard_dim is None for t in before.values()):
         return after
-    return LocalType({
-        axis: before[axis] if axis in before and before[axis].shard_dim is not None and t.kind is Kind.V else t
-        for axis, t in after.items()
-    })
+    return LocalType(
+        {
+            axis: before[axis]
+            if axis in before and before[axis].shard_dim is not None and t.kind is Kind.V
+            else t
+            for axis, t in after.items()
+        }
+    )
 
 
 def _literal_ndim(args: Sequence[tuple[Value, ast.AST | None]]) -> int | None:
@@ -1788,8 +2179,6 @@ def _literal_ndim(args: Sequence[tuple[Value, ast.AST | None]]) -> int | None:
 
 def _short(path: str) -> str:
     return path.rsplit("/", 1)[-1]
-
-
 
 
 def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
@@ -1806,8 +2195,6 @@ def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
             value = item if value is None else join(value, item)
         merged[key] = value if value is not None else UNKNOWN
     return merged
-
-
 
 
 def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -1840,4 +2227,3 @@ def _describe_args(args: list[Value], kwargs: dict[str, Value]) -> str:
         if isinstance(value, TensorVal):
             parts.append(str(value.type) if value.type is not None else "Unknown")
     return ", ".join(parts) if parts else "these arguments"
-

@@ -28,6 +28,7 @@ from .values import (
 if TYPE_CHECKING:
     from .infer import Interpreter
 
+
 @dataclass
 class Journal:
     """What one standalone analysis recorded, to replay when its inputs are unchanged."""

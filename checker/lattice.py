@@ -185,6 +185,8 @@ def parse_local_type(text: str) -> LocalType | None:
         axis, _, typ = part.partition(":")
         parsed = parse_axis_type(typ)
         if parsed is None:
-            raise ValueError(f"expected R, I, V, P or S(i) for axis {axis.strip()!r}, found {typ.strip()!r}")
+            raise ValueError(
+                f"expected R, I, V, P or S(i) for axis {axis.strip()!r}, found {typ.strip()!r}"
+            )
         items[axis.strip().strip("'\"")] = parsed
     return LocalType(items)

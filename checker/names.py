@@ -17,7 +17,20 @@ if TYPE_CHECKING:
 
 # Submodules of spmd_types that re-export the public API.
 _SPMD_SUBMODULES = frozenset(
-    ["checker", "types", "runtime", "_collectives", "_local", "_mesh", "_mesh_axis", "_checker", "_state", "_type_attr", "_local_registration", "_scalar"]
+    [
+        "checker",
+        "types",
+        "runtime",
+        "_collectives",
+        "_local",
+        "_mesh",
+        "_mesh_axis",
+        "_checker",
+        "_state",
+        "_type_attr",
+        "_local_registration",
+        "_scalar",
+    ]
 )
 _TORCH_ALIASES = {
     "torch.distributed.device_mesh.init_device_mesh": "init_device_mesh",
@@ -46,7 +59,9 @@ def canonical(qualname: str) -> str:
     return qualname
 
 
-def import_bindings(node: ast.Import | ast.ImportFrom, module_package: str | None) -> list[tuple[str, str]]:
+def import_bindings(
+    node: ast.Import | ast.ImportFrom, module_package: str | None
+) -> list[tuple[str, str]]:
     """(local name, qualified name) pairs an import statement binds."""
     out: list[tuple[str, str]] = []
     if isinstance(node, ast.Import):

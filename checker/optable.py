@@ -136,13 +136,39 @@ OPS: dict[str, OpSpec] = {
 # Deterministic factories: R on every axis of the current mesh when called
 # with no typed operand; ``{}`` when no mesh is set.
 DETERMINISTIC_FACTORIES: frozenset[str] = frozenset(
-    ["torch.zeros", "torch.ones", "torch.full", "torch.zeros_like", "torch.ones_like", "torch.full_like", "torch.arange", "torch.linspace", "torch.logspace", "torch.eye", "torch.tensor"]
+    [
+        "torch.zeros",
+        "torch.ones",
+        "torch.full",
+        "torch.zeros_like",
+        "torch.ones_like",
+        "torch.full_like",
+        "torch.arange",
+        "torch.linspace",
+        "torch.logspace",
+        "torch.eye",
+        "torch.tensor",
+    ]
 )
 # new_zeros/new_ones/new_full: R on the mesh whatever the input's type.
-NEW_FACTORIES: frozenset[str] = frozenset(["Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full"])
+NEW_FACTORIES: frozenset[str] = frozenset(
+    ["Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full"]
+)
 # Factories whose values differ per rank: typed on no axis (``{}``).
 RANDOM_FACTORIES: frozenset[str] = frozenset(
-    ["torch.randn", "torch.rand", "torch.randint", "torch.randperm", "torch.empty", "torch.empty_like", "torch.randn_like", "torch.rand_like", "torch.randint_like", "torch.normal", "torch.empty_strided"]
+    [
+        "torch.randn",
+        "torch.rand",
+        "torch.randint",
+        "torch.randperm",
+        "torch.empty",
+        "torch.empty_like",
+        "torch.randn_like",
+        "torch.rand_like",
+        "torch.randint_like",
+        "torch.normal",
+        "torch.empty_strided",
+    ]
 )
 
 # Factories whose positional arguments are the sizes (the result's rank is known from them).
@@ -152,18 +178,72 @@ SHAPED_FACTORIES: frozenset[str] = frozenset(
 
 # Methods that are not tensor math (``_PASSTHROUGH``): no typing, no check.
 PASSTHROUGH_METHODS: frozenset[str] = frozenset(
-    ["requires_grad_", "retain_grad", "__len__", "_is_view", "dim", "dim_order", "element_size", "get_device", "is_complex", "is_contiguous", "is_floating_point", "is_inference", "is_pinned", "is_shared", "is_signed", "ndimension", "nelement", "numel", "size", "storage_offset", "stride", "untyped_storage"]
+    [
+        "requires_grad_",
+        "retain_grad",
+        "__len__",
+        "_is_view",
+        "dim",
+        "dim_order",
+        "element_size",
+        "get_device",
+        "is_complex",
+        "is_contiguous",
+        "is_floating_point",
+        "is_inference",
+        "is_pinned",
+        "is_shared",
+        "is_signed",
+        "ndimension",
+        "nelement",
+        "numel",
+        "size",
+        "storage_offset",
+        "stride",
+        "untyped_storage",
+    ]
 )
 # Properties that return metadata or an untyped tensor (only registered ones are ops).
 PASSTHROUGH_PROPERTIES: frozenset[str] = frozenset(
-    ["shape", "ndim", "dtype", "device", "grad", "data", "requires_grad", "is_leaf", "grad_fn", "layout", "is_cuda", "names"]
+    [
+        "shape",
+        "ndim",
+        "dtype",
+        "device",
+        "grad",
+        "data",
+        "requires_grad",
+        "is_leaf",
+        "grad_fn",
+        "layout",
+        "is_cuda",
+        "names",
+    ]
 )
 # Ops whose result never requires grad.
 NO_GRAD_RESULTS: frozenset[str] = frozenset(["torch.detach", "Tensor.detach", "Tensor.detach_"])
 
 # torch.* callables that are not ops on tensors (they never create a typed value).
 NOT_OPS: frozenset[str] = frozenset(
-    ["torch.no_grad", "torch.enable_grad", "torch.inference_mode", "torch.set_grad_enabled", "torch.is_grad_enabled", "torch.manual_seed", "torch.device", "torch.Size", "torch.finfo", "torch.iinfo", "torch.is_tensor", "torch.numel", "torch.get_default_dtype", "torch.set_default_dtype", "torch.compile", "torch.cuda.is_available", "torch.autocast"]
+    [
+        "torch.no_grad",
+        "torch.enable_grad",
+        "torch.inference_mode",
+        "torch.set_grad_enabled",
+        "torch.is_grad_enabled",
+        "torch.manual_seed",
+        "torch.device",
+        "torch.Size",
+        "torch.finfo",
+        "torch.iinfo",
+        "torch.is_tensor",
+        "torch.numel",
+        "torch.get_default_dtype",
+        "torch.set_default_dtype",
+        "torch.compile",
+        "torch.cuda.is_available",
+        "torch.autocast",
+    ]
 )
 
 # torch.* calls that the checker treats as creating a tensor with no typed operand.

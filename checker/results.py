@@ -179,7 +179,9 @@ class ModuleResult:
             self._index, self._indexed = index, len(facts) + len(self.collectives)
         best: TypeFact | CollectiveFact | None = None
         for fact in self._index.get(line, ()):
-            if fact.span.contains(line, column) and (best is None or _size(fact.span) < _size(best.span)):
+            if fact.span.contains(line, column) and (
+                best is None or _size(fact.span) < _size(best.span)
+            ):
                 best = fact
         return best
 

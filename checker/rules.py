@@ -53,7 +53,9 @@ class FixCandidate:
     function: str  # "all_reduce" or "convert"
     consequence: str
 
-    def call_text(self, tensor: str, axis_text: str, module_prefix: str = "", type_prefix: str = "") -> str:
+    def call_text(
+        self, tensor: str, axis_text: str, module_prefix: str = "", type_prefix: str = ""
+    ) -> str:
         """The call that performs the repair, spelled with the module's own names."""
         return (
             f"{module_prefix}{self.function}({tensor}, {axis_text}, "
@@ -112,7 +114,9 @@ def infer_axis(
         fixed = {t for t, ng in zip(local, no_grad, strict=True) if not ng and t in (R, I)}
         if len(fixed) <= 1:
             flavor = I if fixed == {I} else R
-            type_set = {flavor if ng and t in (R, I) else t for t, ng in zip(local, no_grad, strict=True)}
+            type_set = {
+                flavor if ng and t in (R, I) else t for t, ng in zip(local, no_grad, strict=True)
+            }
 
     if type_set <= {R, SCALAR}:
         return R

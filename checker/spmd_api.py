@@ -74,10 +74,12 @@ def collective(
         if given is None:
             if default is coll.REQUIRED:
                 interp._report(
-                    callee_span, "spmd-missing-argument",
+                    callee_span,
+                    "spmd-missing-argument",
                     f"{function}() missing required keyword-only argument: '{which}'. Say which "
                     f"type the tensor has{' and should get' if which == 'dst' else ''}, e.g. {which}=R.",
-                    Severity.ERROR, call_site_of(frame),
+                    Severity.ERROR,
+                    call_site_of(frame),
                 )
                 return UNKNOWN
             params[which] = default if isinstance(default, AxisType) else None
@@ -85,50 +87,98 @@ def collective(
             params[which] = given.type if isinstance(given, TypeVal) else None
     src, dst = params["src"], params["dst"]
     expert = kwargs.get("expert_mode", ConstVal(False))
-    expert_flag = expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
+    expert_flag = (
+        expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
+    )
     if src is not None and dst is not None:
         try:
             coll.validate_arguments(function, src, dst, expert_flag)
         except RuleViolation as violation:
-            target = kw_nodes.get("dst") if "dst" in violation.message.split(" must")[0] else kw_nodes.get("src")
+            target = (
+                kw_nodes.get("dst")
+                if "dst" in violation.message.split(" must")[0]
+                else kw_nodes.get("src")
+            )
             interp._violation(violation, frame, target or node.func)
             return UNKNOWN
     if isinstance(axis, AxisVal) and src is not None and dst is not None:
-        interp._record(interp.collective_facts, callee_span, CollectiveFact(
-            callee_span, function,
-            (AxisTransition(axis.name, src, dst, coll.forward_text(src, dst), coll.backward_text(function, src, dst)),),
-        ))
-    if not isinstance(x, TensorVal) or x.type is None or not isinstance(axis, AxisVal) or src is None or dst is None:
+        interp._record(
+            interp.collective_facts,
+            callee_span,
+            CollectiveFact(
+                callee_span,
+                function,
+                (
+                    AxisTransition(
+                        axis.name,
+                        src,
+                        dst,
+                        coll.forward_text(src, dst),
+                        coll.backward_text(function, src, dst),
+                    ),
+                ),
+            ),
+        )
+    if (
+        not isinstance(x, TensorVal)
+        or x.type is None
+        or not isinstance(axis, AxisVal)
+        or src is None
+        or dst is None
+    ):
         return TensorVal(None, x.grad if isinstance(x, TensorVal) else None)
-    origin = Origin(frame.unit.span(node), f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}")
+    origin = Origin(
+        frame.unit.span(node),
+        f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}",
+    )
     if not interp.state.checking:
         return TensorVal(LocalType(), x.grad, True, origin)
     state = interp.state
     no_grad = True if not state.grad else (None if x.grad is None else not x.grad)
     try:
-        typed = coll.check_source(function, x.type, axis.name, src, strict=state.strict and x.exact, no_grad=no_grad)
+        typed = coll.check_source(
+            function, x.type, axis.name, src, strict=state.strict and x.exact, no_grad=no_grad
+        )
     except RuleViolation as violation:
         related = []
         if x.origin is not None:
-            related.append(Related(x.origin.span, f"the tensor got its type here: {x.origin.description}"))
+            related.append(
+                Related(x.origin.span, f"the tensor got its type here: {x.origin.description}")
+            )
         if frame.call_site is not None:
             related.append(frame.call_site)
         if violation.code == "spmd-missing-axis" and not x.exact:
             return TensorVal(None, x.grad)
-        fixes = _src_fixes(function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame)
+        fixes = _src_fixes(
+            function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame
+        )
         interp._report(
-            frame.unit.span(kw_nodes.get("src", x_node)), violation.code, violation.message,
-            Severity.ERROR if violation.certain else Severity.WARNING, tuple(related), fixes,
+            frame.unit.span(kw_nodes.get("src", x_node)),
+            violation.code,
+            violation.message,
+            Severity.ERROR if violation.certain else Severity.WARNING,
+            tuple(related),
+            fixes,
         )
         return UNKNOWN
     if coll.is_noop(function, src, dst):
         # The call returns its operand itself, which the runtime then retypes: the tensor
         # keeps its PartitionSpec, and the caller's name sees the new type too.
-        retyped = x.type.with_axis(axis.name, AxisType(dst.kind, x.type[axis.name].shard_dim)) if typed else x.type
+        retyped = (
+            x.type.with_axis(axis.name, AxisType(dst.kind, x.type[axis.name].shard_dim))
+            if typed
+            else x.type
+        )
         same = TensorVal(retyped, x.grad, x.exact, origin, x.ndim)
         interp._mutate(x_node, same, frame)
         return same
-    return TensorVal(coll.output_type(x.type, axis.name, dst, typed), x.grad if state.grad else False, x.exact, origin)
+    return TensorVal(
+        coll.output_type(x.type, axis.name, dst, typed),
+        x.grad if state.grad else False,
+        x.exact,
+        origin,
+    )
+
 
 def _src_fixes(
     function: str,
@@ -147,7 +197,9 @@ def _src_fixes(
     except RuleViolation:
         return ()
     text = frame.unit.source_of(src_node)
-    spelled = (text.rsplit(".", 1)[0] + "." if "." in text else "") + str(actual.local)  # spmd.V or V
+    spelled = (text.rsplit(".", 1)[0] + "." if "." in text else "") + str(
+        actual.local
+    )  # spmd.V or V
     return (
         Fix(
             f"Change src to {actual.local}: the operand's type here (then {function} goes "
@@ -159,16 +211,26 @@ def _src_fixes(
     )
 
 
-def assert_type(interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
+def assert_type(
+    interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
+) -> Value:
     if not args:
         return UNKNOWN
     span = frame.unit.span(node)
-    if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(k.arg is None for k in node.keywords):
+    if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(
+        k.arg is None for k in node.keywords
+    ):
         return assert_result(interp, args[0], node.args[0], None, False, span, frame)
-    return assert_values(interp,
-        args[0], node.args[0], list(zip(args[1:], node.args[1:], strict=True)),
-        kwargs.get("partition_spec"), span, frame,
+    return assert_values(
+        interp,
+        args[0],
+        node.args[0],
+        list(zip(args[1:], node.args[1:], strict=True)),
+        kwargs.get("partition_spec"),
+        span,
+        frame,
     )
+
 
 def assert_values(
     interp: Interpreter,
@@ -191,9 +253,11 @@ def assert_values(
                     return assert_result(interp, x, x_node, None, False, span, frame)
                 if axis.name in asserted and asserted[axis.name] != t:
                     interp._report(
-                        frame.unit.span(arg_node), "spmd-conflicting-types",
+                        frame.unit.span(arg_node),
+                        "spmd-conflicting-types",
                         f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
-                        Severity.ERROR, call_site_of(frame),
+                        Severity.ERROR,
+                        call_site_of(frame),
                     )
                     return UNKNOWN
                 asserted[axis.name] = t
@@ -201,24 +265,34 @@ def assert_values(
             if bare is not None:
                 return UNKNOWN  # TypeError in the runtime: at most one bare type
             bare = value.type
-        elif (isinstance(value, ConstVal) and value.value is None) or isinstance(value, PartitionSpecVal):
+        elif (isinstance(value, ConstVal) and value.value is None) or isinstance(
+            value, PartitionSpecVal
+        ):
             continue
         else:
             known = False
     specs = [v for v, _ in type_args if isinstance(v, PartitionSpecVal)]
-    if spec_value is not None and not (isinstance(spec_value, ConstVal) and spec_value.value is None):
+    if spec_value is not None and not (
+        isinstance(spec_value, ConstVal) and spec_value.value is None
+    ):
         if isinstance(spec_value, PartitionSpecVal):
             specs.append(spec_value)
         else:
             known = False
     ndim = x.ndim if isinstance(x, TensorVal) else None
     shards = {axis: t for axis, t in asserted.items() if t.shard_dim is not None}
-    if shards and ndim is None and any(t.shard_dim is not None and t.shard_dim < 0 for t in shards.values()):
+    if (
+        shards
+        and ndim is None
+        and any(t.shard_dim is not None and t.shard_dim < 0 for t in shards.values())
+    ):
         known = False
     if known:
         conflict = shard_conflict(interp, asserted, shards, specs, ndim)
         if conflict is not None:
-            interp._report(span, "spmd-conflicting-types", conflict, Severity.ERROR, call_site_of(frame))
+            interp._report(
+                span, "spmd-conflicting-types", conflict, Severity.ERROR, call_site_of(frame)
+            )
             return UNKNOWN
         for spec in specs[:1]:
             for dim, spec_axes in enumerate(spec.dims):
@@ -232,10 +306,12 @@ def assert_values(
         state = interp.state
         if state.mesh_known and state.mesh is None:
             interp._report(
-                span, "spmd-no-current-mesh",
+                span,
+                "spmd-no-current-mesh",
                 f"A bare {bare} requires an active mesh, but no current mesh is set. Use "
                 f"set_current_mesh() or pass an explicit per-axis dict instead.",
-                Severity.ERROR, call_site_of(frame),
+                Severity.ERROR,
+                call_site_of(frame),
             )
             return UNKNOWN
         if not state.mesh_known:
@@ -251,12 +327,27 @@ def assert_values(
         return assert_result(interp, x, x_node, None, False, span, frame)
     return assert_result(interp, x, x_node, LocalType(asserted), exact, span, frame)
 
-def assert_result(interp: Interpreter, x: Value, x_node: ast.AST, asserted: LocalType | None, exact: bool, span: Span, frame: Frame) -> Value:
-    if isinstance(x, TupleVal) and isinstance(x_node, (ast.Tuple, ast.List)) and len(x_node.elts) == len(x.items):
-        return TupleVal(tuple(
-            assert_result(interp, item, item_node, asserted, exact, span, frame)
-            for item, item_node in zip(x.items, x_node.elts, strict=True)
-        ))
+
+def assert_result(
+    interp: Interpreter,
+    x: Value,
+    x_node: ast.AST,
+    asserted: LocalType | None,
+    exact: bool,
+    span: Span,
+    frame: Frame,
+) -> Value:
+    if (
+        isinstance(x, TupleVal)
+        and isinstance(x_node, (ast.Tuple, ast.List))
+        and len(x_node.elts) == len(x.items)
+    ):
+        return TupleVal(
+            tuple(
+                assert_result(interp, item, item_node, asserted, exact, span, frame)
+                for item, item_node in zip(x.items, x_node.elts, strict=True)
+            )
+        )
     if not isinstance(x, TensorVal) and x is not UNKNOWN:
         # a container the checker does not follow: what it holds is no longer known
         interp._mutate(x_node, UNKNOWN, frame)
@@ -278,12 +369,18 @@ def assert_result(interp: Interpreter, x: Value, x_node: ast.AST, asserted: Loca
                 merged[axis] = t
                 continue
             if have.local == t.local:
-                if have.shard_dim is not None and t.shard_dim is not None and have.shard_dim != t.shard_dim:
+                if (
+                    have.shard_dim is not None
+                    and t.shard_dim is not None
+                    and have.shard_dim != t.shard_dim
+                ):
                     interp._report(
-                        frame.unit.span(x_node), "spmd-assert-mismatch",
+                        frame.unit.span(x_node),
+                        "spmd-assert-mismatch",
                         f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
                         f"{have.shard_dim} ({have}), the assertion says {t}",
-                        Severity.ERROR, call_site_of(frame),
+                        Severity.ERROR,
+                        call_site_of(frame),
                     )
                     return UNKNOWN
                 if t.shard_dim is not None:
@@ -292,25 +389,35 @@ def assert_result(interp: Interpreter, x: Value, x_node: ast.AST, asserted: Loca
             if have.local == TYPE_V and t.kind is Kind.P:
                 merged[axis] = t
                 continue
-            related = [Related(x.origin.span, f"the tensor got its type here: {x.origin.description}")] if x.origin else []
+            related = (
+                [Related(x.origin.span, f"the tensor got its type here: {x.origin.description}")]
+                if x.origin
+                else []
+            )
             if frame.call_site is not None:
                 related.append(frame.call_site)
             interp._report(
-                frame.unit.span(x_node), "spmd-assert-mismatch",
+                frame.unit.span(x_node),
+                "spmd-assert-mismatch",
                 f"SPMD type mismatch on axis {axis}: tensor has {have.local}, expected {t}",
-                Severity.ERROR, tuple(related),
+                Severity.ERROR,
+                tuple(related),
             )
             return UNKNOWN
         new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin, x.ndim)
     interp._mutate(x_node, new, frame)
     return new
 
+
 def register(interp: Interpreter, name: str, cls: ClassVal) -> None:
     registration = REGISTRATIONS.get(name)
     if registration is not None:
         cls.registration = registration
 
-def autograd_apply(interp: Interpreter, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame) -> Value:
+
+def autograd_apply(
+    interp: Interpreter, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame
+) -> Value:
     """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
     positional = list(zip(args, node.args, strict=True))
     if not interp.state.checking:
@@ -334,17 +441,27 @@ def autograd_apply(interp: Interpreter, cls: ClassVal, node: ast.Call, args: lis
         return interp._op(f"{cls.qualname}.apply", positional, {}, node, frame)
     if interp.state.strict:
         interp._report(
-            frame.unit.span(node.func), "spmd-unregistered-function",
+            frame.unit.span(node.func),
+            "spmd-unregistered-function",
             f"{cls.qualname}.apply: autograd Function is not registered for SPMD type checking "
             f"anywhere the checker can see. Use register_local_autograd_function({cls.qualname}) "
             f"to mark it as safe for type propagation, or define {cls.qualname}.spmd_typecheck "
             f"composed from spmd_types.rules operations to declare its comms. (A warning: a "
             f"registration in code the checker does not see would make this legal.)",
-            Severity.WARNING, call_site_of(frame),
+            Severity.WARNING,
+            call_site_of(frame),
         )
     return UNKNOWN
 
-def assert_like(interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame, keep_shards: bool) -> Value:
+
+def assert_like(
+    interp: Interpreter,
+    node: ast.Call,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    frame: Frame,
+    keep_shards: bool,
+) -> Value:
     if len(args) < 2 or len(node.args) < 2:
         return UNKNOWN
     source = args[1]
@@ -362,7 +479,10 @@ def assert_like(interp: Interpreter, node: ast.Call, args: list[Value], kwargs: 
     assert_values(interp, args[0], node.args[0], [(like, node.args[1])], None, span, frame)
     return ConstVal(None)
 
-def mutate_type(interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
+
+def mutate_type(
+    interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
+) -> Value:
     """mutate_type(x, axis=None, *, src, dst): overwrite axes after checking they are ``src``."""
     if not args or not node.args:
         return UNKNOWN
@@ -393,8 +513,16 @@ def mutate_type(interp: Interpreter, node: ast.Call, args: list[Value], kwargs: 
         dst_map = {a.name: t for a, t in dst.items} if isinstance(dst, TypeDictVal) else None
         names = list(dst_map or src_map or {})
         for name in names:
-            s_t = src_map[name] if src_map is not None and name in src_map else (src.type if isinstance(src, TypeVal) else None)
-            d_t = dst_map[name] if dst_map is not None and name in dst_map else (dst.type if isinstance(dst, TypeVal) else None)
+            s_t = (
+                src_map[name]
+                if src_map is not None and name in src_map
+                else (src.type if isinstance(src, TypeVal) else None)
+            )
+            d_t = (
+                dst_map[name]
+                if dst_map is not None and name in dst_map
+                else (dst.type if isinstance(dst, TypeVal) else None)
+            )
             if s_t is None or d_t is None:
                 return unknown()
             updates[name] = (s_t, d_t)
@@ -406,16 +534,25 @@ def mutate_type(interp: Interpreter, node: ast.Call, args: list[Value], kwargs: 
             if have is None and not x.exact:
                 return unknown()
             interp._report(
-                frame.unit.span(x_node), "spmd-assert-mismatch",
+                frame.unit.span(x_node),
+                "spmd-assert-mismatch",
                 f"mutate_type: expected {want} on axis {name}, but the tensor has "
                 f"{have.local if have is not None else 'no type'}",
-                Severity.ERROR, call_site_of(frame),
+                Severity.ERROR,
+                call_site_of(frame),
             )
             return unknown()
         current[name] = new.local
-    updated = TensorVal(LocalType(current), x.grad, x.exact, Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"), x.ndim)
+    updated = TensorVal(
+        LocalType(current),
+        x.grad,
+        x.exact,
+        Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"),
+        x.ndim,
+    )
     interp._mutate(x_node, updated, frame)
     return updated
+
 
 def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame: Frame) -> Value:
     dims: list[tuple[str, ...]] = []
@@ -424,7 +561,11 @@ def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame
             dims.append(())
             continue
         items = value.items if isinstance(value, TupleVal) else (value,)
-        item_nodes = arg_node.elts if isinstance(arg_node, (ast.Tuple, ast.List)) else [arg_node] * len(items)
+        item_nodes = (
+            arg_node.elts
+            if isinstance(arg_node, (ast.Tuple, ast.List))
+            else [arg_node] * len(items)
+        )
         names: list[str] = []
         for item, item_node in zip(items, item_nodes, strict=True):
             axis = interp._axis(item, item_node, frame)
@@ -433,6 +574,7 @@ def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame
             names.append(axis.name)
         dims.append(tuple(names))
     return PartitionSpecVal(tuple(dims))
+
 
 def shard_conflict(
     interp: Interpreter,
@@ -451,7 +593,11 @@ def shard_conflict(
         return "Conflicting PartitionSpecs: " + " and ".join(str(s.dims) for s in specs)
     by_dim: dict[int, list[str]] = {}
     for axis, t in shards.items():
-        dim = t.shard_dim if t.shard_dim is None or t.shard_dim >= 0 or ndim is None else t.shard_dim + ndim
+        dim = (
+            t.shard_dim
+            if t.shard_dim is None or t.shard_dim >= 0 or ndim is None
+            else t.shard_dim + ndim
+        )
         by_dim.setdefault(dim or 0, []).append(axis)
     for dim, axes in by_dim.items():
         if len(axes) > 1:
@@ -472,7 +618,16 @@ def shard_conflict(
                     )
     return None
 
-def backward(interp: Interpreter, loss: TensorVal, loss_node: ast.AST, args: list[Value], kwargs: dict[str, Value], node: ast.AST, frame: Frame) -> None:
+
+def backward(
+    interp: Interpreter,
+    loss: TensorVal,
+    loss_node: ast.AST,
+    args: list[Value],
+    kwargs: dict[str, Value],
+    node: ast.AST,
+    frame: Frame,
+) -> None:
     if args or "gradient" in kwargs or not interp.state.checking or loss.type is None:
         return
     for axis, t in loss.type.items():
@@ -491,20 +646,28 @@ def backward(interp: Interpreter, loss: TensorVal, loss_node: ast.AST, args: lis
                 f"reinterpret(loss, {axis}, src=V, dst=P) to differentiate the (pending) sum of the "
                 f"loss over all ranks."
             )
-        related = (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),) if loss.origin else ()
+        related = (
+            (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),)
+            if loss.origin
+            else ()
+        )
         interp._report(
-            frame.unit.span(loss_node), "spmd-backward-loss",
+            frame.unit.span(loss_node),
+            "spmd-backward-loss",
             f"backward() on a {t.kind.full_name} loss on axis {axis} would produce incorrect "
             f"gradients. The implicit grad_output is a 1.0 scalar on each rank (Invariant), but "
             f"only Invariant or Partial losses are valid for backward() without an explicit "
             f"gradient. {fix}",
-            Severity.ERROR, related,
+            Severity.ERROR,
+            related,
             _reinterpret_loss_fix(interp, loss_node, axis, frame) if t.kind is Kind.V else (),
         )
         return
 
 
-def _reinterpret_loss_fix(interp: Interpreter, loss_node: ast.AST, axis: str, frame: Frame) -> tuple[Fix, ...]:
+def _reinterpret_loss_fix(
+    interp: Interpreter, loss_node: ast.AST, axis: str, frame: Frame
+) -> tuple[Fix, ...]:
     """The runtime's advice for a Varying loss, as an edit: reinterpret it as Partial."""
     prefix, type_prefix, import_edit = interp._spmd_spelling("reinterpret", ("V", "P"))
     text = frame.unit.source_of(loss_node)

@@ -68,7 +68,9 @@ def _guess_comment(line: str) -> int | None:
     return None
 
 
-def ignore_edit(lines: Sequence[str], info: LineInfo, line: int, code: str) -> tuple[int, int, str] | None:
+def ignore_edit(
+    lines: Sequence[str], info: LineInfo, line: int, code: str
+) -> tuple[int, int, str] | None:
     """(start column, end column, new text) on ``line`` that ignores ``code``; None if impossible."""
     if not 0 <= line < len(lines) or line in info.in_string:
         return None
@@ -96,7 +98,9 @@ def _workspace_edit(
         return types.WorkspaceEdit(
             document_changes=[
                 types.TextDocumentEdit(
-                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(
+                        uri=uri, version=version
+                    ),
                     edits=list(edits),
                 )
             ]
@@ -122,19 +126,30 @@ def match(
         index = data["index"]
         if 0 <= index < len(diagnostics):
             candidate = diagnostics[index]
-            if candidate.code == wanted.code and _same_range(codec.range(lines, candidate.span), wanted.range):
+            if candidate.code == wanted.code and _same_range(
+                codec.range(lines, candidate.span), wanted.range
+            ):
                 return candidate
     for candidate in diagnostics:
-        if candidate.code == wanted.code and _same_range(codec.range(lines, candidate.span), wanted.range):
+        if candidate.code == wanted.code and _same_range(
+            codec.range(lines, candidate.span), wanted.range
+        ):
             return candidate
     return None
 
 
 def fix_action(
-    fix: Fix, diagnostic: types.Diagnostic, uri: str, version: int | None, lines: Sequence[str],
-    codec: Codec, document_changes: bool,
+    fix: Fix,
+    diagnostic: types.Diagnostic,
+    uri: str,
+    version: int | None,
+    lines: Sequence[str],
+    codec: Codec,
+    document_changes: bool,
 ) -> types.CodeAction:
-    edits = [types.TextEdit(range=codec.range(lines, e.span), new_text=e.new_text) for e in fix.edits]
+    edits = [
+        types.TextEdit(range=codec.range(lines, e.span), new_text=e.new_text) for e in fix.edits
+    ]
     return types.CodeAction(
         title=fix.title,
         kind=types.CodeActionKind.QuickFix,
@@ -145,8 +160,13 @@ def fix_action(
 
 
 def ignore_action(
-    diagnostic: types.Diagnostic, uri: str, version: int | None, lines: Sequence[str], info: LineInfo,
-    codec: Codec, document_changes: bool,
+    diagnostic: types.Diagnostic,
+    uri: str,
+    version: int | None,
+    lines: Sequence[str],
+    info: LineInfo,
+    codec: Codec,
+    document_changes: bool,
 ) -> types.CodeAction | None:
     code = diagnostic.code
     if not isinstance(code, str) or code not in CODES:
@@ -166,7 +186,9 @@ def ignore_action(
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
         is_preferred=False,
-        edit=_workspace_edit(uri, version, [types.TextEdit(range=rng, new_text=new_text)], document_changes),
+        edit=_workspace_edit(
+            uri, version, [types.TextEdit(range=rng, new_text=new_text)], document_changes
+        ),
     )
 
 
@@ -192,13 +214,19 @@ def code_actions(
     actions: list[types.CodeAction] = []
     info: LineInfo | None = None
     for wanted in context.diagnostics:
-        if wanted.source not in (None, "spmd") or not isinstance(wanted.code, str) or wanted.code not in CODES:
+        if (
+            wanted.source not in (None, "spmd")
+            or not isinstance(wanted.code, str)
+            or wanted.code not in CODES
+        ):
             continue
         if diagnostics is not None:
             found = match(wanted, diagnostics, lines, codec)
             if found is not None:
                 for fix in found.fixes:
-                    actions.append(fix_action(fix, wanted, uri, version, lines, codec, document_changes))
+                    actions.append(
+                        fix_action(fix, wanted, uri, version, lines, codec, document_changes)
+                    )
         if info is None:
             info = scan(text)
         ignore = ignore_action(wanted, uri, version, lines, info, codec, document_changes)

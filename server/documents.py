@@ -75,7 +75,9 @@ class Document:
         line = max(0, position.line)
         return starts[line] + codec.from_client_column(self._line_text(line), position.character)
 
-    def apply(self, codec: Codec, change: types.TextDocumentContentChangeEvent, version: int | None) -> None:
+    def apply(
+        self, codec: Codec, change: types.TextDocumentContentChangeEvent, version: int | None
+    ) -> None:
         """Apply one content change (incremental or whole text). The line starts are updated
         around the change only: a keystroke in a large file does not rescan it."""
         rng = getattr(change, "range", None)
@@ -91,7 +93,9 @@ class Document:
         end_line = min(max(rng.end.line, start_line), count - 1)
         added = len(_LINE_BREAK.findall(change.text))
         whole_lines = (
-            rng.start.character == 0 and rng.end.character == 0 and rng.end.line > rng.start.line - 1
+            rng.start.character == 0
+            and rng.end.character == 0
+            and rng.end.line > rng.start.line - 1
             and (change.text == "" or change.text.endswith(("\n", "\r")))
         )
         first = bisect.bisect_right(starts, start) - 1  # the lines the offsets are on
@@ -110,9 +114,11 @@ class Document:
             inner = [region_start + m.end() for m in _LINE_BREAK.finditer(region)]
             tail = starts[last + 2 :]
             self._set_text(text)
-            self._starts = [*starts[: first + 1], *inner, *(s + delta for s in tail)] if delta else [
-                *starts[: first + 1], *inner, *tail
-            ]
+            self._starts = (
+                [*starts[: first + 1], *inner, *(s + delta for s in tail)]
+                if delta
+                else [*starts[: first + 1], *inner, *tail]
+            )
         if whole_lines:  # lines replaced by lines: the line at the range's end is untouched
             self._record(LineEdit(version, start_line, end_line - 1, start_line + added - 1))
         else:
@@ -180,7 +186,9 @@ class Documents:
         self._docs: dict[str, Document] = {}
 
     def open(self, item: types.TextDocumentItem) -> Document:
-        doc = Document(uri=item.uri, text=item.text, version=item.version, language_id=item.language_id)
+        doc = Document(
+            uri=item.uri, text=item.text, version=item.version, language_id=item.language_id
+        )
         self._docs[item.uri] = doc
         return doc
 

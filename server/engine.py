@@ -156,11 +156,13 @@ class Engine:
         sizes = []
         for analyzer in analyzers:
             cache = getattr(analyzer, "_cache", None)
-            sizes.append({
-                "parsed": len(getattr(cache, "_trees", ())),
-                "modules": len(getattr(analyzer, "_modules", ())),
-                "journals": sum(len(j) for j in getattr(analyzer, "_journals", {}).values()),
-            })
+            sizes.append(
+                {
+                    "parsed": len(getattr(cache, "_trees", ())),
+                    "modules": len(getattr(analyzer, "_modules", ())),
+                    "journals": sum(len(j) for j in getattr(analyzer, "_journals", {}).values()),
+                }
+            )
         return sizes
 
     def preload(self) -> None:
@@ -180,7 +182,9 @@ class Engine:
                 try:
                     self._factory = load_factory()
                 except Exception as error:  # the checker is missing or broken
-                    self._load_error = f"spmd-lsp: cannot load the checker ({type(error).__name__}: {error})"
+                    self._load_error = (
+                        f"spmd-lsp: cannot load the checker ({type(error).__name__}: {error})"
+                    )
                     log.exception("cannot load the checker")
             if self._factory is None:
                 return None

@@ -36,7 +36,9 @@ def _origin_line(fact: TypeFact, lines: Sequence[str]) -> str | None:
 def partition_spec_text(spec: tuple[tuple[str, ...], ...]) -> str:
     """Per tensor dim, the axes sharding it, as a ``PartitionSpec`` is written:
     ``('dp', None, ('tp', 'ep'))``."""
-    dims = ["None" if not axes else repr(axes[0]) if len(axes) == 1 else repr(axes) for axes in spec]
+    dims = [
+        "None" if not axes else repr(axes[0]) if len(axes) == 1 else repr(axes) for axes in spec
+    ]
     return f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(dims)})"
 
 

@@ -15,24 +15,35 @@ LEVELS = ("error", "warning", "info", "debug")
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="spmd-lsp", description="Language server for static SPMD type checking of spmd_types code."
+        prog="spmd-lsp",
+        description="Language server for static SPMD type checking of spmd_types code.",
     )
     transport = parser.add_mutually_exclusive_group()
-    transport.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)")
+    transport.add_argument(
+        "--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)"
+    )
     transport.add_argument("--tcp", metavar="HOST:PORT", help="listen for one client on HOST:PORT")
     parser.add_argument("--version", action="version", version=f"spmd-lsp {__version__}")
     parser.add_argument("--log-file", metavar="PATH", help="write the log here instead of stderr")
     parser.add_argument("--log-level", choices=LEVELS, default="warning", help="default: warning")
     parser.add_argument(
-        "--debounce-ms", type=float, default=40.0, metavar="MS",
+        "--debounce-ms",
+        type=float,
+        default=40.0,
+        metavar="MS",
         help="a keystroke within MS of the previous one waits MS before its check (a burst is checked "
         "once); one after a pause is checked at once (default 40)",
     )
     parser.add_argument(
-        "--progress-delay-ms", type=float, default=500.0, metavar="MS",
+        "--progress-delay-ms",
+        type=float,
+        default=500.0,
+        metavar="MS",
         help="show progress for the workspace scan once it takes longer than this (default 500)",
     )
-    parser.add_argument("--no-workspace-scan", action="store_true", help="check open documents only")
+    parser.add_argument(
+        "--no-workspace-scan", action="store_true", help="check open documents only"
+    )
     return parser.parse_args(argv)
 
 
@@ -45,7 +56,9 @@ def _tcp_address(text: str) -> tuple[str, int]:
 
 def configure_logging(level: str, log_file: str | None) -> None:
     handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler(sys.stderr)
+        logging.FileHandler(log_file, encoding="utf-8")
+        if log_file
+        else logging.StreamHandler(sys.stderr)
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()

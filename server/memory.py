@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 
 
 class IdleCollector:
-    def __init__(self, busy: Callable[[], bool], idle: float = 0.2, full_every: float = 60.0) -> None:
+    def __init__(
+        self, busy: Callable[[], bool], idle: float = 0.2, full_every: float = 60.0
+    ) -> None:
         self._busy = busy  # whether analysis is queued or running
         self.idle = idle
         self.full_every = full_every
@@ -51,8 +53,13 @@ class IdleCollector:
         found = gc.collect()
         gc.freeze()
         self.rounds += 1
-        log.debug("idle %s collection: %d unreachable, %d frozen, %.1f ms", "full" if full else "young",
-                  found, gc.get_freeze_count(), 1000 * (time.monotonic() - started))
+        log.debug(
+            "idle %s collection: %d unreachable, %d frozen, %.1f ms",
+            "full" if full else "young",
+            found,
+            gc.get_freeze_count(),
+            1000 * (time.monotonic() - started),
+        )
 
     def cancel(self) -> None:
         if self._handle is not None:

@@ -65,7 +65,9 @@ class LineView(Sequence[str]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=False))
+            return len(self) == len(other) and all(
+                a == b for a, b in zip(self, other, strict=False)
+            )
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -118,7 +120,9 @@ class Codec:
             return types.Position(line=0, character=0)
         if line >= len(lines):
             last = len(lines) - 1
-            return types.Position(line=last, character=self.to_client_column(lines[last], len(lines[last])))
+            return types.Position(
+                line=last, character=self.to_client_column(lines[last], len(lines[last]))
+            )
         line = max(0, line)
         return types.Position(line=line, character=self.to_client_column(lines[line], column))
 

@@ -160,7 +160,9 @@ class SpmdServer(LanguageServer):
         self.documents = Documents()
         self.settings = Settings()
         self.engine = Engine(self.options.analyzer)
-        self.scheduler: Scheduler[Checked] = Scheduler(self._work, self._on_done, self.options.debounce)
+        self.scheduler: Scheduler[Checked] = Scheduler(
+            self._work, self._on_done, self.options.debounce
+        )
         self.codec = Codec()
         self.pull = False
         self.config_ready = asyncio.Event()
@@ -200,7 +202,9 @@ class SpmdServer(LanguageServer):
         if not self._initialized:
             self._queued_messages.append(message)
             return
-        self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        )
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -220,7 +224,10 @@ class SpmdServer(LanguageServer):
         if doc.path:
             self.engine.set_document(doc.path, doc.text)
         self.scheduler.submit(
-            Job(uri, doc.version, doc.text, doc.path or uri, OPEN, cascade=cascade, lines=doc.lines), delay
+            Job(
+                uri, doc.version, doc.text, doc.path or uri, OPEN, cascade=cascade, lines=doc.lines
+            ),
+            delay,
         )
 
     def _recheck_dependents(self, job: Job) -> None:
@@ -239,7 +246,9 @@ class SpmdServer(LanguageServer):
             return Checked(ModuleResult(path), config, problems, lines)
         if self.scheduler.superseded(job):
             raise Superseded()
-        result, ok = self.engine.check(path, job.text, config, cancelled=lambda: self.scheduler.superseded(job))
+        result, ok = self.engine.check(
+            path, job.text, config, cancelled=lambda: self.scheduler.superseded(job)
+        )
         return Checked(result, config, problems, lines, failed=not ok)
 
     def _on_done(self, outcome: Outcome[Checked]) -> None:
@@ -298,7 +307,9 @@ class SpmdServer(LanguageServer):
 
     def request_refresh(self) -> None:
         """Ask a pull client to pull again (once for everything that changes in 50 ms)."""
-        if self._refresh_pending or not self._capability("workspace.diagnostics.refresh_support", False):
+        if self._refresh_pending or not self._capability(
+            "workspace.diagnostics.refresh_support", False
+        ):
             return
         self._refresh_pending = True
 
@@ -314,7 +325,8 @@ class SpmdServer(LanguageServer):
         if version is None:
             return None
         pinned = [
-            found[uri].version for found in self._elsewhere.values()
+            found[uri].version
+            for found in self._elsewhere.values()
             if uri in found and found[uri].version is not None
         ]
         return min([version, *pinned])  # type: ignore[type-var]
@@ -333,8 +345,10 @@ class SpmdServer(LanguageServer):
         if new:
             self._elsewhere[source] = new
         changed = sorted(
-            uri for uri in old.keys() | new.keys()
-            if uri not in old or uri not in new
+            uri
+            for uri in old.keys() | new.keys()
+            if uri not in old
+            or uri not in new
             or (old[uri].version, old[uri].diagnostics) != (new[uri].version, new[uri].diagnostics)
         )
         for uri in changed:
@@ -351,7 +365,9 @@ class SpmdServer(LanguageServer):
                 continue  # its own check is under way and will publish everything
             self.publish(uri, last)
 
-    def _moved(self, doc: Document | None, line: int, found_in: int | None, shown_in: int | None) -> int | None:
+    def _moved(
+        self, doc: Document | None, line: int, found_in: int | None, shown_in: int | None
+    ) -> int | None:
         """A line of the text another file's check saw -> the same line in the text shown."""
         if found_in == shown_in:
             return line
@@ -359,17 +375,25 @@ class SpmdServer(LanguageServer):
             return None  # cannot tell where it went: leave it out until the next check
         return doc.line_from_version(line, found_in)
 
-    def diagnostics_for(self, uri: str, outcome: Outcome[Checked] | None) -> tuple[list[Diagnostic], Sequence[str]]:
+    def diagnostics_for(
+        self, uri: str, outcome: Outcome[Checked] | None
+    ) -> tuple[list[Diagnostic], Sequence[str]]:
         """The document's diagnostics for the text of ``outcome`` (or, with no outcome, the
         file as it is): its own, then those other files' checks found in it (the same error
         once; an ``# spmd: ignore`` comment on its line is honoured), and that text's lines."""
         doc = self.documents.get(uri)
         if outcome is not None:
-            own, lines, shown_in = list(outcome.value.result.diagnostics), outcome.value.lines, outcome.version
+            own, lines, shown_in = (
+                list(outcome.value.result.diagnostics),
+                outcome.value.lines,
+                outcome.version,
+            )
         else:
             path = to_fs_path(uri)
             own, shown_in = [], doc.version if doc is not None else None
-            lines = doc.lines if doc is not None else (self._lines_for(path) if path else None) or []
+            lines = (
+                doc.lines if doc is not None else (self._lines_for(path) if path else None) or []
+            )
         seen = {(d.span, d.code, d.message) for d in own}
         for source in sorted(self._elsewhere):
             contribution = self._elsewhere[source].get(uri)
@@ -389,7 +413,9 @@ class SpmdServer(LanguageServer):
                 if key in seen:
                     continue
                 seen.add(key)
-                own.append(diagnostic if moved == span else dataclasses.replace(diagnostic, span=moved))
+                own.append(
+                    diagnostic if moved == span else dataclasses.replace(diagnostic, span=moved)
+                )
         return own, lines
 
     def lsp_diagnostics(self, uri: str, outcome: Outcome[Checked] | None) -> list[types.Diagnostic]:
@@ -422,14 +448,22 @@ class SpmdServer(LanguageServer):
         await self.ready()
         doc = self.documents.get(uri)
         last = self.scheduler.last(uri)
-        if doc is None or (last is not None and last.version == doc.version) or not self.scheduler.pending(uri):
+        if (
+            doc is None
+            or (last is not None and last.version == doc.version)
+            or not self.scheduler.pending(uri)
+        ):
             return last
         try:
-            return await asyncio.wait_for(asyncio.shield(self.scheduler.wait(uri)), wait) or self.scheduler.last(uri)
+            return await asyncio.wait_for(
+                asyncio.shield(self.scheduler.wait(uri)), wait
+            ) or self.scheduler.last(uri)
         except TimeoutError:
             return self.scheduler.last(uri)
 
-    def _point_in(self, doc: Document, outcome: Outcome[Checked], position: types.Position) -> tuple[int, int] | None:
+    def _point_in(
+        self, doc: Document, outcome: Outcome[Checked], position: types.Position
+    ) -> tuple[int, int] | None:
         """A client position in the current text -> (line, column) in the analysed text."""
         line = doc.line_to_version(position.line, outcome.version)
         if line is None or not 0 <= position.line < len(doc.lines):
@@ -437,7 +471,9 @@ class SpmdServer(LanguageServer):
         column = self.codec.from_client_column(doc.lines[position.line], position.character)
         return line, column
 
-    def _range_from(self, doc: Document, outcome: Outcome[Checked], span: Any) -> types.Range | None:
+    def _range_from(
+        self, doc: Document, outcome: Outcome[Checked], span: Any
+    ) -> types.Range | None:
         """A span of the analysed text -> a range in the current text (None if edited since)."""
         start = doc.line_from_version(span.line, outcome.version)
         end = doc.line_from_version(span.end_line, outcome.version)
@@ -534,7 +570,9 @@ class SpmdServer(LanguageServer):
         self.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(
-                title="spmd: checking the workspace", message=f"{done}/{total} files", percentage=done * 100 // total
+                title="spmd: checking the workspace",
+                message=f"{done}/{total} files",
+                percentage=done * 100 // total,
             ),
         )
         for future in asyncio.as_completed(waits):
@@ -543,9 +581,14 @@ class SpmdServer(LanguageServer):
             done += 1
             if done % 10 == 0 or done == total:
                 self.work_done_progress.report(
-                    token, types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=done * 100 // total)
+                    token,
+                    types.WorkDoneProgressReport(
+                        message=f"{done}/{total} files", percentage=done * 100 // total
+                    ),
                 )
-        self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{total} files checked"))
+        self.work_done_progress.end(
+            token, types.WorkDoneProgressEnd(message=f"{total} files checked")
+        )
 
     # ------------------------------------------------------------------ handlers
 
@@ -557,16 +600,24 @@ class SpmdServer(LanguageServer):
         def initialize(params: types.InitializeParams) -> None:
             server.codec = Codec(str(server.workspace.position_encoding or "utf-16"))
             server.pull = server._capability("text_document.diagnostic") is not None
-            server.apply_editor_settings(params.initialization_options, "initializationOptions", "init")
-            log.info("client %s, encoding %s, %s diagnostics", params.client_info, server.codec.encoding,
-                     "pull" if server.pull else "push")
+            server.apply_editor_settings(
+                params.initialization_options, "initializationOptions", "init"
+            )
+            log.info(
+                "client %s, encoding %s, %s diagnostics",
+                params.client_info,
+                server.codec.encoding,
+                "pull" if server.pull else "push",
+            )
 
         @server.feature(types.INITIALIZED)
         @guard()
         async def initialized(params: types.InitializedParams) -> None:
             server._initialized = True
             for message in server._queued_messages:
-                server.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
+                server.window_show_message(
+                    types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+                )
             server._queued_messages.clear()
             try:
                 before = server.settings.editor
@@ -626,7 +677,9 @@ class SpmdServer(LanguageServer):
             if server._capability("workspace.configuration", False):
                 changed = await server.fetch_configuration()
             else:
-                changed = server.apply_editor_settings(params.settings, "the workspace configuration", "workspace")
+                changed = server.apply_editor_settings(
+                    params.settings, "the workspace configuration", "workspace"
+                )
             if changed:
                 server.settings_changed(before)
 
@@ -651,17 +704,23 @@ class SpmdServer(LanguageServer):
             point = server._point_in(doc, outcome, params.position)
             if point is None:
                 return None
-            formats = server._capability("text_document.hover.content_format", [types.MarkupKind.Markdown])
+            formats = server._capability(
+                "text_document.hover.content_format", [types.MarkupKind.Markdown]
+            )
             markdown = types.MarkupKind.Markdown in formats
             found = server.facts_of(
-                outcome, lambda result: hover.hover_at(result, outcome.value.lines, *point, markdown=markdown)
+                outcome,
+                lambda result: hover.hover_at(
+                    result, outcome.value.lines, *point, markdown=markdown
+                ),
             )
             if found is None:
                 return None
             text, span = found
             kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
             return types.Hover(
-                contents=types.MarkupContent(kind=kind, value=text), range=server._range_from(doc, outcome, span)
+                contents=types.MarkupContent(kind=kind, value=text),
+                range=server._range_from(doc, outcome, span),
             )
 
         @server.feature(
@@ -690,7 +749,9 @@ class SpmdServer(LanguageServer):
                 bool(server._capability("workspace.workspace_edit.document_changes", False)),
             )
 
-        @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+        @server.feature(
+            types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False)
+        )
         @guard(list)
         async def on_inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint]:
             if not server.settings.inlay_hints:
@@ -702,9 +763,14 @@ class SpmdServer(LanguageServer):
                 return []
             first = doc.line_to_version(params.range.start.line, outcome.version)
             last = doc.line_to_version(params.range.end.line, outcome.version)
-            found = server.facts_of(outcome, lambda result: inlay.hints(
-                result, first if first is not None else 0, last if last is not None else len(outcome.value.lines),
-            ))
+            found = server.facts_of(
+                outcome,
+                lambda result: inlay.hints(
+                    result,
+                    first if first is not None else 0,
+                    last if last is not None else len(outcome.value.lines),
+                ),
+            )
             result = []
             for hint in found:
                 line = doc.line_from_version(hint.line, outcome.version)
@@ -714,7 +780,10 @@ class SpmdServer(LanguageServer):
                     continue
                 result.append(
                     types.InlayHint(
-                        position=types.Position(line=line, character=server.codec.to_client_column(doc.lines[line], hint.column)),
+                        position=types.Position(
+                            line=line,
+                            character=server.codec.to_client_column(doc.lines[line], hint.column),
+                        ),
                         label=hint.label,
                         kind=types.InlayHintKind.Type,
                         tooltip=hint.tooltip,
@@ -725,18 +794,31 @@ class SpmdServer(LanguageServer):
 
         @server.feature(
             types.TEXT_DOCUMENT_DIAGNOSTIC,
-            types.DiagnosticOptions(identifier="spmd", inter_file_dependencies=False, workspace_diagnostics=True),
+            types.DiagnosticOptions(
+                identifier="spmd", inter_file_dependencies=False, workspace_diagnostics=True
+            ),
         )
         @guard(lambda: types.RelatedFullDocumentDiagnosticReport(items=[]))
         async def on_diagnostic(
             params: types.DocumentDiagnosticParams,
-        ) -> types.RelatedFullDocumentDiagnosticReport | types.RelatedUnchangedDocumentDiagnosticReport:
+        ) -> (
+            types.RelatedFullDocumentDiagnosticReport
+            | types.RelatedUnchangedDocumentDiagnosticReport
+        ):
             uri = params.text_document.uri
             await server.ready()
             doc = server.documents.get(uri)
-            if doc is not None and server.scheduler.last(uri) is None and not server.scheduler.pending(uri):
+            if (
+                doc is not None
+                and server.scheduler.last(uri) is None
+                and not server.scheduler.pending(uri)
+            ):
                 server.schedule(uri, 0)
-            outcome = await server.scheduler.wait(uri) if server.scheduler.pending(uri) else server.scheduler.last(uri)
+            outcome = (
+                await server.scheduler.wait(uri)
+                if server.scheduler.pending(uri)
+                else server.scheduler.last(uri)
+            )
             if outcome is None and uri not in server.elsewhere_targets():
                 return types.RelatedFullDocumentDiagnosticReport(items=[])
             result_id = _result_id(outcome, server._elsewhere_epoch.get(uri, 0))
@@ -748,8 +830,13 @@ class SpmdServer(LanguageServer):
 
         @server.feature(types.WORKSPACE_DIAGNOSTIC)
         @guard(lambda: types.WorkspaceDiagnosticReport(items=[]))
-        def on_workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-            items: list[types.WorkspaceFullDocumentDiagnosticReport | types.WorkspaceUnchangedDocumentDiagnosticReport] = []
+        def on_workspace_diagnostic(
+            params: types.WorkspaceDiagnosticParams,
+        ) -> types.WorkspaceDiagnosticReport:
+            items: list[
+                types.WorkspaceFullDocumentDiagnosticReport
+                | types.WorkspaceUnchangedDocumentDiagnosticReport
+            ] = []
             for uri in sorted(server._scan_uris | server.elsewhere_targets()):
                 if uri in server.documents:
                     continue
@@ -758,7 +845,9 @@ class SpmdServer(LanguageServer):
                     continue
                 items.append(
                     types.WorkspaceFullDocumentDiagnosticReport(
-                        uri=uri, version=None, items=server.lsp_diagnostics(uri, outcome),
+                        uri=uri,
+                        version=None,
+                        items=server.lsp_diagnostics(uri, outcome),
                         result_id=_result_id(outcome, server._elsewhere_epoch.get(uri, 0)),
                     )
                 )
@@ -767,7 +856,10 @@ class SpmdServer(LanguageServer):
     def stats(self) -> dict[str, Any]:
         """``spmd/stats``: counters for tests and for diagnosing a slow or large server."""
         rss = None
-        with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/self/status", encoding="ascii") as handle:
+        with (
+            contextlib.suppress(OSError, ValueError, IndexError),
+            open("/proc/self/status", encoding="ascii") as handle,
+        ):
             for line in handle:
                 if line.startswith("VmRSS:"):
                     rss = int(line.split()[1]) * 1024
@@ -787,7 +879,9 @@ class SpmdServer(LanguageServer):
                 types.Registration(
                     id="spmd-lsp-configuration",
                     method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-                    register_options=types.DidChangeConfigurationRegistrationOptions(section=SECTION),
+                    register_options=types.DidChangeConfigurationRegistrationOptions(
+                        section=SECTION
+                    ),
                 )
             )
         if self._capability("workspace.did_change_watched_files.dynamic_registration", False):
@@ -803,6 +897,8 @@ class SpmdServer(LanguageServer):
         if not registrations:
             return
         try:
-            await self.client_register_capability_async(types.RegistrationParams(registrations=registrations))
+            await self.client_register_capability_async(
+                types.RegistrationParams(registrations=registrations)
+            )
         except Exception as error:
             log.warning("client/registerCapability failed: %s", error)

@@ -17,8 +17,22 @@ from spmd_check.config import Config
 MAX_FILES = 5000
 MAX_BYTES = 2_000_000
 _SKIP_DIRS = {
-    ".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox", ".nox",
-    ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages", ".eggs",
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "build",
+    "dist",
+    "site-packages",
+    ".eggs",
 }
 _IMPORTS_SPMD = re.compile(r"^\s*(?:from|import)\s+spmd_types\b", re.MULTILINE)
 
@@ -43,8 +57,10 @@ def excluded(path: str, config: Config) -> bool:
 def _walk(root: str) -> Iterator[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(
-            d for d in dirs
-            if d not in _SKIP_DIRS and not d.endswith(".egg-info")
+            d
+            for d in dirs
+            if d not in _SKIP_DIRS
+            and not d.endswith(".egg-info")
             and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
         )
         for name in sorted(files):

@@ -124,7 +124,9 @@ class Scheduler(Generic[T]):
         previous = self._last_submit.get(job.uri)
         self._last_submit[job.uri] = now
         if delay is None:
-            delay = self.debounce if previous is not None and now - previous < self.debounce else 0.0
+            delay = (
+                self.debounce if previous is not None and now - previous < self.debounce else 0.0
+            )
         self._latest[job.uri] = job
         task = asyncio.ensure_future(self._run(job, delay))
         self._tasks.add(task)
@@ -205,7 +207,9 @@ class Scheduler(Generic[T]):
         except Superseded:
             log.debug("stopped the check of %s version %s: superseded", job.uri, job.version)
             self.stopped += 1
-            if self._current(job):  # cannot happen unless the work lies; never leave waiters hanging
+            if self._current(
+                job
+            ):  # cannot happen unless the work lies; never leave waiters hanging
                 del self._latest[job.uri]
                 self._resolve(job.uri, None)
         except Exception:

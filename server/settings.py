@@ -36,7 +36,9 @@ class EditorSettings:
 
     def over(self, lower: EditorSettings) -> EditorSettings:
         """This layer on top of ``lower``: every key set here wins."""
-        values = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        values = {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
         return replace(lower, **values)
 
     def checker_table(self) -> dict[str, Any]:
@@ -84,7 +86,9 @@ def parse_editor_settings(raw: Any, where: str) -> tuple[EditorSettings, list[st
         if _string_list(axes) and all(axes) and len(set(axes)) == len(axes):
             values["mesh_axes"] = tuple(axes)
         else:
-            problems.append(_problem("meshAxes", where, "a list of distinct non-empty axis names", axes))
+            problems.append(
+                _problem("meshAxes", where, "a list of distinct non-empty axis names", axes)
+            )
     if "strictMode" in raw and raw["strictMode"] is not None:
         mode = raw["strictMode"]
         if mode in ("strict", "permissive"):
@@ -97,7 +101,9 @@ def parse_editor_settings(raw: Any, where: str) -> tuple[EditorSettings, list[st
             values["ignore"] = tuple(codes)
         elif _string_list(codes):
             unknown = [c for c in codes if c not in CODES]
-            problems.append(_problem("ignore", where, "diagnostic codes (see docs/diagnostics.md)", unknown))
+            problems.append(
+                _problem("ignore", where, "diagnostic codes (see docs/diagnostics.md)", unknown)
+            )
         else:
             problems.append(_problem("ignore", where, "a list of diagnostic codes", codes))
     if "inlayHints" in raw and raw["inlayHints"] is not None:
@@ -111,7 +117,9 @@ def parse_editor_settings(raw: Any, where: str) -> tuple[EditorSettings, list[st
         if isinstance(level, str) and level.lower() in LOG_LEVELS:
             values["log_level"] = level.lower()
         else:
-            problems.append(_problem("logLevel", where, " or ".join(f'"{lvl}"' for lvl in LOG_LEVELS), level))
+            problems.append(
+                _problem("logLevel", where, " or ".join(f'"{lvl}"' for lvl in LOG_LEVELS), level)
+            )
     return EditorSettings(**values), problems
 
 

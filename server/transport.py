@@ -44,7 +44,10 @@ async def run_async(
             if match:
                 length = int(match.group(1))
                 if match.start() > 0 or skipped:
-                    log.warning("skipped %d bytes of garbage before a message header", skipped + match.start())
+                    log.warning(
+                        "skipped %d bytes of garbage before a message header",
+                        skipped + match.start(),
+                    )
                 skipped = 0
                 if length > MAX_BODY:
                     log.warning("refused a message of %d bytes (at most %d)", length, MAX_BODY)
@@ -67,8 +70,12 @@ async def run_async(
                 continue
             protocol.handle_message(message)
         except Exception as error:
-            log.warning("ignored a message that could not be handled (%s: %s): %.200r",
-                        type(error).__name__, error, body)
+            log.warning(
+                "ignored a message that could not be handled (%s: %s): %.200r",
+                type(error).__name__,
+                error,
+                body,
+            )
             if error_handler:
                 error_handler(error, JsonRpcException)
 

@@ -28,7 +28,9 @@ def _config(settings: dict[str, object], path: Path) -> Config:
 @pytest.mark.parametrize("path", CASE_FILES, ids=[str(p.relative_to(CASES)) for p in CASE_FILES])
 def test_case(path: Path) -> None:
     expected = parse_case(path)
-    result = Analyzer(_config(expected.config, path)).check(str(path), path.read_text(encoding="utf-8"))
+    result = Analyzer(_config(expected.config, path)).check(
+        str(path), path.read_text(encoding="utf-8")
+    )
     got_errors: dict[int, list[str]] = {}
     got_warnings: dict[int, list[str]] = {}
     for d in result.diagnostics:
@@ -38,12 +40,12 @@ def test_case(path: Path) -> None:
         f"  line {d.span.line + 1}: {d.severity.value} {d.code}: {d.message.splitlines()[0]}"
         for d in result.diagnostics
     )
-    assert {k: sorted(v) for k, v in got_errors.items()} == {k: sorted(v) for k, v in expected.errors.items()}, (
-        f"errors differ in {path.name}; the checker reported:\n{report or '  nothing'}"
-    )
-    assert {k: sorted(v) for k, v in got_warnings.items()} == {k: sorted(v) for k, v in expected.warnings.items()}, (
-        f"warnings differ in {path.name}; the checker reported:\n{report or '  nothing'}"
-    )
+    assert {k: sorted(v) for k, v in got_errors.items()} == {
+        k: sorted(v) for k, v in expected.errors.items()
+    }, f"errors differ in {path.name}; the checker reported:\n{report or '  nothing'}"
+    assert {k: sorted(v) for k, v in got_warnings.items()} == {
+        k: sorted(v) for k, v in expected.warnings.items()
+    }, f"warnings differ in {path.name}; the checker reported:\n{report or '  nothing'}"
     got_reveals = {r.span.line + 1: r.types for r in result.reveals}
     for line, text in expected.reveals.items():
         assert line in got_reveals, f"{path.name}:{line}: no reveal_type result on this line"

@@ -29,7 +29,9 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--profile", metavar="FILE")
-    parser.add_argument("--lspbench", default=str(LSPBENCH), help="folder of lspbench.py (for its edit site)")
+    parser.add_argument(
+        "--lspbench", default=str(LSPBENCH), help="folder of lspbench.py (for its edit site)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, args.lspbench)
     from lspbench import pick_edit_site  # type: ignore[import-not-found]
@@ -48,14 +50,20 @@ def main() -> None:
     doc = Document(uri=Path(path).as_uri(), text=text, version=1)
     started = time.perf_counter()
     result, _ = engine.check(path, doc.text, Config())
-    print(f"cold check: {1000 * (time.perf_counter() - started):.1f} ms, {len(result.diagnostics)} diagnostics")
+    print(
+        f"cold check: {1000 * (time.perf_counter() - started):.1f} ms, {len(result.diagnostics)} diagnostics"
+    )
 
-    stages: dict[str, list[float]] = {k: [] for k in ("apply", "lines", "check", "convert", "encode", "total")}
+    stages: dict[str, list[float]] = {
+        k: [] for k in ("apply", "lines", "check", "convert", "encode", "total")
+    }
     profiler = cProfile.Profile() if args.profile else None
     for index in range(args.edits):
         char = "abcdefghijklmnopqrstuvwxyz"[index % 26]
         position = types.Position(line=line, character=column + index)
-        change = types.TextDocumentContentChangePartial(range=types.Range(start=position, end=position), text=char)
+        change = types.TextDocumentContentChangePartial(
+            range=types.Range(start=position, end=position), text=char
+        )
         if profiler:
             profiler.enable()
         t0 = time.perf_counter()
@@ -68,16 +76,22 @@ def main() -> None:
         t3 = time.perf_counter()
         items = convert_all(result.diagnostics, doc.uri, lines, codec)
         t4 = time.perf_counter()
-        payload = json.dumps(converter.unstructure(
-            types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items, version=doc.version)
-        ))
+        payload = json.dumps(
+            converter.unstructure(
+                types.PublishDiagnosticsParams(uri=doc.uri, diagnostics=items, version=doc.version)
+            )
+        )
         t5 = time.perf_counter()
         if profiler:
             profiler.disable()
-        for key, value in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0), strict=True):
+        for key, value in zip(
+            stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0), strict=True
+        ):
             value *= 1000
             stages[key].append(value)
-    print(f"edit site {line + 1}:{column + 1} ({name}); {len(result.diagnostics)} diagnostics, {len(payload)} bytes")
+    print(
+        f"edit site {line + 1}:{column + 1} ({name}); {len(result.diagnostics)} diagnostics, {len(payload)} bytes"
+    )
     for key, values in stages.items():
         values.sort()
         p95 = values[min(len(values) - 1, int(0.95 * len(values)))]

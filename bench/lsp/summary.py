@@ -1,6 +1,6 @@
 """The table of bench/lsp/RESULTS.md from lspbench JSON files (LABEL.nLINES.json in a folder).
 
-    python bench/lsp/summary.py bench/lsp/scratch/results/DATE
+python bench/lsp/summary.py bench/lsp/scratch/results/DATE
 """
 
 from __future__ import annotations
@@ -29,13 +29,20 @@ def main() -> int:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
         rows.append((int(match.group(2)), match.group(1), data))
-    print("| server | lines | runs | cold ms p50 | keystroke→diag ms p50 / p95 | burst→diag ms p50 | hover ms p50 / p95 "
-          "| codeAction ms p50 / p95 | RSS MiB after load / end (p50) | server CPU ms/edit | load avg |")
+    print(
+        "| server | lines | runs | cold ms p50 | keystroke→diag ms p50 / p95 | burst→diag ms p50 | hover ms p50 / p95 "
+        "| codeAction ms p50 / p95 | RSS MiB after load / end (p50) | server CPU ms/edit | load avg |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for lines, label, data in sorted(rows, key=lambda r: (r[0], r[1] != "spmd", r[1])):
         s = data["summary"]
         runs = data.get("runs", [])
-        loads = [x for r in runs for x in (r.get("loadavg_start"), r.get("loadavg_end")) if isinstance(x, (int, float))]
+        loads = [
+            x
+            for r in runs
+            for x in (r.get("loadavg_start"), r.get("loadavg_end"))
+            if isinstance(x, (int, float))
+        ]
         load = f"{min(loads):.1f}-{max(loads):.1f}" if loads else "?"
         print(
             f"| {label} | {lines:,} | {len(runs)} | {cell(s, 'cold_ms', 'p50')} "

@@ -145,7 +145,12 @@ def transfer(op: str, src: str | None, dst: str | None, n: int, s: Shape) -> Sha
         return int(t[1:])
 
     result: Shape | None = s
-    if src is None or dst is None or op in ("reinterpret", "invariant_to_replicate") or op == "all_reduce":
+    if (
+        src is None
+        or dst is None
+        or op in ("reinterpret", "invariant_to_replicate")
+        or op == "all_reduce"
+    ):
         result = s
     elif op == "all_gather":
         if kd in ("R", "I"):
@@ -255,14 +260,24 @@ UNARY = [
     ("sum_dim", "torch.sum({a}, dim=-1)", _need(lambda s: len(s) >= 1, lambda s: s[:-1]), False),
     ("mean", "{a}.mean()", lambda s: (), False),
     ("clone", "{a}.clone()", _same, False),
-    ("transpose", "{a}.transpose(0, 1)", _need(lambda s: len(s) >= 2, lambda s: (s[1], s[0], *s[2:])), True),
+    (
+        "transpose",
+        "{a}.transpose(0, 1)",
+        _need(lambda s: len(s) >= 2, lambda s: (s[1], s[0], *s[2:])),
+        True,
+    ),
     ("t", "{a}.t()", _need(lambda s: len(s) == 2, lambda s: (s[1], s[0])), True),
     ("reshape", "{a}.reshape(4, 4)", _need(lambda s: math.prod(s) == 16, lambda s: (4, 4)), True),
     ("flatten", "{a}.reshape(-1)", _need(lambda s: len(s) >= 1, lambda s: (math.prod(s),)), True),
     ("detach", "{a}.detach()", _same, True),
     ("select", "{a}.select(0, 0)", _need(lambda s: len(s) >= 1, lambda s: s[1:]), True),
     ("getitem", "{a}[0]", _need(lambda s: len(s) >= 1, lambda s: s[1:]), True),
-    ("einsum_reduce", 'torch.einsum("ij->j", {a})', _need(lambda s: len(s) == 2, lambda s: (s[1],)), False),
+    (
+        "einsum_reduce",
+        'torch.einsum("ij->j", {a})',
+        _need(lambda s: len(s) == 2, lambda s: (s[1],)),
+        False,
+    ),
 ]
 
 SCALAR = [
@@ -295,7 +310,11 @@ ELEMENTWISE = [
 JOINING = [
     ("cat", "torch.cat([{a}, {b}])", _need(lambda s: len(s) >= 1, lambda s: (2 * s[0], *s[1:]))),
     ("stack", "torch.stack([{a}, {b}])", lambda s: (2, *s)),
-    ("cat_last", "torch.cat([{a}, {b}], dim=-1)", _need(lambda s: len(s) >= 1, lambda s: (*s[:-1], 2 * s[-1]))),
+    (
+        "cat_last",
+        "torch.cat([{a}, {b}], dim=-1)",
+        _need(lambda s: len(s) >= 1, lambda s: (*s[:-1], 2 * s[-1])),
+    ),
     ("einsum_mul", 'torch.einsum("ij,ij->ij", {a}, {b})', _need(lambda s: len(s) == 2, _same)),
 ]
 
@@ -322,13 +341,41 @@ INPLACE = [
 ]
 
 # helper bodies stay shape-preserving and elementwise, so any one shape fits every parameter
-HELPER_UNARY = [u for u in UNARY if u[2] is _same and not u[3]] + [(s[0], s[1], _same, False) for s in SCALAR]
+HELPER_UNARY = [u for u in UNARY if u[2] is _same and not u[3]] + [
+    (s[0], s[1], _same, False) for s in SCALAR
+]
 
 STATEMENTS = [
-    "decl", "unary", "binary", "collective", "reveal", "scalar", "unary", "binary", "collective",
-    "collective", "matmul", "inplace", "reassert", "nograd", "ifelse", "call", "call",
+    "decl",
+    "unary",
+    "binary",
+    "collective",
+    "reveal",
+    "scalar",
+    "unary",
+    "binary",
+    "collective",
+    "collective",
+    "matmul",
+    "inplace",
+    "reassert",
+    "nograd",
+    "ifelse",
+    "call",
+    "call",
 ]
-SIMPLE = ["decl", "unary", "binary", "collective", "reveal", "scalar", "collective", "matmul", "inplace", "call"]
+SIMPLE = [
+    "decl",
+    "unary",
+    "binary",
+    "collective",
+    "reveal",
+    "scalar",
+    "collective",
+    "matmul",
+    "inplace",
+    "call",
+]
 
 
 class Builder:
@@ -451,7 +498,9 @@ class Builder:
     def st_decl(self, pool: list[Var], depth: int) -> list[Line]:
         return self.decl(pool, depth)
 
-    def partner(self, pool: list[Var], a: Var, pred, shape: Shape, depth: int) -> tuple[list[Line], Var]:
+    def partner(
+        self, pool: list[Var], a: Var, pred, shape: Shape, depth: int
+    ) -> tuple[list[Line], Var]:
         """A second operand satisfying ``pred``, preferably of a compatible type; declared if need be."""
         candidates = [v for v in pool if pred(v)]
         if candidates and self.usually(60):
@@ -481,7 +530,9 @@ class Builder:
         a = self.operand(pool)
         if self.usually(75):
             label, template = self.choice(ELEMENTWISE)
-            lines, b = self.partner(pool, a, lambda v: v.shape == a.shape or v.shape == (), a.shape, depth)
+            lines, b = self.partner(
+                pool, a, lambda v: v.shape == a.shape or v.shape == (), a.shape, depth
+            )
             shape = a.shape
         else:
             options = [j for j in JOINING if j[2](a.shape) is not None]
@@ -501,10 +552,22 @@ class Builder:
             return self.st_unary(pool, depth)
         label, template = self.choice(MATMUL)
         if label == "linear":
-            lines, b = self.partner(pool, a, lambda v: len(v.shape) == 2 and v.shape[1] == a.shape[1], (4, a.shape[1]), depth)
+            lines, b = self.partner(
+                pool,
+                a,
+                lambda v: len(v.shape) == 2 and v.shape[1] == a.shape[1],
+                (4, a.shape[1]),
+                depth,
+            )
             shape = (a.shape[0], b.shape[0])
         else:
-            lines, b = self.partner(pool, a, lambda v: len(v.shape) == 2 and v.shape[0] == a.shape[1], (a.shape[1], 4), depth)
+            lines, b = self.partner(
+                pool,
+                a,
+                lambda v: len(v.shape) == 2 and v.shape[0] == a.shape[1],
+                (a.shape[1], 4),
+                depth,
+            )
             shape = (a.shape[0], b.shape[1])
         var = Var(self.fresh("y"), shape, combine(a.hint, b.hint), label, inplace_ok=True)
         return lines + self.result(pool, var, template.format(a=a.name, b=b.name), label, depth)
@@ -517,7 +580,9 @@ class Builder:
         lines: list[Line] = []
         b_name = ""
         if "{b}" in template:
-            lines, b = self.partner(pool, a, lambda v: v.shape == a.shape or v.shape == (), a.shape, depth)
+            lines, b = self.partner(
+                pool, a, lambda v: v.shape == a.shape or v.shape == (), a.shape, depth
+            )
             b_name = b.name
             if combine(a.hint, b.hint) != {k: _hint_kind(v) for k, v in a.hint.items()}:
                 a.hint = {axis: None for axis in AXES}
@@ -547,12 +612,18 @@ class Builder:
         ops = list(COLLECTIVES)
         if have is not None and self.usually(80):  # an op that takes the operand's type
             kind = _kind(have) or ""
-            ops = [o for o in ops if kind in COLLECTIVES[o]["srcs"] or (o == "invariant_to_replicate" and kind == "I")]
+            ops = [
+                o
+                for o in ops
+                if kind in COLLECTIVES[o]["srcs"] or (o == "invariant_to_replicate" and kind == "I")
+            ]
         op = self.choice(ops)
         spec = COLLECTIVES[op]
         if op == "invariant_to_replicate":
             text = f"spmd.{op}({a.name}, {axis})"
-            hint = dict(a.hint, **{axis_name: "R"}) if have in ("I", None) else {x: None for x in AXES}
+            hint = (
+                dict(a.hint, **{axis_name: "R"}) if have in ("I", None) else {x: None for x in AXES}
+            )
             var = Var(self.fresh("c"), a.shape, hint, op)
             return self.result(pool, var, text, op, depth)
 
@@ -592,7 +663,12 @@ class Builder:
             expert = self.choice([None, True, False])
             if expert is not None:
                 args.append(f"expert_mode={expert}")
-        if have is not None and eff_src is not None and _hint_kind(eff_src) == _hint_kind(have) and eff_dst:
+        if (
+            have is not None
+            and eff_src is not None
+            and _hint_kind(eff_src) == _hint_kind(have)
+            and eff_dst
+        ):
             hint = dict(a.hint, **{axis_name: _hint_kind(eff_dst)})
         else:
             hint = {x: None for x in AXES}
@@ -630,7 +706,11 @@ class Builder:
             branch = copy.deepcopy(outer)
             inner = self.block(branch, self.draw(st.integers(0, 2)), depth + 1, simple=True)
             text, label, hint = self._shape_preserving(a, outer)
-            lines = [Line(depth, "if flag:", "if"), *inner, Line(depth + 1, f"{a.name} = {text}", label)]
+            lines = [
+                Line(depth, "if flag:", "if"),
+                *inner,
+                Line(depth + 1, f"{a.name} = {text}", label),
+            ]
             self._merge(pool, [branch, outer])
             a.hint = combine(a.hint, hint)
             a.inplace_ok = a.inplace_ok and label != "alias"
@@ -677,20 +757,28 @@ class Builder:
         body: list[Line] = []
         for i in range(self.draw(st.integers(1, 3))):
             target = f"t{i}"
-            form = self.choice(["unary", "binary", "collective"] if arity == 2 else ["unary", "collective", "binary"])
+            form = self.choice(
+                ["unary", "binary", "collective"]
+                if arity == 2
+                else ["unary", "collective", "binary"]
+            )
             if form == "binary":
                 label, template = self.choice(ELEMENTWISE)
                 text = template.format(a=self.choice(locals_), b=self.choice(locals_))
             elif form == "collective":
                 axis = self.axis()
-                label = self.choice(["all_reduce", "reinterpret", "invariant_to_replicate", "convert"])
+                label = self.choice(
+                    ["all_reduce", "reinterpret", "invariant_to_replicate", "convert"]
+                )
                 x = self.choice(locals_)
                 if label == "all_reduce":
                     text = f"spmd.all_reduce({x}, {axis}, src={self.choice('PVR')}, dst={self.choice('RI')})"
                 elif label == "invariant_to_replicate":
                     text = f"spmd.invariant_to_replicate({x}, {axis})"
                 else:
-                    src, dst = self.choice([("V", "P"), ("I", "V"), ("R", "P"), ("R", "I"), ("I", "R"), ("P", "R")])
+                    src, dst = self.choice(
+                        [("V", "P"), ("I", "V"), ("R", "P"), ("R", "I"), ("I", "R"), ("P", "R")]
+                    )
                     text = f"spmd.{label}({x}, {axis}, src={src}, dst={dst})"
             else:
                 label, template, _, _ = self.choice(HELPER_UNARY)
@@ -715,9 +803,10 @@ class Builder:
         if arity == 2:
             lines, b = self.partner(pool, a, lambda v: v.shape == a.shape, a.shape, depth)
             args.append(b.name)
-        var = Var(self.fresh("z"), a.shape, {x: None for x in AXES}, f"call:{name}", inplace_ok=False)
+        var = Var(
+            self.fresh("z"), a.shape, {x: None for x in AXES}, f"call:{name}", inplace_ok=False
+        )
         return lines + self.result(pool, var, f"{name}({', '.join(args)})", f"call:{name}", depth)
-
 
 
 @st.composite

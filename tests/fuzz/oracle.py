@@ -85,7 +85,11 @@ def _is_verdict(run: judge.CaseRun) -> bool:
     if "/spmd_types/" in innermost:
         return not _SHAPE_MESSAGE.search(str(run.error).split(".")[0])
     # a collective called without a required src/dst fails while binding its arguments
-    return type(run.error) is TypeError and _MISSING_ARGUMENT in str(run.error) and "spmd." in (frames[-1].line or "")
+    return (
+        type(run.error) is TypeError
+        and _MISSING_ARGUMENT in str(run.error)
+        and "spmd." in (frames[-1].line or "")
+    )
 
 
 def run_runtime(source: str, flag: bool = True, name: str = "program") -> RuntimeOutcome:
@@ -172,7 +176,11 @@ class Report:
             for d in self.checker.diagnostics
         ]
         parts.append("checker:\n" + ("\n".join(diags) or "  nothing"))
-        source = self.runs[-1].source if self.disagreements and not self.disagreements[0].flag else self.runs[0].source
+        source = (
+            self.runs[-1].source
+            if self.disagreements and not self.disagreements[0].flag
+            else self.runs[0].source
+        )
         numbered = "\n".join(f"{i:3d}  {t}" for i, t in enumerate(source.splitlines(), 1))
         return "\n".join(parts) + "\n--- program ---\n" + numbered
 
@@ -187,7 +195,10 @@ def _helpers(source: str) -> list[_Helper]:
     """Module-level functions and the lines that call them."""
     tree = ast.parse(source)
     defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    out = {name: _Helper(range(node.lineno, (node.end_lineno or node.lineno) + 1), set()) for name, node in defs.items()}
+    out = {
+        name: _Helper(range(node.lineno, (node.end_lineno or node.lineno) + 1), set())
+        for name, node in defs.items()
+    }
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
@@ -230,7 +241,9 @@ def compare(program: Program) -> Report:
     return compare_texts(texts, program.render(True)[1], program)
 
 
-def compare_texts(texts: dict[bool, str], labels: dict[int, str] | None = None, program: Program | None = None) -> Report:
+def compare_texts(
+    texts: dict[bool, str], labels: dict[int, str] | None = None, program: Program | None = None
+) -> Report:
     """Compare the checker and the runtime on the variants of one program (flag -> text)."""
     labels = labels or {}
     runs = [run_runtime(text, flag) for flag, text in texts.items()]
@@ -251,14 +264,26 @@ def compare_texts(texts: dict[bool, str], labels: dict[int, str] | None = None, 
             [(x.span.line, x.types) for x in r.reveals],
         )
         if key(other) != key(checker):
-            found.append(Disagreement("checker-unstable", 0, False, "the flag's literal changed the checker's verdict", ""))
+            found.append(
+                Disagreement(
+                    "checker-unstable",
+                    0,
+                    False,
+                    "the flag's literal changed the checker's verdict",
+                    "",
+                )
+            )
 
     errors: dict[int, list[str]] = {}
     warnings: dict[int, list[str]] = {}
     for d in checker.diagnostics:
         line = d.span.line + 1
         if d.code == "spmd-internal":
-            found.append(Disagreement("checker-crash", line, True, d.message.splitlines()[0], labels.get(line, "")))
+            found.append(
+                Disagreement(
+                    "checker-crash", line, True, d.message.splitlines()[0], labels.get(line, "")
+                )
+            )
         elif d.severity is Severity.ERROR:
             errors.setdefault(line, []).append(d.code)
         elif d.severity is Severity.WARNING:
@@ -277,17 +302,25 @@ def compare_texts(texts: dict[bool, str], labels: dict[int, str] | None = None, 
             stats["errors-found-as-warning"] += 1
         elif errors.get(line) or warnings.get(line):
             got = ", ".join(errors.get(line, []) + warnings.get(line, []))
-            found.append(Disagreement(
-                "wrong-class", line, run.flag,
-                f"{run.error_class}: the runtime raised {run.error_class} ({run.error_message}); the checker said {got}",
-                label,
-            ))
+            found.append(
+                Disagreement(
+                    "wrong-class",
+                    line,
+                    run.flag,
+                    f"{run.error_class}: the runtime raised {run.error_class} ({run.error_message}); the checker said {got}",
+                    label,
+                )
+            )
         else:
-            found.append(Disagreement(
-                "missed-error", line, run.flag,
-                f"{run.error_class}: the runtime raised {run.error_class} ({run.error_message}); the checker said nothing",
-                label,
-            ))
+            found.append(
+                Disagreement(
+                    "missed-error",
+                    line,
+                    run.flag,
+                    f"{run.error_class}: the runtime raised {run.error_class} ({run.error_message}); the checker said nothing",
+                    label,
+                )
+            )
 
     # 2. no error on a line that some run went past
     for line, codes in sorted(errors.items()):
@@ -295,11 +328,15 @@ def compare_texts(texts: dict[bool, str], labels: dict[int, str] | None = None, 
             continue
         passed = [run for run in runs if _judgeable(line, run, helpers)]
         if passed:
-            found.append(Disagreement(
-                "false-error", line, passed[0].flag,
-                f"{','.join(sorted(codes))}: the checker reported {', '.join(codes)}; the runtime went past this line",
-                labels.get(line, ""),
-            ))
+            found.append(
+                Disagreement(
+                    "false-error",
+                    line,
+                    passed[0].flag,
+                    f"{','.join(sorted(codes))}: the checker reported {', '.join(codes)}; the runtime went past this line",
+                    labels.get(line, ""),
+                )
+            )
         else:
             stats["errors-unjudged"] += 1
     for line in warnings:
@@ -336,11 +373,15 @@ def compare_texts(texts: dict[bool, str], labels: dict[int, str] | None = None, 
             flag = next(run.flag for run in runs if line in run.reveals)
             decayed = {a: ("V" if t.startswith("S(") else t) for a, t in want.items()}
             why = "runtime keeps S(i)" if decayed == got.to_json() else "types differ"
-            found.append(Disagreement(
-                "reveal-mismatch", line, flag,
-                f"{why}: checker {got}, runtime {{{', '.join(f'{a}: {t}' for a, t in want.items())}}}",
-                labels.get(line, ""),
-            ))
+            found.append(
+                Disagreement(
+                    "reveal-mismatch",
+                    line,
+                    flag,
+                    f"{why}: checker {got}, runtime {{{', '.join(f'{a}: {t}' for a, t in want.items())}}}",
+                    labels.get(line, ""),
+                )
+            )
     return report
 
 

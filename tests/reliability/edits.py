@@ -10,11 +10,61 @@ from lsp_harness import lines_of, position_at
 from lsprotocol import types
 
 FRAGMENTS = [
-    "(", ")", "[", "]", "{", "}", ":", ",", ".", "=", "==", "+", "*", "@", "\\", "#", "'", '"', '"""', "'''",
-    "\n", "\r\n", "\r", "    ", "\t", " ", "x", "y", "tp", "dp", "torch", "relu", "spmd", "def ", "class ",
-    "return ", "with ", "if x:\n    ", "lambda: ", "async ", "await ", "yield ",
-    "torch.relu(", "spmd.all_reduce(x, 'tp', src=P, dst=R)", "spmd.assert_type(x, {'tp': P})",
-    "é", "ü", "\U0001d518", "😀", "名前", "\u200b", "\x0c", "\u2028", "\x00", "\ufeff",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    ".",
+    "=",
+    "==",
+    "+",
+    "*",
+    "@",
+    "\\",
+    "#",
+    "'",
+    '"',
+    '"""',
+    "'''",
+    "\n",
+    "\r\n",
+    "\r",
+    "    ",
+    "\t",
+    " ",
+    "x",
+    "y",
+    "tp",
+    "dp",
+    "torch",
+    "relu",
+    "spmd",
+    "def ",
+    "class ",
+    "return ",
+    "with ",
+    "if x:\n    ",
+    "lambda: ",
+    "async ",
+    "await ",
+    "yield ",
+    "torch.relu(",
+    "spmd.all_reduce(x, 'tp', src=P, dst=R)",
+    "spmd.assert_type(x, {'tp': P})",
+    "é",
+    "ü",
+    "\U0001d518",
+    "😀",
+    "名前",
+    "\u200b",
+    "\x0c",
+    "\u2028",
+    "\x00",
+    "\ufeff",
 ]
 
 
@@ -40,7 +90,8 @@ def apply(text: str, edit: Edit) -> str:
 
 def to_change(text: str, edit: Edit) -> types.TextDocumentContentChangePartial:
     return types.TextDocumentContentChangePartial(
-        range=types.Range(start=position_at(text, edit.start), end=position_at(text, edit.end)), text=edit.text
+        range=types.Range(start=position_at(text, edit.start), end=position_at(text, edit.end)),
+        text=edit.text,
     )
 
 
@@ -52,11 +103,15 @@ def line_offsets(text: str) -> list[int]:
     return starts
 
 
-def draw_edit(data: st.DataObject, text: str, corpus_texts: list[str], history: list[tuple[Edit, str]]) -> list[Edit]:
+def draw_edit(
+    data: st.DataObject, text: str, corpus_texts: list[str], history: list[tuple[Edit, str]]
+) -> list[Edit]:
     """One user action: one or more edits (typing a token is several). ``history`` holds the
     edits applied so far with the text each replaced; an undo takes the last one back (and
     pops it); the caller pushes the others."""
-    kind = data.draw(st.sampled_from(["insert", "insert", "delete", "line", "paste", "undo", "type", "replace"]))
+    kind = data.draw(
+        st.sampled_from(["insert", "insert", "delete", "line", "paste", "undo", "type", "replace"])
+    )
     n = len(text)
     if kind == "undo" and history:
         edit, old = history.pop()
@@ -97,8 +152,17 @@ def draw_edit(data: st.DataObject, text: str, corpus_texts: list[str], history: 
         return [Edit(at, at, block)]
     # type a token one character at a time
     offset = _safe(text, data.draw(st.integers(0, n)))
-    token = data.draw(st.sampled_from(["torch.relu(x)", "spmd.all_reduce(h, 'tp', src=P, dst=R)", "y = x + 1\n",
-                                       "def f(a):\n    return a\n", "é𝔘"]))
+    token = data.draw(
+        st.sampled_from(
+            [
+                "torch.relu(x)",
+                "spmd.all_reduce(h, 'tp', src=P, dst=R)",
+                "y = x + 1\n",
+                "def f(a):\n    return a\n",
+                "é𝔘",
+            ]
+        )
+    )
     edits = []
     for index, char in enumerate(token):
         edits.append(Edit(offset + index, offset + index, char))
@@ -110,7 +174,9 @@ def sample_offsets(text: str, count: int, seed: int) -> list[int]:
     import re
 
     rng = random.Random(seed)
-    names = [m.start() + rng.randint(0, len(m.group()) - 1) for m in re.finditer(r"[^\W\d]\w*", text)]
+    names = [
+        m.start() + rng.randint(0, len(m.group()) - 1) for m in re.finditer(r"[^\W\d]\w*", text)
+    ]
     chosen = {_safe(text, rng.randint(0, len(text))) for _ in range(count // 2)}
     if names:
         chosen.update(_safe(text, rng.choice(names)) for _ in range(count - count // 2))

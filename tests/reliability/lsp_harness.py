@@ -37,7 +37,9 @@ def scaled(short: int, long: int) -> int:
 
 def corpus() -> list[Path]:
     """The texts the properties start from: examples/ and tests/cases/."""
-    files = sorted((REPO / "examples").rglob("*.py")) + sorted((REPO / "tests" / "cases").rglob("*.py"))
+    files = sorted((REPO / "examples").rglob("*.py")) + sorted(
+        (REPO / "tests" / "cases").rglob("*.py")
+    )
     return [f for f in files if "__pycache__" not in f.parts]
 
 
@@ -75,7 +77,11 @@ def make_client() -> LanguageClient:
     client = LanguageClient(converter_factory=default_converter)
     from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-    features = {k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}
+    features = {
+        k: v
+        for k, v in DEFAULT_CLIENT_FEATURES.items()
+        if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+    }
     register_lsp_features(client, features)
     client.published = []  # type: ignore[attr-defined]
 
@@ -92,8 +98,13 @@ def make_client() -> LanguageClient:
 
 class Server:
     def __init__(
-        self, root: Path, init_options: Any = None, editor: str = "visual_studio_code",
-        args: Sequence[str] = (), env: dict[str, str] | None = None, scan: bool = False,
+        self,
+        root: Path,
+        init_options: Any = None,
+        editor: str = "visual_studio_code",
+        args: Sequence[str] = (),
+        env: dict[str, str] | None = None,
+        scan: bool = False,
     ) -> None:
         self.root = root
         self.loop = asyncio.new_event_loop()
@@ -155,7 +166,9 @@ class Server:
         self._since[uri] = len(self.client.published)  # type: ignore[attr-defined]
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="python", version=version, text=text
+                )
             )
         )
         return version
@@ -177,7 +190,9 @@ class Server:
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
 
-    def publishes(self, uri: str, since_open: bool = True) -> list[tuple[float, types.PublishDiagnosticsParams]]:
+    def publishes(
+        self, uri: str, since_open: bool = True
+    ) -> list[tuple[float, types.PublishDiagnosticsParams]]:
         """The publishes for the URI (since it was last opened)."""
         published = self.client.published  # type: ignore[attr-defined]
         start = self._since.get(uri, 0) if since_open else 0
@@ -202,18 +217,26 @@ class Server:
 
     # ------------------------------------------------------------ requests
     def hover(self, uri: str, position: types.Position) -> types.Hover | None:
-        return self.run(self.client.text_document_hover_async(  # type: ignore[no-any-return]
-            types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
-        ))
+        return self.run(
+            self.client.text_document_hover_async(  # type: ignore[no-any-return]
+                types.HoverParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri), position=position
+                )
+            )
+        )
 
     def inlay_hints(self, uri: str, end_line: int) -> list[types.InlayHint]:
-        result = self.run(self.client.text_document_inlay_hint_async(
-            types.InlayHintParams(
-                text_document=types.TextDocumentIdentifier(uri=uri),
-                range=types.Range(start=types.Position(line=0, character=0),
-                                  end=types.Position(line=end_line, character=0)),
+        result = self.run(
+            self.client.text_document_inlay_hint_async(
+                types.InlayHintParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    range=types.Range(
+                        start=types.Position(line=0, character=0),
+                        end=types.Position(line=end_line, character=0),
+                    ),
+                )
             )
-        ))
+        )
         return list(result or [])
 
     def request(self, method: str, params: Any) -> Any:

@@ -23,7 +23,11 @@ def main() -> None:
     texts = [doc.text]
     for version, batch in enumerate(details["changes"], start=2):
         for change in batch:
-            doc.apply(Codec(), converter.structure(change, types.TextDocumentContentChangePartial), version)
+            doc.apply(
+                Codec(),
+                converter.structure(change, types.TextDocumentContentChangePartial),
+                version,
+            )
         texts.append(doc.text)
     assert texts[-1] == details["final"], "the server's document model disagrees with the test's"
     incremental = Analyzer()

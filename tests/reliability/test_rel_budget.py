@@ -20,7 +20,11 @@ MODULE_LEVEL = "m = torch.randn(4)\nspmd.assert_type(m, {'tp': P})\nn = torch.re
 
 def big(parameters: str) -> str:
     value = "x" if parameters else "torch.randn(4)"
-    return f"def big({parameters}):\n" + "".join(f"    y{i} = {value} + {i}\n" for i in range(3000)) + "    return 1\n\n"
+    return (
+        f"def big({parameters}):\n"
+        + "".join(f"    y{i} = {value} + {i}\n" for i in range(3000))
+        + "    return 1\n\n"
+    )
 
 
 def source(parameters: str) -> str:
@@ -28,21 +32,28 @@ def source(parameters: str) -> str:
 
 
 def _check(text: str) -> list[tuple[int, str, str]]:
-    return [(d.span.line, d.code, d.message) for d in Analyzer().check("/budget/m.py", text).diagnostics]
+    return [
+        (d.span.line, d.code, d.message) for d in Analyzer().check("/budget/m.py", text).diagnostics
+    ]
 
 
 def _assert_gave_up_on_big_only(text: str, found: list[tuple[int, str, str]], why: str) -> None:
     internal = [(line, message) for line, code, message in found if code == "spmd-internal"]
     assert len(internal) == 1, found
     line, message = internal[0]
-    assert line == text.splitlines().index(next(x for x in text.splitlines() if x.startswith("def big"))), found
+    assert line == text.splitlines().index(
+        next(x for x in text.splitlines() if x.startswith("def big"))
+    ), found
     assert "gave up on big" in message and why in message, message
     lines = text.splitlines()
     errors = {lines[line].strip() for line, code, _ in found if code == "spmd-partial-nonlinear"}
-    assert errors == {"return torch.relu(x)", "n = torch.relu(m)"}, found  # the rest is still checked
+    assert errors == {"return torch.relu(x)", "n = torch.relu(m)"}, (
+        found
+    )  # the rest is still checked
 
 
 # a function without parameters (the checker's report works) ---------------------------------
+
 
 def test_step_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     text = source("")
@@ -70,12 +81,10 @@ CHECKER_BUG = (
 )
 
 
-
 def test_step_budget_function_with_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
     text = source("x")
     monkeypatch.setattr(infer, "FUNCTION_STEP_BUDGET", 500)
     _assert_gave_up_on_big_only(text, _check(text), "500 analysis steps")
-
 
 
 def test_time_budget_function_with_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,4 +109,6 @@ def test_branching_recursion_stays_cheap() -> None:
     started = time.monotonic()
     found = _check(text)
     assert time.monotonic() - started < 1.0
-    assert not [f for f in found if f[1] == "spmd-internal" and "nested too deeply" not in f[2]], found
+    assert not [f for f in found if f[1] == "spmd-internal" and "nested too deeply" not in f[2]], (
+        found
+    )

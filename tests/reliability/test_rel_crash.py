@@ -43,12 +43,15 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 
 def _unexpected_internal(diagnostics: list[types.Diagnostic]) -> list[str]:
     return [
-        d.message for d in diagnostics
+        d.message
+        for d in diagnostics
         if d.code == "spmd-internal" and not any(reason in d.message for reason in ALLOWED_INTERNAL)
     ]
 
 
-def _exercise(server: Server, uri: str, text: str, version: int, hovers: int = 6, timeout: float = 60.0) -> list[types.Diagnostic]:
+def _exercise(
+    server: Server, uri: str, text: str, version: int, hovers: int = 6, timeout: float = 60.0
+) -> list[types.Diagnostic]:
     """Diagnostics of that version arrive; hovers and inlay hints answer."""
     diagnostics = server.diagnostics(uri, version, timeout=timeout)
     for offset in sample_offsets(text, hovers, seed=version):
@@ -58,9 +61,36 @@ def _exercise(server: Server, uri: str, text: str, version: int, hovers: int = 6
     return diagnostics
 
 
-ODD_CHARS = st.sampled_from(["\x00", "\ud800", "\udfff", "\U0001f600", "\U0010ffff", "\r", "\n", "\r\n", "\t", "\x0c",
-                             "\u2028", "\u0085", "\ufeff", "é", "名", "\u200b", "\\", "'", '"', "#", "(", ")", ":"])
-RANDOM_TEXT = st.lists(st.text(max_size=8) | ODD_CHARS | st.sampled_from(FRAGMENTS), max_size=60).map("".join)
+ODD_CHARS = st.sampled_from(
+    [
+        "\x00",
+        "\ud800",
+        "\udfff",
+        "\U0001f600",
+        "\U0010ffff",
+        "\r",
+        "\n",
+        "\r\n",
+        "\t",
+        "\x0c",
+        "\u2028",
+        "\u0085",
+        "\ufeff",
+        "é",
+        "名",
+        "\u200b",
+        "\\",
+        "'",
+        '"',
+        "#",
+        "(",
+        ")",
+        ":",
+    ]
+)
+RANDOM_TEXT = st.lists(
+    st.text(max_size=8) | ODD_CHARS | st.sampled_from(FRAGMENTS), max_size=60
+).map("".join)
 
 
 @settings(max_examples=scaled(40, 1000), deadline=None, suppress_health_check=list(HealthCheck))
@@ -79,7 +109,10 @@ def test_random_text_and_edits(server: Server, start: str, data: st.DataObject) 
             text = apply(text, edit)
             STATS["random_edits"] += 1
         diagnostics = _exercise(server, uri, text, server.versions[uri])
-        assert not _unexpected_internal(diagnostics), (repr(text), _unexpected_internal(diagnostics))
+        assert not _unexpected_internal(diagnostics), (
+            repr(text),
+            _unexpected_internal(diagnostics),
+        )
     finally:
         server.close(uri)
     STATS["random_texts"] += 1
@@ -115,7 +148,7 @@ def test_truncations_at_every_position(server: Server) -> None:
 
 
 def _fifty_thousand_lines() -> str:
-    template = '''
+    template = """
 def layer_{i}(x, w):
     spmd.assert_type(x, {{"dp": S(0), "tp": R}})
     spmd.assert_type(w, {{"dp": R, "tp": S(1)}})
@@ -123,7 +156,7 @@ def layer_{i}(x, w):
     h = torch.relu(h)
     y = spmd.all_gather(h, "tp", src=V, dst=R)
     return y + 1
-'''
+"""
     body = "".join(template.format(i=i) for i in range(50_000 // 9 + 1))
     text = HEAD + body
     return "".join(text.splitlines(keepends=True)[:50_000])
@@ -134,18 +167,25 @@ ODD_FILES = {
     "comment_only": "# nothing but a comment\n# and another\n",
     "only_newlines": "\n\n\r\n\r\r\n",
     "no_final_newline": HEAD + "x = torch.randn(4)",
-    "crlf": (HEAD + "x = torch.randn(4)\nspmd.assert_type(x, {'tp': P})\ny = torch.relu(x)\n").replace("\n", "\r\n"),
-    "cr_only": (HEAD + "x = torch.randn(4)\nspmd.assert_type(x, {'tp': P})\ny = torch.relu(x)\n").replace("\n", "\r"),
+    "crlf": (
+        HEAD + "x = torch.randn(4)\nspmd.assert_type(x, {'tp': P})\ny = torch.relu(x)\n"
+    ).replace("\n", "\r\n"),
+    "cr_only": (
+        HEAD + "x = torch.randn(4)\nspmd.assert_type(x, {'tp': P})\ny = torch.relu(x)\n"
+    ).replace("\n", "\r"),
     "mixed_endings": "import torch\r\nimport spmd_types as spmd\rfrom spmd_types import P\nx = torch.randn(4)\r\n"
-                     "spmd.assert_type(x, {'tp': P})\ry = torch.relu(x)\n",
+    "spmd.assert_type(x, {'tp': P})\ry = torch.relu(x)\n",
     "tabs": HEAD + "def f(x):\n\tspmd.assert_type(x, {'tp': P})\n\treturn torch.relu(x)\n",
-    "mixed_tabs_spaces": HEAD + "def f(x):\n\tspmd.assert_type(x, {'tp': P})\n        return torch.relu(x)\n",
+    "mixed_tabs_spaces": HEAD
+    + "def f(x):\n\tspmd.assert_type(x, {'tp': P})\n        return torch.relu(x)\n",
     "bom": "\ufeff" + HEAD + "x = torch.randn(4)\n",
     "nul": HEAD + "x = torch.randn(4)\x00\ny = 1\n",
     "form_feed_u2028": HEAD + "\x0cx = torch.randn(4)  # \u2028 still one line\ny = x\n",
-    "non_ascii_identifiers": HEAD + "名前 = torch.randn(4)\nspmd.assert_type(名前, {'tp': P})\nΔ = torch.relu(名前)\n"
-                             "𝔘 = 名前 + 1  # 𝔘 is NFKC-normalised to U\nlabel = '𝔘😀é'; z = torch.relu(名前)\n",  # noqa: RUF001
-    "astral_strings": HEAD + "s = '\U0001f600' * 3; x = torch.randn(4); spmd.assert_type(x, {'tp': P}); y = torch.relu(x)\n",
+    "non_ascii_identifiers": HEAD
+    + "名前 = torch.randn(4)\nspmd.assert_type(名前, {'tp': P})\nΔ = torch.relu(名前)\n"
+    "𝔘 = 名前 + 1  # 𝔘 is NFKC-normalised to U\nlabel = '𝔘😀é'; z = torch.relu(名前)\n",  # noqa: RUF001
+    "astral_strings": HEAD
+    + "s = '\U0001f600' * 3; x = torch.randn(4); spmd.assert_type(x, {'tp': P}); y = torch.relu(x)\n",
     "long_line": HEAD + "x = torch.randn(4)\ny = torch.relu(x)" + " + x" * 40_000 + "\n",
     "long_string_line": HEAD + "s = '" + "a" * 300_000 + "'\n",
     "deep_plus": HEAD + "y = " + " + ".join(["x"] * 5000) + "\n",
@@ -155,8 +195,14 @@ ODD_FILES = {
     "deep_calls": HEAD + "y = torch.relu" + "(x)" * 5000 + "\n",
     "deep_not": HEAD + "y = " + "not " * 5000 + "x\n",
     "deep_lambda": HEAD + "y = " + "lambda: " * 3000 + "x\n",
-    "deep_blocks": HEAD + "".join("    " * i + "if x:\n" for i in range(99)) + "    " * 99 + "y = torch.relu(x)\n",
-    "deep_defs": HEAD + "".join("    " * i + f"def f{i}(x):\n" for i in range(99)) + "    " * 99 + "return x\n",
+    "deep_blocks": HEAD
+    + "".join("    " * i + "if x:\n" for i in range(99))
+    + "    " * 99
+    + "y = torch.relu(x)\n",
+    "deep_defs": HEAD
+    + "".join("    " * i + f"def f{i}(x):\n" for i in range(99))
+    + "    " * 99
+    + "return x\n",
     "many_units_syntax_errors": HEAD + "".join(f"def f{i}(x:\n    return x\n" for i in range(2000)),
     "unterminated_triple_quote": HEAD + '"""never closed\n' + "x = 1\n" * 2000,
     "fifty_thousand_lines": _fifty_thousand_lines(),
@@ -182,9 +228,14 @@ def test_odd_files(server: Server, name: str) -> None:
 
 def test_not_utf8_on_disk(tmp_path: Path) -> None:
     """A workspace module that is not UTF-8: the scan, an importer, and spmd-check survive it."""
-    (tmp_path / "latin.py").write_bytes(b"import spmd_types\n# caf\xe9 \xff\xfe\n\ndef f(x):\n    return x\n")
+    (tmp_path / "latin.py").write_bytes(
+        b"import spmd_types\n# caf\xe9 \xff\xfe\n\ndef f(x):\n    return x\n"
+    )
     (tmp_path / "binary.py").write_bytes(bytes(range(256)) * 4)
-    user = HEAD + "from latin import f\nfrom binary import g\nx = torch.randn(4)\nspmd.assert_type(x, {'tp': P})\ny = torch.relu(f(x))\n"
+    user = (
+        HEAD
+        + "from latin import f\nfrom binary import g\nx = torch.randn(4)\nspmd.assert_type(x, {'tp': P})\ny = torch.relu(f(x))\n"
+    )
     (tmp_path / "user.py").write_text(user, encoding="utf-8")
     server = Server(tmp_path, scan=True)
     try:
@@ -201,7 +252,10 @@ def test_not_utf8_on_disk(tmp_path: Path) -> None:
     finally:
         server.stop()
     cli = subprocess.run(
-        [sys.executable, "-m", "spmd_check.cli", str(tmp_path)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "spmd_check.cli", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert "Traceback" not in cli.stderr, cli.stderr[-2000:]
     assert cli.returncode in (0, 1), (cli.returncode, cli.stdout[-500:], cli.stderr[-2000:])

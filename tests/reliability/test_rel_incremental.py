@@ -29,7 +29,15 @@ from lsp_harness import (
 CORPUS = corpus()
 TEXTS = {path: path.read_text(encoding="utf-8") for path in CORPUS}
 EXAMPLES = scaled(60, 1500)
-STATS = {"examples": 0, "edits": 0, "changes": 0, "hovers": 0, "nonempty_hovers": 0, "diagnostics": 0, "hints": 0}
+STATS = {
+    "examples": 0,
+    "edits": 0,
+    "changes": 0,
+    "hovers": 0,
+    "nonempty_hovers": 0,
+    "diagnostics": 0,
+    "hints": 0,
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,16 +54,22 @@ def servers(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         server.stop()
 
 
-def _answers(server: Server, uri: str, text: str, version: int, offsets: list[int]) -> dict[str, object]:
+def _answers(
+    server: Server, uri: str, text: str, version: int, offsets: list[int]
+) -> dict[str, object]:
     diagnostics = server.diagnostics(uri, version)
     hovers = [server.hover(uri, position_at(text, offset)) for offset in offsets]
     hints = server.inlay_hints(uri, len(lines_of(text)))
     return {"diagnostics": diagnostics, "hovers": hovers, "hints": hints}
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
+@settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=False
+)
 @given(data=st.data())
-def test_incremental_equals_from_scratch(servers: tuple[Server, Server], data: st.DataObject) -> None:
+def test_incremental_equals_from_scratch(
+    servers: tuple[Server, Server], data: st.DataObject
+) -> None:
     edited, fresh = servers
     source = data.draw(st.sampled_from(CORPUS))
     relative = source.relative_to(REPO).as_posix()
@@ -109,7 +123,15 @@ def test_incremental_equals_from_scratch(servers: tuple[Server, Server], data: s
     want_n["diagnostics"] = sorted(want_n["diagnostics"], key=key)
     if got_n != want_n:
         where = dump_failure(
-            "incremental", path=relative, original=TEXTS[source], changes=sent, final=text, offsets=offsets,
-            got=got_n, want=want_n,
+            "incremental",
+            path=relative,
+            original=TEXTS[source],
+            changes=sent,
+            final=text,
+            offsets=offsets,
+            got=got_n,
+            want=want_n,
         )
-        assert got_n == want_n, f"{relative}: incremental and fresh answers differ; details in {where}"
+        assert got_n == want_n, (
+            f"{relative}: incremental and fresh answers differ; details in {where}"
+        )

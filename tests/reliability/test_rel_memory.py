@@ -21,8 +21,11 @@ EDITS = scaled(500, 10_000)
 WARM_UP = EDITS // 10
 GROWTH_BOUND_MIB = float(scaled(25, 45))
 FILES = [
-    "examples/megatron_mlp.py", "examples/tp_attention.py", "examples/dp_tp_loss.py",
-    "examples/tp_transformer/model.py", "examples/tp_transformer/mlp.py",
+    "examples/megatron_mlp.py",
+    "examples/tp_attention.py",
+    "examples/dp_tp_loss.py",
+    "examples/tp_transformer/model.py",
+    "examples/tp_transformer/mlp.py",
 ]
 
 
@@ -47,7 +50,8 @@ def test_soak_keeps_memory_bounded(tmp_path) -> None:  # type: ignore[no-untyped
                 at = rng.randint(0, len(text))
                 if 0 < at < len(text) and text[at - 1] == "\r" and text[at] == "\n":
                     at += 1
-                edit = Edit(at, at, rng.choice(["x", " ", "(", ")", "\n", "torch.relu(x)", "é", "𝔘"]))  # noqa: RUF001
+                choices = ["x", " ", "(", ")", "\n", "torch.relu(x)", "é", "𝔘"]  # noqa: RUF001
+                edit = Edit(at, at, rng.choice(choices))
             elif action < 0.9:
                 at = rng.randint(0, max(0, len(text) - 1))
                 end = min(len(text), at + rng.randint(1, 8))
@@ -81,8 +85,10 @@ def test_soak_keeps_memory_bounded(tmp_path) -> None:  # type: ignore[no-untyped
         server.stop()
     warm = next(rss for step, rss in samples if step >= WARM_UP)
     peak_after = max(rss for step, rss in samples if step >= WARM_UP)
-    print(f"\nmemory soak: {EDITS} edits over {len(FILES)} files; RSS MiB after warm-up {warm:.1f}, "
-          f"peak after {peak_after:.1f}, final {final:.1f}; samples {json.dumps([(s, round(r, 1)) for s, r in samples])}")
+    print(
+        f"\nmemory soak: {EDITS} edits over {len(FILES)} files; RSS MiB after warm-up {warm:.1f}, "
+        f"peak after {peak_after:.1f}, final {final:.1f}; samples {json.dumps([(s, round(r, 1)) for s, r in samples])}"
+    )
     print("caches:", caches)
     assert peak_after - warm <= GROWTH_BOUND_MIB, samples
 

@@ -33,7 +33,11 @@ class RawServer:
         env.pop("SPMD_LSP_ANALYZER", None)
         self.process = subprocess.Popen(
             [*SERVER, "--no-workspace-scan", "--log-file", str(self.log), "--log-level", "info"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=root, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=root,
+            env=env,
         )
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.ids = itertools.count(1)
@@ -96,8 +100,14 @@ class RawServer:
 
     def probe(self, timeout: float = 20.0) -> None:
         """A well-formed request is answered: the server is up and in sync with the stream."""
-        reply = self.request("textDocument/hover", {
-            "textDocument": {"uri": "file:///nowhere.py"}, "position": {"line": 0, "character": 0}}, timeout)
+        reply = self.request(
+            "textDocument/hover",
+            {
+                "textDocument": {"uri": "file:///nowhere.py"},
+                "position": {"line": 0, "character": 0},
+            },
+            timeout,
+        )
         assert "result" in reply and reply["result"] is None, reply
 
     def stop(self) -> None:
@@ -126,8 +136,17 @@ def shared(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     root = tmp_path_factory.mktemp("protocol")
     server = RawServer(root)
     _initialize(server, root)
-    server.notify("textDocument/didOpen", {"textDocument": {"uri": "file:///x.py", "languageId": "python",
-                                                             "version": 1, "text": "import torch\nx = 1\n"}})
+    server.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": "file:///x.py",
+                "languageId": "python",
+                "version": 1,
+                "text": "import torch\nx = 1\n",
+            }
+        },
+    )
     yield server
     print(f"\nbad protocol input: {CASES_RUN}")
     assert server.alive()
@@ -135,17 +154,30 @@ def shared(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 
 
 def _initialize(raw: RawServer, root: Path) -> None:
-    reply = raw.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}})
+    reply = raw.request(
+        "initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}
+    )
     assert "result" in reply, reply
     raw.notify("initialized", {})
 
 
 def test_requests_before_initialize(raw: RawServer, tmp_path: Path) -> None:
-    reply = raw.request("textDocument/hover", {"textDocument": {"uri": "file:///x.py"},
-                                                "position": {"line": 0, "character": 0}})
+    reply = raw.request(
+        "textDocument/hover",
+        {"textDocument": {"uri": "file:///x.py"}, "position": {"line": 0, "character": 0}},
+    )
     assert "error" in reply or reply.get("result") is None, reply
-    raw.notify("textDocument/didOpen", {"textDocument": {"uri": "file:///x.py", "languageId": "python",
-                                                          "version": 1, "text": "x = 1\n"}})
+    raw.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": "file:///x.py",
+                "languageId": "python",
+                "version": 1,
+                "text": "x = 1\n",
+            }
+        },
+    )
     assert raw.alive()
     _initialize(raw, tmp_path)
     raw.probe()
@@ -183,29 +215,92 @@ BAD_MESSAGES: dict[str, Any] = {
     "unknown_notification": {"jsonrpc": "2.0", "method": "spmd/noSuchNotification", "params": {}},
     "dollar_notification": {"jsonrpc": "2.0", "method": "$/noSuchThing", "params": {}},
     "cancel_unknown": {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 999999}},
-    "params_wrong_type": {"jsonrpc": "2.0", "id": "w1", "method": "textDocument/hover", "params": "nope"},
+    "params_wrong_type": {
+        "jsonrpc": "2.0",
+        "id": "w1",
+        "method": "textDocument/hover",
+        "params": "nope",
+    },
     "params_missing": {"jsonrpc": "2.0", "id": "w2", "method": "textDocument/hover"},
-    "position_negative": {"jsonrpc": "2.0", "id": "w3", "method": "textDocument/hover",
-                          "params": {"textDocument": {"uri": "file:///x.py"}, "position": {"line": -1, "character": -5}}},
-    "position_huge": {"jsonrpc": "2.0", "id": "w4", "method": "textDocument/hover",
-                      "params": {"textDocument": {"uri": "file:///x.py"}, "position": {"line": 2**31 - 1, "character": 2**31 - 1}}},
-    "position_not_int": {"jsonrpc": "2.0", "id": "w5", "method": "textDocument/hover",
-                         "params": {"textDocument": {"uri": "file:///x.py"}, "position": {"line": "a", "character": 1.5}}},
-    "uri_not_string": {"jsonrpc": "2.0", "id": "w6", "method": "textDocument/inlayHint",
-                       "params": {"textDocument": {"uri": 5}, "range": {}}},
+    "position_negative": {
+        "jsonrpc": "2.0",
+        "id": "w3",
+        "method": "textDocument/hover",
+        "params": {
+            "textDocument": {"uri": "file:///x.py"},
+            "position": {"line": -1, "character": -5},
+        },
+    },
+    "position_huge": {
+        "jsonrpc": "2.0",
+        "id": "w4",
+        "method": "textDocument/hover",
+        "params": {
+            "textDocument": {"uri": "file:///x.py"},
+            "position": {"line": 2**31 - 1, "character": 2**31 - 1},
+        },
+    },
+    "position_not_int": {
+        "jsonrpc": "2.0",
+        "id": "w5",
+        "method": "textDocument/hover",
+        "params": {
+            "textDocument": {"uri": "file:///x.py"},
+            "position": {"line": "a", "character": 1.5},
+        },
+    },
+    "uri_not_string": {
+        "jsonrpc": "2.0",
+        "id": "w6",
+        "method": "textDocument/inlayHint",
+        "params": {"textDocument": {"uri": 5}, "range": {}},
+    },
     "method_not_string": {"jsonrpc": "2.0", "id": "w7", "method": 42},
     "id_object": {"jsonrpc": "2.0", "id": {"a": 1}, "method": "textDocument/hover", "params": {}},
-    "change_unopened": {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": "file:///never.py", "version": 3},
-        "contentChanges": [{"range": {"start": {"line": 5, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "x"}]}},
-    "change_garbled": {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": "file:///x.py"}, "contentChanges": 7}},
-    "open_garbled": {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": 5}},
-    "close_unopened": {"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": "file:///never.py"}}},
-    "configuration_garbage": {"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration", "params": {"settings": [1, "x", None]}},
+    "change_unopened": {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didChange",
+        "params": {
+            "textDocument": {"uri": "file:///never.py", "version": 3},
+            "contentChanges": [
+                {
+                    "range": {
+                        "start": {"line": 5, "character": 0},
+                        "end": {"line": 1, "character": 0},
+                    },
+                    "text": "x",
+                }
+            ],
+        },
+    },
+    "change_garbled": {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didChange",
+        "params": {"textDocument": {"uri": "file:///x.py"}, "contentChanges": 7},
+    },
+    "open_garbled": {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didOpen",
+        "params": {"textDocument": 5},
+    },
+    "close_unopened": {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didClose",
+        "params": {"textDocument": {"uri": "file:///never.py"}},
+    },
+    "configuration_garbage": {
+        "jsonrpc": "2.0",
+        "method": "workspace/didChangeConfiguration",
+        "params": {"settings": [1, "x", None]},
+    },
     "response_nobody_asked": {"jsonrpc": "2.0", "id": 424242, "result": {"x": 1}},
     "error_nobody_asked": {"jsonrpc": "2.0", "id": 424243, "error": {"code": 1, "message": "?"}},
-    "initialize_twice": {"jsonrpc": "2.0", "id": "i2", "method": "initialize", "params": {"capabilities": {}}},
+    "initialize_twice": {
+        "jsonrpc": "2.0",
+        "id": "i2",
+        "method": "initialize",
+        "params": {"capabilities": {}},
+    },
 }
 
 
@@ -214,12 +309,23 @@ def test_bad_messages(shared: RawServer, name: str) -> None:
     raw = shared
     message = BAD_MESSAGES[name]
     raw.send(message)
-    if "id" in message and "method" in message and isinstance(message.get("method"), str) and isinstance(message["id"], (int, str)):
+    if (
+        "id" in message
+        and "method" in message
+        and isinstance(message.get("method"), str)
+        and isinstance(message["id"], (int, str))
+    ):
         reply = raw.response(message["id"])
         assert "error" in reply or "result" in reply, reply
         if name == "unknown_request":
             assert reply["error"]["code"] == -32601, reply  # MethodNotFound
-        if name in ("params_wrong_type", "params_missing", "position_negative", "position_not_int", "uri_not_string"):
+        if name in (
+            "params_wrong_type",
+            "params_missing",
+            "position_negative",
+            "position_not_int",
+            "uri_not_string",
+        ):
             assert "error" in reply, reply  # InvalidParams, not a silent null
     raw.probe()
     assert raw.alive()
@@ -229,23 +335,64 @@ def test_bad_messages(shared: RawServer, name: str) -> None:
 def test_out_of_range_edits_and_requests(raw: RawServer, tmp_path: Path) -> None:
     _initialize(raw, tmp_path)
     uri = (tmp_path / "m.py").as_uri()
-    raw.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
-                                                          "text": "import torch\nx = torch.randn(4)\n"}})
+    raw.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": uri,
+                "languageId": "python",
+                "version": 1,
+                "text": "import torch\nx = torch.randn(4)\n",
+            }
+        },
+    )
     far = {"line": 10**6, "character": 10**6}
     changes = [
         {"range": {"start": far, "end": far}, "text": "\ny = 2\n"},  # past the end: appended
-        {"range": {"start": {"line": 1, "character": 9999}, "end": {"line": 0, "character": 0}}, "text": "z"},  # reversed
-        {"range": {"start": {"line": 0, "character": 3}, "end": {"line": 0, "character": 3}}, "text": "\ud83d\ude00"},
-        {"range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 5}}, "text": ""},  # inside a pair
+        {
+            "range": {"start": {"line": 1, "character": 9999}, "end": {"line": 0, "character": 0}},
+            "text": "z",
+        },  # reversed
+        {
+            "range": {"start": {"line": 0, "character": 3}, "end": {"line": 0, "character": 3}},
+            "text": "\ud83d\ude00",
+        },
+        {
+            "range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 5}},
+            "text": "",
+        },  # inside a pair
     ]
     for version, change in enumerate(changes, start=2):
-        raw.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+        raw.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
+        )
     for method, params in [
         ("textDocument/hover", {"textDocument": {"uri": uri}, "position": far}),
-        ("textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": {"start": far, "end": {"line": 0, "character": 0}}}),
-        ("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": far, "end": far},
-                                     "context": {"diagnostics": [{"range": {"start": far, "end": far}, "message": "m",
-                                                                  "code": "spmd-syntax", "source": "spmd"}]}}),
+        (
+            "textDocument/inlayHint",
+            {
+                "textDocument": {"uri": uri},
+                "range": {"start": far, "end": {"line": 0, "character": 0}},
+            },
+        ),
+        (
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": {"start": far, "end": far},
+                "context": {
+                    "diagnostics": [
+                        {
+                            "range": {"start": far, "end": far},
+                            "message": "m",
+                            "code": "spmd-syntax",
+                            "source": "spmd",
+                        }
+                    ]
+                },
+            },
+        ),
         ("textDocument/diagnostic", {"textDocument": {"uri": uri}}),
     ]:
         reply = raw.request(method, params)
@@ -256,8 +403,17 @@ def test_out_of_range_edits_and_requests(raw: RawServer, tmp_path: Path) -> None
 def test_huge_message(raw: RawServer, tmp_path: Path) -> None:
     _initialize(raw, tmp_path)
     text = "x = 1\n" * 1_000_000  # 6 MB
-    raw.notify("textDocument/didOpen", {"textDocument": {"uri": (tmp_path / "huge.py").as_uri(), "languageId": "python",
-                                                          "version": 1, "text": text}})
+    raw.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": (tmp_path / "huge.py").as_uri(),
+                "languageId": "python",
+                "version": 1,
+                "text": text,
+            }
+        },
+    )
     raw.probe()
 
 

@@ -53,17 +53,27 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 def _versions_in_order(server: Server, uri: str) -> list[int | None]:
     versions = [p.version for _, p in server.publishes(uri)]
     numbered = [v for v in versions if v is not None]
-    assert numbered == sorted(numbered), f"an older version was published after a newer one: {versions}"
+    assert numbered == sorted(numbered), (
+        f"an older version was published after a newer one: {versions}"
+    )
     return versions
 
 
 @settings(max_examples=scaled(25, 400), deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     target=st.sampled_from(["caller.py", "callee.py"]),
-    keys=st.lists(st.tuples(st.sampled_from(["x", " ", "(", ")", "\n", "#", "DEL", "z = torch.relu(x)\n"]),
-                           st.sampled_from([0, 0, 0.002, 0.01, 0.03])), min_size=1, max_size=30),
+    keys=st.lists(
+        st.tuples(
+            st.sampled_from(["x", " ", "(", ")", "\n", "#", "DEL", "z = torch.relu(x)\n"]),
+            st.sampled_from([0, 0, 0.002, 0.01, 0.03]),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
 )
-def test_bursts_never_publish_stale(server: Server, target: str, keys: list[tuple[str, float]]) -> None:
+def test_bursts_never_publish_stale(
+    server: Server, target: str, keys: list[tuple[str, float]]
+) -> None:
     caller, callee = server.uri("caller.py"), server.uri("callee.py")
     server.open(callee, CALLEE)
     server.open(caller, CALLER)
@@ -74,7 +84,11 @@ def test_bursts_never_publish_stale(server: Server, target: str, keys: list[tupl
         at = len(text) - 1  # type before the final newline of the last line
         for key, pause in keys:
             if key == "DEL":
-                edit = Edit(max(0, at - 1), at, "") if at > 0 and text[at - 1] not in "\r\n" else Edit(at, at, "")
+                edit = (
+                    Edit(max(0, at - 1), at, "")
+                    if at > 0 and text[at - 1] not in "\r\n"
+                    else Edit(at, at, "")
+                )
             else:
                 edit = Edit(at, at, key)
             server.change(uri, [to_change(text, edit)])
@@ -106,7 +120,14 @@ def test_closed_and_unknown_documents_get_answers(server: Server) -> None:
         # edits, then close while the check may be running
         for _ in range(5):
             end = types.Position(line=len(lines_of(text)) - 1, character=0)
-            server.change(uri, [types.TextDocumentContentChangePartial(range=types.Range(start=end, end=end), text="#\n")])
+            server.change(
+                uri,
+                [
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(start=end, end=end), text="#\n"
+                    )
+                ],
+            )
             text += "#\n"
         server.close(uri)
         closed_at = len(server.client.published)  # type: ignore[attr-defined]
@@ -117,7 +138,9 @@ def test_closed_and_unknown_documents_get_answers(server: Server) -> None:
         late = [p for _, p in server.client.published[closed_at:] if p.uri == uri]  # type: ignore[attr-defined]
         withdrawals = [i for i, p in enumerate(late) if not p.diagnostics and p.version is None]
         assert withdrawals, [(p.version, len(p.diagnostics)) for p in late]
-        assert all(not p.diagnostics for p in late[withdrawals[0]:]), [(p.version, len(p.diagnostics)) for p in late]
+        assert all(not p.diagnostics for p in late[withdrawals[0] :]), [
+            (p.version, len(p.diagnostics)) for p in late
+        ]
         text = CALLER + "w = torch.relu(x)\n" * 200
     _ask_everything(server, server.uri("never_opened.py"))
     _ask_everything(server, "untitled:Untitled-1")
@@ -132,14 +155,29 @@ def _ask_everything(server: Server, uri: str) -> None:
     assert server.hover(uri, origin) is None
     assert server.hover(uri, far) is None
     assert not server.inlay_hints(uri, 10**6)
-    actions = server.run(server.client.text_document_code_action_async(types.CodeActionParams(
-        text_document=document, range=types.Range(start=origin, end=far),
-        context=types.CodeActionContext(diagnostics=[types.Diagnostic(
-            range=types.Range(start=origin, end=origin), message="m", code="spmd-partial-nonlinear", source="spmd")]),
-    )))
+    actions = server.run(
+        server.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=document,
+                range=types.Range(start=origin, end=far),
+                context=types.CodeActionContext(
+                    diagnostics=[
+                        types.Diagnostic(
+                            range=types.Range(start=origin, end=origin),
+                            message="m",
+                            code="spmd-partial-nonlinear",
+                            source="spmd",
+                        )
+                    ]
+                ),
+            )
+        )
+    )
     assert not actions  # [] (a tuple once structured), or null
-    report = server.run(server.client.text_document_diagnostic_async(
-        types.DocumentDiagnosticParams(text_document=document)
-    ))
+    report = server.run(
+        server.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=document)
+        )
+    )
     assert not list(report.items)
     STATS["closed_requests"] += 5

@@ -45,7 +45,11 @@ def make_client() -> LanguageClient:
     from pygls.protocol import default_converter
 
     client = LanguageClient(converter_factory=default_converter)
-    features = {k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}
+    features = {
+        k: v
+        for k, v in DEFAULT_CLIENT_FEATURES.items()
+        if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+    }
     register_lsp_features(client, features)
     client.published = []  # type: ignore[attr-defined]
     client.refreshes = []  # type: ignore[attr-defined]
@@ -112,7 +116,9 @@ class Session:
         uri = self.uri(name)
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="python", version=version, text=text
+                )
             )
         )
         return uri
@@ -121,22 +127,30 @@ class Session:
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangePartial(range=r, text=t) for r, t in edits],
+                content_changes=[
+                    types.TextDocumentContentChangePartial(range=r, text=t) for r, t in edits
+                ],
             )
         )
 
-    async def diagnostics(self, uri: str, version: int | None, timeout: float = 15.0) -> list[types.Diagnostic]:
+    async def diagnostics(
+        self, uri: str, version: int | None, timeout: float = 15.0
+    ) -> list[types.Diagnostic]:
         """The diagnostics of that version: pulled, or waited for as a publish with that version."""
         if self.pull:
             report = await asyncio.wait_for(
                 self.client.text_document_diagnostic_async(
-                    types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+                    types.DocumentDiagnosticParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri)
+                    )
                 ),
                 timeout,
             )
             return list(report.items)
         published = self.client.published  # type: ignore[attr-defined]
-        await wait_until(lambda: any(p.uri == uri and p.version == version for p in published), timeout)
+        await wait_until(
+            lambda: any(p.uri == uri and p.version == version for p in published), timeout
+        )
         return [p for p in published if p.uri == uri and p.version == version][-1].diagnostics
 
 
@@ -168,7 +182,9 @@ def session(client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Pa
 
 
 @pytest.fixture
-def real_session(real_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path) -> Session:
+def real_session(
+    real_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path
+) -> Session:
     pytest.importorskip("spmd_check.analysis", reason="the checker's Analyzer has not landed yet")
     editor = request.node.callspec.params["real_client"]
     return Session(real_client, editor, tmp_path)

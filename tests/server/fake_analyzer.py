@@ -124,7 +124,9 @@ class _Run:
     def apply_ignores(self) -> None:
         kept = []
         for diagnostic in self.result.diagnostics:
-            line = self.lines[diagnostic.span.line] if diagnostic.span.line < len(self.lines) else ""
+            line = (
+                self.lines[diagnostic.span.line] if diagnostic.span.line < len(self.lines) else ""
+            )
             match = IGNORE.search(line)
             codes = {c.strip() for c in match.group(1).split(",")} if match else set()
             if diagnostic.code not in codes and diagnostic.code not in self.config.ignore:
@@ -140,8 +142,10 @@ class _Run:
             self.assert_type(value)
             return
         types, origin = self.expression(value)
-        targets = statement.targets if isinstance(statement, ast.Assign) else (
-            [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else ([statement.target] if isinstance(statement, ast.AnnAssign) else [])
         )
         for target in targets:
             if isinstance(target, ast.Name) and types is not None:
@@ -150,21 +154,30 @@ class _Run:
                 self.fact(target, target.id, is_target=True)
 
     def assert_type(self, call: ast.Call) -> None:
-        if len(call.args) < 2 or not isinstance(call.args[0], ast.Name) or not isinstance(call.args[1], ast.Dict):
+        if (
+            len(call.args) < 2
+            or not isinstance(call.args[0], ast.Name)
+            or not isinstance(call.args[1], ast.Dict)
+        ):
             return
         items: dict[str, AxisType] = {}
         for key, value in zip(call.args[1].keys, call.args[1].values, strict=False):
             if (
-                isinstance(key, ast.Constant) and isinstance(key.value, str)
-                and isinstance(value, ast.Name) and value.id in KINDS
+                isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and isinstance(value, ast.Name)
+                and value.id in KINDS
             ):
-                    items[key.value] = AxisType(KINDS[value.id])
-                    if self.config.mesh_axes is not None and key.value not in self.config.mesh_axes:
-                        self.result.diagnostics.append(
-                            Diagnostic(self.span(key), "spmd-unknown-axis",
-                                       f"axis {key.value!r} is not an axis of the mesh {list(self.config.mesh_axes)}",
-                                       Severity.ERROR)
+                items[key.value] = AxisType(KINDS[value.id])
+                if self.config.mesh_axes is not None and key.value not in self.config.mesh_axes:
+                    self.result.diagnostics.append(
+                        Diagnostic(
+                            self.span(key),
+                            "spmd-unknown-axis",
+                            f"axis {key.value!r} is not an axis of the mesh {list(self.config.mesh_axes)}",
+                            Severity.ERROR,
                         )
+                    )
         name = call.args[0].id
         self.env[name] = (LocalType(items), Origin(self.span(call), "assert_type"), True)
         self.fact(call.args[0], name)
@@ -180,7 +193,9 @@ class _Run:
 
     def fact(self, node: ast.AST, name: str, is_target: bool = False) -> None:
         types, origin, grad = self.env[name]
-        self.result.facts.append(TypeFact(self.span(node), name, types, grad, origin, is_target=is_target))
+        self.result.facts.append(
+            TypeFact(self.span(node), name, types, grad, origin, is_target=is_target)
+        )
 
     def expression(self, node: ast.expr) -> tuple[LocalType | None, Origin | None]:
         if isinstance(node, ast.Name):
@@ -198,7 +213,9 @@ class _Run:
                 types, origin = arg_types[0]
                 if types is not None and any(t.kind is Kind.P for t in types.values()):
                     self.partial_nonlinear(node.args[0], name, types, origin)
-                    return LocalType({a: (AxisType(Kind.R) if t.kind is Kind.P else t) for a, t in types.items()}), None
+                    return LocalType(
+                        {a: (AxisType(Kind.R) if t.kind is Kind.P else t) for a, t in types.items()}
+                    ), None
                 return types, None
             known = [t for t in arg_types if t[0] is not None]
             return known[0] if known else (None, None)
@@ -207,8 +224,12 @@ class _Run:
             if left[0] is not None and right[0] is not None and set(left[0]) != set(right[0]):
                 if self.config.mode is Mode.STRICT:
                     self.result.diagnostics.append(
-                        Diagnostic(self.span(node), "spmd-missing-axis",
-                                   "operands are typed on different mesh axes", Severity.ERROR)
+                        Diagnostic(
+                            self.span(node),
+                            "spmd-missing-axis",
+                            "operands are typed on different mesh axes",
+                            Severity.ERROR,
+                        )
                     )
                 return None, None
             return left if left[0] is not None else right
@@ -222,31 +243,56 @@ class _Run:
         keywords = {k.arg: k.value for k in call.keywords}
         src = keywords.get("src")
         dst = keywords.get("dst")
-        src_t = AxisType(KINDS[src.id]) if isinstance(src, ast.Name) and src.id in KINDS else AxisType(Kind.P)
-        dst_t = AxisType(KINDS[dst.id]) if isinstance(dst, ast.Name) and dst.id in KINDS else AxisType(Kind.R)
+        src_t = (
+            AxisType(KINDS[src.id])
+            if isinstance(src, ast.Name) and src.id in KINDS
+            else AxisType(Kind.P)
+        )
+        dst_t = (
+            AxisType(KINDS[dst.id])
+            if isinstance(dst, ast.Name) and dst.id in KINDS
+            else AxisType(Kind.R)
+        )
         self.result.collectives.append(
             CollectiveFact(
-                self.span(call.func), "all_reduce",
-                (AxisTransition(str(axis), src_t, dst_t, "sum across the axis", "all-reduce of the gradient"),),
+                self.span(call.func),
+                "all_reduce",
+                (
+                    AxisTransition(
+                        str(axis), src_t, dst_t, "sum across the axis", "all-reduce of the gradient"
+                    ),
+                ),
             )
         )
         if types is None or not isinstance(axis, str):
             return None, None
         return types.with_axis(axis, dst_t), Origin(self.span(call), f"all_reduce on {axis}")
 
-    def partial_nonlinear(self, operand: ast.expr, op: str, types: LocalType, origin: Origin | None) -> None:
+    def partial_nonlinear(
+        self, operand: ast.expr, op: str, types: LocalType, origin: Origin | None
+    ) -> None:
         axis = next(a for a, t in types.items() if t.kind is Kind.P)
         text = self.text(operand)
         span = self.span(operand)
         fixes = (
-            Fix(f'all_reduce({text}, "{axis}", src=P, dst=R): all-reduce in forward, all-reduce in backward',
-                (TextEdit(span, f'spmd.all_reduce({text}, "{axis}", src=P, dst=R)'),), preferred=True),
-            Fix(f'all_reduce({text}, "{axis}", src=P, dst=I): all-reduce in forward, no-op backward',
-                (TextEdit(span, f'spmd.all_reduce({text}, "{axis}", src=P, dst=I)'),)),
+            Fix(
+                f'all_reduce({text}, "{axis}", src=P, dst=R): all-reduce in forward, all-reduce in backward',
+                (TextEdit(span, f'spmd.all_reduce({text}, "{axis}", src=P, dst=R)'),),
+                preferred=True,
+            ),
+            Fix(
+                f'all_reduce({text}, "{axis}", src=P, dst=I): all-reduce in forward, no-op backward',
+                (TextEdit(span, f'spmd.all_reduce({text}, "{axis}", src=P, dst=I)'),),
+            ),
         )
         related = (Related(origin.span, f"{text} is Partial on {axis} here"),) if origin else ()
         self.result.diagnostics.append(
-            Diagnostic(span, "spmd-partial-nonlinear",
-                       f"Partial value {text} (axis {axis}) flows into the non-linear op {op}",
-                       Severity.ERROR, related, fixes)
+            Diagnostic(
+                span,
+                "spmd-partial-nonlinear",
+                f"Partial value {text} (axis {axis}) flows into the non-linear op {op}",
+                Severity.ERROR,
+                related,
+                fixes,
+            )
         )

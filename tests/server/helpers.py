@@ -35,7 +35,9 @@ def position(text: str, line: int, column: int, encoding: str) -> types.Position
     return types.Position(line=line, character=units(lines(text)[line][:column], encoding))
 
 
-def find(text: str, needle: str, encoding: str, occurrence: int = 0, line: int | None = None) -> types.Range:
+def find(
+    text: str, needle: str, encoding: str, occurrence: int = 0, line: int | None = None
+) -> types.Range:
     """The range of the n-th occurrence of ``needle`` (on ``line`` if given)."""
     found = 0
     for number, content in enumerate(lines(text)):
@@ -56,7 +58,9 @@ def find(text: str, needle: str, encoding: str, occurrence: int = 0, line: int |
 def offset(text: str, pos: types.Position, encoding: str) -> int:
     all_lines = re.split(r"(\r\n|\r|\n)", text)
     contents, breaks = all_lines[0::2], all_lines[1::2]
-    start = sum(len(c) + len(b) for c, b in zip(contents[: pos.line], breaks[: pos.line], strict=False))
+    start = sum(
+        len(c) + len(b) for c, b in zip(contents[: pos.line], breaks[: pos.line], strict=False)
+    )
     line = contents[pos.line]
     seen = 0
     for index, char in enumerate(line):
@@ -68,7 +72,10 @@ def offset(text: str, pos: types.Position, encoding: str) -> int:
 
 def apply_edits(text: str, edits: list[types.TextEdit], encoding: str) -> str:
     spans = sorted(
-        ((offset(text, e.range.start, encoding), offset(text, e.range.end, encoding), e.new_text) for e in edits),
+        (
+            (offset(text, e.range.start, encoding), offset(text, e.range.end, encoding), e.new_text)
+            for e in edits
+        ),
         reverse=True,
     )
     for start, end, new in spans:

@@ -20,7 +20,7 @@ from spmd_lsp.scheduler import Job, Outcome, Scheduler
 def big_module(functions: int) -> str:
     """About 8 lines per function, each checked on its own (0.1-0.3 s per 1,000 functions)."""
     head = "import torch\nimport spmd_types as spmd\nfrom spmd_types import I, P, R, S, V\n\n"
-    template = '''
+    template = """
 def layer_{i}(x, w):
     spmd.assert_type(x, {{"dp": S(0), "tp": R}})
     spmd.assert_type(w, {{"dp": R, "tp": S(1)}})
@@ -28,7 +28,7 @@ def layer_{i}(x, w):
     h = torch.relu(h)
     y = spmd.all_gather(h, "tp", src=V, dst=R)
     return y + 1
-'''
+"""
     return head + "".join(template.format(i=i) for i in range(functions))
 
 
@@ -67,14 +67,18 @@ async def test_newer_version_stops_the_running_check() -> None:
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER, server_env=_env(False), client_factory=make_client),
+    config=ClientServerConfig(
+        server_command=SERVER, server_env=_env(False), client_factory=make_client
+    ),
 )
 async def logged_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     yield
     await lsp_client.shutdown_session()
 
 
-async def test_edit_stops_stale_check_end_to_end(logged_client: LanguageClient, tmp_path: Path) -> None:
+async def test_edit_stops_stale_check_end_to_end(
+    logged_client: LanguageClient, tmp_path: Path
+) -> None:
     """Over the protocol: an edit during a long check stops it, and only the edit's version is
     published."""
     session = Session(logged_client, "visual_studio_code", tmp_path)

@@ -23,5 +23,14 @@ def test_one_section_per_code() -> None:
 
 def test_configuration_names_every_key() -> None:
     text = (DOCS / "configuration.md").read_text(encoding="utf-8")
-    for key in ("meshAxes", "strictMode", "ignore", "inlayHints", "logLevel", "mesh-axes", "strict-mode", "exclude"):
+    for key in (
+        "meshAxes",
+        "strictMode",
+        "ignore",
+        "inlayHints",
+        "logLevel",
+        "mesh-axes",
+        "strict-mode",
+        "exclude",
+    ):
         assert f"`{key}`" in text, key

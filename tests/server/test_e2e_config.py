@@ -23,7 +23,9 @@ d = a + b
 
 
 def _pyproject(root: Path, body: str) -> None:
-    (root / "pyproject.toml").write_text(f'[project]\nname = "ws"\n\n[tool.spmd-check]\n{body}\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "ws"\n\n[tool.spmd-check]\n{body}\n', encoding="utf-8"
+    )
 
 
 async def _codes(session: Session) -> list[tuple[int, str]]:
@@ -75,7 +77,9 @@ async def test_configuration_change_rechecks(session: Session) -> None:
     uri = session.open(AXES_SOURCE)
     assert len(await session.diagnostics(uri, 1)) == 1
     session.client.set_configuration({"strictMode": "permissive"}, section="spmdTypes")
-    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)
+    )
     if session.pull:
         for _ in range(200):
             if not await session.diagnostics(uri, 1):

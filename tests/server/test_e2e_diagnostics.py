@@ -34,7 +34,8 @@ def _relu_x(text: str, encoding: str) -> types.Range:
     line = lines(text)[RELU_LINE]
     column = line.index("relu(x)") + len("relu(")
     return types.Range(
-        start=position(text, RELU_LINE, column, encoding), end=position(text, RELU_LINE, column + 1, encoding)
+        start=position(text, RELU_LINE, column, encoding),
+        end=position(text, RELU_LINE, column + 1, encoding),
     )
 
 
@@ -62,9 +63,17 @@ async def test_positions_follow_incremental_edits_with_non_ascii(session: Sessio
     content = lines(text)[line]
     start = content.index("\U0001d54f")
     session.change(
-        uri, 4,
-        [(types.Range(start=position(text, line, start, session.encoding),
-                      end=position(text, line, start + 1, session.encoding)), "")],
+        uri,
+        4,
+        [
+            (
+                types.Range(
+                    start=position(text, line, start, session.encoding),
+                    end=position(text, line, start + 1, session.encoding),
+                ),
+                "",
+            )
+        ],
     )
     text = text.replace("\U0001d54f", "", 1)
     (d,) = await session.diagnostics(uri, 4)
@@ -74,7 +83,9 @@ async def test_positions_follow_incremental_edits_with_non_ascii(session: Sessio
 def _relu_x_at(text: str, line: int, encoding: str) -> types.Range:
     content = lines(text)[line]
     column = content.index("relu(x)") + len("relu(")
-    return types.Range(start=position(text, line, column, encoding), end=position(text, line, column + 1, encoding))
+    return types.Range(
+        start=position(text, line, column, encoding), end=position(text, line, column + 1, encoding)
+    )
 
 
 async def test_syntax_error_mid_typing_keeps_other_results(session: Session) -> None:

@@ -52,7 +52,9 @@ async def test_hover_on_collective(session: Session) -> None:
     uri = session.open(SOURCE)
     await session.diagnostics(uri, 1)
     callee = find(SOURCE, "spmd.all_reduce", session.encoding)
-    hover = await _hover(session, uri, types.Position(line=callee.start.line, character=callee.start.character + 6))
+    hover = await _hover(
+        session, uri, types.Position(line=callee.start.line, character=callee.start.character + 6)
+    )
     assert hover is not None
     value = hover.contents.value  # type: ignore[union-attr]
     assert "all_reduce: {tp: P -> R}" in value
@@ -74,7 +76,9 @@ async def test_hover_answers_during_recheck_and_moves_with_edits(session: Sessio
     assert hover.range == target
 
 
-async def _actions(session: Session, uri: str, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
+async def _actions(
+    session: Session, uri: str, diagnostic: types.Diagnostic
+) -> list[types.CodeAction]:
     result = await session.client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -116,22 +120,33 @@ async def test_ignore_comment_action(session: Session) -> None:
     await session.start()
     uri = session.open(SOURCE)
     (diagnostic,) = await session.diagnostics(uri, 1)
-    (ignore,) = [a for a in await _actions(session, uri, diagnostic) if a.title.startswith("Ignore")]
+    (ignore,) = [
+        a for a in await _actions(session, uri, diagnostic) if a.title.startswith("Ignore")
+    ]
     assert ignore.title == "Ignore spmd-partial-nonlinear on this line"
     fixed = apply_edits(SOURCE, edits_of(ignore, uri), session.encoding)
-    assert lines(fixed)[RELU_LINE] == 'label = "é𝔘"; y = torch.relu(x)  # spmd: ignore[spmd-partial-nonlinear]'
+    assert (
+        lines(fixed)[RELU_LINE]
+        == 'label = "é𝔘"; y = torch.relu(x)  # spmd: ignore[spmd-partial-nonlinear]'
+    )
     _full_change(session, uri, 2, fixed)
     assert list(await session.diagnostics(uri, 2)) == []
 
 
 async def test_ignore_comment_merges_into_existing(session: Session) -> None:
     await session.start()
-    text = SOURCE.replace("torch.relu(x)\n", "torch.relu(x)  # spmd: ignore[spmd-missing-axis]\n", 1)
+    text = SOURCE.replace(
+        "torch.relu(x)\n", "torch.relu(x)  # spmd: ignore[spmd-missing-axis]\n", 1
+    )
     uri = session.open(text)
     (diagnostic,) = await session.diagnostics(uri, 1)
-    (ignore,) = [a for a in await _actions(session, uri, diagnostic) if a.title.startswith("Ignore")]
+    (ignore,) = [
+        a for a in await _actions(session, uri, diagnostic) if a.title.startswith("Ignore")
+    ]
     fixed = apply_edits(text, edits_of(ignore, uri), session.encoding)
-    assert lines(fixed)[RELU_LINE].endswith("# spmd: ignore[spmd-missing-axis, spmd-partial-nonlinear]")
+    assert lines(fixed)[RELU_LINE].endswith(
+        "# spmd: ignore[spmd-missing-axis, spmd-partial-nonlinear]"
+    )
     _full_change(session, uri, 2, fixed)
     assert list(await session.diagnostics(uri, 2)) == []
 
@@ -143,8 +158,12 @@ async def test_code_action_for_foreign_or_stale_diagnostic(session: Session) -> 
     foreign = types.Diagnostic(range=diagnostic.range, message="E501", code="E501", source="ruff")
     assert await _actions(session, uri, foreign) == []
     moved = types.Diagnostic(
-        range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=1)),
-        message=diagnostic.message, code=diagnostic.code, source="spmd",
+        range=types.Range(
+            start=types.Position(line=0, character=0), end=types.Position(line=0, character=1)
+        ),
+        message=diagnostic.message,
+        code=diagnostic.code,
+        source="spmd",
     )
     actions = await _actions(session, uri, moved)
     assert [a.title for a in actions] == ["Ignore spmd-partial-nonlinear on this line"]
@@ -155,7 +174,9 @@ async def _hints(session: Session, uri: str, text: str) -> list[types.InlayHint]
     result = await session.client.text_document_inlay_hint_async(
         types.InlayHintParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
-            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=end, character=0)),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=end, character=0)
+            ),
         )
     )
     return list(result or [])
@@ -189,7 +210,9 @@ async def test_inlay_hints_toggled_by_configuration_change(session: Session) -> 
     await session.diagnostics(uri, 1)
     assert await _hints(session, uri, SOURCE) == []
     session.client.set_configuration({"inlayHints": True}, section="spmdTypes")
-    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)
+    )
     for _ in range(100):
         if await _hints(session, uri, SOURCE):
             break

@@ -44,7 +44,9 @@ async def test_real_diagnostic_and_hover(real_session: Session) -> None:
     assert d.range.start.line == ERROR_LINE
     assert d.range.start.character <= operand.start.character <= d.range.end.character
     hover = await session.client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=operand.start)
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=operand.start
+        )
     )
     assert hover is not None
     assert "{dp: R, tp: P}" in hover.contents.value  # type: ignore[union-attr]
@@ -139,7 +141,9 @@ async def test_real_ignore_setting_and_inlay_hints(real_session: Session) -> Non
     hints = await session.client.text_document_inlay_hint_async(
         types.InlayHintParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
-            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=11, character=0)),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=11, character=0)
+            ),
         )
     )
     labels = {(h.position.line, h.label) for h in hints or []}
@@ -174,7 +178,9 @@ async def _current_diagnostics(session: Session, uri: str) -> list[types.Diagnos
     return list(published[-1].diagnostics) if published else []
 
 
-async def _eventually(session: Session, uri: str, check, timeout: float = 15.0) -> list[types.Diagnostic]:  # type: ignore[no-untyped-def]
+async def _eventually(
+    session: Session, uri: str, check, timeout: float = 15.0
+) -> list[types.Diagnostic]:  # type: ignore[no-untyped-def]
     import asyncio
 
     loop = asyncio.get_running_loop()

@@ -31,7 +31,9 @@ async def test_workspace_scan_reports_progress_and_diagnostics(session: Session)
     expected = {(session.root / n).as_uri() for n in ("a.py", "b.py", "pkg/c.py")}
 
     reports = session.client.progress_reports
-    await wait_until(lambda: any(isinstance(r[-1], types.WorkDoneProgressEnd) for r in reports.values() if r))
+    await wait_until(
+        lambda: any(isinstance(r[-1], types.WorkDoneProgressEnd) for r in reports.values() if r)
+    )
     (token,) = [t for t, r in reports.items() if r]
     kinds = [type(r).__name__ for r in reports[token]]
     assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
@@ -64,11 +66,18 @@ async def test_bad_requests_get_answers(session: Session) -> None:
     await session.diagnostics(uri, 1)
     protocol = session.client.protocol
     with pytest.raises(JsonRpcException):
-        await asyncio.wait_for(_raw_request(protocol, "textDocument/hover", {"textDocument": 5}), 10)
+        await asyncio.wait_for(
+            _raw_request(protocol, "textDocument/hover", {"textDocument": 5}), 10
+        )
     # unknown documents and positions far outside the text
     nowhere = types.TextDocumentIdentifier(uri=session.uri("missing.py"))
     far = types.Position(line=10_000, character=10_000)
-    assert await session.client.text_document_hover_async(types.HoverParams(text_document=nowhere, position=far)) is None
+    assert (
+        await session.client.text_document_hover_async(
+            types.HoverParams(text_document=nowhere, position=far)
+        )
+        is None
+    )
     hover = await session.client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=far)
     )
@@ -79,8 +88,13 @@ async def test_bad_requests_get_answers(session: Session) -> None:
     assert list(hints or []) == []
     # a change for a document never opened, and a garbled change: ignored
     session.change(session.uri("missing.py"), 3, [(types.Range(start=far, end=far), "x")])
-    protocol._send_data({"jsonrpc": "2.0", "method": "textDocument/didChange",
-                         "params": {"textDocument": {"uri": uri}, "contentChanges": 7}})
+    protocol._send_data(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didChange",
+            "params": {"textDocument": {"uri": uri}, "contentChanges": 7},
+        }
+    )
     # an edit range past the end of the document is clamped
     session.change(uri, 2, [(types.Range(start=far, end=far), "\n# appended\n")])
     assert len(await session.diagnostics(uri, 2)) == 1
@@ -97,13 +111,17 @@ def _raw_request(protocol: Any, method: str, params: object) -> asyncio.Future[A
 
 def test_server_does_not_import_torch() -> None:
     code = "import sys, spmd_lsp.main, spmd_lsp.protocol; print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_env(False))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_env(False)
+    )
     assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("module", ["spmd_lsp", "spmd_lsp.main"])
 def test_version_flag(module: str) -> None:
-    out = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True
+    )
     assert out.returncode == 0
     assert out.stdout.strip().startswith("spmd-lsp ")
 
@@ -134,8 +152,17 @@ def test_tcp_transport(tmp_path: os.PathLike[str]) -> None:
     port = _free_port()
     log_file = os.path.join(tmp_path, "server.log")
     process = subprocess.Popen(
-        [sys.executable, "-m", "spmd_lsp.main", "--tcp", f"127.0.0.1:{port}", "--log-file", log_file,
-         "--log-level", "info"],
+        [
+            sys.executable,
+            "-m",
+            "spmd_lsp.main",
+            "--tcp",
+            f"127.0.0.1:{port}",
+            "--log-file",
+            log_file,
+            "--log-level",
+            "info",
+        ],
         env={**_env(True), "PYTHONPATH": str(HERE)},
     )
     try:
@@ -150,8 +177,16 @@ def test_tcp_transport(tmp_path: os.PathLike[str]) -> None:
         else:
             raise AssertionError("the server never listened")
         with sock:
-            sock.sendall(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                                 "params": {"processId": None, "rootUri": None, "capabilities": {}}}))
+            sock.sendall(
+                _frame(
+                    {
+                        "jsonrpc": "2.0",
+                        "id": 1,
+                        "method": "initialize",
+                        "params": {"processId": None, "rootUri": None, "capabilities": {}},
+                    }
+                )
+            )
             reply = _read_message(sock)
             assert reply["id"] == 1
             assert reply["result"]["serverInfo"]["name"] == "spmd-lsp"  # type: ignore[index]

@@ -22,7 +22,9 @@ from spmd_lsp.settings import EditorSettings, Settings, parse_editor_settings
 
 # ---------------------------------------------------------------- positions
 
-LINE_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=30)
+LINE_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\r\n"), max_size=30
+)
 
 
 @given(LINE_TEXT, st.data())
@@ -58,9 +60,15 @@ def test_range_clamps_past_the_end() -> None:
 
 # ---------------------------------------------------------------- documents
 
-def _change(line: int, col: int, end_line: int, end_col: int, text: str) -> types.TextDocumentContentChangePartial:
+
+def _change(
+    line: int, col: int, end_line: int, end_col: int, text: str
+) -> types.TextDocumentContentChangePartial:
     return types.TextDocumentContentChangePartial(
-        range=types.Range(start=types.Position(line=line, character=col), end=types.Position(line=end_line, character=end_col)),
+        range=types.Range(
+            start=types.Position(line=line, character=col),
+            end=types.Position(line=end_line, character=end_col),
+        ),
         text=text,
     )
 
@@ -90,10 +98,18 @@ def test_incremental_changes_and_line_mapping() -> None:
 
 # ---------------------------------------------------------------- settings
 
+
 def test_editor_settings_validation() -> None:
     parsed, problems = parse_editor_settings(
-        {"spmdTypes": {"meshAxes": ["dp", "dp"], "strictMode": "permissive", "ignore": "x", "logLevel": "DEBUG",
-                       "somethingElse": 1}},
+        {
+            "spmdTypes": {
+                "meshAxes": ["dp", "dp"],
+                "strictMode": "permissive",
+                "ignore": "x",
+                "logLevel": "DEBUG",
+                "somethingElse": 1,
+            }
+        },
         "initializationOptions",
     )
     assert parsed == EditorSettings(strict_mode="permissive", log_level="debug")
@@ -108,7 +124,9 @@ def test_precedence_and_pyproject(tmp_path: object) -> None:
     from pathlib import Path
 
     root = Path(str(tmp_path))
-    (root / "pyproject.toml").write_text('[tool.spmd-check]\nmesh-axes = ["dp"]\nstrict-mode = "permissive"\n')
+    (root / "pyproject.toml").write_text(
+        '[tool.spmd-check]\nmesh-axes = ["dp"]\nstrict-mode = "permissive"\n'
+    )
     settings = Settings()
     config, problems = settings.config_for(str(root / "m.py"))
     assert (config.mesh_axes, config.mode, problems) == (("dp",), Mode.PERMISSIVE, [])
@@ -116,7 +134,7 @@ def test_precedence_and_pyproject(tmp_path: object) -> None:
     settings.workspace = EditorSettings(strict_mode="strict")
     config, _ = settings.config_for(str(root / "m.py"))
     assert (config.mesh_axes, config.mode) == (("dp", "tp"), Mode.STRICT)
-    (root / "pyproject.toml").write_text('[tool.spmd-check]\nmesh-axes = 3\n')
+    (root / "pyproject.toml").write_text("[tool.spmd-check]\nmesh-axes = 3\n")
     settings.forget_files()
     time.sleep(0.01)
     import os
@@ -129,11 +147,23 @@ def test_precedence_and_pyproject(tmp_path: object) -> None:
 
 # ---------------------------------------------------------------- actions
 
+
 def test_ignore_edits() -> None:
-    lines = ["x = relu(y)", "s = '# not a comment'", "t = 1  # spmd: ignore[a]", "u = '''", "v'''", "w = 1  # spmd: ignore"]
+    lines = [
+        "x = relu(y)",
+        "s = '# not a comment'",
+        "t = 1  # spmd: ignore[a]",
+        "u = '''",
+        "v'''",
+        "w = 1  # spmd: ignore",
+    ]
     info = actions.scan("\n".join(lines) + "\n")
     assert actions.ignore_edit(lines, info, 0, "c") == (11, 11, "  # spmd: ignore[c]")
-    assert actions.ignore_edit(lines, info, 1, "c") == (len(lines[1]), len(lines[1]), "  # spmd: ignore[c]")
+    assert actions.ignore_edit(lines, info, 1, "c") == (
+        len(lines[1]),
+        len(lines[1]),
+        "  # spmd: ignore[c]",
+    )
     start = lines[2].index("[") + 1
     assert actions.ignore_edit(lines, info, 2, "c") == (start, start + 1, "a, c")
     assert actions.ignore_edit(lines, info, 2, "a") is None
@@ -150,18 +180,26 @@ def test_ignore_edit_on_unfinished_code() -> None:
 
 # ---------------------------------------------------------------- inlay, hover
 
+
 def test_inlay_hints_follow_is_target() -> None:
     known = LocalType({"tp": R})
 
     def fact(line: int, col: int, name: str, target: bool, unknown: bool = False) -> TypeFact:
-        return TypeFact(Span(line, col, line, col + len(name)), name, None if unknown else known, None, is_target=target)
+        return TypeFact(
+            Span(line, col, line, col + len(name)),
+            name,
+            None if unknown else known,
+            None,
+            is_target=target,
+        )
 
     result = ModuleResult(
         "m.py",
         facts=[
             fact(0, 0, "x", True),
             fact(0, 6, "a", False),  # a read: no hint
-            fact(1, 0, "a", True), fact(1, 3, "b", True),
+            fact(1, 0, "a", True),
+            fact(1, 3, "b", True),
             fact(2, 0, "u", True, unknown=True),  # Unknown: no hint
             fact(5, 0, "w", True),  # outside the range asked for
         ],
@@ -174,13 +212,22 @@ def test_hover_plaintext_and_unknown() -> None:
     result = ModuleResult(
         "m.py",
         facts=[
-            TypeFact(Span(0, 0, 0, 1), "x", LocalType({"tp": P}), False, Origin(Span(0, 0, 0, 9), "assert_type")),
+            TypeFact(
+                Span(0, 0, 0, 1),
+                "x",
+                LocalType({"tp": P}),
+                False,
+                Origin(Span(0, 0, 0, 9), "assert_type"),
+            ),
             TypeFact(Span(1, 0, 1, 1), "y", None, None),
         ],
     )
     text, span = hover_at(result, ["x = thing", "y"], 0, 0, markdown=False) or ("", None)
     assert text.splitlines() == [
-        "x: {tp: P}", "gradient: `{tp: R}`", "requires_grad: False", "type from line 1: assert_type (`x = thing`)",
+        "x: {tp: P}",
+        "gradient: `{tp: R}`",
+        "requires_grad: False",
+        "type from line 1: assert_type (`x = thing`)",
     ]
     assert span == Span(0, 0, 0, 1)
     text, _ = hover_at(result, ["x = thing", "y"], 1, 0) or ("", None)
@@ -213,11 +260,15 @@ def test_hover_shows_the_calling_context() -> None:
     if "context" not in {f.name for f in dataclasses.fields(TypeFact)}:
         pytest.skip("the checker's TypeFact has no context yet")
     fact = dataclasses.replace(fact, context="as called from caller.py:8")  # type: ignore[call-arg]
-    text, _ = hover_at(ModuleResult("m.py", facts=[fact]), ["x"], 0, 0, markdown=False) or ("", None)
+    text, _ = hover_at(ModuleResult("m.py", facts=[fact]), ["x"], 0, 0, markdown=False) or (
+        "",
+        None,
+    )
     assert text.splitlines()[-1] == "as called from caller.py:8"
 
 
 # ---------------------------------------------------------------- scheduler
+
 
 async def test_priority_gate_serves_open_documents_first() -> None:
     gate = PriorityGate()
@@ -229,7 +280,10 @@ async def test_priority_gate_serves_open_documents_first() -> None:
         order.append(name)
         gate.release()
 
-    tasks = [asyncio.ensure_future(take("scan", BACKGROUND)), asyncio.ensure_future(take("open", OPEN))]
+    tasks = [
+        asyncio.ensure_future(take("scan", BACKGROUND)),
+        asyncio.ensure_future(take("open", OPEN)),
+    ]
     await asyncio.sleep(0)
     gate.release()
     await asyncio.gather(*tasks)
@@ -281,7 +335,9 @@ def test_engine_filters_ignored_codes_without_mutating() -> None:
     from spmd_check.results import Diagnostic
     from spmd_lsp.engine import Engine
 
-    cached = ModuleResult("m.py", diagnostics=[Diagnostic(Span(0, 0, 0, 1), "spmd-syntax", "bad", Severity.ERROR)])
+    cached = ModuleResult(
+        "m.py", diagnostics=[Diagnostic(Span(0, 0, 0, 1), "spmd-syntax", "bad", Severity.ERROR)]
+    )
 
     class Fixed:
         def __init__(self, config: Config) -> None:
@@ -316,6 +372,7 @@ def test_engine_reports_a_missing_checker(spec: str) -> None:
 
 # ---------------------------------------------------------------- exclude
 
+
 def test_exclude_is_the_checkers_rule_relative_to_pyproject(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from spmd_lsp.scan import excluded
 
@@ -324,7 +381,10 @@ def test_exclude_is_the_checkers_rule_relative_to_pyproject(tmp_path, monkeypatc
     )
     monkeypatch.chdir("/")  # the server's working folder must not matter
     settings = Settings()
-    for editor in (EditorSettings(), EditorSettings(mesh_axes=("dp",))):  # an editor layer keeps the root
+    for editor in (
+        EditorSettings(),
+        EditorSettings(mesh_axes=("dp",)),
+    ):  # an editor layer keeps the root
         settings.workspace = editor
         config, problems = settings.config_for(str(tmp_path / "model.py"))
         assert problems == []
@@ -337,11 +397,23 @@ def test_exclude_is_the_checkers_rule_relative_to_pyproject(tmp_path, monkeypatc
 
 # ---------------------------------------------------------------- incremental line starts
 
-_TEXT = st.lists(st.sampled_from(["a", "é", "\U0001d518", " ", "\n", "\r", "\r\n", "\t"]), max_size=20).map("".join)
+_TEXT = st.lists(
+    st.sampled_from(["a", "é", "\U0001d518", " ", "\n", "\r", "\r\n", "\t"]), max_size=20
+).map("".join)
 
 
-@given(_TEXT, st.lists(st.tuples(st.integers(-2, 12), st.integers(-1, 12), st.integers(0, 12), st.integers(0, 12), _TEXT), max_size=8))
-def test_incremental_line_starts_equal_a_rescan(text: str, edits: list[tuple[int, int, int, int, str]]) -> None:
+@given(
+    _TEXT,
+    st.lists(
+        st.tuples(
+            st.integers(-2, 12), st.integers(-1, 12), st.integers(0, 12), st.integers(0, 12), _TEXT
+        ),
+        max_size=8,
+    ),
+)
+def test_incremental_line_starts_equal_a_rescan(
+    text: str, edits: list[tuple[int, int, int, int, str]]
+) -> None:
     """Whatever the edits (across \\r\\n pairs, past the end, multi-line), the line starts and
     lines kept across edits equal those of the final text split from scratch."""
     import re
@@ -353,6 +425,12 @@ def test_incremental_line_starts_equal_a_rescan(text: str, edits: list[tuple[int
         end = types.Position(line=max(line, 0) + lines_on // 4, character=end_col)
         if (end.line, end.character) < (start.line, start.character):
             end = start
-        doc.apply(codec, types.TextDocumentContentChangePartial(range=types.Range(start=start, end=end), text=new), version)
+        doc.apply(
+            codec,
+            types.TextDocumentContentChangePartial(
+                range=types.Range(start=start, end=end), text=new
+            ),
+            version,
+        )
         assert doc._line_starts() == [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", doc.text))]
         assert [doc._line_text(i) for i in range(len(doc._line_starts()))] == split_lines(doc.text)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-BUG = '''import torch
+BUG = """import torch
 import spmd_types as spmd
 from spmd_types import P, R
 from spmd_types.checker import typecheck
@@ -21,12 +21,16 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(x, {"dp": R, "tp": P})
     y = torch.relu(x)
     reveal_type(x)
-'''
+"""
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "spmd_check.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "spmd_check.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -42,7 +46,10 @@ def test_text_output_and_exit_status(project: Path) -> None:
     done = run("pkg", cwd=project)
     assert done.returncode == 1
     assert "pkg/bug.py:11:20: error spmd-partial-nonlinear Partial type on axis tp" in done.stdout
-    assert "pkg/bug.py:12:5: note reveal_type x: {dp: R, tp: P} (gradient {dp: P, tp: R})" in done.stdout
+    assert (
+        "pkg/bug.py:12:5: note reveal_type x: {dp: R, tp: P} (gradient {dp: P, tp: R})"
+        in done.stdout
+    )
     assert "Checked 2 files: 1 error." in done.stderr
 
 
@@ -56,31 +63,47 @@ def test_json_output(project: Path) -> None:
     assert document["version"] == 1
     [diagnostic] = document["diagnostics"]
     assert diagnostic == {
-        "path": "pkg/bug.py", "line": 11, "column": 20, "end_line": 11, "end_column": 21,
-        "severity": "error", "code": "spmd-partial-nonlinear", "message": diagnostic["message"],
+        "path": "pkg/bug.py",
+        "line": 11,
+        "column": 20,
+        "end_line": 11,
+        "end_column": 21,
+        "severity": "error",
+        "code": "spmd-partial-nonlinear",
+        "message": diagnostic["message"],
     }
     [reveal] = document["reveals"]
-    assert reveal["types"] == {"dp": "R", "tp": "P"} and reveal["gradient"] == {"dp": "P", "tp": "R"}
+    assert reveal["types"] == {"dp": "R", "tp": "P"} and reveal["gradient"] == {
+        "dp": "P",
+        "tp": "R",
+    }
 
 
 def test_github_output(project: Path) -> None:
     done = run("--format", "github", "pkg/bug.py", cwd=project)
-    assert done.stdout.startswith("::error file=pkg/bug.py,line=11,col=20,endLine=11,endColumn=21,title=spmd-partial-nonlinear::")
+    assert done.stdout.startswith(
+        "::error file=pkg/bug.py,line=11,col=20,endLine=11,endColumn=21,title=spmd-partial-nonlinear::"
+    )
 
 
 def test_ignore_comment(project: Path) -> None:
     path = project / "pkg" / "bug.py"
-    path.write_text(BUG.replace("torch.relu(x)\n", "torch.relu(x)  # spmd: ignore[spmd-partial-nonlinear]\n"))
+    path.write_text(
+        BUG.replace("torch.relu(x)\n", "torch.relu(x)  # spmd: ignore[spmd-partial-nonlinear]\n")
+    )
     assert run("pkg/bug.py", cwd=project).returncode == 0
 
 
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        ('strict-mode = "lenient"', 'strict-mode must be "strict" or "permissive", found \'lenient\''),
-        ("mesh-axes = \"tp\"", "mesh-axes must be a list of strings"),
+        (
+            'strict-mode = "lenient"',
+            'strict-mode must be "strict" or "permissive", found \'lenient\'',
+        ),
+        ('mesh-axes = "tp"', "mesh-axes must be a list of strings"),
         ("colour = 1", "unknown key 'colour' in [tool.spmd-check]"),
-        ("ignore = [\"spmd-nope\"]", "ignore names unknown codes ['spmd-nope']"),
+        ('ignore = ["spmd-nope"]', "ignore names unknown codes ['spmd-nope']"),
     ],
 )
 def test_bad_configuration_is_one_line(project: Path, table: str, expected: str) -> None:
@@ -99,7 +122,9 @@ def test_invalid_toml(project: Path) -> None:
 
 
 def test_configuration_applies(project: Path) -> None:
-    (project / "pyproject.toml").write_text('[tool.spmd-check]\nignore = ["spmd-partial-nonlinear"]\n')
+    (project / "pyproject.toml").write_text(
+        '[tool.spmd-check]\nignore = ["spmd-partial-nonlinear"]\n'
+    )
     assert run("pkg", cwd=project).returncode == 0
 
 
@@ -123,11 +148,13 @@ def test_syntax_error_keeps_the_rest(project: Path) -> None:
 def test_backward_on_varying_loss_has_a_fix_that_removes_it() -> None:
     from spmd_check.analysis import check_source
 
-    source = BUG.replace("    y = torch.relu(x)\n    reveal_type(x)\n", "").replace(
-        '{"dp": R, "tp": P}', '{"dp": V, "tp": P}'
-    ).replace("from spmd_types import P, R", "from spmd_types import P, R, V").replace(
-        "torch.randn(4, 8)", "torch.randn(4, 8, requires_grad=True)"
-    ) + "    loss = x.sum()\n    loss.backward()\n"
+    source = (
+        BUG.replace("    y = torch.relu(x)\n    reveal_type(x)\n", "")
+        .replace('{"dp": R, "tp": P}', '{"dp": V, "tp": P}')
+        .replace("from spmd_types import P, R", "from spmd_types import P, R, V")
+        .replace("torch.randn(4, 8)", "torch.randn(4, 8, requires_grad=True)")
+        + "    loss = x.sum()\n    loss.backward()\n"
+    )
     [diagnostic] = check_source(source).diagnostics
     assert diagnostic.code == "spmd-backward-loss"
     [fix] = diagnostic.fixes

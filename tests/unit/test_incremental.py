@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spmd_check.analysis import Analyzer
 
-SOURCE = '''import torch
+SOURCE = """import torch
 import spmd_types as spmd
 from spmd_types import P, R, V
 
@@ -22,7 +22,7 @@ def caller(x):
 def other(y):
     spmd.assert_type(y, {"dp": V, "tp": R})
     return y * 2
-'''
+"""
 
 
 def _summary(result: object) -> list[tuple[int, str]]:
@@ -41,7 +41,9 @@ def test_an_edit_in_one_function_reuses_the_others() -> None:
 
 def test_an_edit_in_a_callee_invalidates_its_caller() -> None:
     analyzer = Analyzer()
-    assert [code for _, code in _summary(analyzer.check("m.py", SOURCE))] == ["spmd-partial-nonlinear"]
+    assert [code for _, code in _summary(analyzer.check("m.py", SOURCE))] == [
+        "spmd-partial-nonlinear"
+    ]
     fixed = SOURCE.replace("return torch.relu(x)", "return x + x")
     result = analyzer.check("m.py", fixed)
     assert analyzer.last_reused == 1  # only other: helper changed, and caller reads helper

@@ -23,7 +23,9 @@ def _imported_modules(code: str) -> set[str]:
 def test_checker_run_imports_no_torch() -> None:
     modules = _imported_modules(
         f"from spmd_check.cli import main; import sys; sys.argv = ['spmd-check', {str(EXAMPLES)!r}];"
-        "import contextlib, io\nwith contextlib.redirect_stdout(io.StringIO()): main([" + repr(str(EXAMPLES)) + "])"
+        "import contextlib, io\nwith contextlib.redirect_stdout(io.StringIO()): main(["
+        + repr(str(EXAMPLES))
+        + "])"
     )
     assert "spmd_check.infer" in modules  # the run did load the checker
     assert not {m for m in modules if m == "torch" or m.startswith(("torch.", "spmd_types"))}

@@ -71,6 +71,10 @@ def test_every_runtime_row_is_in_the_table() -> None:
 
 
 def test_factories_match_runtime() -> None:
-    assert {_resolve(n) for n in optable.DETERMINISTIC_FACTORIES} == runtime._DETERMINISTIC_FACTORIES
+    assert {
+        _resolve(n) for n in optable.DETERMINISTIC_FACTORIES
+    } == runtime._DETERMINISTIC_FACTORIES
     assert {_resolve(n) for n in optable.NEW_FACTORIES} == runtime._DETERMINISTIC_NEW_FACTORIES
-    assert {_resolve(f"Tensor.{m}") for m in optable.PASSTHROUGH_METHODS} | {torch.numel} == runtime._PASSTHROUGH
+    assert {_resolve(f"Tensor.{m}") for m in optable.PASSTHROUGH_METHODS} | {
+        torch.numel
+    } == runtime._PASSTHROUGH

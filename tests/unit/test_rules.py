@@ -72,16 +72,22 @@ def _our_verdict(types: list[object], linearity: Linearity, no_grad: list[bool] 
 
 
 @pytest.mark.parametrize("linearity", list(Linearity), ids=lambda x: x.value)
-@pytest.mark.parametrize("types", COMBOS, ids=lambda c: ",".join("s" if t is SCALAR else str(t) for t in c))
+@pytest.mark.parametrize(
+    "types", COMBOS, ids=lambda c: ",".join("s" if t is SCALAR else str(t) for t in c)
+)
 def test_rule_matches_runtime(types: list[object], linearity: Linearity) -> None:
     assert _our_verdict(types, linearity, None) == _runtime_verdict(types, linearity, None)
     for flags in itertools.product([False, True], repeat=len(types)):
         no_grad = [True if t is SCALAR else f for t, f in zip(types, flags, strict=True)]
-        assert _our_verdict(types, linearity, no_grad) == _runtime_verdict(types, linearity, no_grad), no_grad
+        assert _our_verdict(types, linearity, no_grad) == _runtime_verdict(
+            types, linearity, no_grad
+        ), no_grad
 
 
 @pytest.mark.parametrize("linearity", list(Linearity), ids=lambda x: x.value)
-@pytest.mark.parametrize("types", COMBOS, ids=lambda c: ",".join("s" if t is SCALAR else str(t) for t in c))
+@pytest.mark.parametrize(
+    "types", COMBOS, ids=lambda c: ",".join("s" if t is SCALAR else str(t) for t in c)
+)
 def test_fixes_match_runtime(types: list[object], linearity: Linearity) -> None:
     try:
         infer_axis("tp", types, linearity)  # type: ignore[arg-type]
