@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import threading
 import traceback
 from collections.abc import Callable
@@ -18,48 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import policy
+from .api import CacheStats
 from .codes import Severity
 from .config import Config
 from .frontend import UnitCache, split_units
 from .infer import Cancelled, Interpreter
 from .journal import Journal
-from .results import Diagnostic, ModuleResult, Span, TypeFact
-from .results import order_key as _order
+from .results import Diagnostic, ModuleResult, Span, TypeFact, order_key
 from .values import ModuleVal
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
-
-# Python and LSP break lines at \r\n, \r and \n only (str.splitlines also breaks at \x0c,
-# \u2028 and others).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_IGNORE = re.compile(r"#\s*spmd:\s*ignore(?:\[([^\]]*)\])?")
-
-
-def ignored_codes(line: str) -> set[str] | None:
-    """Codes a ``# spmd: ignore[code, ...]`` comment silences on its line; an empty set
-    silences every code; None: no such comment."""
-    match = _IGNORE.search(line)
-    if match is None:
-        return None
-    if match.group(1) is None:
-        return set()
-    return {c.strip() for c in match.group(1).split(",") if c.strip()}
-
-
-def _honour_ignores(diagnostics: list[Diagnostic], source: str) -> list[Diagnostic]:
-    if not diagnostics or "spmd:" not in source:
-        return diagnostics
-    lines = _LINE_BREAK.split(source)
-    kept = []
-    for d in diagnostics:
-        line = lines[d.span.line] if d.span.line < len(lines) else ""
-        if "spmd:" in line:
-            codes = ignored_codes(line)
-            if codes is not None and (not codes or d.code in codes):
-                continue
-        kept.append(d)
-    return kept
 
 
 @dataclass
@@ -131,7 +100,12 @@ def _digest(text: str) -> str:
 class Analyzer:
     """Checks modules; thread-safe, with a parse cache shared across calls."""
 
-    def __init__(self, config: Config | None = None, workspace: Workspace | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        workspace: Workspace | None = None,
+        parse_cache_entries: int = UnitCache.DEFAULT_CAPACITY,
+    ) -> None:
         self.config = config or Config()
         self.workspace = workspace or Workspace()
         self._modules: dict[str, _Loaded] = {}
@@ -139,7 +113,7 @@ class Analyzer:
         # hover facts of a file's functions as other files call them: path -> caller -> (digest
         # of the text they were computed on, facts)
         self._context: dict[str, dict[str, tuple[str, dict[Span, TypeFact]]]] = {}
-        self._cache = UnitCache()
+        self._cache = UnitCache(parse_cache_entries)
         self._lock = threading.Lock()
         # standalone function analyses by what they depend on, per path (see DESIGN.md)
         self._journals: dict[str, dict[Any, Journal]] = {}
@@ -149,6 +123,15 @@ class Analyzer:
         """Drop what is cached for a document that was closed."""
         with self._lock:
             self._journals.pop(path, None)
+
+    def cache_stats(self) -> CacheStats:
+        """How much this analyzer keeps (for the server's statistics request)."""
+        with self._lock:
+            return CacheStats(
+                parsed=len(self._cache),
+                modules=len(self._modules),
+                journals=sum(len(j) for j in self._journals.values()),
+            )
 
     def dependents(self, path: str) -> set[str]:
         """Checked files that used this file (directly or through other imports)."""
@@ -161,6 +144,7 @@ class Analyzer:
         path: str,
         source: str,
         package: str | None = None,
+        *,
         cancelled: Callable[[], bool] | None = None,
     ) -> ModuleResult:
         """Check one module's text. ``cancelled`` is polled while analysing; when it returns
@@ -219,9 +203,18 @@ class Analyzer:
                 )
             )
             return result
-        diagnostics = sorted(
-            interpreter.diagnostics.values(), key=lambda d: (_order(d.span), d.code)
+        ignore = self.config.ignore
+        diagnostics = policy.visible(
+            interpreter.diagnostics.values(), policy.split_lines(source), ignore
         )
+        elsewhere: dict[str, list[Diagnostic]] = {}
+        for other, found in interpreter.elsewhere.items():
+            # suppressed by the comments of the file they are in, as that file reads now
+            text = self.workspace.read(Path(other))
+            lines = policy.split_lines(text) if text is not None else []
+            kept = policy.visible(found.values(), lines, ignore)
+            if kept:
+                elsewhere[other] = kept
         digest = _digest(source)
         with self._lock:
             context = [
@@ -234,14 +227,13 @@ class Analyzer:
             fact_tables = [_fill_unknowns(context), *fact_tables, _known_only(context)]
         return ModuleResult(
             path,
-            diagnostics=_honour_ignores(diagnostics, source),
-            reveals=sorted(interpreter.reveals.values(), key=lambda r: _order(r.span)),
-            collectives=sorted(interpreter.collective_facts.values(), key=lambda c: _order(c.span)),
+            diagnostics=diagnostics,
+            reveals=sorted(interpreter.reveals.values(), key=lambda r: order_key(r.span)),
+            collectives=sorted(
+                interpreter.collective_facts.values(), key=lambda c: order_key(c.span)
+            ),
             fact_tables=fact_tables,
-            elsewhere={
-                other: sorted(found.values(), key=lambda d: (_order(d.span), d.code))
-                for other, found in interpreter.elsewhere.items()
-            },
+            elsewhere=elsewhere,
         )
 
 

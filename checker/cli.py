@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, policy
 from .analysis import Analyzer
 from .codes import Severity
 from .config import Config, ConfigError, load_file, load_for
@@ -142,12 +142,8 @@ def _merge_elsewhere(results: list[ModuleResult]) -> list[ModuleResult]:
                 target = ModuleResult(_display_path(path))
                 by_path[str(Path(path).resolve())] = target
                 merged.append(target)
-            seen = {(d.span, d.code, d.message) for d in target.diagnostics}
-            for d in found:
-                if (d.span, d.code, d.message) not in seen:
-                    target.diagnostics.append(d)
-                    seen.add((d.span, d.code, d.message))
-            target.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
+            # the checker suppressed them already by that file's comments: merging dedupes
+            target.diagnostics = policy.merge(target.diagnostics, found, lines=())
     return merged
 
 

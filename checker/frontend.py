@@ -92,9 +92,14 @@ class UnitCache:
     """Parsed trees by unit text (LRU, ``capacity`` entries), shared across checks of one or
     many files. Every keystroke adds an entry for the unit it touched; the LRU drops them."""
 
-    def __init__(self, capacity: int = 5_000) -> None:
+    DEFAULT_CAPACITY = 5_000
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._trees: OrderedDict[str, tuple[ast.Module | None, SyntaxError | None]] = OrderedDict()
         self.capacity = capacity
+
+    def __len__(self) -> int:
+        return len(self._trees)
 
     def parse(self, text: str) -> tuple[str, ast.Module | None, SyntaxError | None]:
         key = _unit_key(text)

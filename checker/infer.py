@@ -393,8 +393,6 @@ class Interpreter:
     ) -> None:
         if severity is Severity.ERROR and code != "spmd-syntax":
             self.certain_errors += 1  # the runtime raises here, ignored or not
-        if code in self.config.ignore:
-            return
         if self._home_site is not None and self._foreign_where[1] != self.path:
             # An error inside code of another file, reached from this one: it belongs to that
             # file, where the runtime raises, with the call in this file as related information.

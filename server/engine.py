@@ -7,7 +7,6 @@ protocol tests use it to run the server over a scripted analyzer.
 
 from __future__ import annotations
 
-import copy
 import importlib
 import inspect
 import logging
@@ -213,9 +212,4 @@ class Engine:
                 raise Superseded() from None
             log.exception("the checker failed on %s", path)
             return ModuleResult(path), False
-        if config.ignore:
-            kept = [d for d in result.diagnostics if d.code not in config.ignore]
-            if len(kept) != len(result.diagnostics):
-                result = copy.copy(result)  # never mutate what the checker may cache
-                result.diagnostics = kept
         return result, True

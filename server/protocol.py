@@ -27,6 +27,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
+from spmd_check import policy
 from spmd_check.results import Diagnostic, ModuleResult
 
 from . import __version__, actions, hover, inlay
@@ -132,12 +133,6 @@ def _result_id(outcome: Outcome[Checked] | None, elsewhere: int = 0) -> str:
     if outcome is None:
         return f"-:{elsewhere}"
     return f"{outcome.version}:{hash((outcome.job.text, outcome.value.config, elsewhere)) & 0xFFFFFFFFFFFF:x}"
-
-
-def _ignored_codes(line: str) -> set[str] | None:
-    from spmd_check.analysis import ignored_codes  # the checker loads on the first check, not here
-
-    return ignored_codes(line)
 
 
 @dataclass
@@ -394,7 +389,7 @@ class SpmdServer(LanguageServer):
             lines = (
                 doc.lines if doc is not None else (self._lines_for(path) if path else None) or []
             )
-        seen = {(d.span, d.code, d.message) for d in own}
+        contributed: list[Diagnostic] = []
         for source in sorted(self._elsewhere):
             contribution = self._elsewhere[source].get(uri)
             if contribution is None:
@@ -406,17 +401,11 @@ class SpmdServer(LanguageServer):
                 if start is None or end is None or start >= len(lines):
                     continue
                 moved = type(span)(start, span.column, end, span.end_column)
-                codes = _ignored_codes(lines[start]) if "spmd:" in lines[start] else None
-                if codes is not None and (not codes or diagnostic.code in codes):
-                    continue
-                key = (moved, diagnostic.code, diagnostic.message)
-                if key in seen:
-                    continue
-                seen.add(key)
-                own.append(
+                contributed.append(
                     diagnostic if moved == span else dataclasses.replace(diagnostic, span=moved)
                 )
-        return own, lines
+        # the lines may have changed since the other file's check: suppress by the text shown
+        return policy.merge(own, contributed, lines), lines
 
     def lsp_diagnostics(self, uri: str, outcome: Outcome[Checked] | None) -> list[types.Diagnostic]:
         diagnostics, lines = self.diagnostics_for(uri, outcome)

@@ -330,27 +330,6 @@ async def test_scheduler_survives_a_failing_job() -> None:
     scheduler.shutdown()
 
 
-def test_engine_filters_ignored_codes_without_mutating() -> None:
-    from spmd_check.codes import Severity
-    from spmd_check.results import Diagnostic
-    from spmd_lsp.engine import Engine
-
-    cached = ModuleResult(
-        "m.py", diagnostics=[Diagnostic(Span(0, 0, 0, 1), "spmd-syntax", "bad", Severity.ERROR)]
-    )
-
-    class Fixed:
-        def __init__(self, config: Config) -> None:
-            pass
-
-        def check(self, path: str, source: str) -> ModuleResult:
-            return cached
-
-    engine = Engine(Fixed)
-    result, ok = engine.check("m.py", "", Config(ignore=frozenset({"spmd-syntax"})))
-    assert ok and result.diagnostics == [] and len(cached.diagnostics) == 1
-
-
 @pytest.mark.parametrize("spec", ["no_such_module:Analyzer"])
 def test_engine_reports_a_missing_checker(spec: str) -> None:
     from spmd_lsp.engine import Engine, load_factory

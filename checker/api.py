@@ -1,0 +1,52 @@
+"""The checker as a service: the interface the language server (and its test fake) uses.
+
+The server talks to the checker only through ``Checker``; ``Analyzer`` implements it, and
+so does the scripted analyzer of the protocol tests. A ``CheckerFactory`` builds one
+checker per distinct configuration, all sharing one ``Workspace`` (the editor's unsaved
+buffers, which every check of an importing module reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .results import ModuleResult
+    from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """Entries a checker keeps: parsed statements, loaded workspace modules, and cached
+    analyses of functions."""
+
+    parsed: int
+    modules: int
+    journals: int
+
+
+class Checker(Protocol):
+    def check(
+        self, path: str, source: str, *, cancelled: Callable[[], bool] | None = None
+    ) -> ModuleResult:
+        """Check one module's text. Raises ``Cancelled`` (only) when ``cancelled`` returned
+        True; never raises on user input."""
+        ...
+
+    def dependents(self, path: str) -> set[str]:
+        """Checked files whose last check used this file (directly or through imports)."""
+        ...
+
+    def forget(self, path: str) -> None:
+        """Drop what is cached for a document that was closed."""
+        ...
+
+    def cache_stats(self) -> CacheStats: ...
+
+
+CheckerFactory = Callable[["Config", "Workspace", int], Checker]
+"""Builds a checker for a configuration, over a shared workspace, with a bound on the
+number of parsed statements it keeps."""
