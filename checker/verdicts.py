@@ -1,0 +1,490 @@
+"""The runtime's rules over symbolic types: run per assignment of the unknowns, then judged.
+
+The rules of ``rules.py`` and ``collectives.py`` are functions of concrete types. Over
+symbolic types (``tensortype.py``) a rule runs once per assignment of the unknown terms on
+one axis (one identity takes one value everywhere it occurs; each anonymous term takes
+its own), under what the path has learned (``Bindings``). Then:
+
+- it fails for every assignment: the error is *manifest* (it happens whatever the caller
+  passed) and is reported: certain when every failure is certain, else a warning;
+- it fails for some: *latent*; nothing is reported, and the path continues with the
+  identities narrowed to the values that passed;
+- it passes for all: the result is what every assignment gives, the identity itself
+  when it passes through unchanged ("same as x"), else the union of the results.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from . import axes
+from . import collectives as coll
+from .lattice import AxisType, Kind, LocalType
+from .lattice import V as TYPE_V
+from .rules import SCALAR as RULE_SCALAR
+from .rules import AxisEntry, Linearity, RuleViolation, infer_axis, suggest_fixes
+from .tensortype import (
+    ABSENT,
+    ANY,
+    EXACT,
+    OPEN,
+    SCALAR,
+    Bindings,
+    Marker,
+    Possibility,
+    Rest,
+    RestKind,
+    TensorType,
+    Term,
+    Unknown,
+    VarId,
+)
+
+# Beyond this many assignments on one axis the verdict is not computed: the axis is unknown.
+MAX_ASSIGNMENTS = 4096
+
+
+@dataclass(frozen=True)
+class Operand:
+    """An op's operand: a tensor's type (None: a Python number at a tensor position), and
+    whether it cannot receive a gradient (None: not known)."""
+
+    type: TensorType | None
+    no_grad: bool | None = True
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An op's outcome: its result (None: it fails on every path), the manifest violation,
+    whether that one is certain, and the bindings the continuing path has."""
+
+    output: TensorType | None
+    violation: RuleViolation | None
+    certain: bool
+    bindings: Bindings
+
+    @property
+    def failed(self) -> bool:
+        return self.output is None
+
+
+# ---------------------------------------------------------------------- enumeration
+_Slot = tuple[str, object]  # what one unknown is keyed by: its identity, or its position
+
+
+def _assignments(
+    terms: Sequence[Term | Marker | None],
+) -> Iterator[tuple[list[Possibility | None], dict[VarId, Possibility]]]:
+    """Every assignment of the unknowns among ``terms`` (None stays None: a number)."""
+    slots: dict[_Slot, frozenset[Possibility]] = {}
+    keys: list[_Slot | None] = []
+    for index, term in enumerate(terms):
+        if not isinstance(term, Unknown):
+            keys.append(None)
+            continue
+        slot: _Slot = ("var", term.var) if term.var is not None else ("anon", index)
+        slots[slot] = slots[slot] & term.domain if slot in slots else term.domain
+        keys.append(slot)
+    order = list(slots)
+    choices = [sorted(slots[k], key=_order) for k in order]
+    for picked in itertools.product(*choices):
+        chosen = dict(zip(order, picked, strict=True))
+        concrete: list[Possibility | None] = []
+        for term, key in zip(terms, keys, strict=True):
+            if key is not None:
+                concrete.append(chosen[key])
+            else:
+                assert not isinstance(term, Unknown)
+                concrete.append(term)
+        variables = {k[1]: v for k, v in chosen.items() if isinstance(k[1], VarId)}
+        yield concrete, variables
+
+
+def _count(terms: Sequence[Term | Marker | None]) -> int:
+    sizes: dict[_Slot, int] = {}
+    for index, term in enumerate(terms):
+        if isinstance(term, Unknown):
+            key: _Slot = ("var", term.var) if term.var is not None else ("anon", index)
+            sizes[key] = len(term.domain)
+    total = 1
+    for size in sizes.values():
+        total *= size
+    return total
+
+
+def _order(p: Possibility) -> tuple[int, str]:
+    """Concrete kinds first (their messages are the clearest), absence and numbers last."""
+    if isinstance(p, AxisType):
+        return (0, str(p))
+    return (1, p.value)
+
+
+@dataclass
+class _Outcome:
+    variables: dict[VarId, Possibility]
+    result: Possibility | None  # None when this assignment fails
+    violation: RuleViolation | None = None
+    certain: bool = True
+
+
+def _judge(
+    outcomes: list[_Outcome], bindings: Bindings
+) -> tuple[bool, Term | Marker | None, RuleViolation | None, bool, Bindings]:
+    """(fails everywhere, result term, violation, certain, narrowed bindings)."""
+    maybe = [o for o in outcomes if o.violation is not None and not o.certain]
+    failing = [o for o in outcomes if o.violation is not None]
+    if not failing:
+        return False, _result_term(outcomes), None, True, bindings
+    survivors = [o for o in outcomes if o.violation is None or not o.certain]
+    if len(failing) == len(outcomes):
+        certain_failures = [o for o in failing if o.certain]
+        first = (certain_failures or failing)[0]
+        if not maybe:
+            return True, None, first.violation, True, bindings
+        # some fail only if an operand of unknown requires_grad gets a gradient
+        return True, _result_term(maybe), maybe[0].violation, False, bindings
+    narrowed = bindings
+    allowed: dict[VarId, set[Possibility]] = {}
+    for outcome in survivors:
+        for var, value in outcome.variables.items():
+            allowed.setdefault(var, set()).add(value)
+    for var in {v for o in outcomes for v in o.variables}:
+        narrowed = narrowed.narrow(var, frozenset(allowed.get(var, set())))
+    return False, _result_term(survivors), None, True, narrowed
+
+
+def _result_term(outcomes: Sequence[_Outcome]) -> Term | Marker | None:
+    results = [o.result for o in outcomes]
+    if not results:
+        return None
+    values = frozenset(r if r is not None else ABSENT for r in results)
+    if len(values) == 1:
+        (only,) = values
+        return only
+    # the identity that passes through unchanged: "same as x"
+    variables = set.intersection(*(set(o.variables) for o in outcomes)) if outcomes else set()
+    for var in sorted(variables, key=lambda v: (v.root.key, v.axis)):
+        if all(
+            o.variables[var] == (o.result if o.result is not None else ABSENT) for o in outcomes
+        ):
+            return Unknown(values, var)
+    return Unknown(values)
+
+
+# ---------------------------------------------------------------------- ops
+def infer_op(
+    operands: Sequence[Operand],
+    linearity: Linearity,
+    *,
+    mesh: tuple[str, ...] | None,
+    strict: bool,
+    bindings: Bindings,
+    grad_mode: bool = True,
+) -> Verdict:
+    """``rules.infer_output`` over symbolic types. ``mesh`` is the current mesh's axes
+    when known (None: none, or not known)."""
+    tensors = [op for op in operands if op.type is not None]
+    considered: set[str] = set()
+    for op in tensors:
+        assert op.type is not None
+        considered.update(op.type.listed(bindings))
+        hidden = op.type.hidden_axes(bindings)
+        if hidden:
+            considered.update(hidden)
+    if mesh is not None:
+        considered.update(mesh)
+    out: dict[str, Term] = {}
+    narrowed = bindings
+    uncertain: tuple[RuleViolation, list[int]] | None = None
+    for axis in sorted(considered, key=lambda a: (axes.label(a), a)):
+        terms: list[Term | Marker | None] = [
+            op.type.term(axis, narrowed) if op.type is not None else None for op in operands
+        ]
+        if _count(terms) > MAX_ASSIGNMENTS:
+            out[axis] = ANY
+            continue
+        outcomes = [
+            _axis_outcome(axis, values, variables, operands, linearity, mesh, strict, grad_mode)
+            for values, variables in _assignments(terms)
+        ]
+        fails, term, violation, certain, narrowed = _judge(outcomes, narrowed)
+        if fails:
+            assert violation is not None
+            violation = _relabelled(violation, considered)
+            if certain:
+                return Verdict(None, violation, True, bindings)
+            if uncertain is None:
+                uncertain = (violation, [])
+            if term is None:
+                continue
+        if term is not None and term is not ABSENT:
+            out[axis] = term if not isinstance(term, Marker) else Unknown(frozenset({term}))
+    if uncertain is not None:
+        return Verdict(None, uncertain[0], False, bindings)
+    rest, narrowed = _output_rest(tensors, considered, strict, narrowed)
+    return Verdict(TensorType(out, rest), None, True, narrowed)
+
+
+def _axis_outcome(
+    axis: str,
+    values: list[Possibility | None],
+    variables: dict[VarId, Possibility],
+    operands: Sequence[Operand],
+    linearity: Linearity,
+    mesh: tuple[str, ...] | None,
+    strict: bool,
+    grad_mode: bool,
+) -> _Outcome:
+    """One assignment on one axis, as ``rules.infer_output`` does it."""
+    tensor_has_axis = any(isinstance(v, AxisType) for v in values)
+    entries: list[AxisEntry] = []
+    index: list[int] = []
+    flags: list[bool | None] = []
+    for i, (value, operand) in enumerate(zip(values, operands, strict=True)):
+        entry: AxisEntry | None
+        if value is None or value is SCALAR:
+            entry = RULE_SCALAR if tensor_has_axis else None
+        elif value is ABSENT:
+            entry = None
+        else:
+            assert isinstance(value, AxisType)
+            entry = value
+        if entry is None:
+            if strict:
+                return _Outcome(variables, None, _missing_axis(i, axis, operands, mesh))
+            continue
+        entries.append(entry)
+        index.append(i)
+        is_number = entry is RULE_SCALAR
+        flags.append(True if is_number or not grad_mode else operand.no_grad)
+    if not entries:
+        return _Outcome(variables, ABSENT)
+    return _with_flags(axis, entries, index, flags, linearity, variables)
+
+
+def _with_flags(
+    axis: str,
+    entries: list[AxisEntry],
+    index: list[int],
+    flags: list[bool | None],
+    linearity: Linearity,
+    variables: dict[VarId, Possibility],
+) -> _Outcome:
+    """Run the axis rule; an unknown requires_grad that decides the verdict makes a failure
+    uncertain (the relaxed reading passes)."""
+
+    def run(assume: bool) -> AxisType:
+        chosen = [assume if f is None else f for f in flags]
+        return infer_axis(axis, entries, linearity, chosen)
+
+    def violation_of(error: RuleViolation) -> RuleViolation:
+        fixes = suggest_fixes(axis, entries, index, linearity)
+        operand = index[error.operand] if error.operand is not None else None
+        return RuleViolation(error.code, error.message, operand=operand, axis=axis, fixes=fixes)
+
+    if all(f is not None for f in flags):
+        try:
+            return _Outcome(variables, run(True))
+        except RuleViolation as error:
+            return _Outcome(variables, None, violation_of(error))
+    try:
+        relaxed = run(True)
+    except RuleViolation as error:
+        return _Outcome(variables, None, violation_of(error))
+    try:
+        tight = run(False)
+    except RuleViolation as error:
+        message = (
+            error.message
+            + " This is an error only if the Invariant operand requires grad, and whether it "
+            "does is not known here (it comes from outside the code the checker can see)."
+        )
+        undecided = violation_of(
+            RuleViolation(error.code, message, operand=error.operand, axis=axis)
+        )
+        return _Outcome(variables, relaxed, undecided, certain=False)
+    return _Outcome(variables, tight if tight == relaxed else relaxed)
+
+
+def _missing_axis(
+    i: int, axis: str, operands: Sequence[Operand], mesh: tuple[str, ...] | None
+) -> RuleViolation:
+    operand = operands[i].type
+    have = "{}" if operand is None else _axes_text(operand)
+    shown = axes.label(axis)
+    if mesh is not None and axis in mesh:
+        message = (
+            f"args[{i}] missing axis {shown} from the current mesh "
+            f"{{{', '.join(sorted(axes.label(a) for a in mesh))}}}. args[{i}] has axes {have}."
+        )
+    else:
+        message = (
+            f"args[{i}] missing axis {shown}. args[{i}] has axes {have}. All operands must be "
+            f"annotated on the same set of mesh axes."
+        )
+    return RuleViolation("spmd-missing-axis", message, operand=i, axis=axis)
+
+
+def _axes_text(t: TensorType) -> str:
+    names = sorted(axes.label(a) for a in t.listed())
+    if t.hidden_axes() is None:
+        names.append("...")
+    return "{" + ", ".join(names) + "}"
+
+
+def _relabelled(violation: RuleViolation, keys: set[str]) -> RuleViolation:
+    message = axes.relabel(violation.message, keys)
+    if message == violation.message:
+        return violation
+    return RuleViolation(
+        violation.code,
+        message,
+        operand=violation.operand,
+        axis=violation.axis,
+        fixes=violation.fixes,
+        certain=violation.certain,
+    )
+
+
+def _output_rest(
+    tensors: Sequence[Operand], considered: set[str], strict: bool, bindings: Bindings
+) -> tuple[Rest, Bindings]:
+    """The result's other axes. In strict mode every operand has the same axis set, so an
+    operand whose axes are all known closes the others (their roots have no other axes on
+    the continuing path)."""
+    closed = [
+        op for op in tensors if op.type is not None and op.type.hidden_axes(bindings) == frozenset()
+    ]
+    others = [
+        op.type
+        for op in tensors
+        if op.type is not None and op.type.hidden_axes(bindings) != frozenset()
+    ]
+    if not others:
+        return EXACT, bindings
+    if strict and closed:
+        for t in others:
+            if t.rest.kind is RestKind.ROW and t.rest.root is not None:
+                bindings = bindings.bound_row(
+                    t.rest.root, frozenset(considered) | frozenset(t.items)
+                )
+        return EXACT, bindings
+    rests = {t.rest for t in others}
+    if len(rests) == 1:
+        (only,) = rests
+        if only.kind is RestKind.ROW:
+            return only, bindings
+    return OPEN, bindings
+
+
+# ---------------------------------------------------------------------- collectives
+def check_collective(
+    function: str,
+    operand: TensorType,
+    axis: str,
+    src: AxisType,
+    *,
+    strict: bool,
+    no_grad: bool | None,
+    bindings: Bindings,
+) -> tuple[Verdict, Term | Marker]:
+    """The typecheck mode's ``src`` check of a collective or conversion over a symbolic
+    operand. Returns the verdict (its output is the operand, narrowed) and the operand's
+    term on the axis on the continuing path (``ABSENT``: not typed there, permissive)."""
+    term = operand.term(axis, bindings)
+    outcomes: list[_Outcome] = []
+    for values, variables in _assignments([term]):
+        value = values[0]
+        if value is ABSENT or value is SCALAR or value is None:
+            try:
+                coll.check_source(function, LocalType(), axis, src, strict=strict, no_grad=no_grad)
+                outcomes.append(_Outcome(variables, ABSENT))
+            except RuleViolation as error:
+                outcomes.append(_Outcome(variables, None, error, error.certain))
+            continue
+        assert isinstance(value, AxisType)
+        try:
+            coll.check_source(
+                function, LocalType({axis: value}), axis, src, strict=strict, no_grad=no_grad
+            )
+            outcomes.append(_Outcome(variables, value))
+        except RuleViolation as error:
+            outcomes.append(_Outcome(variables, None, error, error.certain))
+    fails, result, violation, certain, narrowed = _judge(outcomes, bindings)
+    if fails:
+        assert violation is not None
+        return Verdict(None, _relabelled(violation, {axis}), certain, bindings), ABSENT
+    return Verdict(operand, None, True, narrowed), result if result is not None else ABSENT
+
+
+def collective_output(
+    operand: TensorType, axis: str, dst: AxisType, before: Term | Marker
+) -> TensorType:
+    """A collective's result: the operand (S(i) decayed) with the axis set to ``dst`` where
+    it was typed (``before``: the operand's term there on the continuing path)."""
+    base = operand.local
+    if before is ABSENT:
+        return base.without_axis(axis)
+    if isinstance(before, Unknown) and ABSENT in before.domain:
+        return base.with_axis(axis, Unknown(frozenset({dst.local, ABSENT})))
+    return base.with_axis(axis, dst.local)
+
+
+# ---------------------------------------------------------------------- assert_type
+@dataclass(frozen=True)
+class AssertMismatch:
+    """An assert_type that contradicts the tensor's type on an axis (on every path)."""
+
+    axis: str
+    have: AxisType
+    wanted: AxisType
+    shard_conflict: bool  # both are S(i) with different dims
+
+
+def assert_axis(
+    term: Term | Marker, wanted: AxisType, bindings: Bindings
+) -> tuple[Term | AssertMismatch, Bindings]:
+    """What ``assert_type`` makes of a tensor's type on one axis: an untyped axis gets the
+    asserted type, an equal one is refined to it (an S(i) is kept), V is upgraded to P;
+    anything else is a mismatch."""
+    outcomes: list[tuple[dict[VarId, Possibility], Possibility | AssertMismatch]] = []
+    for values, variables in _assignments([term]):
+        have = values[0]
+        if have is ABSENT or have is SCALAR or have is None:
+            outcomes.append((variables, wanted))
+            continue
+        assert isinstance(have, AxisType)
+        if have.local == wanted.local:
+            if (
+                have.shard_dim is not None
+                and wanted.shard_dim is not None
+                and have.shard_dim != wanted.shard_dim
+            ):
+                outcomes.append((variables, AssertMismatch("", have, wanted, True)))
+            else:
+                outcomes.append((variables, wanted if wanted.shard_dim is not None else have))
+        elif have.local == TYPE_V and wanted.kind is Kind.P:
+            outcomes.append((variables, wanted))
+        else:
+            outcomes.append((variables, AssertMismatch("", have, wanted, False)))
+    passing = [(v, r) for v, r in outcomes if not isinstance(r, AssertMismatch)]
+    if not passing:
+        mismatch = outcomes[0][1]
+        assert isinstance(mismatch, AssertMismatch)
+        return mismatch, bindings
+    narrowed = bindings
+    if len(passing) < len(outcomes):
+        allowed: dict[VarId, set[Possibility]] = {}
+        for variables, _ in passing:
+            for var, value in variables.items():
+                allowed.setdefault(var, set()).add(value)
+        for var, kept in allowed.items():
+            narrowed = narrowed.narrow(var, frozenset(kept))
+    results = {r for _, r in passing}
+    if len(results) == 1:
+        (only,) = results
+        assert isinstance(only, AxisType)
+        return only, narrowed
+    return Unknown(frozenset(r for r in results if isinstance(r, AxisType))), narrowed
