@@ -1,16 +1,25 @@
 """The workspace: where a module's imports live, and their text.
 
-A module name resolves to a file under an import root: the folder that holds
-the importer's top-level package (the highest folder chain with
-``__init__.py`` files), and the importer's own folder. Text comes from the
-open documents first (the editor's unsaved buffers), then from disk. No user
-code is ever imported or run.
+A module name resolves as Python resolves it: to a file under an import root. For a
+module inside a package, the root is the folder that holds its top-level package (the
+highest folder chain with ``__init__.py`` files); a top-level module (a script) has its
+own folder as root, as ``python script.py`` puts it on ``sys.path``. A module inside a
+package never sees its own folder as a root, so a package module named ``spmd_types.py``
+does not shadow the library for its siblings' ``import spmd_types``. The libraries whose
+semantics the checker knows (``torch``, ``spmd_types``) never resolve to workspace files.
+Text comes from the open documents first (the editor's unsaved buffers), then from disk.
+No user code is ever imported or run.
 """
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
+
+
+# Their semantics are the checker's own tables: a copy of their source in the workspace
+# (a checkout of the library, a vendored copy) is never read in their place.
+KNOWN_LIBRARIES = frozenset({"torch", "spmd_types"})
 
 
 class Workspace:
@@ -59,16 +68,17 @@ class Workspace:
         return ".".join(reversed(parts))
 
     def roots(self, importer: str) -> list[Path]:
-        file = Path(importer)
-        folder = file.parent
+        """Where ``import name`` looks for the importer: the folder above its top-level
+        package, or its own folder when it is not in a package."""
+        folder = Path(importer).parent
         top = folder
         while (top / "__init__.py").is_file() and top.parent != top:
             top = top.parent
-        return [top, folder] if top != folder else [folder]
+        return [top]
 
     def resolve(self, importer: str, module: str) -> Path | None:
         """The file of a module of the workspace, or None (an installed or unknown module)."""
-        if not module or module.startswith("."):
+        if not module or module.startswith(".") or module.split(".")[0] in KNOWN_LIBRARIES:
             return None
         parts = module.split(".")
         for root in self.roots(importer):

@@ -1,0 +1,72 @@
+"""Imports resolve as Python resolves them (tests of checker/workspace.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spmd_check.analysis import Analyzer
+from spmd_check.workspace import Workspace
+
+SIBLING = """\
+import torch
+import spmd_types as spmd
+from spmd_types import P
+
+
+def act(x):
+    spmd.assert_type(x, {"tp": P})
+    return torch.relu(x)  # the library's assert_type: a Partial through relu
+"""
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_a_package_module_named_like_the_library_does_not_shadow_it(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/spmd_types.py": "def assert_type(x, t):\n    return x\n",
+            "pkg/layer.py": SIBLING,
+        },
+    )
+    workspace = Workspace()
+    layer = str(tmp_path / "pkg" / "layer.py")
+    assert workspace.resolve(layer, "spmd_types") is None
+    assert workspace.resolve(layer, "pkg.spmd_types") == tmp_path / "pkg" / "spmd_types.py"
+    codes = [d.code for d in Analyzer().check(layer, SIBLING).diagnostics]
+    assert codes == ["spmd-partial-nonlinear"]
+
+
+def test_a_script_imports_its_own_folder_and_a_package_module_does_not(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "helpers.py": "",
+            "script.py": "",
+            "pkg/__init__.py": "",
+            "pkg/helpers.py": "",
+            "pkg/mod.py": "",
+        },
+    )
+    workspace = Workspace()
+    assert workspace.resolve(str(tmp_path / "script.py"), "helpers") == tmp_path / "helpers.py"
+    # inside a package, `import helpers` is the top-level module, not the sibling
+    assert workspace.resolve(str(tmp_path / "pkg" / "mod.py"), "helpers") == tmp_path / "helpers.py"
+    assert (
+        workspace.resolve(str(tmp_path / "pkg" / "mod.py"), "pkg.helpers")
+        == tmp_path / "pkg" / "helpers.py"
+    )
+
+
+def test_the_known_libraries_never_resolve_to_workspace_files(tmp_path: Path) -> None:
+    _tree(tmp_path, {"torch/__init__.py": "", "spmd_types/__init__.py": "", "main.py": ""})
+    workspace = Workspace()
+    main = str(tmp_path / "main.py")
+    assert workspace.resolve(main, "torch") is None
+    assert workspace.resolve(main, "spmd_types.checker") is None
