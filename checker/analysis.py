@@ -66,7 +66,7 @@ class _Loader:
             interpreter = Interpreter(
                 path,
                 units,
-                self.analyzer.config,
+                self.analyzer.config.for_path(path),
                 workspace.package_of(path),
                 loader=self,
                 module_level_only=True,
@@ -154,6 +154,7 @@ class Analyzer:
         if package is None:
             package = self.workspace.package_of(path)
         result = ModuleResult(path)
+        config = self.config.for_path(path)  # [[tool.spmd-check.overrides]] for this file
         try:
             with self._lock:
                 journals = self._journals.setdefault(path, {})
@@ -161,7 +162,7 @@ class Analyzer:
             interpreter = Interpreter(
                 path,
                 units,
-                self.config,
+                config,
                 package,
                 cache=previous,
                 loader=_Loader(self),
@@ -203,7 +204,7 @@ class Analyzer:
                 )
             )
             return result
-        ignore = self.config.ignore
+        ignore = config.ignore
         diagnostics = policy.visible(
             interpreter.diagnostics.values(), policy.split_lines(source), ignore
         )

@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-
 # Their semantics are the checker's own tables: a copy of their source in the workspace
 # (a checkout of the library, a vendored copy) is never read in their place.
 KNOWN_LIBRARIES = frozenset({"torch", "spmd_types"})
