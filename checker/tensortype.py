@@ -85,23 +85,37 @@ ANY = Unknown(TENSOR_DOMAIN)
 
 
 class RestKind(Enum):
-    EXACT = "exact"
-    OPEN = "open"
-    ROW = "row"
+    EXACT = "exact"  # no other axes
+    OPEN = "open"  # other axes unknown, unrelated to anything
+    ROW = "row"  # the other axes of a root value, each its own unknown
+    FILL = "fill"  # every other axis of a mesh, all of one type (a bare R in assert_type)
 
 
 @dataclass(frozen=True, slots=True)
 class Rest:
     kind: RestKind
-    root: Root | None = None
+    root: Root | None = None  # ROW: the tensor root; FILL: the mesh
+    fill: AxisType | None = None  # FILL: the type of every other axis
+
+    def __str__(self) -> str:
+        if self.kind is RestKind.ROW and self.root is not None:
+            return f"other axes as {self.root.label}"
+        if self.kind is RestKind.FILL and self.fill is not None:
+            return f"{self.fill} on every other mesh axis"
+        return "..." if self.kind is RestKind.OPEN else ""
 
 
 EXACT = Rest(RestKind.EXACT)
 OPEN = Rest(RestKind.OPEN)
+HIDDEN = "*"  # a hidden axis: one that no operand lists (``VarId(root, HIDDEN)``)
 
 
 def row(root: Root) -> Rest:
     return Rest(RestKind.ROW, root)
+
+
+def fill(mesh: Root, t: AxisType) -> Rest:
+    return Rest(RestKind.FILL, mesh, t)
 
 
 def _domain_of(term: Term) -> frozenset[Possibility]:
@@ -219,16 +233,31 @@ class TensorType:
             return resolve(self.items[axis], bindings)
         if any(axes.may_alias(axis, other) for other in self.items):
             return ANY  # it may be one of the listed axes under another name
-        if self.rest.kind is RestKind.EXACT:
+        rest = self.rest
+        if rest.kind is RestKind.EXACT:
             return ABSENT
-        if self.rest.kind is RestKind.OPEN or self.rest.root is None:
+        if rest.kind is RestKind.OPEN or rest.root is None:
             return ANY
-        root = self.rest.root
-        bound = bindings.rows.get(root)
+        bound = bindings.rows.get(rest.root)
         if bound is not None and axis not in bound:
-            # known absent, unless it may be one of the row's axes under another name
+            # known absent, unless it may be one of the bound axes under another name
             return ANY if any(axes.may_alias(axis, other) for other in bound) else ABSENT
-        return resolve(Unknown(TENSOR_DOMAIN, VarId(root, axis)), bindings)
+        if rest.kind is RestKind.FILL and rest.fill is not None:
+            return rest.fill
+        return resolve(Unknown(TENSOR_DOMAIN, VarId(rest.root, axis)), bindings)
+
+    def hidden_term(self, bindings: Bindings = NO_BINDINGS) -> Term | Marker:
+        """The type on a hidden axis: one this type does not list, nor any bound."""
+        rest = self.rest
+        if rest.kind is RestKind.EXACT:
+            return ABSENT
+        if rest.kind is RestKind.OPEN or rest.root is None:
+            return ANY
+        if rest.root in bindings.rows:
+            return ABSENT  # its axes are all known (and listed where they matter)
+        if rest.kind is RestKind.FILL and rest.fill is not None:
+            return rest.fill
+        return Unknown(TENSOR_DOMAIN, VarId(rest.root, HIDDEN))
 
     def listed(self, bindings: Bindings = NO_BINDINGS) -> dict[str, Term]:
         """The listed axes read through the bindings, without those known to be absent."""
@@ -243,7 +272,7 @@ class TensorType:
         """The axes the rest holds beyond the listed ones, when known (None: not known)."""
         if self.rest.kind is RestKind.EXACT:
             return frozenset()
-        if self.rest.kind is RestKind.ROW and self.rest.root is not None:
+        if self.rest.kind is not RestKind.OPEN and self.rest.root is not None:
             bound = bindings.rows.get(self.rest.root)
             if bound is not None:
                 return frozenset(a for a in bound if a not in self.items)
@@ -327,10 +356,7 @@ class TensorType:
                 continue
             parts.append(f"{axes.label(axis)}: {resolved}")
         if closed is None:
-            if self.rest.kind is RestKind.ROW and self.rest.root is not None:
-                parts.append(f"other axes as {self.rest.root.label}")
-            else:
-                parts.append("...")
+            parts.append(str(self.rest))
         return "{" + ", ".join(parts) + "}"
 
     def __str__(self) -> str:

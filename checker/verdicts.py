@@ -29,6 +29,7 @@ from .tensortype import (
     ABSENT,
     ANY,
     EXACT,
+    HIDDEN,
     OPEN,
     SCALAR,
     Bindings,
@@ -40,6 +41,8 @@ from .tensortype import (
     Term,
     Unknown,
     VarId,
+    fill,
+    row,
 )
 
 # Beyond this many assignments on one axis the verdict is not computed: the axis is unknown.
@@ -223,7 +226,7 @@ def infer_op(
             out[axis] = term if not isinstance(term, Marker) else Unknown(frozenset({term}))
     if uncertain is not None:
         return Verdict(None, uncertain[0], False, bindings)
-    rest, narrowed = _output_rest(tensors, considered, strict, narrowed)
+    rest, narrowed = _output_rest(operands, considered, linearity, strict, grad_mode, narrowed)
     return Verdict(TensorType(out, rest), None, True, narrowed)
 
 
@@ -349,34 +352,50 @@ def _relabelled(violation: RuleViolation, keys: set[str]) -> RuleViolation:
 
 
 def _output_rest(
-    tensors: Sequence[Operand], considered: set[str], strict: bool, bindings: Bindings
+    operands: Sequence[Operand],
+    considered: set[str],
+    linearity: Linearity,
+    strict: bool,
+    grad_mode: bool,
+    bindings: Bindings,
 ) -> tuple[Rest, Bindings]:
-    """The result's other axes. In strict mode every operand has the same axis set, so an
-    operand whose axes are all known closes the others (their roots have no other axes on
-    the continuing path)."""
-    closed = [
-        op for op in tensors if op.type is not None and op.type.hidden_axes(bindings) == frozenset()
-    ]
-    others = [
-        op.type
-        for op in tensors
-        if op.type is not None and op.type.hidden_axes(bindings) != frozenset()
-    ]
-    if not others:
+    """The result's other axes: the rule run on a generic hidden axis (one no operand
+    lists). A constant result is a fill, the unknown of one root passing through unchanged
+    is that root's row, no axis at all is exact. In strict mode an operand without hidden
+    axes closes the others: on the continuing path their roots (and the mesh of a fill)
+    have no axis beyond those listed."""
+    terms = [op.type.hidden_term(bindings) if op.type is not None else None for op in operands]
+    if all(t is None or t is ABSENT for t in terms):
         return EXACT, bindings
-    if strict and closed:
-        for t in others:
-            if t.rest.kind is RestKind.ROW and t.rest.root is not None:
-                bindings = bindings.bound_row(
-                    t.rest.root, frozenset(considered) | frozenset(t.items)
-                )
+    outcomes = [
+        _axis_outcome(HIDDEN, values, variables, operands, linearity, None, strict, grad_mode)
+        for values, variables in _assignments(terms)
+    ]
+    survivors = [o for o in outcomes if o.violation is None or not o.certain]
+    results = {o.result for o in survivors}
+    if results <= {None, ABSENT}:
+        if strict and any(t is ABSENT for t in terms):
+            for op in operands:
+                rest = op.type.rest if op.type is not None else None
+                if rest is not None and rest.root is not None and rest.kind is not RestKind.OPEN:
+                    listed = frozenset(op.type.items) if op.type is not None else frozenset()
+                    bindings = bindings.bound_row(rest.root, listed | frozenset(considered))
         return EXACT, bindings
-    rests = {t.rest for t in others}
-    if len(rests) == 1:
-        (only,) = rests
-        if only.kind is RestKind.ROW:
-            return only, bindings
+    if len(results) == 1:
+        (only,) = results
+        mesh = next((t.rest.root for t in _types(operands) if t.rest.kind is RestKind.FILL), None)
+        if isinstance(only, AxisType) and mesh is not None:
+            return fill(mesh, only.local), bindings
+    hidden = {var for o in survivors for var in o.variables if var.axis == HIDDEN}
+    if len(hidden) == 1:
+        (var,) = hidden
+        if all(o.variables.get(var) == (o.result or ABSENT) for o in survivors):
+            return row(var.root), bindings  # each hidden axis passes through unchanged
     return OPEN, bindings
+
+
+def _types(operands: Sequence[Operand]) -> list[TensorType]:
+    return [op.type for op in operands if op.type is not None]
 
 
 # ---------------------------------------------------------------------- collectives

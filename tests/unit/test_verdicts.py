@@ -222,3 +222,62 @@ def test_complete_types_only_are_concrete() -> None:
     assert TensorType({"tp": V}, OPEN).describe() == "{tp: V, ...}"
     assert TensorType({"tp": V}, EXACT).concrete() == LocalType({"tp": V})
     assert TensorType({"tp": Unknown(KINDS)}, EXACT).concrete() is None
+
+
+MESH = Root("mesh#1", "the mesh")
+
+
+def test_a_bare_type_on_an_unknown_mesh_fills_every_other_axis() -> None:
+    from spmd_check.tensortype import fill
+
+    weight = TensorType({"tp": V}, fill(MESH, R))
+    assert weight.describe() == "{tp: V, R on every other mesh axis}"
+    x = TensorType({"tp": R}, row(X))
+    verdict = infer_op(
+        [Operand(x, None), Operand(weight, False)],
+        Linearity.MULTILINEAR,
+        mesh=None,
+        strict=True,
+        bindings=NO_BINDINGS,
+    )
+    assert verdict.output is not None and verdict.output.items == {"tp": V}
+    # on the other axes, an Invariant x that does not require grad gives R: not "as x"
+    assert verdict.output.rest == OPEN
+
+
+def test_fills_combine_into_a_fill_and_a_factory_times_a_parameter_keeps_its_row() -> None:
+    from spmd_check.tensortype import fill
+
+    ones = TensorType({}, fill(MESH, R))
+    both = infer_op(
+        [Operand(ones, True), Operand(ones, True)],
+        Linearity.LINEAR,
+        mesh=None,
+        strict=True,
+        bindings=NO_BINDINGS,
+    )
+    assert both.output == ones
+    x = TensorType.of_root(X)
+    unary = infer_op(
+        [Operand(x, None)], Linearity.LINEAR, mesh=None, strict=True, bindings=NO_BINDINGS
+    )
+    assert unary.output == x
+
+
+def test_an_exact_operand_closes_a_fill_in_strict_mode() -> None:
+    from spmd_check.tensortype import fill
+
+    ones = TensorType({}, fill(MESH, R))
+    w = TensorType({"tp": R}, EXACT)
+    verdict = infer_op(
+        [Operand(ones, True), Operand(w, True)],
+        Linearity.LINEAR,
+        mesh=None,
+        strict=True,
+        bindings=NO_BINDINGS,
+    )
+    assert verdict.output is not None and verdict.output.concrete(verdict.bindings) == LocalType(
+        {"tp": R}
+    )
+    assert verdict.bindings.rows[MESH] == frozenset({"tp"})
+    assert ones.concrete(verdict.bindings) == LocalType({"tp": R})
