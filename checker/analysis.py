@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import policy
+from . import codes, policy
 from .api import CacheStats
 from .codes import Severity
 from .config import Config
@@ -195,10 +195,11 @@ class Analyzer:
             result.diagnostics.append(
                 Diagnostic(
                     Span(0, 0, 0, 0),
-                    "spmd-internal",
-                    f"The checker failed on this file ({type(error).__name__}: {error} at "
-                    f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}). Please report it with the "
-                    f"file, or the smallest part of it that shows the failure.",
+                    codes.INTERNAL.name,
+                    codes.INTERNAL_FAILURE.format(
+                        error=f"{type(error).__name__}: {error}",
+                        where=f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}",
+                    ),
                     Severity.INFORMATION,
                 )
             )

@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from . import codes, journal, optable, spmd_api
 from . import collectives as coll
-from . import journal, optable, spmd_api
-from .codes import Severity
+from .codes import Code, Severity
 from .config import Config, Mode
 from .frontend import Unit
 from .lattice import AxisType, Kind, LocalType, R, S
@@ -289,9 +289,8 @@ class Interpreter:
                     Span(
                         unit.start_line, 0, unit.start_line, len(unit.lines[0]) if unit.lines else 0
                     ),
-                    "spmd-internal",
-                    f"The checker gave up on this statement: {exceeded}. The rest of the file is "
-                    f"checked. Please report this with the statement's source or shape.",
+                    codes.INTERNAL,
+                    codes.INTERNAL_STATEMENT_BUDGET.format(why=exceeded),
                     Severity.INFORMATION,
                 )
             finally:
@@ -376,8 +375,8 @@ class Interpreter:
         message = error.msg if error else "invalid syntax"
         self._report(
             span,
-            "spmd-syntax",
-            f"Syntax error: {message}. The rest of the file is still checked, without this line.",
+            codes.SYNTAX,
+            codes.SYNTAX.message(message=message),
             Severity.ERROR,
         )
 
@@ -385,13 +384,13 @@ class Interpreter:
     def _report(
         self,
         span: Span,
-        code: str,
+        code: Code,
         message: str,
         severity: Severity,
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
     ) -> None:
-        if severity is Severity.ERROR and code != "spmd-syntax":
+        if severity is Severity.ERROR and code is not codes.SYNTAX:
             self.certain_errors += 1  # the runtime raises here, ignored or not
         if self._home_site is not None and self._foreign_where[1] != self.path:
             # An error inside code of another file, reached from this one: it belongs to that
@@ -404,14 +403,15 @@ class Interpreter:
             )
             found = self.elsewhere.setdefault(path, {})
             found.setdefault(
-                (span, code, message), Diagnostic(span, code, message, severity, (site,), ())
+                (span, code.name, message),
+                Diagnostic(span, code.name, message, severity, (site,), ()),
             )
             return
-        key = (span, code, message)
+        key = (span, code.name, message)
         if key in self.diagnostics:
             return
         self._record(
-            self.diagnostics, key, Diagnostic(span, code, message, severity, related, fixes)
+            self.diagnostics, key, Diagnostic(span, code.name, message, severity, related, fixes)
         )
 
     def _violation(
@@ -575,9 +575,8 @@ class Interpreter:
             except RecursionError:
                 self._report(
                     frame.unit.span(stmt),
-                    "spmd-internal",
-                    "The checker gave up on this statement: it is nested too deeply to analyse. "
-                    "Please report this with the statement's shape.",
+                    codes.INTERNAL,
+                    codes.INTERNAL_TOO_DEEP,
                     Severity.INFORMATION,
                 )
 
@@ -987,10 +986,8 @@ class Interpreter:
             self._home_site = None
             self._report(
                 _def_line(function),
-                "spmd-internal",
-                f"The checker gave up on {function.qualname}: {exceeded}. Its diagnostics are "
-                f"incomplete; the rest of the file is checked. Please report this with the "
-                f"function's source (or its shape: size, loops, calls) and the checker's version.",
+                codes.INTERNAL,
+                codes.INTERNAL_FUNCTION_BUDGET.format(function=function.qualname, why=exceeded),
                 Severity.INFORMATION,
             )
         finally:
@@ -1469,9 +1466,8 @@ class Interpreter:
             if state.mesh_known and state.mesh is None and node is not None:
                 self._report(
                     frame.unit.span(node),
-                    "spmd-no-current-mesh",
-                    f"Cannot resolve axis name {name!r}: no current mesh is set. Use "
-                    f"set_current_mesh() or pass a MeshAxis object instead.",
+                    codes.NO_CURRENT_MESH,
+                    codes.NO_CURRENT_MESH.message(name=name),
                     Severity.ERROR,
                     call_site_of(frame),
                 )
@@ -1485,8 +1481,8 @@ class Interpreter:
                 available = ", ".join(sorted(state.mesh)) or "(no named axes)"
                 self._report(
                     frame.unit.span(node),
-                    "spmd-unknown-axis",
-                    f"No mesh axis named {name!r} in the current mesh. Available: {available}",
+                    codes.UNKNOWN_AXIS,
+                    codes.UNKNOWN_AXIS.message(name=name, available=available),
                     Severity.ERROR,
                     call_site_of(frame),
                 )
@@ -1951,7 +1947,7 @@ class Interpreter:
                 )
             output = self._infer(types, operands, spec, strict, mesh)
         except RuleViolation as violation:
-            if violation.code == "spmd-partial-divisor":
+            if violation.code is codes.PARTIAL_DIVISOR:
                 position = spec.nonlinear_args[violation.operand or 0]
                 div_nodes = [args[position][1] if position < len(args) else None]
                 violation = RuleViolation(

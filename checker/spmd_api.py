@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from . import codes
 from . import collectives as coll
 from .codes import Severity
 from .lattice import AxisType, Kind, LocalType, S
@@ -75,9 +76,12 @@ def collective(
             if default is coll.REQUIRED:
                 interp._report(
                     callee_span,
-                    "spmd-missing-argument",
-                    f"{function}() missing required keyword-only argument: '{which}'. Say which "
-                    f"type the tensor has{' and should get' if which == 'dst' else ''}, e.g. {which}=R.",
+                    codes.MISSING_ARGUMENT,
+                    codes.MISSING_ARGUMENT.message(
+                        function=function,
+                        which=which,
+                        also=" and should get" if which == "dst" else "",
+                    ),
                     Severity.ERROR,
                     call_site_of(frame),
                 )
@@ -147,7 +151,7 @@ def collective(
             )
         if frame.call_site is not None:
             related.append(frame.call_site)
-        if violation.code == "spmd-missing-axis" and not x.exact:
+        if violation.code is codes.MISSING_AXIS and not x.exact:
             return TensorVal(None, x.grad)
         fixes = _src_fixes(
             function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame
@@ -254,7 +258,7 @@ def assert_values(
                 if axis.name in asserted and asserted[axis.name] != t:
                     interp._report(
                         frame.unit.span(arg_node),
-                        "spmd-conflicting-types",
+                        codes.CONFLICTING_TYPES,
                         f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
                         Severity.ERROR,
                         call_site_of(frame),
@@ -291,7 +295,7 @@ def assert_values(
         conflict = shard_conflict(interp, asserted, shards, specs, ndim)
         if conflict is not None:
             interp._report(
-                span, "spmd-conflicting-types", conflict, Severity.ERROR, call_site_of(frame)
+                span, codes.CONFLICTING_TYPES, conflict, Severity.ERROR, call_site_of(frame)
             )
             return UNKNOWN
         for spec in specs[:1]:
@@ -307,9 +311,8 @@ def assert_values(
         if state.mesh_known and state.mesh is None:
             interp._report(
                 span,
-                "spmd-no-current-mesh",
-                f"A bare {bare} requires an active mesh, but no current mesh is set. Use "
-                f"set_current_mesh() or pass an explicit per-axis dict instead.",
+                codes.NO_CURRENT_MESH,
+                codes.NO_CURRENT_MESH_FOR_BARE_TYPE.format(type=bare),
                 Severity.ERROR,
                 call_site_of(frame),
             )
@@ -376,7 +379,7 @@ def assert_result(
                 ):
                     interp._report(
                         frame.unit.span(x_node),
-                        "spmd-assert-mismatch",
+                        codes.ASSERT_MISMATCH,
                         f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
                         f"{have.shard_dim} ({have}), the assertion says {t}",
                         Severity.ERROR,
@@ -398,8 +401,8 @@ def assert_result(
                 related.append(frame.call_site)
             interp._report(
                 frame.unit.span(x_node),
-                "spmd-assert-mismatch",
-                f"SPMD type mismatch on axis {axis}: tensor has {have.local}, expected {t}",
+                codes.ASSERT_MISMATCH,
+                codes.ASSERT_MISMATCH.message(axis=axis, have=have.local, want=t),
                 Severity.ERROR,
                 tuple(related),
             )
@@ -442,12 +445,8 @@ def autograd_apply(
     if interp.state.strict:
         interp._report(
             frame.unit.span(node.func),
-            "spmd-unregistered-function",
-            f"{cls.qualname}.apply: autograd Function is not registered for SPMD type checking "
-            f"anywhere the checker can see. Use register_local_autograd_function({cls.qualname}) "
-            f"to mark it as safe for type propagation, or define {cls.qualname}.spmd_typecheck "
-            f"composed from spmd_types.rules operations to declare its comms. (A warning: a "
-            f"registration in code the checker does not see would make this legal.)",
+            codes.UNREGISTERED_FUNCTION,
+            codes.UNREGISTERED_FUNCTION.message(function=cls.qualname),
             Severity.WARNING,
             call_site_of(frame),
         )
@@ -535,7 +534,7 @@ def mutate_type(
                 return unknown()
             interp._report(
                 frame.unit.span(x_node),
-                "spmd-assert-mismatch",
+                codes.ASSERT_MISMATCH,
                 f"mutate_type: expected {want} on axis {name}, but the tensor has "
                 f"{have.local if have is not None else 'no type'}",
                 Severity.ERROR,
@@ -633,19 +632,9 @@ def backward(
     for axis, t in loss.type.items():
         if t.kind in (Kind.I, Kind.P):
             continue
-        if t.kind is Kind.R:
-            fix = (
-                f"The loss is Replicate on axis {axis} -- this usually means an upstream all_reduce "
-                f"reduced to R instead of I. Consider changing the upstream reduction to "
-                f"all_reduce(..., dst=I) so the loss is Invariant, or removing the all_reduce and "
-                f"calling backward() on the local (Partial) loss."
-            )
-        else:
-            fix = (
-                f"The loss is Varying -- each rank holds a different local loss. Use "
-                f"reinterpret(loss, {axis}, src=V, dst=P) to differentiate the (pending) sum of the "
-                f"loss over all ranks."
-            )
+        advice = (
+            codes.BACKWARD_LOSS_REPLICATE if t.kind is Kind.R else codes.BACKWARD_LOSS_VARYING
+        ).format(axis=axis)
         related = (
             (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),)
             if loss.origin
@@ -653,11 +642,8 @@ def backward(
         )
         interp._report(
             frame.unit.span(loss_node),
-            "spmd-backward-loss",
-            f"backward() on a {t.kind.full_name} loss on axis {axis} would produce incorrect "
-            f"gradients. The implicit grad_output is a 1.0 scalar on each rank (Invariant), but "
-            f"only Invariant or Partial losses are valid for backward() without an explicit "
-            f"gradient. {fix}",
+            codes.BACKWARD_LOSS,
+            codes.BACKWARD_LOSS.message(kind=t.kind.full_name, axis=axis, advice=advice),
             Severity.ERROR,
             related,
             _reinterpret_loss_fix(interp, loss_node, axis, frame) if t.kind is Kind.V else (),
