@@ -22,9 +22,10 @@ from .api import CacheStats
 from .codes import Severity
 from .config import Config
 from .frontend import UnitCache, split_units
-from .infer import Cancelled, Interpreter
+from .infer import Interpreter
 from .journal import Journal
 from .results import Diagnostic, ModuleResult, Span, TypeFact, order_key
+from .state import Cancelled
 from .values import ModuleVal
 from .workspace import Workspace
 
@@ -176,7 +177,7 @@ class Analyzer:
                 self._imports[path] = used
                 for contexts in self._context.values():
                     contexts.pop(path, None)
-                for other, facts in interpreter.elsewhere_facts.items():
+                for other, facts in interpreter.sink.elsewhere_facts.items():
                     loaded = self._modules.get(other)
                     if loaded is not None and other in loaded.dependencies:
                         self._context.setdefault(other, {})[path] = (
@@ -206,10 +207,10 @@ class Analyzer:
             return result
         ignore = self.config.ignore
         diagnostics = policy.visible(
-            interpreter.diagnostics.values(), policy.split_lines(source), ignore
+            interpreter.sink.diagnostics.values(), policy.split_lines(source), ignore
         )
         elsewhere: dict[str, list[Diagnostic]] = {}
-        for other, found in interpreter.elsewhere.items():
+        for other, found in interpreter.sink.elsewhere.items():
             # suppressed by the comments of the file they are in, as that file reads now
             text = self.workspace.read(Path(other))
             lines = policy.split_lines(text) if text is not None else []
@@ -223,15 +224,15 @@ class Analyzer:
                 for caller, (seen, facts) in sorted(self._context.get(path, {}).items())
                 if seen == digest and caller != path
             ]
-        fact_tables = interpreter.fact_tables
+        fact_tables = interpreter.sink.fact_tables
         if context:
             fact_tables = [_fill_unknowns(context), *fact_tables, _known_only(context)]
         return ModuleResult(
             path,
             diagnostics=diagnostics,
-            reveals=sorted(interpreter.reveals.values(), key=lambda r: order_key(r.span)),
+            reveals=sorted(interpreter.sink.reveals.values(), key=lambda r: order_key(r.span)),
             collectives=sorted(
-                interpreter.collective_facts.values(), key=lambda c: order_key(c.span)
+                interpreter.sink.collective_facts.values(), key=lambda c: order_key(c.span)
             ),
             fact_tables=fact_tables,
             elsewhere=elsewhere,

@@ -3,51 +3,41 @@
 It walks statements with an environment from names to abstract values
 (``values.py``), applies the typing rules (``rules.py``, ``optable.py``,
 ``collectives.py``) at every op, and records diagnostics, revealed types and
-hover facts. Functions of the module are analysed at each call for the
-argument types at that call (memoised), and once on their own, with unknown
-parameters, when nothing calls them. Whatever it cannot type is Unknown and
-produces no diagnostic.
+hover facts in one ``ResultSink`` (``sink.py``).
+
+Functions of the module are analysed at each call for the argument types at
+that call (memoised), and once on their own, with unknown parameters, when
+nothing calls them. Whatever it cannot type is Unknown and produces no
+diagnostic.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
 from . import codes, journal, optable, spmd_api
 from . import collectives as coll
-from .codes import Code, Severity
+from .codes import Severity
 from .config import Config, Mode
 from .frontend import Unit
 from .lattice import AxisType, Kind, LocalType, R, S
-from .lattice import I as TYPE_I
-from .lattice import P as TYPE_P
-from .lattice import V as TYPE_V
-from .names import call_site_of, canonical, import_bindings, parameter_names
-from .results import (
-    CollectiveFact,
-    Diagnostic,
-    Fix,
-    Origin,
-    Related,
-    Reveal,
-    Span,
-    TextEdit,
-    TypeFact,
-)
+from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
+from .results import Fix, Origin, Related, Span, TypeFact
 from .rules import (
-    FixCandidate,
     Linearity,
     RuleViolation,
     check_inplace,
     check_nonlinear_args,
     infer_output,
 )
+from .sink import ResultSink
+from .spelling import Spelling
+from .state import Budget, BudgetExceeded, Frame, ModuleLoader, State
 from .values import (
     UNKNOWN,
     AxisVal,
@@ -74,16 +64,6 @@ from .values import (
     join,
 )
 
-_TYPE_NAMES = {
-    "spmd.R": R,
-    "spmd.Replicate": R,
-    "spmd.I": TYPE_I,
-    "spmd.Invariant": TYPE_I,
-    "spmd.V": TYPE_V,
-    "spmd.Varying": TYPE_V,
-    "spmd.P": TYPE_P,
-    "spmd.Partial": TYPE_P,
-}
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "add",
     ast.Sub: "sub",
@@ -107,15 +87,11 @@ _COMPARE: dict[type[ast.cmpop], str] = {
     ast.Eq: "eq",
     ast.NotEq: "ne",
 }
-_SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
-_COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
-_RULE_COLLECTIVES = frozenset(f"spmd.rules.{n}" for n in coll.SIGNATURES)
 _AUTOGRAD_BASES = frozenset({"torch.autograd.Function", "torch.autograd.function.Function"})
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
 FUNCTION_TIME_BUDGET = 2.0  # seconds for one function's standalone analysis
 FUNCTION_STEP_BUDGET = 200_000  # statements interpreted for one function
-_UNROLL = 8  # literal sequences up to this length are iterated element by element
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Calls that never annotate their arguments (no escape needed).
 _KNOWN_CALLS = frozenset(
@@ -124,6 +100,10 @@ _KNOWN_CALLS = frozenset(
 # Tensor methods that return Python numbers (typed like any op on the way: item() of a
 # Partial tensor is rejected as non-linear).
 _PYTHON_RESULTS = frozenset({"item", "__float__", "__int__", "__bool__"})
+_SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
+_COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
+_RULE_COLLECTIVES = frozenset(f"spmd.rules.{n}" for n in coll.SIGNATURES)
+_UNROLL = 8  # literal sequences up to this length are iterated element by element
 _DIST_SCALARS = frozenset(
     [
         "torch.distributed.get_world_size",
@@ -148,52 +128,8 @@ _BUILTIN_SCALARS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class State:
-    """What the runtime's dynamic state is at a point: checking, strictness, mesh, grad."""
-
-    checking: bool
-    strict: bool
-    mesh: tuple[str, ...] | None  # the current mesh's axes; None: no current mesh
-    mesh_known: bool  # False: whether a mesh is current (and which) is unknown
-    grad: bool
-
-
-class ModuleLoader(Protocol):
-    """Loads a module of the workspace by name, for an importer (None: not in the workspace)."""
-
-    def load(self, importer: str, module: str) -> ModuleVal | None: ...
-
-
-@dataclass
-class Frame:
-    env: dict[str, Value]
-    unit: Unit
-    function: FunctionVal | None
-    returns: list[Value]
-    call_site: Related | None = None
-    terminated: bool = False
-    # In-place effects on the caller's objects: a parameter whose tensor was annotated or
-    # mutated in place (assert_type, mutate_type, x.add_(...)) while it still named the
-    # caller's object. Shared by every frame of one call (branches, loops).
-    effects: dict[str, Value] = field(default_factory=dict)
-    rebound: set[str] = field(default_factory=set)
-
-    def child(self, env: dict[str, Value]) -> Frame:
-        """A frame for a branch or loop body of the same call."""
-        return Frame(
-            env,
-            self.unit,
-            self.function,
-            self.returns,
-            self.call_site,
-            effects=self.effects,
-            rebound=self.rebound,
-        )
-
-
 class Interpreter:
-    """Analyses one module. ``run`` fills ``diagnostics``, ``reveals``, ``facts``."""
+    """Analyses one module. ``run`` fills ``sink``."""
 
     def __init__(
         self,
@@ -211,41 +147,23 @@ class Interpreter:
         self.config = config
         self.package = package
         self.globals: dict[str, Value] = {}
-        self.diagnostics: dict[tuple[Span, str, str], Diagnostic] = {}
-        self.reveals: dict[Span, Reveal] = {}
-        self.facts: dict[Span, TypeFact] = {}
-        self.fact_tables: list[dict[Span, TypeFact]] = [self.facts]  # own facts, then journals
-        self.collective_facts: dict[Span, CollectiveFact] = {}
-        # the tables a journal re-records into, by name (a journal outlives this interpreter)
-        self._table_names = {
-            id(getattr(self, n)): n for n in ("diagnostics", "reveals", "collective_facts")
-        }
+        self.sink = ResultSink(path)
+        self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
         self.analysed: set[int] = set()
-        self.certain_errors = 0
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
-        self.last_effects: dict[
-            str, Value
-        ] = {}  # of the last _invoke: in-place effects on arguments
+        # of the last _invoke: in-place effects on arguments
+        self.last_effects: dict[str, Value] = {}
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
-        self._journal: journal.Journal | None = None
-        self._signatures: dict[int, Any] = {}
+        self.cache_keys = journal.CacheKeys(path, self._standalone_state(), self.globals)
         self.loader = loader
-        self.cancelled = cancelled
+        self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
-        self._home_site: Related | None = None  # set while running code of another file
-        self._foreign_where: tuple[str, str] = ("", "")
-        # diagnostics in other files of the workspace, found while running their code from here
-        self.elsewhere: dict[str, dict[tuple[Span, str, str], Diagnostic]] = {}
-        self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
-        self.used_journals: dict[
-            Any, journal.Journal
-        ] = {}  # what this check used or made: the next cache
-        self._steps = 0
-        self._deadline: float | None = None
+        # what this check used or made: the next cache
+        self.used_journals: dict[Any, journal.Journal] = {}
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
         self.state = self._initial_state()
         self.state_at_start = self.state
@@ -277,15 +195,13 @@ class Interpreter:
             if unit.tree is None:
                 continue
             frame = Frame(self.globals, unit, None, [])
-            self._steps = 0
-            self._deadline = time.monotonic() + FUNCTION_TIME_BUDGET
+            self.budget.start()
             try:
                 self._exec_block(unit.tree.body, frame)
             except BudgetExceeded as exceeded:
                 self.stack.clear()
-                self._home_site = None
                 self.state = self.state_at_start
-                self._report(
+                self.sink.report(
                     Span(
                         unit.start_line, 0, unit.start_line, len(unit.lines[0]) if unit.lines else 0
                     ),
@@ -294,75 +210,31 @@ class Interpreter:
                     Severity.INFORMATION,
                 )
             finally:
-                self._deadline = None
+                self.budget.stop()
         if self.module_level_only:
             return
         for function in list(self.functions):
             if id(function) in self.analysed:
                 continue
-            if self.cancelled is not None and self.cancelled():
-                raise Cancelled()
-            key = journal.cache_key(self, function)
+            self.budget.check_cancelled()
+            key = self.cache_keys.key(function)
             cached = self.cache.get(key) if key is not None else None
             if cached is not None:
                 self.used_journals[key] = cached
-                self._replay(cached)
+                self.sink.replay(cached)
                 self.reused += 1
                 continue
-            recorded = journal.Journal()
-            self.fact_tables.append(recorded.facts)
-            self._journal = recorded
-            try:
+            with self.sink.journaling() as recorded:
                 known = len(self.functions)
                 self._analyse_standalone(function)
                 # nested functions defined while analysing it belong to its journal
                 for nested in self.functions[known:]:
                     if id(nested) not in self.analysed:
                         self._analyse_standalone(nested)
-            finally:
-                self._journal = None
             if key is not None:
                 self.used_journals[key] = recorded
 
-    def _check_budget(self) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise Cancelled()
-        if self._steps > FUNCTION_STEP_BUDGET:
-            raise BudgetExceeded(f"it needs more than {FUNCTION_STEP_BUDGET} analysis steps")
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            raise BudgetExceeded(f"its analysis took more than {FUNCTION_TIME_BUDGET:g} s")
-
-    # ------------------------------------------------------------ the cache
-    def _record(self, table: dict[Any, Any], key: Any, value: Any) -> None:
-        if key in table and table is self.diagnostics:
-            return
-        if (
-            self._home_site is not None
-            and self._foreign_where[1] != self.path
-            and table is not self.diagnostics
-        ):
-            # Facts of another file's code as this file calls it: that file shows them where
-            # its own analysis (with unknown parameters) has no type.
-            if table is self.facts:
-                site = self._home_site.span
-                self.elsewhere_facts.setdefault(self._foreign_where[1], {}).setdefault(
-                    key,
-                    replace(value, context=f"as called from {_short(self.path)}:{site.line + 1}"),
-                )
-            return
-        if table is self.facts:
-            (self._journal.facts if self._journal is not None else table)[key] = value
-            return
-        table[key] = value
-        if self._journal is not None:
-            self._journal.entries.append((self._table_names[id(table)], key, value))
-
-    def _replay(self, recorded: journal.Journal) -> None:
-        """Re-record what a standalone analysis recorded (into this check's tables)."""
-        self.fact_tables.append(recorded.facts)  # shared, not copied: it never changes again
-        for name, key, value in recorded.entries:
-            getattr(self, name).setdefault(key, value)
-
+    # ------------------------------------------------------------ reporting
     def _syntax_error(self, unit: Unit) -> None:
         error = unit.error
         line = (error.lineno or 1) - 1 if error else 0
@@ -373,45 +245,11 @@ class Interpreter:
         end = len(text) if column >= len(text) else column + 1
         span = Span(unit.start_line + line, column, unit.start_line + line, max(end, column))
         message = error.msg if error else "invalid syntax"
-        self._report(
+        self.sink.report(
             span,
             codes.SYNTAX,
             codes.SYNTAX.message(message=message),
             Severity.ERROR,
-        )
-
-    # ------------------------------------------------------------ reporting
-    def _report(
-        self,
-        span: Span,
-        code: Code,
-        message: str,
-        severity: Severity,
-        related: tuple[Related, ...] = (),
-        fixes: tuple[Fix, ...] = (),
-    ) -> None:
-        if severity is Severity.ERROR and code is not codes.SYNTAX:
-            self.certain_errors += 1  # the runtime raises here, ignored or not
-        if self._home_site is not None and self._foreign_where[1] != self.path:
-            # An error inside code of another file, reached from this one: it belongs to that
-            # file, where the runtime raises, with the call in this file as related information.
-            path = self._foreign_where[1]
-            site = Related(
-                self._home_site.span,
-                f"called from {_short(self.path)}:{self._home_site.span.line + 1}",
-                path=self.path,
-            )
-            found = self.elsewhere.setdefault(path, {})
-            found.setdefault(
-                (span, code.name, message),
-                Diagnostic(span, code.name, message, severity, (site,), ()),
-            )
-            return
-        key = (span, code.name, message)
-        if key in self.diagnostics:
-            return
-        self._record(
-            self.diagnostics, key, Diagnostic(span, code.name, message, severity, related, fixes)
         )
 
     def _violation(
@@ -448,9 +286,9 @@ class Interpreter:
             related.append(frame.call_site)
         fixes: list[Fix] = []
         if operand_nodes is not None:
-            fixes = self._fixes(violation.fixes, operand_nodes, frame)
+            fixes = self.spelling.fixes(violation.fixes, operand_nodes, frame)
         is_certain = violation.certain if certain is None else certain and violation.certain
-        self._report(
+        self.sink.report(
             frame.unit.span(target),
             violation.code,
             violation.message,
@@ -459,102 +297,10 @@ class Interpreter:
             tuple(fixes),
         )
 
-    def _fixes(
-        self, candidates: tuple[FixCandidate, ...], nodes: list[ast.AST | None], frame: Frame
-    ) -> list[Fix]:
-        fixes: list[Fix] = []
-        for k, candidate in enumerate(candidates):
-            node = nodes[candidate.operand] if candidate.operand < len(nodes) else None
-            if node is None:
-                continue
-            text = frame.unit.source_of(node)
-            prefix, type_prefix, import_edit = self._spmd_spelling(
-                candidate.function, (str(candidate.from_type), str(candidate.to_type))
-            )
-            call = candidate.call_text(
-                text, self._axis_spelling(candidate.axis, frame), prefix, type_prefix
-            )
-            edits = [TextEdit(frame.unit.span(node), call)]
-            if import_edit is not None:
-                edits.insert(0, import_edit)
-            title = f"{call} on the {candidate.from_type.kind.full_name} operand ({candidate.consequence})"
-            fixes.append(Fix(title, tuple(edits), preferred=k == 0))
-        return fixes
-
-    def _spmd_spelling(
-        self, function: str, types: tuple[str, ...] = ("R", "I", "P")
-    ) -> tuple[str, str, TextEdit | None]:
-        """How this module names spmd_types: the prefix for the function, the prefix for the
-        types it needs (``types``), and an import to add when the module has none."""
-        module_alias = next(
-            (
-                n
-                for n, v in self.globals.items()
-                if isinstance(v, RefVal) and v.qualname == "spmd_types"
-            ),
-            None,
-        )
-        bare_function = (
-            isinstance(self.globals.get(function), RefVal)
-            and canonical(
-                self.globals[function].qualname  # type: ignore[union-attr]
-            )
-            == f"spmd.{function}"
-        )
-        bare_types = all(
-            isinstance(self.globals.get(t), TypeVal)
-            and self.globals[t] == TypeVal(_TYPE_NAMES[f"spmd.{t}"])
-            for t in types
-        )
-        if module_alias is None and not (bare_function and bare_types):
-            line = self._import_line()
-            types_prefix = "" if bare_types else "spmd_types."
-            return (
-                "spmd_types.",
-                types_prefix,
-                TextEdit(Span(line, 0, line, 0), "import spmd_types\n"),
-            )
-        function_prefix = "" if bare_function else f"{module_alias}."
-        type_prefix = "" if bare_types else f"{module_alias}."
-        return function_prefix, type_prefix, None
-
-    def _import_line(self) -> int:
-        """Where an added import goes: after the module docstring and ``__future__`` imports."""
-        line = 0
-        for unit in self.units:
-            if unit.tree is None or not unit.tree.body:
-                break
-            first = unit.tree.body[0]
-            is_docstring = (
-                line == 0
-                and isinstance(first, ast.Expr)
-                and isinstance(first.value, ast.Constant)
-                and isinstance(first.value.value, str)
-            )
-            if not (
-                is_docstring or (isinstance(first, ast.ImportFrom) and first.module == "__future__")
-            ):
-                break
-            line = unit.span(first).end_line + 1
-        return line
-
-    def _axis_spelling(self, axis: str, frame: Frame) -> str:
-        """The axis as the user writes it: a variable holding it, else its name as a string
-        in the quotes the file uses most."""
-        for env in (frame.env, self.globals):
-            for name, value in env.items():
-                if isinstance(value, AxisVal) and value.name == axis and name.isidentifier():
-                    return name
-        double = sum(u.text.count('"') for u in self.units)
-        single = sum(u.text.count("'") for u in self.units)
-        return f'"{axis}"' if double >= single else f"'{axis}'"
-
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
-            self._record(
-                self.facts,
-                span,
+            self.sink.fact(
                 TypeFact(
                     span,
                     frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
@@ -573,7 +319,7 @@ class Interpreter:
             try:
                 self._exec(stmt, frame)
             except RecursionError:
-                self._report(
+                self.sink.report(
                     frame.unit.span(stmt),
                     codes.INTERNAL,
                     codes.INTERNAL_TOO_DEEP,
@@ -581,9 +327,7 @@ class Interpreter:
                 )
 
     def _exec(self, stmt: ast.stmt, frame: Frame) -> None:
-        self._steps += 1
-        if self._steps & 1023 == 0:
-            self._check_budget()
+        self.budget.step()
         if isinstance(stmt, ast.Expr):
             self._eval(stmt.value, frame)
         elif isinstance(stmt, ast.Assign):
@@ -746,11 +490,11 @@ class Interpreter:
         clean: list[dict[str, Value]] = []
         for body in bodies:
             branch = frame.child(dict(before))
-            errors = self.certain_errors
+            errors = self.sink.certain_errors
             self._exec_block(body, branch)
             if not branch.terminated:
                 outcomes.append(branch.env)
-                if self.certain_errors == errors:
+                if self.sink.certain_errors == errors:
                     clean.append(branch.env)
         if not outcomes:
             frame.terminated = True
@@ -977,14 +721,12 @@ class Interpreter:
                 args.append(UNKNOWN)
         saved = self.state
         self.state = self._standalone_state()
-        self._steps = 0
-        self._deadline = time.monotonic() + FUNCTION_TIME_BUDGET
+        self.budget.start()
         try:
-            self._invoke(function, args, {}, None, standalone=True)
+            self._invoke(function, args, {}, None)
         except BudgetExceeded as exceeded:
             self.stack.clear()
-            self._home_site = None
-            self._report(
+            self.sink.report(
                 _def_line(function),
                 codes.INTERNAL,
                 codes.INTERNAL_FUNCTION_BUDGET.format(function=function.qualname, why=exceeded),
@@ -992,7 +734,7 @@ class Interpreter:
             )
         finally:
             self.state = saved
-            self._deadline = None
+            self.budget.stop()
 
     def _invoke(
         self,
@@ -1000,7 +742,6 @@ class Interpreter:
         args: list[Value],
         kwargs: dict[str, Value],
         call_site: Related | None,
-        standalone: bool = False,
     ) -> Value:
         if function in self.stack or len(self.stack) >= _MAX_CALL_DEPTH:
             return UNKNOWN
@@ -1189,18 +930,14 @@ class Interpreter:
         file's code belongs to that file), with checking off if it is @no_typecheck."""
         self.stack.append(function)
         saved = self.state
-        saved_site, saved_where = self._home_site, self._foreign_where
-        if function.unit.path != self.path and self._home_site is None and call_site is not None:
-            self._home_site = call_site  # the call in this file that led into another file
-        self._foreign_where = (function.qualname, function.unit.path)
         if function.unchecked:
             self.state = replace(self.state, checking=False)
         try:
-            yield
+            with self.sink.running(function.unit.path, call_site):
+                yield
         finally:
             self.stack.pop()
             self.state = saved
-            self._home_site, self._foreign_where = saved_site, saved_where
 
     # ------------------------------------------------------------ expressions
     def _eval(self, node: ast.expr | None, frame: Frame) -> Value:
@@ -1338,8 +1075,8 @@ class Interpreter:
 
     def _ref(self, qualname: str) -> Value:
         name = canonical(qualname)
-        if name in _TYPE_NAMES:
-            return TypeVal(_TYPE_NAMES[name])
+        if name in TYPE_NAMES:
+            return TypeVal(TYPE_NAMES[name])
         return RefVal(qualname)
 
     def _import(self, module: str) -> ModuleVal | None:
@@ -1464,7 +1201,7 @@ class Interpreter:
                 return AxisVal(name, "name")
             state = self.state  # names resolve against the current mesh, checking on or off
             if state.mesh_known and state.mesh is None and node is not None:
-                self._report(
+                self.sink.report(
                     frame.unit.span(node),
                     codes.NO_CURRENT_MESH,
                     codes.NO_CURRENT_MESH.message(name=name),
@@ -1479,7 +1216,7 @@ class Interpreter:
                 and node is not None
             ):
                 available = ", ".join(sorted(state.mesh)) or "(no named axes)"
-                self._report(
+                self.sink.report(
                     frame.unit.span(node),
                     codes.UNKNOWN_AXIS,
                     codes.UNKNOWN_AXIS.message(name=name, available=available),
@@ -2116,14 +1853,6 @@ class Interpreter:
         return LocalType({axis: R for axis in state.mesh})
 
 
-class Cancelled(Exception):
-    """The caller no longer wants this check (a newer version of the document exists)."""
-
-
-class BudgetExceeded(Exception):
-    """One function's analysis went past its time or size budget."""
-
-
 class _Undecided(Exception):
     def __init__(self, violation: RuleViolation) -> None:
         super().__init__(violation.message)
@@ -2169,10 +1898,6 @@ def _literal_ndim(args: Sequence[tuple[Value, ast.AST | None]]) -> int | None:
     if args and all(isinstance(v, ScalarVal) for v, _ in args):
         return len(args)
     return None
-
-
-def _short(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
 
 
 def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:

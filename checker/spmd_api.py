@@ -16,7 +16,7 @@ from .codes import Severity
 from .lattice import AxisType, Kind, LocalType, S
 from .lattice import V as TYPE_V
 from .names import call_site_of, parameter_names
-from .results import AxisTransition, CollectiveFact, Fix, Origin, Related, Reveal, Span, TextEdit
+from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span
 from .rules import RuleViolation
 from .values import (
     UNKNOWN,
@@ -33,7 +33,8 @@ from .values import (
 )
 
 if TYPE_CHECKING:
-    from .infer import Frame, Interpreter
+    from .infer import Interpreter
+    from .state import Frame
 
 REGISTRATIONS = {
     "spmd.register_local_autograd_function": Registration.LOCAL,
@@ -47,7 +48,7 @@ def reveal(interp: Interpreter, node: ast.Call, args: list[Value], frame: Frame)
     value = args[0]
     types = value.type if isinstance(value, TensorVal) and value.exact else None
     span = frame.unit.span(node)
-    interp._record(interp.reveals, span, Reveal(span, frame.unit.source_of(node.args[0]), types))
+    interp.sink.reveal(Reveal(span, frame.unit.source_of(node.args[0]), types))
 
 
 def collective(
@@ -74,7 +75,7 @@ def collective(
         given = kwargs.get(which)
         if given is None:
             if default is coll.REQUIRED:
-                interp._report(
+                interp.sink.report(
                     callee_span,
                     codes.MISSING_ARGUMENT,
                     codes.MISSING_ARGUMENT.message(
@@ -106,9 +107,7 @@ def collective(
             interp._violation(violation, frame, target or node.func)
             return UNKNOWN
     if isinstance(axis, AxisVal) and src is not None and dst is not None:
-        interp._record(
-            interp.collective_facts,
-            callee_span,
+        interp.sink.collective(
             CollectiveFact(
                 callee_span,
                 function,
@@ -153,10 +152,10 @@ def collective(
             related.append(frame.call_site)
         if violation.code is codes.MISSING_AXIS and not x.exact:
             return TensorVal(None, x.grad)
-        fixes = _src_fixes(
+        fixes = interp.spelling.src_fix(
             function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame
         )
-        interp._report(
+        interp.sink.report(
             frame.unit.span(kw_nodes.get("src", x_node)),
             violation.code,
             violation.message,
@@ -181,37 +180,6 @@ def collective(
         x.grad if state.grad else False,
         x.exact,
         origin,
-    )
-
-
-def _src_fixes(
-    function: str,
-    actual: AxisType | None,
-    dst: AxisType,
-    expert_mode: bool | None,
-    src_node: ast.expr | None,
-    frame: Frame,
-) -> tuple[Fix, ...]:
-    """For a src that does not match the operand: say the operand's type instead, when the
-    call then is one the function accepts (not for a transition that needs another call)."""
-    if actual is None or src_node is None:
-        return ()
-    try:
-        coll.validate_arguments(function, actual.local, dst, expert_mode)
-    except RuleViolation:
-        return ()
-    text = frame.unit.source_of(src_node)
-    spelled = (text.rsplit(".", 1)[0] + "." if "." in text else "") + str(
-        actual.local
-    )  # spmd.V or V
-    return (
-        Fix(
-            f"Change src to {actual.local}: the operand's type here (then {function} goes "
-            f"{actual.local} -> {dst}: {coll.forward_text(actual.local, dst)} forward, "
-            f"{coll.backward_text(function, actual.local, dst)} backward)",
-            (TextEdit(frame.unit.span(src_node), spelled),),
-            preferred=True,
-        ),
     )
 
 
@@ -256,7 +224,7 @@ def assert_values(
                 if not isinstance(interp._axis(axis, arg_node, frame), AxisVal):
                     return assert_result(interp, x, x_node, None, False, span, frame)
                 if axis.name in asserted and asserted[axis.name] != t:
-                    interp._report(
+                    interp.sink.report(
                         frame.unit.span(arg_node),
                         codes.CONFLICTING_TYPES,
                         f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
@@ -294,7 +262,7 @@ def assert_values(
     if known:
         conflict = shard_conflict(interp, asserted, shards, specs, ndim)
         if conflict is not None:
-            interp._report(
+            interp.sink.report(
                 span, codes.CONFLICTING_TYPES, conflict, Severity.ERROR, call_site_of(frame)
             )
             return UNKNOWN
@@ -309,7 +277,7 @@ def assert_values(
     if bare is not None:
         state = interp.state
         if state.mesh_known and state.mesh is None:
-            interp._report(
+            interp.sink.report(
                 span,
                 codes.NO_CURRENT_MESH,
                 codes.NO_CURRENT_MESH_FOR_BARE_TYPE.format(type=bare),
@@ -377,7 +345,7 @@ def assert_result(
                     and t.shard_dim is not None
                     and have.shard_dim != t.shard_dim
                 ):
-                    interp._report(
+                    interp.sink.report(
                         frame.unit.span(x_node),
                         codes.ASSERT_MISMATCH,
                         f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
@@ -399,7 +367,7 @@ def assert_result(
             )
             if frame.call_site is not None:
                 related.append(frame.call_site)
-            interp._report(
+            interp.sink.report(
                 frame.unit.span(x_node),
                 codes.ASSERT_MISMATCH,
                 codes.ASSERT_MISMATCH.message(axis=axis, have=have.local, want=t),
@@ -443,7 +411,7 @@ def autograd_apply(
     if cls.registration is Registration.LOCAL:
         return interp._op(f"{cls.qualname}.apply", positional, {}, node, frame)
     if interp.state.strict:
-        interp._report(
+        interp.sink.report(
             frame.unit.span(node.func),
             codes.UNREGISTERED_FUNCTION,
             codes.UNREGISTERED_FUNCTION.message(function=cls.qualname),
@@ -532,7 +500,7 @@ def mutate_type(
         if have is None or have.local != want.local:
             if have is None and not x.exact:
                 return unknown()
-            interp._report(
+            interp.sink.report(
                 frame.unit.span(x_node),
                 codes.ASSERT_MISMATCH,
                 f"mutate_type: expected {want} on axis {name}, but the tensor has "
@@ -640,33 +608,12 @@ def backward(
             if loss.origin
             else ()
         )
-        interp._report(
+        interp.sink.report(
             frame.unit.span(loss_node),
             codes.BACKWARD_LOSS,
             codes.BACKWARD_LOSS.message(kind=t.kind.full_name, axis=axis, advice=advice),
             Severity.ERROR,
             related,
-            _reinterpret_loss_fix(interp, loss_node, axis, frame) if t.kind is Kind.V else (),
+            interp.spelling.reinterpret_loss(loss_node, axis, frame) if t.kind is Kind.V else (),
         )
         return
-
-
-def _reinterpret_loss_fix(
-    interp: Interpreter, loss_node: ast.AST, axis: str, frame: Frame
-) -> tuple[Fix, ...]:
-    """The runtime's advice for a Varying loss, as an edit: reinterpret it as Partial."""
-    prefix, type_prefix, import_edit = interp._spmd_spelling("reinterpret", ("V", "P"))
-    text = frame.unit.source_of(loss_node)
-    if not isinstance(loss_node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
-        text = f"({text})"
-    call = f"{prefix}reinterpret({text}, {interp._axis_spelling(axis, frame)}, src={type_prefix}V, dst={type_prefix}P)"
-    edits = [TextEdit(frame.unit.span(loss_node), call)]
-    if import_edit is not None:
-        edits.insert(0, import_edit)
-    return (
-        Fix(
-            f"{call}: differentiate the pending sum of the loss over {axis} (no-op forward, no-op backward)",
-            tuple(edits),
-            preferred=True,
-        ),
-    )
