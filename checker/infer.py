@@ -1,9 +1,12 @@
 """Inference: an abstract interpreter over a module's units.
 
 It walks statements with an environment from names to abstract values
-(``values.py``), applies the typing rules (``rules.py``, ``optable.py``,
-``collectives.py``) at every op, and records diagnostics, revealed types and
-hover facts in one ``ResultSink`` (``sink.py``).
+(``values.py``): assignments, branches and loops, calls, attributes and
+subscripts, functions and classes of the workspace, ``local_map`` contracts.
+What a spmd_types call does is the business of ``spmd_api.py``, what an op
+does of ``ops.py``; both see the interpreter only as an ``Evaluator``
+(``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
+one ``ResultSink`` (``sink.py``).
 
 Functions of the module are analysed at each call for the argument types at
 that call (memoised), and once on their own, with unknown parameters, when
@@ -15,26 +18,21 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from . import codes, journal, optable, spmd_api
+from . import codes, journal, ops, optable, spmd_api
 from . import collectives as coll
 from .codes import Severity
 from .config import Config, Mode
+from .evaluator import UNROLL_LIMIT, OpArgs, OpKwargs
 from .frontend import Unit
-from .lattice import AxisType, Kind, LocalType, R, S
+from .lattice import AxisType, LocalType, S
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
 from .results import Fix, Origin, Related, Span, TypeFact
-from .rules import (
-    Linearity,
-    RuleViolation,
-    check_inplace,
-    check_nonlinear_args,
-    infer_output,
-)
+from .rules import RuleViolation
 from .sink import ResultSink
 from .spelling import Spelling
 from .state import Budget, BudgetExceeded, Frame, ModuleLoader, State
@@ -100,10 +98,8 @@ _KNOWN_CALLS = frozenset(
 # Tensor methods that return Python numbers (typed like any op on the way: item() of a
 # Partial tensor is rejected as non-linear).
 _PYTHON_RESULTS = frozenset({"item", "__float__", "__int__", "__bool__"})
-_SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
 _COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
 _RULE_COLLECTIVES = frozenset(f"spmd.rules.{n}" for n in coll.SIGNATURES)
-_UNROLL = 8  # literal sequences up to this length are iterated element by element
 _DIST_SCALARS = frozenset(
     [
         "torch.distributed.get_world_size",
@@ -129,7 +125,7 @@ _BUILTIN_SCALARS = frozenset(
 
 
 class Interpreter:
-    """Analyses one module. ``run`` fills ``sink``."""
+    """Analyses one module; implements ``evaluator.Evaluator``. ``run`` fills ``sink``."""
 
     def __init__(
         self,
@@ -153,7 +149,7 @@ class Interpreter:
         self.analysed: set[int] = set()
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
-        # of the last _invoke: in-place effects on arguments
+        # of the last invoke: in-place effects on arguments
         self.last_effects: dict[str, Value] = {}
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
@@ -252,7 +248,7 @@ class Interpreter:
             Severity.ERROR,
         )
 
-    def _violation(
+    def violation(
         self,
         violation: RuleViolation,
         frame: Frame,
@@ -346,7 +342,7 @@ class Interpreter:
             iterable = self._eval(stmt.iter, frame)
             if (
                 isinstance(iterable, TupleVal)
-                and 0 < len(iterable.items) <= _UNROLL
+                and 0 < len(iterable.items) <= UNROLL_LIMIT
                 and not stmt.orelse
             ):
                 self._unrolled(stmt, frame, iterable.items)
@@ -393,7 +389,7 @@ class Interpreter:
             self._branches([case.body for case in stmt.cases] + [[]], frame)
         # pass, global, nonlocal: nothing to do
 
-    def _mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
+    def mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
         """The object a name refers to changed in place (its SPMD type was set or changed):
         rebind the name, and if it is a parameter still naming the caller's object, record
         the effect for the caller."""
@@ -433,7 +429,7 @@ class Interpreter:
             container = self._eval(target.value, frame)
             if isinstance(container, TensorVal):
                 index = self._eval(target.slice, frame)
-                self._op(
+                self.op(
                     "Tensor.__setitem__",
                     [(container, target.value), (index, target.slice), (value, None)],
                     {},
@@ -468,7 +464,7 @@ class Interpreter:
         if name is None:
             result: Value = UNKNOWN
         elif isinstance(target_value, TensorVal):
-            result = self._op(
+            result = self.op(
                 f"Tensor.__i{name}__",
                 [(target_value, stmt.target), (operand, stmt.value)],
                 {},
@@ -476,11 +472,11 @@ class Interpreter:
                 frame,
             )
         else:
-            result = self._binary(name, target_value, operand, stmt.target, stmt.value, stmt, frame)
+            result = self.binary(name, target_value, operand, stmt.target, stmt.value, stmt, frame)
         if isinstance(target_value, TensorVal) and isinstance(
             stmt.target, (ast.Name, ast.Attribute)
         ):
-            self._mutate(stmt.target, result, frame)
+            self.mutate(stmt.target, result, frame)
         elif isinstance(stmt.target, (ast.Name, ast.Attribute)):
             self._assign(stmt.target, result, frame)
 
@@ -680,7 +676,7 @@ class Interpreter:
         for decorator in node.decorator_list:
             value = self._eval(decorator, frame)
             if isinstance(value, RefVal):
-                spmd_api.register(self, canonical(value.qualname), cls)
+                spmd_api.register(canonical(value.qualname), cls)
         body_frame = Frame(dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -723,7 +719,7 @@ class Interpreter:
         self.state = self._standalone_state()
         self.budget.start()
         try:
-            self._invoke(function, args, {}, None)
+            self.invoke(function, args, {}, None)
         except BudgetExceeded as exceeded:
             self.stack.clear()
             self.sink.report(
@@ -736,7 +732,7 @@ class Interpreter:
             self.state = saved
             self.budget.stop()
 
-    def _invoke(
+    def invoke(
         self,
         function: FunctionVal,
         args: list[Value],
@@ -811,13 +807,13 @@ class Interpreter:
         contract = function.contract
         if contract is None or not self.state.checking:
             self.last_effects = {}
-            result = self._invoke(function, args, kwargs, site)
+            result = self.invoke(function, args, kwargs, site)
             self._apply_effects(function, node, len(args) - len(getattr(node, "args", [])), frame)
             return result
         call_args = getattr(node, "args", [])
         if contract.in_types is not None:
             args = self._boundary(args, call_args, contract.in_types, node, frame)
-        result = self._invoke(function, args, kwargs, site)
+        result = self.invoke(function, args, kwargs, site)
         return self._stamp(result, contract.out_types, node, frame)
 
     def _apply_effects(
@@ -839,7 +835,7 @@ class Interpreter:
                 if keyword.arg == name:
                     arg_node = keyword.value
             if arg_node is not None:
-                self._mutate(arg_node, value, frame)
+                self.mutate(arg_node, value, frame)
 
     def _boundary(
         self,
@@ -971,7 +967,7 @@ class Interpreter:
             name = _OPERATORS.get(type(node.op))
             if name is None:
                 return UNKNOWN
-            return self._binary(name, left, right, node.left, node.right, node, frame)
+            return self.binary(name, left, right, node.left, node.right, node, frame)
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, frame)
             if isinstance(operand, TensorVal):
@@ -980,7 +976,7 @@ class Interpreter:
                 )
                 if dunder is None:
                     return UNKNOWN
-                return self._op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
+                return self.op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
                 if isinstance(node.op, ast.USub) and operand.value is not None:
                     return ScalarVal(-operand.value)
@@ -995,7 +991,7 @@ class Interpreter:
                 if name is not None and (
                     isinstance(left, TensorVal) or isinstance(right, TensorVal)
                 ):
-                    result = self._binary(name, left, right, node.left, comparator, node, frame)
+                    result = self.binary(name, left, right, node.left, comparator, node, frame)
                 left = right
             return result
         if isinstance(node, ast.BoolOp):
@@ -1051,7 +1047,11 @@ class Interpreter:
                 self._eval(condition, scope)
             return self._eval(node.elt, scope)
 
-        if isinstance(iterable, TupleVal) and len(iterable.items) <= _UNROLL and not generator.ifs:
+        if (
+            isinstance(iterable, TupleVal)
+            and len(iterable.items) <= UNROLL_LIMIT
+            and not generator.ifs
+        ):
             return TupleVal(tuple(element(item) for item in iterable.items))
         result = element(self._element_of(iterable))
         return TensorSeqVal(result) if isinstance(result, TensorVal) else UNKNOWN
@@ -1118,7 +1118,7 @@ class Interpreter:
                     return ScalarVal(None)  # metadata, never a tensor
                 return UNKNOWN
             if name in optable.OPS and node.attr in ("T", "mT", "H", "mH", "real", "imag"):
-                return self._op(name, [(owner, node.value)], {}, node, frame)
+                return self.op(name, [(owner, node.value)], {}, node, frame)
             return BoundMethodVal(owner, node.attr)
         if isinstance(owner, InstanceVal):
             if node.attr in owner.attributes:
@@ -1149,7 +1149,7 @@ class Interpreter:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
         if isinstance(container, TensorVal):
-            return self._op(
+            return self.op(
                 "Tensor.__getitem__",
                 [(container, node.value), (index, node.slice)],
                 {},
@@ -1178,7 +1178,7 @@ class Interpreter:
                 self._eval(value_node, frame)
                 known = False
                 continue
-            key = self._axis(self._eval(key_node, frame), key_node, frame, resolve=False)
+            key = self.axis(self._eval(key_node, frame), key_node, frame, resolve=False)
             value = self._eval(value_node, frame)
             if isinstance(key, AxisVal) and isinstance(value, TypeVal):
                 items.append((key, value.type))
@@ -1186,14 +1186,12 @@ class Interpreter:
                 known = False
         return TypeDictVal(tuple(items)) if known else UNKNOWN
 
-    def _axis(
-        self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True
-    ) -> Value:
+    def axis(self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True) -> Value:
         """An axis argument as an AxisVal. A name is checked against the current mesh when it
         is resolved (by the call that uses it, not by the dict that holds it)."""
         if isinstance(value, AxisVal):
             if resolve and value.spelling == "name":
-                return self._axis(ConstVal(value.name), node, frame)
+                return self.axis(ConstVal(value.name), node, frame)
             return value
         if isinstance(value, ConstVal) and isinstance(value.value, str):
             name = value.value
@@ -1308,7 +1306,7 @@ class Interpreter:
             if isinstance(target, (ast.Name, ast.Attribute)):
                 value = self._peek(target, frame)
                 if isinstance(value, TensorVal) and value.type is not None and not value.type:
-                    self._mutate(
+                    self.mutate(
                         target, TensorVal(None, value.grad, False, value.origin, value.ndim), frame
                     )
         seen: set[int] = set()
@@ -1375,7 +1373,7 @@ class Interpreter:
             return spmd_api.mutate_type(self, node, args, kwargs, frame)
         if name in spmd_api.REGISTRATIONS:
             if args and isinstance(args[0], ClassVal):
-                spmd_api.register(self, name, args[0])
+                spmd_api.register(name, args[0])
                 return args[0]
             return UNKNOWN
         if name == "spmd.local_map":
@@ -1454,7 +1452,7 @@ class Interpreter:
             ]
             if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
                 steps = range(*bounds)
-                if len(steps) <= _UNROLL:
+                if len(steps) <= UNROLL_LIMIT:
                     return TupleVal(tuple(ScalarVal(i) for i in steps))
             return UNKNOWN
         if name == "sum" and len(node.args) == 1 and not kwargs:
@@ -1474,12 +1472,12 @@ class Interpreter:
                 return UNKNOWN
             positional = list(zip(args, node.args, strict=True))
             keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
-            return self._op(name, positional, keyword, node, frame)
+            return self.op(name, positional, keyword, node, frame)
         if name.startswith("Tensor."):
             positional = list(zip(args, node.args, strict=True))
             keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
             if positional and isinstance(positional[0][0], TensorVal):
-                return self._op(name, positional, keyword, node, frame)
+                return self.op(name, positional, keyword, node, frame)
             return UNKNOWN
         return UNKNOWN
 
@@ -1495,7 +1493,7 @@ class Interpreter:
         total: Value = ScalarVal(0)
         total_node: ast.AST = node
         for item, item_node in zip(items.items, item_nodes, strict=True):
-            total = self._binary("add", total, item, total_node, item_node, node, frame)
+            total = self.binary("add", total, item, total_node, item_node, node, frame)
             total_node = node
             if total is UNKNOWN:
                 return UNKNOWN
@@ -1522,7 +1520,7 @@ class Interpreter:
                     else None
                 )
                 updated = TensorVal(receiver.type, grad, receiver.exact, receiver.origin)
-                self._mutate(receiver_node, updated, frame)
+                self.mutate(receiver_node, updated, frame)
                 return updated
             if method in ("size", "stride") and not args and not kwargs:
                 return ShapeVal(receiver.ndim)
@@ -1539,19 +1537,19 @@ class Interpreter:
                 return ScalarVal(receiver.ndim if method in ("dim", "ndimension") else None)
             return UNKNOWN
         if method == "backward":
-            spmd_api.backward(self, receiver, receiver_node, args, kwargs, node, frame)
+            spmd_api.backward(self, receiver, receiver_node, args, kwargs, frame)
             return ConstVal(None)
         if method == "tolist":
             return UNKNOWN
         positional = [(receiver, receiver_node), *zip(args, node.args, strict=True)]
         keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
-        result = self._op(f"Tensor.{method}", positional, keyword, node, frame)
+        result = self.op(f"Tensor.{method}", positional, keyword, node, frame)
         if method in _PYTHON_RESULTS:
             return (
                 ScalarVal(None) if isinstance(result, TensorVal) else UNKNOWN
             )  # checked, then a number
         if optable.is_inplace(method):
-            self._mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
+            self.mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
         return result
 
     def _mesh(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
@@ -1573,7 +1571,10 @@ class Interpreter:
         return MeshVal(kept)
 
     # ------------------------------------------------------------ the ops
-    def _binary(
+    def op(self, name: str, args: OpArgs, kwargs: OpKwargs, node: ast.AST, frame: Frame) -> Value:
+        return ops.apply(self, name, args, kwargs, node, frame)
+
+    def binary(
         self,
         name: str,
         left: Value,
@@ -1583,285 +1584,7 @@ class Interpreter:
         node: ast.AST,
         frame: Frame,
     ) -> Value:
-        if isinstance(left, TensorVal):
-            return self._op(
-                f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
-            )
-        if isinstance(right, TensorVal):
-            if left is UNKNOWN:
-                return UNKNOWN
-            reflected = f"Tensor.__r{name}__"
-            if name in _COMPARE.values():
-                reflected = f"Tensor.__{ {'lt': 'gt', 'gt': 'lt', 'le': 'ge', 'ge': 'le'}.get(name, name) }__"
-            return self._op(reflected, [(right, right_node), (left, left_node)], {}, node, frame)
-        if isinstance(left, ScalarVal) and isinstance(right, ScalarVal):
-            return ScalarVal(None)
-        return UNKNOWN
-
-    def _op(
-        self,
-        name: str,
-        args: Sequence[tuple[Value, ast.AST | None]],
-        kwargs: Mapping[str, tuple[Value, ast.AST | None]],
-        node: ast.AST,
-        frame: Frame,
-    ) -> Value:
-        spec = optable.lookup(name)
-        state = self.state
-        origin = Origin(
-            frame.unit.span(node),
-            f"{name.replace('Tensor.', '.')}(...) at line {frame.unit.span(node).line + 1}",
-        )
-        # Collect operands the way _classify_args / _collect_scalar_types do.
-        operands: list[TensorVal | None] = []  # None: a Python number at a tensor position
-        nodes: list[ast.AST | None] = []
-        values: list[Value] = []
-        unknown = False
-        tensor_positions = set(spec.tensor_args)
-        for index, (value, arg_node) in enumerate(args):
-            unknown |= self._collect(
-                value, arg_node, index in tensor_positions, operands, nodes, values, name, index
-            )
-        for key, (value, arg_node) in kwargs.items():
-            if key == "out":
-                continue
-            unknown |= self._collect(
-                value, arg_node, key in spec.tensor_kwargs, operands, nodes, values, name, -1
-            )
-        tensors = [t for t in operands if t is not None]
-        grad_inputs = [t.grad for t in tensors]
-        if not tensors:
-            flag = kwargs.get("requires_grad", (ConstVal(False), None))[0]
-            grad_inputs = [
-                flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
-            ]
-        if (not state.grad and tensors) or name in optable.NO_GRAD_RESULTS:
-            grad: bool | None = False
-        elif any(g is True for g in grad_inputs):
-            grad = True
-        elif all(g is False for g in grad_inputs):
-            grad = False
-        else:
-            grad = None
-        is_sequence = name.rsplit(".", 1)[-1] in _SEQUENCE_RESULTS
-
-        def result(t: LocalType | None, exact: bool = True) -> Value:
-            value = TensorVal(t, grad, exact, origin)
-            return TensorSeqVal(value) if is_sequence else value
-
-        if name in optable.NEW_FACTORIES:
-            return result(self._factory_type(deterministic=True))
-        if not tensors and not any(t is None for t in operands):
-            if unknown:
-                return UNKNOWN if name not in optable.FACTORIES else result(None)
-            if name in optable.FACTORIES or (
-                name.startswith("torch.") and not name.startswith("torch.nn.functional")
-            ):
-                made = result(
-                    self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES)
-                )
-                if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
-                    made = replace(made, ndim=_literal_ndim(args))
-                return made
-            return UNKNOWN
-        if not state.checking:
-            return result(LocalType() if not unknown else None)
-        if unknown or any(t is not None and t.type is None for t in operands):
-            return result(None)
-        types: list[LocalType | None] = [t.type if t is not None else None for t in operands]
-        exact = all(t.exact for t in tensors)
-        strict = state.strict and exact
-        mesh = state.mesh if state.mesh_known and exact else None
-        try:
-            if spec.nonlinear_args:
-                check_nonlinear_args(
-                    name.rsplit(".", 1)[-1],
-                    [
-                        (i, _operand_type(args, p))
-                        for i, p in enumerate(spec.nonlinear_args)
-                        if p < len(args)
-                    ],
-                )
-            output = self._infer(types, operands, spec, strict, mesh)
-        except RuleViolation as violation:
-            if violation.code is codes.PARTIAL_DIVISOR:
-                position = spec.nonlinear_args[violation.operand or 0]
-                div_nodes = [args[position][1] if position < len(args) else None]
-                violation = RuleViolation(
-                    violation.code, violation.message, operand=0, axis=violation.axis
-                )
-                self._violation(
-                    violation,
-                    frame,
-                    node,
-                    div_nodes,
-                    [args[position][0]] if position < len(args) else None,
-                )
-            else:
-                self._violation(violation, frame, node, nodes, values)
-            return UNKNOWN
-        except _Undecided as undecided:
-            self._violation(undecided.violation, frame, node, nodes, values, certain=False)
-            return UNKNOWN
-        if optable.is_inplace(name) or "out" in kwargs:
-            target = args[0][0] if args else None
-            if isinstance(target, TensorVal) and target.type is not None:
-                no_grad = None if target.grad is None else (not target.grad or not state.grad)
-                try:
-                    check_inplace(name.rsplit(".", 1)[-1], target.type, output, no_grad)
-                except RuleViolation as violation:
-                    self._violation(violation, frame, node, nodes, values)
-                    return UNKNOWN
-                output = _keep_shards(
-                    target.type, output
-                )  # the same object: its PartitionSpec stays
-        return result(output, exact)
-
-    def _collect(
-        self,
-        value: Value,
-        node: ast.AST | None,
-        tensor_position: bool,
-        operands: list[TensorVal | None],
-        nodes: list[ast.AST | None],
-        values: list[Value],
-        op: str,
-        index: int,
-    ) -> bool:
-        """Add an argument's operands; True when it may hide a tensor of unknown type."""
-        if isinstance(value, TensorVal):
-            operands.append(value)
-            nodes.append(node)
-            values.append(value)
-            return False
-        if isinstance(value, TensorSeqVal):
-            operands.append(value.element)
-            nodes.append(node)
-            values.append(value.element)
-            return False
-        if isinstance(value, TupleVal):
-            unknown = False
-            for k, item in enumerate(value.items):
-                item_node = (
-                    node.elts[k]
-                    if isinstance(node, (ast.Tuple, ast.List)) and k < len(node.elts)
-                    else node
-                )
-                unknown |= self._collect(
-                    item, item_node, tensor_position, operands, nodes, values, op, index
-                )
-            return unknown
-        if isinstance(value, ScalarVal):
-            if tensor_position:
-                operands.append(None)
-                nodes.append(node)
-                values.append(value)
-            return False
-        if value is UNKNOWN or isinstance(value, InstanceVal):
-            # A structural argument (a size, a dim) of a shape op is no tensor.
-            spec = optable.lookup(op)
-            return not (
-                index > 0
-                and not tensor_position
-                and spec.linearity is not Linearity.NONLINEAR
-                and spec.tensor_args == (0,)
-            )
-        return False
-
-    def _infer(
-        self,
-        types: list[LocalType | None],
-        operands: list[TensorVal | None],
-        spec: optable.OpSpec,
-        strict: bool,
-        mesh: tuple[str, ...] | None,
-    ) -> LocalType:
-        """Run the rule with the no-grad flags; an unknown flag that decides the verdict raises _Undecided."""
-        state = self.state
-
-        def flags(assume: bool) -> list[bool]:
-            out = []
-            for t in operands:
-                if t is None or not state.grad:
-                    out.append(True)
-                elif t.grad is None:
-                    out.append(assume)
-                else:
-                    out.append(not t.grad)
-            return out
-
-        def run(no_grad: list[bool]) -> LocalType:
-            if spec.decomposition is optable.Decomposition.ADD_PRODUCT and len(types) >= 3:
-                product = infer_output(
-                    types[1:3],
-                    Linearity.MULTILINEAR,
-                    mesh_axes=mesh,
-                    strict=strict,
-                    no_grad=no_grad[1:3],
-                )
-                return infer_output(
-                    [product, types[0]],
-                    Linearity.LINEAR,
-                    mesh_axes=mesh,
-                    strict=strict,
-                    no_grad=[False, no_grad[0]],
-                )
-            return infer_output(
-                types, spec.linearity, mesh_axes=mesh, strict=strict, no_grad=no_grad
-            )
-
-        has_unknown_flag = state.grad and any(t is not None and t.grad is None for t in operands)
-        if not has_unknown_flag:
-            return run(flags(True))
-        try:
-            relaxed = run(flags(True))
-        except RuleViolation:
-            relaxed = None
-        try:
-            tight = run(flags(False))
-        except RuleViolation as violation:
-            if relaxed is None:
-                raise
-            message = (
-                violation.message
-                + " This is an error only if the Invariant operand requires grad, and whether it "
-                "does is not known here (it comes from outside the code the checker can see)."
-            )
-            raise _Undecided(
-                RuleViolation(
-                    violation.code,
-                    message,
-                    operand=violation.operand,
-                    axis=violation.axis,
-                    fixes=violation.fixes,
-                )
-            ) from None
-        if relaxed is None:
-            return run(flags(True))  # raises the relaxed violation
-        return tight if tight == relaxed else relaxed
-
-    def _factory_type(self, deterministic: bool) -> LocalType | None:
-        state = self.state
-        if not state.checking:
-            return LocalType()
-        if not deterministic:
-            return LocalType()
-        if not state.mesh_known:
-            return None
-        if state.mesh is None:
-            return LocalType()
-        return LocalType({axis: R for axis in state.mesh})
-
-
-class _Undecided(Exception):
-    def __init__(self, violation: RuleViolation) -> None:
-        super().__init__(violation.message)
-        self.violation = violation
-
-
-def _operand_type(args: Sequence[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
-    value = args[position][0]
-    return value.type if isinstance(value, TensorVal) else None
+        return ops.binary(self, name, left, right, left_node, right_node, node, frame)
 
 
 def _def_line(function: FunctionVal) -> Span:
@@ -1875,29 +1598,6 @@ def _def_line(function: FunctionVal) -> Span:
     )
     column = max(text.find(node.name), 0)
     return Span(line, column, line, column + len(node.name))
-
-
-def _keep_shards(before: LocalType, after: LocalType) -> LocalType:
-    """An in-place result keeps the target's S(i) where it is still Varying."""
-    if all(t.shard_dim is None for t in before.values()):
-        return after
-    return LocalType(
-        {
-            axis: before[axis]
-            if axis in before and before[axis].shard_dim is not None and t.kind is Kind.V
-            else t
-            for axis, t in after.items()
-        }
-    )
-
-
-def _literal_ndim(args: Sequence[tuple[Value, ast.AST | None]]) -> int | None:
-    """The rank of a factory's result when its sizes are literal: randn(4, 8), zeros((4, 8))."""
-    if len(args) == 1 and isinstance(args[0][0], TupleVal):
-        return len(args[0][0].items)
-    if args and all(isinstance(v, ScalarVal) for v, _ in args):
-        return len(args)
-    return None
 
 
 def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:

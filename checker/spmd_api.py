@@ -1,7 +1,7 @@
 """The spmd_types API as the interpreter runs it: assert_type and its relatives,
 collectives and conversions, reveal_type, autograd Functions, backward().
 
-Functions of the interpreter (``interp``), split from ``infer.py`` to keep each module to
+Functions of the interpreter (``ev``), split from ``infer.py`` to keep each module to
 one job: ``infer.py`` walks the code, this module knows what spmd_types' calls do.
 """
 
@@ -33,7 +33,7 @@ from .values import (
 )
 
 if TYPE_CHECKING:
-    from .infer import Interpreter
+    from .evaluator import Evaluator
     from .state import Frame
 
 REGISTRATIONS = {
@@ -42,17 +42,17 @@ REGISTRATIONS = {
 }
 
 
-def reveal(interp: Interpreter, node: ast.Call, args: list[Value], frame: Frame) -> None:
+def reveal(ev: Evaluator, node: ast.Call, args: list[Value], frame: Frame) -> None:
     if not node.args:
         return
     value = args[0]
     types = value.type if isinstance(value, TensorVal) and value.exact else None
     span = frame.unit.span(node)
-    interp.sink.reveal(Reveal(span, frame.unit.source_of(node.args[0]), types))
+    ev.sink.reveal(Reveal(span, frame.unit.source_of(node.args[0]), types))
 
 
 def collective(
-    interp: Interpreter,
+    ev: Evaluator,
     function: str,
     node: ast.Call,
     args: list[Value],
@@ -65,7 +65,7 @@ def collective(
     x_node: ast.AST = node.args[0] if node.args else kw_nodes.get("x", node)
     axis_value = args[1] if len(args) > 1 else kwargs.get("axis", kwargs.get("group", UNKNOWN))
     axis_node = node.args[1] if len(node.args) > 1 else kw_nodes.get("axis", kw_nodes.get("group"))
-    axis = interp._axis(axis_value, axis_node, frame)
+    axis = ev.axis(axis_value, axis_node, frame)
     callee_span = frame.unit.span(node.func)
     params: dict[str, AxisType | None] = {}
     for which, default in (("src", signature.src), ("dst", signature.dst)):
@@ -75,7 +75,7 @@ def collective(
         given = kwargs.get(which)
         if given is None:
             if default is coll.REQUIRED:
-                interp.sink.report(
+                ev.sink.report(
                     callee_span,
                     codes.MISSING_ARGUMENT,
                     codes.MISSING_ARGUMENT.message(
@@ -104,10 +104,10 @@ def collective(
                 if "dst" in violation.message.split(" must")[0]
                 else kw_nodes.get("src")
             )
-            interp._violation(violation, frame, target or node.func)
+            ev.violation(violation, frame, target or node.func)
             return UNKNOWN
     if isinstance(axis, AxisVal) and src is not None and dst is not None:
-        interp.sink.collective(
+        ev.sink.collective(
             CollectiveFact(
                 callee_span,
                 function,
@@ -134,9 +134,9 @@ def collective(
         frame.unit.span(node),
         f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}",
     )
-    if not interp.state.checking:
+    if not ev.state.checking:
         return TensorVal(LocalType(), x.grad, True, origin)
-    state = interp.state
+    state = ev.state
     no_grad = True if not state.grad else (None if x.grad is None else not x.grad)
     try:
         typed = coll.check_source(
@@ -152,10 +152,10 @@ def collective(
             related.append(frame.call_site)
         if violation.code is codes.MISSING_AXIS and not x.exact:
             return TensorVal(None, x.grad)
-        fixes = interp.spelling.src_fix(
+        fixes = ev.spelling.src_fix(
             function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame
         )
-        interp.sink.report(
+        ev.sink.report(
             frame.unit.span(kw_nodes.get("src", x_node)),
             violation.code,
             violation.message,
@@ -173,7 +173,7 @@ def collective(
             else x.type
         )
         same = TensorVal(retyped, x.grad, x.exact, origin, x.ndim)
-        interp._mutate(x_node, same, frame)
+        ev.mutate(x_node, same, frame)
         return same
     return TensorVal(
         coll.output_type(x.type, axis.name, dst, typed),
@@ -184,7 +184,7 @@ def collective(
 
 
 def assert_type(
-    interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
+    ev: Evaluator, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
 ) -> Value:
     if not args:
         return UNKNOWN
@@ -192,9 +192,9 @@ def assert_type(
     if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(
         k.arg is None for k in node.keywords
     ):
-        return assert_result(interp, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
     return assert_values(
-        interp,
+        ev,
         args[0],
         node.args[0],
         list(zip(args[1:], node.args[1:], strict=True)),
@@ -205,7 +205,7 @@ def assert_type(
 
 
 def assert_values(
-    interp: Interpreter,
+    ev: Evaluator,
     x: Value,
     x_node: ast.AST,
     type_args: list[tuple[Value, ast.AST]],
@@ -221,10 +221,10 @@ def assert_values(
     for value, arg_node in type_args:
         if isinstance(value, TypeDictVal):
             for axis, t in value.items:
-                if not isinstance(interp._axis(axis, arg_node, frame), AxisVal):
-                    return assert_result(interp, x, x_node, None, False, span, frame)
+                if not isinstance(ev.axis(axis, arg_node, frame), AxisVal):
+                    return assert_result(ev, x, x_node, None, False, span, frame)
                 if axis.name in asserted and asserted[axis.name] != t:
-                    interp.sink.report(
+                    ev.sink.report(
                         frame.unit.span(arg_node),
                         codes.CONFLICTING_TYPES,
                         f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
@@ -260,9 +260,9 @@ def assert_values(
     ):
         known = False
     if known:
-        conflict = shard_conflict(interp, asserted, shards, specs, ndim)
+        conflict = shard_conflict(asserted, shards, specs, ndim)
         if conflict is not None:
-            interp.sink.report(
+            ev.sink.report(
                 span, codes.CONFLICTING_TYPES, conflict, Severity.ERROR, call_site_of(frame)
             )
             return UNKNOWN
@@ -275,9 +275,9 @@ def assert_values(
                 asserted[name] = S(t.shard_dim + ndim)
     exact = True
     if bare is not None:
-        state = interp.state
+        state = ev.state
         if state.mesh_known and state.mesh is None:
-            interp.sink.report(
+            ev.sink.report(
                 span,
                 codes.NO_CURRENT_MESH,
                 codes.NO_CURRENT_MESH_FOR_BARE_TYPE.format(type=bare),
@@ -290,17 +290,17 @@ def assert_values(
         else:
             for mesh_axis in state.mesh or ():
                 asserted.setdefault(mesh_axis, bare)
-    elif interp.state.mesh_known and interp.state.mesh is not None:
-        exact = set(asserted) >= set(interp.state.mesh)
+    elif ev.state.mesh_known and ev.state.mesh is not None:
+        exact = set(asserted) >= set(ev.state.mesh)
     else:
         exact = False
     if not known:
-        return assert_result(interp, x, x_node, None, False, span, frame)
-    return assert_result(interp, x, x_node, LocalType(asserted), exact, span, frame)
+        return assert_result(ev, x, x_node, None, False, span, frame)
+    return assert_result(ev, x, x_node, LocalType(asserted), exact, span, frame)
 
 
 def assert_result(
-    interp: Interpreter,
+    ev: Evaluator,
     x: Value,
     x_node: ast.AST,
     asserted: LocalType | None,
@@ -315,13 +315,13 @@ def assert_result(
     ):
         return TupleVal(
             tuple(
-                assert_result(interp, item, item_node, asserted, exact, span, frame)
+                assert_result(ev, item, item_node, asserted, exact, span, frame)
                 for item, item_node in zip(x.items, x_node.elts, strict=True)
             )
         )
     if not isinstance(x, TensorVal) and x is not UNKNOWN:
         # a container the checker does not follow: what it holds is no longer known
-        interp._mutate(x_node, UNKNOWN, frame)
+        ev.mutate(x_node, UNKNOWN, frame)
         return UNKNOWN
     if not isinstance(x, TensorVal):
         if asserted is None or x is not UNKNOWN:
@@ -345,7 +345,7 @@ def assert_result(
                     and t.shard_dim is not None
                     and have.shard_dim != t.shard_dim
                 ):
-                    interp.sink.report(
+                    ev.sink.report(
                         frame.unit.span(x_node),
                         codes.ASSERT_MISMATCH,
                         f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
@@ -367,7 +367,7 @@ def assert_result(
             )
             if frame.call_site is not None:
                 related.append(frame.call_site)
-            interp.sink.report(
+            ev.sink.report(
                 frame.unit.span(x_node),
                 codes.ASSERT_MISMATCH,
                 codes.ASSERT_MISMATCH.message(axis=axis, have=have.local, want=t),
@@ -376,23 +376,23 @@ def assert_result(
             )
             return UNKNOWN
         new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin, x.ndim)
-    interp._mutate(x_node, new, frame)
+    ev.mutate(x_node, new, frame)
     return new
 
 
-def register(interp: Interpreter, name: str, cls: ClassVal) -> None:
+def register(name: str, cls: ClassVal) -> None:
     registration = REGISTRATIONS.get(name)
     if registration is not None:
         cls.registration = registration
 
 
 def autograd_apply(
-    interp: Interpreter, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame
+    ev: Evaluator, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame
 ) -> Value:
     """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
     positional = list(zip(args, node.args, strict=True))
-    if not interp.state.checking:
-        return interp._op(f"{cls.qualname}.apply", positional, {}, node, frame)
+    if not ev.state.checking:
+        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
     hook = cls.method("spmd_typecheck")
     legacy = cls.method("typecheck_forward")
     if hook is not None:
@@ -404,14 +404,14 @@ def autograd_apply(
         if len(names) < len(args):
             return UNKNOWN
         site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return interp._invoke(hook, [], dict(zip(names, args, strict=False)), site)
+        return ev.invoke(hook, [], dict(zip(names, args, strict=False)), site)
     if cls.registration is Registration.TYPECHECK and legacy is not None:
         site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return interp._invoke(legacy, list(args), {}, site)
+        return ev.invoke(legacy, list(args), {}, site)
     if cls.registration is Registration.LOCAL:
-        return interp._op(f"{cls.qualname}.apply", positional, {}, node, frame)
-    if interp.state.strict:
-        interp.sink.report(
+        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
+    if ev.state.strict:
+        ev.sink.report(
             frame.unit.span(node.func),
             codes.UNREGISTERED_FUNCTION,
             codes.UNREGISTERED_FUNCTION.message(function=cls.qualname),
@@ -422,7 +422,7 @@ def autograd_apply(
 
 
 def assert_like(
-    interp: Interpreter,
+    ev: Evaluator,
     node: ast.Call,
     args: list[Value],
     kwargs: dict[str, Value],
@@ -435,20 +435,20 @@ def assert_like(
     overrides = args[2] if len(args) > 2 else kwargs.get("overrides", ConstVal(None))
     span = frame.unit.span(node)
     if not isinstance(source, TensorVal) or source.type is None or not source.exact:
-        return assert_result(interp, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
     items = {axis: (t if keep_shards else t.local) for axis, t in source.type.items()}
     if isinstance(overrides, TypeDictVal):
         for axis, t in overrides.items:
             items[axis.name] = t
     elif not (isinstance(overrides, ConstVal) and overrides.value is None):
-        return assert_result(interp, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
     like = TypeDictVal(tuple((AxisVal(a, "group"), t) for a, t in items.items()))
-    assert_values(interp, args[0], node.args[0], [(like, node.args[1])], None, span, frame)
+    assert_values(ev, args[0], node.args[0], [(like, node.args[1])], None, span, frame)
     return ConstVal(None)
 
 
 def mutate_type(
-    interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
+    ev: Evaluator, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
 ) -> Value:
     """mutate_type(x, axis=None, *, src, dst): overwrite axes after checking they are ``src``."""
     if not args or not node.args:
@@ -458,7 +458,7 @@ def mutate_type(
     src, dst = kwargs.get("src"), kwargs.get("dst")
 
     def unknown() -> Value:
-        interp._mutate(x_node, UNKNOWN, frame)
+        ev.mutate(x_node, UNKNOWN, frame)
         return UNKNOWN
 
     if not isinstance(x, TensorVal) or x.type is None or src is None or dst is None:
@@ -467,7 +467,7 @@ def mutate_type(
     if isinstance(axis_value, ConstVal) and axis_value.value is None:
         axes = sorted(current) if isinstance(src, TypeVal) and isinstance(dst, TypeVal) else []
     else:
-        axis = interp._axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
+        axis = ev.axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
         if not isinstance(axis, AxisVal):
             return unknown()
         axes = [axis.name]
@@ -500,7 +500,7 @@ def mutate_type(
         if have is None or have.local != want.local:
             if have is None and not x.exact:
                 return unknown()
-            interp.sink.report(
+            ev.sink.report(
                 frame.unit.span(x_node),
                 codes.ASSERT_MISMATCH,
                 f"mutate_type: expected {want} on axis {name}, but the tensor has "
@@ -517,11 +517,11 @@ def mutate_type(
         Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"),
         x.ndim,
     )
-    interp._mutate(x_node, updated, frame)
+    ev.mutate(x_node, updated, frame)
     return updated
 
 
-def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame: Frame) -> Value:
+def partition_spec(ev: Evaluator, node: ast.Call, args: list[Value], frame: Frame) -> Value:
     dims: list[tuple[str, ...]] = []
     for value, arg_node in zip(args, node.args, strict=True):
         if isinstance(value, ConstVal) and value.value is None:
@@ -535,7 +535,7 @@ def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame
         )
         names: list[str] = []
         for item, item_node in zip(items, item_nodes, strict=True):
-            axis = interp._axis(item, item_node, frame)
+            axis = ev.axis(item, item_node, frame)
             if not isinstance(axis, AxisVal):
                 return UNKNOWN
             names.append(axis.name)
@@ -544,7 +544,6 @@ def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame
 
 
 def shard_conflict(
-    interp: Interpreter,
     asserted: dict[str, AxisType],
     shards: dict[str, AxisType],
     specs: list[PartitionSpecVal],
@@ -587,15 +586,14 @@ def shard_conflict(
 
 
 def backward(
-    interp: Interpreter,
+    ev: Evaluator,
     loss: TensorVal,
     loss_node: ast.AST,
     args: list[Value],
     kwargs: dict[str, Value],
-    node: ast.AST,
     frame: Frame,
 ) -> None:
-    if args or "gradient" in kwargs or not interp.state.checking or loss.type is None:
+    if args or "gradient" in kwargs or not ev.state.checking or loss.type is None:
         return
     for axis, t in loss.type.items():
         if t.kind in (Kind.I, Kind.P):
@@ -608,12 +606,12 @@ def backward(
             if loss.origin
             else ()
         )
-        interp.sink.report(
+        ev.sink.report(
             frame.unit.span(loss_node),
             codes.BACKWARD_LOSS,
             codes.BACKWARD_LOSS.message(kind=t.kind.full_name, axis=axis, advice=advice),
             Severity.ERROR,
             related,
-            interp.spelling.reinterpret_loss(loss_node, axis, frame) if t.kind is Kind.V else (),
+            ev.spelling.reinterpret_loss(loss_node, axis, frame) if t.kind is Kind.V else (),
         )
         return
