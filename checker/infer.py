@@ -3,8 +3,9 @@
 It walks statements with an environment from names to abstract values
 (``values.py``): assignments, branches and loops, calls, attributes and
 subscripts, functions and classes of the workspace, ``local_map`` contracts.
-What a spmd_types call does is the business of ``spmd_api.py``, what an op
-does of ``ops.py``; both see the interpreter only as an ``Evaluator``
+What a call of an outside name does is the business of the handler tables
+(``spmd_api.HANDLERS``, ``python_api.HANDLERS``), else of the op table
+(``ops.py``); both see the interpreter only as an ``Evaluator``
 (``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
 one ``ResultSink`` (``sink.py``).
 
@@ -23,13 +24,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from . import codes, journal, ops, optable, spmd_api
-from . import collectives as coll
+from . import codes, journal, ops, optable, python_api, spmd_api
 from .codes import Severity
 from .config import Config, Mode
-from .evaluator import UNROLL_LIMIT, OpArgs, OpKwargs
+from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
 from .frontend import Unit
-from .lattice import AxisType, LocalType, S
+from .lattice import AxisType, LocalType
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
 from .results import Fix, Origin, Related, Span, TypeFact
 from .rules import RuleViolation
@@ -98,29 +98,13 @@ _KNOWN_CALLS = frozenset(
 # Tensor methods that return Python numbers (typed like any op on the way: item() of a
 # Partial tensor is rejected as non-linear).
 _PYTHON_RESULTS = frozenset({"item", "__float__", "__int__", "__bool__"})
-_COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
-_RULE_COLLECTIVES = frozenset(f"spmd.rules.{n}" for n in coll.SIGNATURES)
-_DIST_SCALARS = frozenset(
-    [
-        "torch.distributed.get_world_size",
-        "torch.distributed.get_rank",
-        "torch.distributed.is_initialized",
-    ]
-)
-_BUILTIN_SCALARS = frozenset(
-    [
-        "len",
-        "int",
-        "float",
-        "round",
-        "abs",
-        "min",
-        "max",
-        "sum",
-        "math.sqrt",
-        "math.ceil",
-        "math.floor",
-    ]
+# Prefixes of torch names that are no ops: what they do is outside the SPMD types.
+_NOT_OP_PREFIXES = (
+    "torch.distributed",
+    "torch.cuda",
+    "torch.nn.init",
+    "torch.autograd",
+    "torch.utils",
 )
 
 
@@ -1356,116 +1340,12 @@ class Interpreter:
         kw_nodes: dict[str, ast.expr],
         frame: Frame,
     ) -> Value:
-        if name == "reveal_type":
-            spmd_api.reveal(self, node, args, frame)
-            return args[0] if args else UNKNOWN
-        if name in _COLLECTIVE_NAMES:
-            return spmd_api.collective(
-                self, name[len("spmd.") :], node, args, kwargs, kw_nodes, frame
-            )
-        if name in ("spmd.assert_type", "spmd.assert_local_type"):
-            return spmd_api.assert_type(self, node, args, kwargs, frame)
-        if name in ("spmd.assert_type_like", "spmd.assert_local_type_like"):
-            return spmd_api.assert_like(
-                self, node, args, kwargs, frame, keep_shards=name == "spmd.assert_type_like"
-            )
-        if name == "spmd.mutate_type":
-            return spmd_api.mutate_type(self, node, args, kwargs, frame)
-        if name in spmd_api.REGISTRATIONS:
-            if args and isinstance(args[0], ClassVal):
-                spmd_api.register(name, args[0])
-                return args[0]
-            return UNKNOWN
-        if name == "spmd.local_map":
-            in_types = kwargs.get("in_types")
-            if "out_types" not in kwargs:
-                return UNKNOWN
-            if isinstance(in_types, RefVal) and canonical(in_types.qualname) == "spmd.Infer":
-                in_types = None
-            return ContractVal(in_types, kwargs["out_types"])
-        if name in _RULE_COLLECTIVES:
-            return spmd_api.collective(
-                self, name[len("spmd.rules.") :], node, args, kwargs, kw_nodes, frame
-            )
-        if name == "spmd.rules.ignore":
-            return ConstVal(None)
-        if name == "torch.nn.ModuleList":
-            items = args[0] if args else TupleVal(())
-            return items if isinstance(items, TupleVal) else UNKNOWN
-        if name in ("spmd.S", "spmd.Shard"):
-            dim = args[0] if args else kwargs.get("dim", UNKNOWN)
-            if isinstance(dim, ScalarVal) and isinstance(dim.value, int):
-                return TypeVal(S(dim.value))
-            return UNKNOWN
-        if name == "spmd.MeshAxis.of":
-            return args[0] if args and isinstance(args[0], AxisVal) else UNKNOWN
-        if name in ("spmd.typecheck",):
-            mode = kwargs.get("strict_mode", args[0] if args else ConstVal(None))
-            strict = None
-            if isinstance(mode, ConstVal) and mode.value in ("strict", "permissive"):
-                strict = mode.value == "strict"
-            elif not (isinstance(mode, ConstVal) and mode.value is None):
-                return ContextVal(ContextKind.NO_TYPECHECK)  # unknown mode: stay silent
-            local = kwargs.get("local", ConstVal(True))
-            if isinstance(local, ConstVal) and local.value is False:
-                return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
-            return ContextVal(ContextKind.TYPECHECK, strict=strict)
-        if name == "spmd.no_typecheck":
-            return ContextVal(ContextKind.NO_TYPECHECK)
-        if name == "spmd.local":
-            return ContextVal(ContextKind.LOCAL)
-        if name == "spmd.set_current_mesh":
-            mesh = args[0] if args else kwargs.get("axes", UNKNOWN)
-            return ContextVal(
-                ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None
-            )
-        if name in ("torch.no_grad", "torch.inference_mode"):
-            return ContextVal(ContextKind.NO_GRAD)
-        if name == "torch.enable_grad":
-            return ContextVal(ContextKind.ENABLE_GRAD)
-        if name == "torch.set_grad_enabled":
-            flag = args[0] if args else UNKNOWN
-            if isinstance(flag, ConstVal) and isinstance(flag.value, bool):
-                return ContextVal(ContextKind.ENABLE_GRAD if flag.value else ContextKind.NO_GRAD)
-            return UNKNOWN
-        if name in ("init_device_mesh", "DeviceMesh"):
-            return self._mesh(node, args, kwargs)
-        if name == "spmd.PartitionSpec":
-            return spmd_api.partition_spec(self, node, args, frame)
-        if name == "Parameter":
-            data = args[0] if args else kwargs.get("data", UNKNOWN)
-            flag = kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstVal(True))
-            grad = (
-                flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
-            )
-            if isinstance(data, TensorVal):
-                # a new tensor object: the SPMD type of ``data`` does not carry over
-                origin = Origin(
-                    frame.unit.span(node),
-                    f"nn.Parameter (untyped) at line {frame.unit.span(node).line + 1}",
-                )
-                return TensorVal(LocalType(), grad, True, origin, data.ndim)
-            return UNKNOWN
-        if name == "range" and not kwargs:
-            bounds = [
-                a.value for a in args if isinstance(a, ScalarVal) and isinstance(a.value, int)
-            ]
-            if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
-                steps = range(*bounds)
-                if len(steps) <= UNROLL_LIMIT:
-                    return TupleVal(tuple(ScalarVal(i) for i in steps))
-            return UNKNOWN
-        if name == "sum" and len(node.args) == 1 and not kwargs:
-            return self._builtin_sum(node, args[0], frame)
-        if name in _DIST_SCALARS:
-            return ScalarVal(None)
-        if name in _BUILTIN_SCALARS or name in ("math.sqrt", "math.ceil", "math.floor", "math.log"):
-            if all(isinstance(a, ScalarVal) for a in args) or name in ("len", "int", "float"):
-                return ScalarVal(None)
-            return UNKNOWN
-        if name.startswith("torch.") and not name.startswith(
-            ("torch.distributed", "torch.cuda", "torch.nn.init", "torch.autograd", "torch.utils")
-        ):
+        """A call of an outside name: its handler (spmd_types, then torch and Python), else
+        the op table's rule for a torch function or Tensor method."""
+        handler = spmd_api.HANDLERS.get(name) or python_api.HANDLERS.get(name)
+        if handler is not None:
+            return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))
+        if name.startswith("torch.") and not name.startswith(_NOT_OP_PREFIXES):
             if name in optable.NOT_OPS or (
                 name.startswith("torch.nn.") and not name.startswith("torch.nn.functional")
             ):
@@ -1480,24 +1360,6 @@ class Interpreter:
                 return self.op(name, positional, keyword, node, frame)
             return UNKNOWN
         return UNKNOWN
-
-    def _builtin_sum(self, node: ast.Call, items: Value, frame: Frame) -> Value:
-        """Python's sum(): 0 + a + b + ..., so a Partial first term is affine."""
-        if not isinstance(items, TupleVal) or not items.items:
-            return UNKNOWN
-        item_nodes = (
-            node.args[0].elts
-            if isinstance(node.args[0], (ast.List, ast.Tuple))
-            else [node.args[0]] * len(items.items)
-        )
-        total: Value = ScalarVal(0)
-        total_node: ast.AST = node
-        for item, item_node in zip(items.items, item_nodes, strict=True):
-            total = self.binary("add", total, item, total_node, item_node, node, frame)
-            total_node = node
-            if total is UNKNOWN:
-                return UNKNOWN
-        return total
 
     def _tensor_method(
         self,
@@ -1551,24 +1413,6 @@ class Interpreter:
         if optable.is_inplace(method):
             self.mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
         return result
-
-    def _mesh(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
-        names = kwargs.get("mesh_dim_names")
-        shape = kwargs.get("mesh_shape", args[1] if len(args) > 1 else UNKNOWN)
-        if not isinstance(names, TupleVal) or not all(
-            isinstance(n, ConstVal) and isinstance(n.value, str) for n in names.items
-        ):
-            axes = self.config.mesh_axes
-            return MeshVal(axes)
-        axis_names = [str(n.value) for n in names.items if isinstance(n, ConstVal)]
-        sizes: list[int | None] = [None] * len(axis_names)
-        if isinstance(shape, TupleVal) and len(shape.items) == len(axis_names):
-            sizes = [
-                s.value if isinstance(s, ScalarVal) and isinstance(s.value, int) else None
-                for s in shape.items
-            ]
-        kept = tuple(n for n, size in zip(axis_names, sizes, strict=True) if size != 1)
-        return MeshVal(kept)
 
     # ------------------------------------------------------------ the ops
     def op(self, name: str, args: OpArgs, kwargs: OpKwargs, node: ast.AST, frame: Frame) -> Value:

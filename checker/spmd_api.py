@@ -1,30 +1,41 @@
-"""The spmd_types API as the interpreter runs it: assert_type and its relatives,
-collectives and conversions, reveal_type, autograd Functions, backward().
+"""What the calls of spmd_types do, as the interpreter runs them: one handler per function,
+in ``HANDLERS`` by canonical name (``spmd.all_reduce``, ``spmd.rules.all_reduce``).
 
-Functions of the interpreter (``ev``), split from ``infer.py`` to keep each module to
-one job: ``infer.py`` walks the code, this module knows what spmd_types' calls do.
+assert_type and its relatives set or check (refine) a tensor's type in place; collectives
+and conversions check their arguments and src, then give the dst type; reveal_type records
+the type; the context managers (typecheck, set_current_mesh...) are values a ``with``
+enters. Also here, for the interpreter: local_map's boundary check (``assert_values``),
+registrations of autograd Functions and their ``apply``, and ``backward()``.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 from . import codes
 from . import collectives as coll
 from .codes import Severity
+from .evaluator import CallContext, Evaluator, Handler
 from .lattice import AxisType, Kind, LocalType, S
 from .lattice import V as TYPE_V
-from .names import call_site_of, parameter_names
+from .names import call_site_of, canonical, parameter_names
 from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span
 from .rules import RuleViolation
+from .state import Frame
 from .values import (
     UNKNOWN,
     AxisVal,
     ClassVal,
     ConstVal,
+    ContextKind,
+    ContextVal,
+    ContractVal,
+    MeshVal,
     PartitionSpecVal,
+    RefVal,
     Registration,
+    ScalarVal,
     TensorVal,
     TupleVal,
     TypeDictVal,
@@ -32,40 +43,31 @@ from .values import (
     Value,
 )
 
-if TYPE_CHECKING:
-    from .evaluator import Evaluator
-    from .state import Frame
-
 REGISTRATIONS = {
     "spmd.register_local_autograd_function": Registration.LOCAL,
     "spmd.register_autograd_function": Registration.TYPECHECK,
 }
 
 
-def reveal(ev: Evaluator, node: ast.Call, args: list[Value], frame: Frame) -> None:
+def reveal_type(ctx: CallContext) -> Value:
+    node, frame = ctx.node, ctx.frame
     if not node.args:
-        return
-    value = args[0]
+        return UNKNOWN
+    value = ctx.args[0]
     types = value.type if isinstance(value, TensorVal) and value.exact else None
-    span = frame.unit.span(node)
-    ev.sink.reveal(Reveal(span, frame.unit.source_of(node.args[0]), types))
+    ctx.evaluator.sink.reveal(Reveal(ctx.span, frame.unit.source_of(node.args[0]), types))
+    return value
 
 
-def collective(
-    ev: Evaluator,
-    function: str,
-    node: ast.Call,
-    args: list[Value],
-    kwargs: dict[str, Value],
-    kw_nodes: dict[str, ast.expr],
-    frame: Frame,
-) -> Value:
+def collective(ctx: CallContext) -> Value:
+    """A collective or conversion (``spmd.all_reduce``), or its type-only twin of
+    ``spmd.rules`` (an autograd Function's ``spmd_typecheck`` declares its comms with them)."""
+    ev, node, kwargs, kw_nodes, frame = ctx.evaluator, ctx.node, ctx.kwargs, ctx.kw_nodes, ctx.frame
+    function = ctx.name.rsplit(".", 1)[-1]
     signature = coll.SIGNATURES[function]
-    x = args[0] if args else kwargs.get("x", UNKNOWN)
-    x_node: ast.AST = node.args[0] if node.args else kw_nodes.get("x", node)
-    axis_value = args[1] if len(args) > 1 else kwargs.get("axis", kwargs.get("group", UNKNOWN))
-    axis_node = node.args[1] if len(node.args) > 1 else kw_nodes.get("axis", kw_nodes.get("group"))
-    axis = ev.axis(axis_value, axis_node, frame)
+    x = ctx.arg(0, "x")
+    x_node: ast.AST = ctx.arg_node(0, "x") or node
+    axis = ev.axis(ctx.arg(1, "axis", "group"), ctx.arg_node(1, "axis", "group"), frame)
     callee_span = frame.unit.span(node.func)
     params: dict[str, AxisType | None] = {}
     for which, default in (("src", signature.src), ("dst", signature.dst)):
@@ -134,9 +136,9 @@ def collective(
         frame.unit.span(node),
         f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}",
     )
-    if not ev.state.checking:
-        return TensorVal(LocalType(), x.grad, True, origin)
     state = ev.state
+    if not state.checking:
+        return TensorVal(LocalType(), x.grad, True, origin)
     no_grad = True if not state.grad else (None if x.grad is None else not x.grad)
     try:
         typed = coll.check_source(
@@ -183,12 +185,12 @@ def collective(
     )
 
 
-def assert_type(
-    ev: Evaluator, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
-) -> Value:
+def assert_type(ctx: CallContext) -> Value:
+    """assert_type(x, *types, partition_spec=...) and assert_local_type."""
+    ev, node, args, frame = ctx.evaluator, ctx.node, ctx.args, ctx.frame
     if not args:
         return UNKNOWN
-    span = frame.unit.span(node)
+    span = ctx.span
     if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(
         k.arg is None for k in node.keywords
     ):
@@ -198,7 +200,7 @@ def assert_type(
         args[0],
         node.args[0],
         list(zip(args[1:], node.args[1:], strict=True)),
-        kwargs.get("partition_spec"),
+        ctx.kwargs.get("partition_spec"),
         span,
         frame,
     )
@@ -274,8 +276,8 @@ def assert_values(
             if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
                 asserted[name] = S(t.shard_dim + ndim)
     exact = True
+    state = ev.state
     if bare is not None:
-        state = ev.state
         if state.mesh_known and state.mesh is None:
             ev.sink.report(
                 span,
@@ -290,8 +292,8 @@ def assert_values(
         else:
             for mesh_axis in state.mesh or ():
                 asserted.setdefault(mesh_axis, bare)
-    elif ev.state.mesh_known and ev.state.mesh is not None:
-        exact = set(asserted) >= set(ev.state.mesh)
+    elif state.mesh_known and state.mesh is not None:
+        exact = set(asserted) >= set(state.mesh)
     else:
         exact = False
     if not known:
@@ -381,13 +383,21 @@ def assert_result(
 
 
 def register(name: str, cls: ClassVal) -> None:
+    """A registration of an autograd Function (a call, or a decorator of the class)."""
     registration = REGISTRATIONS.get(name)
     if registration is not None:
         cls.registration = registration
 
 
+def registration(ctx: CallContext) -> Value:
+    if ctx.args and isinstance(ctx.args[0], ClassVal):
+        register(ctx.name, ctx.args[0])
+        return ctx.args[0]
+    return UNKNOWN
+
+
 def autograd_apply(
-    ev: Evaluator, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame
+    ev: Evaluator, cls: ClassVal, node: ast.Call, args: Sequence[Value], frame: Frame
 ) -> Value:
     """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
     positional = list(zip(args, node.args, strict=True))
@@ -421,19 +431,23 @@ def autograd_apply(
     return UNKNOWN
 
 
-def assert_like(
-    ev: Evaluator,
-    node: ast.Call,
-    args: list[Value],
-    kwargs: dict[str, Value],
-    frame: Frame,
-    keep_shards: bool,
-) -> Value:
+def assert_type_like(ctx: CallContext) -> Value:
+    """assert_type_like(x, like, overrides): ``like``'s type, shards included."""
+    return _assert_like(ctx, keep_shards=True)
+
+
+def assert_local_type_like(ctx: CallContext) -> Value:
+    """assert_local_type_like(x, like, overrides): ``like``'s local type (S(i) as V)."""
+    return _assert_like(ctx, keep_shards=False)
+
+
+def _assert_like(ctx: CallContext, keep_shards: bool) -> Value:
+    ev, node, args, frame = ctx.evaluator, ctx.node, ctx.args, ctx.frame
     if len(args) < 2 or len(node.args) < 2:
         return UNKNOWN
     source = args[1]
-    overrides = args[2] if len(args) > 2 else kwargs.get("overrides", ConstVal(None))
-    span = frame.unit.span(node)
+    overrides = ctx.arg(2, "overrides", default=ConstVal(None))
+    span = ctx.span
     if not isinstance(source, TensorVal) or source.type is None or not source.exact:
         return assert_result(ev, args[0], node.args[0], None, False, span, frame)
     items = {axis: (t if keep_shards else t.local) for axis, t in source.type.items()}
@@ -447,14 +461,13 @@ def assert_like(
     return ConstVal(None)
 
 
-def mutate_type(
-    ev: Evaluator, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
-) -> Value:
+def mutate_type(ctx: CallContext) -> Value:
     """mutate_type(x, axis=None, *, src, dst): overwrite axes after checking they are ``src``."""
+    ev, node, args, kwargs, frame = ctx.evaluator, ctx.node, ctx.args, ctx.kwargs, ctx.frame
     if not args or not node.args:
         return UNKNOWN
     x, x_node = args[0], node.args[0]
-    axis_value = args[1] if len(args) > 1 else kwargs.get("axis", ConstVal(None))
+    axis_value = ctx.arg(1, "axis", default=ConstVal(None))
     src, dst = kwargs.get("src"), kwargs.get("dst")
 
     def unknown() -> Value:
@@ -521,9 +534,10 @@ def mutate_type(
     return updated
 
 
-def partition_spec(ev: Evaluator, node: ast.Call, args: list[Value], frame: Frame) -> Value:
+def partition_spec(ctx: CallContext) -> Value:
+    """PartitionSpec(dim0_axes, dim1_axes, ...): per tensor dim, the axes sharding it."""
     dims: list[tuple[str, ...]] = []
-    for value, arg_node in zip(args, node.args, strict=True):
+    for value, arg_node in zip(ctx.args, ctx.node.args, strict=True):
         if isinstance(value, ConstVal) and value.value is None:
             dims.append(())
             continue
@@ -535,7 +549,7 @@ def partition_spec(ev: Evaluator, node: ast.Call, args: list[Value], frame: Fram
         )
         names: list[str] = []
         for item, item_node in zip(items, item_nodes, strict=True):
-            axis = ev.axis(item, item_node, frame)
+            axis = ctx.evaluator.axis(item, item_node, ctx.frame)
             if not isinstance(axis, AxisVal):
                 return UNKNOWN
             names.append(axis.name)
@@ -589,10 +603,12 @@ def backward(
     ev: Evaluator,
     loss: TensorVal,
     loss_node: ast.AST,
-    args: list[Value],
-    kwargs: dict[str, Value],
+    args: Sequence[Value],
+    kwargs: Mapping[str, Value],
     frame: Frame,
 ) -> None:
+    """``loss.backward()``: the implicit gradient is Invariant, so the loss must be
+    Invariant or Partial on every axis."""
     if args or "gradient" in kwargs or not ev.state.checking or loss.type is None:
         return
     for axis, t in loss.type.items():
@@ -615,3 +631,80 @@ def backward(
             ev.spelling.reinterpret_loss(loss_node, axis, frame) if t.kind is Kind.V else (),
         )
         return
+
+
+def local_map(ctx: CallContext) -> Value:
+    """local_map(in_types=..., out_types=...): a contract for the function it decorates."""
+    in_types = ctx.kwargs.get("in_types")
+    if "out_types" not in ctx.kwargs:
+        return UNKNOWN
+    if isinstance(in_types, RefVal) and canonical(in_types.qualname) == "spmd.Infer":
+        in_types = None
+    return ContractVal(in_types, ctx.kwargs["out_types"])
+
+
+def rules_ignore(ctx: CallContext) -> Value:
+    return ConstVal(None)
+
+
+def shard(ctx: CallContext) -> Value:
+    """S(i) / Shard(i) with a literal dim."""
+    dim = ctx.arg(0, "dim")
+    if isinstance(dim, ScalarVal) and isinstance(dim.value, int):
+        return TypeVal(S(dim.value))
+    return UNKNOWN
+
+
+def mesh_axis_of(ctx: CallContext) -> Value:
+    args = ctx.args
+    return args[0] if args and isinstance(args[0], AxisVal) else UNKNOWN
+
+
+def typecheck(ctx: CallContext) -> Value:
+    """typecheck(strict_mode=..., local=...): checking on, in local SPMD mode."""
+    mode = ctx.kwargs.get("strict_mode", ctx.args[0] if ctx.args else ConstVal(None))
+    strict = None
+    if isinstance(mode, ConstVal) and mode.value in ("strict", "permissive"):
+        strict = mode.value == "strict"
+    elif not (isinstance(mode, ConstVal) and mode.value is None):
+        return ContextVal(ContextKind.NO_TYPECHECK)  # unknown mode: stay silent
+    local = ctx.kwargs.get("local", ConstVal(True))
+    if isinstance(local, ConstVal) and local.value is False:
+        return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
+    return ContextVal(ContextKind.TYPECHECK, strict=strict)
+
+
+def no_typecheck(ctx: CallContext) -> Value:
+    return ContextVal(ContextKind.NO_TYPECHECK)
+
+
+def local(ctx: CallContext) -> Value:
+    return ContextVal(ContextKind.LOCAL)
+
+
+def set_current_mesh(ctx: CallContext) -> Value:
+    mesh = ctx.arg(0, "axes")
+    return ContextVal(ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None)
+
+
+HANDLERS: Mapping[str, Handler] = {
+    "reveal_type": reveal_type,
+    **{f"spmd.{function}": collective for function in coll.SIGNATURES},
+    **{f"spmd.rules.{function}": collective for function in coll.SIGNATURES},
+    "spmd.rules.ignore": rules_ignore,
+    "spmd.assert_type": assert_type,
+    "spmd.assert_local_type": assert_type,
+    "spmd.assert_type_like": assert_type_like,
+    "spmd.assert_local_type_like": assert_local_type_like,
+    "spmd.mutate_type": mutate_type,
+    **dict.fromkeys(REGISTRATIONS, registration),
+    "spmd.local_map": local_map,
+    "spmd.S": shard,
+    "spmd.Shard": shard,
+    "spmd.MeshAxis.of": mesh_axis_of,
+    "spmd.PartitionSpec": partition_spec,
+    "spmd.typecheck": typecheck,
+    "spmd.no_typecheck": no_typecheck,
+    "spmd.local": local,
+    "spmd.set_current_mesh": set_current_mesh,
+}
