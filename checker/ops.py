@@ -299,9 +299,9 @@ def _infer(
 
 
 def _factory_type(state: State, deterministic: bool) -> LocalType | None:
-    """A new tensor's type: Replicate on every axis of the current mesh when checking (and
-    its values are the same on every rank), else typed on no axis; Unknown when whether a
-    mesh is current is not known."""
+    """A new tensor's type: while checking, a deterministic factory (the same values on every
+    rank) gives Replicate on every axis of the current mesh, Unknown when whether a mesh is
+    current is not known; anything else is typed on no axis."""
     if not state.checking:
         return LocalType()
     if not deterministic:
