@@ -29,7 +29,7 @@ OpKwargs = Mapping[str, tuple[Value, ast.AST | None]]
 
 
 class Evaluator(Protocol):
-    """What the interpreter offers to handlers and ops."""
+    """What the interpreter (``infer.Interpreter``) offers to handlers and ops."""
 
     @property
     def state(self) -> State:
@@ -49,9 +49,10 @@ class Evaluator(Protocol):
     @property
     def config(self) -> Config: ...
 
-    def axis(self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True) -> Value:
-        """An axis argument as an ``AxisVal`` (UNKNOWN when it is not one). A name is
-        checked against the current mesh when ``resolve`` (reported at ``node``)."""
+    def axis(self, value: Value, node: ast.AST | None, frame: Frame) -> Value:
+        """An axis argument as an ``AxisVal`` (UNKNOWN when it is not one); a name is
+        resolved against the current mesh (no current mesh, or no such axis in it, is
+        reported at ``node``)."""
         ...
 
     def mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
