@@ -2,8 +2,10 @@
 
 Layers, each depending only on the ones before it: types and rules
 (``lattice``, ``rules``, ``optable``, ``collectives``, ``codes``), the front
-end (``frontend``, ``names``), inference (``infer``), and the public entry
-points (``analysis``, ``cli``). Nothing here imports torch.
+end (``frontend``, ``names``), inference (``values``, ``state``, ``sink``,
+``spelling``, ``evaluator``, ``ops``, ``spmd_api``, ``python_api``,
+``journal``, ``infer``), and the public entry points (``analysis``, ``cli``).
+Nothing here imports torch.
 """
 
 __version__ = "0.1.0"

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import policy
+from . import codes, policy
 from .api import CacheStats
 from .codes import Severity
 from .config import Config
-from .frontend import UnitCache, split_units
-from .infer import Cancelled, Interpreter
+from .frontend import Unit, UnitCache, split_units
+from .infer import Interpreter
 from .journal import Journal
 from .results import Diagnostic, ModuleResult, Span, TypeFact, order_key
+from .state import Cancelled
 from .values import ModuleVal
 from .workspace import Workspace
 
@@ -39,21 +40,32 @@ class _Loaded:
 
 class _Loader:
     """Loads the workspace modules one check imports; a module is run at module level only,
-    once per text (its imports' texts included)."""
+    once per text (its imports' texts included). ``modules`` is the analyzer's table of
+    loaded modules, shared by its checks; ``parse`` splits a text into units with the
+    analyzer's parse cache."""
 
-    def __init__(self, analyzer: Analyzer) -> None:
-        self.analyzer = analyzer
+    def __init__(
+        self,
+        workspace: Workspace,
+        config: Config,
+        modules: dict[str, _Loaded],
+        parse: Callable[[str, str], list[Unit]],
+    ) -> None:
+        self.workspace = workspace
+        self.config = config
+        self.modules = modules
+        self.parse = parse
         self.loading: set[str] = set()
 
     def load(self, importer: str, module: str) -> ModuleVal | None:
-        workspace = self.analyzer.workspace
+        workspace = self.workspace
         found = workspace.resolve(importer, module)
         if found is None:
             return None
         path = str(found)
         if path in self.loading:
             return None  # an import cycle: what it would give is Unknown
-        cached = self.analyzer._modules.get(path)
+        cached = self.modules.get(path)
         if cached is not None and self._fresh(cached):
             return cached.module
         text = workspace.read(found)
@@ -61,12 +73,11 @@ class _Loader:
             return None
         self.loading.add(path)
         try:
-            with self.analyzer._lock:
-                units = split_units(text, self.analyzer._cache, path)
+            units = self.parse(text, path)
             interpreter = Interpreter(
                 path,
                 units,
-                self.analyzer.config.for_path(path),
+                self.config.for_path(path),
                 workspace.package_of(path),
                 loader=self,
                 module_level_only=True,
@@ -76,16 +87,16 @@ class _Loader:
             self.loading.discard(path)
         dependencies = {path: _digest(text)}
         for imported in interpreter.imported:
-            loaded = self.analyzer._modules.get(imported)
+            loaded = self.modules.get(imported)
             if loaded is not None:
                 dependencies.update(loaded.dependencies)
         fingerprint = _digest("".join(f"{k}={v};" for k, v in sorted(dependencies.items())))
         loaded_module = ModuleVal(module, path, fingerprint, interpreter.globals)
-        self.analyzer._modules[path] = _Loaded(loaded_module, dependencies)
+        self.modules[path] = _Loaded(loaded_module, dependencies)
         return loaded_module
 
     def _fresh(self, loaded: _Loaded) -> bool:
-        workspace = self.analyzer.workspace
+        workspace = self.workspace
         for path, digest in loaded.dependencies.items():
             text = workspace.read(Path(path))
             if text is None or _digest(text) != digest:
@@ -119,6 +130,10 @@ class Analyzer:
         self._journals: dict[str, dict[Any, Journal]] = {}
         self.last_reused = 0
 
+    def _parse(self, text: str, path: str) -> list[Unit]:
+        with self._lock:
+            return split_units(text, self._cache, path)
+
     def forget(self, path: str) -> None:
         """Drop what is cached for a document that was closed."""
         with self._lock:
@@ -149,8 +164,7 @@ class Analyzer:
     ) -> ModuleResult:
         """Check one module's text. ``cancelled`` is polled while analysing; when it returns
         True the check stops and raises ``Cancelled`` (nothing is cached from it)."""
-        with self._lock:
-            units = split_units(source, self._cache, path)
+        units = self._parse(source, path)
         if package is None:
             package = self.workspace.package_of(path)
         result = ModuleResult(path)
@@ -165,7 +179,7 @@ class Analyzer:
                 config,
                 package,
                 cache=previous,
-                loader=_Loader(self),
+                loader=_Loader(self.workspace, self.config, self._modules, self._parse),
                 cancelled=cancelled,
             )
             interpreter.run()
@@ -177,7 +191,7 @@ class Analyzer:
                 self._imports[path] = used
                 for contexts in self._context.values():
                     contexts.pop(path, None)
-                for other, facts in interpreter.elsewhere_facts.items():
+                for other, facts in interpreter.sink.elsewhere_facts.items():
                     loaded = self._modules.get(other)
                     if loaded is not None and other in loaded.dependencies:
                         self._context.setdefault(other, {})[path] = (
@@ -196,20 +210,21 @@ class Analyzer:
             result.diagnostics.append(
                 Diagnostic(
                     Span(0, 0, 0, 0),
-                    "spmd-internal",
-                    f"The checker failed on this file ({type(error).__name__}: {error} at "
-                    f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}). Please report it with the "
-                    f"file, or the smallest part of it that shows the failure.",
+                    codes.INTERNAL.name,
+                    codes.INTERNAL_FAILURE.format(
+                        error=f"{type(error).__name__}: {error}",
+                        where=f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}",
+                    ),
                     Severity.INFORMATION,
                 )
             )
             return result
         ignore = config.ignore
         diagnostics = policy.visible(
-            interpreter.diagnostics.values(), policy.split_lines(source), ignore
+            interpreter.sink.diagnostics.values(), policy.split_lines(source), ignore
         )
         elsewhere: dict[str, list[Diagnostic]] = {}
-        for other, found in interpreter.elsewhere.items():
+        for other, found in interpreter.sink.elsewhere.items():
             # suppressed by the comments of the file they are in, as that file reads now
             text = self.workspace.read(Path(other))
             lines = policy.split_lines(text) if text is not None else []
@@ -223,15 +238,15 @@ class Analyzer:
                 for caller, (seen, facts) in sorted(self._context.get(path, {}).items())
                 if seen == digest and caller != path
             ]
-        fact_tables = interpreter.fact_tables
+        fact_tables = interpreter.sink.fact_tables
         if context:
             fact_tables = [_fill_unknowns(context), *fact_tables, _known_only(context)]
         return ModuleResult(
             path,
             diagnostics=diagnostics,
-            reveals=sorted(interpreter.reveals.values(), key=lambda r: order_key(r.span)),
+            reveals=sorted(interpreter.sink.reveals.values(), key=lambda r: order_key(r.span)),
             collectives=sorted(
-                interpreter.collective_facts.values(), key=lambda c: order_key(c.span)
+                interpreter.sink.collective_facts.values(), key=lambda c: order_key(c.span)
             ),
             fact_tables=fact_tables,
             elsewhere=elsewhere,

@@ -1,14 +1,25 @@
-"""The registry of diagnostic codes: one row per code, the only place codes are named.
+"""The registry of diagnostic codes: one constant per code, the only place codes are named.
 
 Each code names the runtime error it stands for (``runtime_error``): the
 conformance judge expects the reference runtime to raise that exception class
-on the line where the checker reports the code.
+on the line where the checker reports the code. A code whose message is one
+sentence pattern keeps it here as its ``template``; the rules mirror the
+runtime's messages word for word, so a template is the runtime's text with the
+varying parts as ``str.format`` fields. Codes whose message depends on the
+situation (which argument, which conversion) have their variants as templates
+next to them when they are long, and build short ones where the situation is
+known.
+
+Codes are constants (``PARTIAL_NONLINEAR``) everywhere inside the checker;
+``Diagnostic.code`` is the code's ``name``, a string, because it is public
+output (JSON, LSP).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Final
 
 DOCS_URL = "https://github.com/spmd-lsp/spmd-lsp/blob/main/docs/diagnostics.md"
 
@@ -24,78 +35,212 @@ class Code:
     name: str
     summary: str
     runtime_error: str | None  # exception class the runtime raises; None: no runtime counterpart
+    template: str = ""  # the message as a str.format template ("": built where it is reported)
 
     @property
     def doc_url(self) -> str:
         return f"{DOCS_URL}#{self.name}"
 
+    def message(self, **fields: object) -> str:
+        """The code's message with its fields filled in."""
+        return self.template.format(**fields)
 
-_CODES = [
-    Code("spmd-syntax", "the file (or one statement of it) is not valid Python", None),
-    Code("spmd-partial-nonlinear", "a Partial value flows into a non-linear op", "SpmdTypeError"),
-    Code("spmd-partial-divisor", "a Partial value is used as a divisor", "SpmdTypeError"),
-    Code(
-        "spmd-partial-affine",
-        "a Partial value is added to a Replicate value or a scalar",
-        "SpmdTypeError",
-    ),
-    Code("spmd-partial-product", "Partial values in two factors of a product", "SpmdTypeError"),
-    Code("spmd-partial-varying", "a Partial value combined with a Varying value", "SpmdTypeError"),
-    Code(
-        "spmd-invariant-mix",
-        "an Invariant value mixed with a value of another type",
-        "SpmdTypeError",
-    ),
-    Code(
-        "spmd-missing-axis",
-        "an operand is not typed on a mesh axis that the others have",
-        "SpmdTypeError",
-    ),
-    Code(
-        "spmd-src-mismatch", "a collective's src does not match its operand's type", "SpmdTypeError"
-    ),
-    Code(
-        "spmd-assert-mismatch",
-        "assert_type contradicts the type the tensor already has",
-        "SpmdTypeError",
-    ),
-    Code("spmd-conflicting-types", "one assert_type names two types for one axis", "SpmdTypeError"),
-    Code(
-        "spmd-inplace-type-change", "an in-place op would change its target's type", "SpmdTypeError"
-    ),
-    Code(
-        "spmd-backward-loss", "backward() on a loss whose gradient would be wrong", "SpmdTypeError"
-    ),
-    Code("spmd-unknown-axis", "an axis name that the current mesh does not have", "RuntimeError"),
-    Code(
-        "spmd-no-current-mesh",
-        "an axis name or bare type used with no current mesh",
-        "RuntimeError",
-    ),
-    Code(
-        "spmd-unregistered-function",
-        "an autograd Function the checker has no typing rule for",
-        "SpmdTypeError",
-    ),
-    Code("spmd-expert-mode", "a conversion that needs expert_mode=True", "ValueError"),
-    Code(
-        "spmd-invalid-transition",
-        "a collective or conversion asked for a src/dst it does not support",
-        "ValueError",
-    ),
-    Code(
-        "spmd-missing-argument",
-        "a collective or conversion called without a required src/dst",
-        "TypeError",
-    ),
-    Code(
-        "spmd-internal",
-        "the checker gave up on a function (time or size budget); please report it",
-        None,
-    ),
-]
 
-CODES: dict[str, Code] = {c.name: c for c in _CODES}
+CODES: dict[str, Code] = {}  # by name, in the order of this file (docs/diagnostics.md follows it)
+
+
+def _code(name: str, summary: str, runtime_error: str | None, template: str = "") -> Code:
+    code = Code(name, summary, runtime_error, template)
+    CODES[name] = code
+    return code
+
+
+SYNTAX: Final = _code(
+    "spmd-syntax",
+    "the file (or one statement of it) is not valid Python",
+    None,
+    "Syntax error: {message}. The rest of the file is still checked, without this line.",
+)
+PARTIAL_NONLINEAR: Final = _code(
+    "spmd-partial-nonlinear",
+    "a Partial value flows into a non-linear op",
+    "SpmdTypeError",
+    "Partial type on axis {axis} cannot propagate through non-linear ops (non-linear of a "
+    "partial sum != partial sum of non-linear). Reduce first with all_reduce or "
+    "reduce_scatter. Found types: {found}",
+)
+PARTIAL_DIVISOR: Final = _code(
+    "spmd-partial-divisor",
+    "a Partial value is used as a divisor",
+    "SpmdTypeError",
+    "{function}: Partial type in nonlinear argument on axis {axis} is not allowed. Reduce or "
+    "convert the Partial operand before using it in a nonlinear position.",
+)
+PARTIAL_AFFINE: Final = _code(
+    "spmd-partial-affine",
+    "a Partial value is added to a Replicate value or a scalar",
+    "SpmdTypeError",
+    "Partial type on axis {axis} in a linear op requires all operands to be Partial (sum of "
+    "partial sums is a partial sum, but adding a Replicate or scalar value makes the result "
+    "affine -- the non-partial term gets summed N times across ranks). Found types: {found}",
+)
+PARTIAL_PRODUCT: Final = _code(
+    "spmd-partial-product",
+    "Partial values in two factors of a product",
+    "SpmdTypeError",
+    "Partial in multiple factors of multilinear op on axis {axis} is forbidden. Reduce all but "
+    "one factor first. Found types: {found}",
+)
+PARTIAL_VARYING: Final = _code(
+    "spmd-partial-varying",
+    "a Partial value combined with a Varying value",
+    "SpmdTypeError",
+    "Partial type on axis {axis} cannot combine with Varying. Reduce Partial first "
+    "(all_reduce -> R, or reduce_scatter -> V). Found types: {found}",
+)
+INVARIANT_MIX: Final = _code(
+    "spmd-invariant-mix",
+    "an Invariant value mixed with a value of another type",
+    "SpmdTypeError",
+    "Invariant type on axis {axis} cannot mix with other types. Found types: {found}",
+)
+MISSING_AXIS: Final = _code(
+    "spmd-missing-axis",
+    "an operand is not typed on a mesh axis that the others have",
+    "SpmdTypeError",
+)
+# its messages: an operand of an op, against the current mesh or against the other operands;
+# the operand of a collective
+MISSING_AXIS_FROM_MESH: Final = (
+    "args[{index}] missing axis {axis} from the current mesh {mesh}. args[{index}] has axes {have}."
+)
+MISSING_AXIS_FROM_OPERANDS: Final = (
+    "args[{index}] missing axis {axis}. args[{index}] has axes {have}, but the union of all "
+    "operand axes is {union}. All operands must be annotated on the same set of mesh axes."
+)
+MISSING_AXIS_FOR_COLLECTIVE: Final = (
+    "{function}: tensor has no type for axis {axis}. Use assert_type() to annotate the tensor "
+    "on this axis before calling collectives."
+)
+SRC_MISMATCH: Final = _code(
+    "spmd-src-mismatch",
+    "a collective's src does not match its operand's type",
+    "SpmdTypeError",
+    "{function}: expected input type {want} on axis {axis}, got {have}",
+)
+# R against I: an error only when the tensor requires grad, which is not known
+SRC_MISMATCH_IF_GRAD: Final = (
+    "{function}: expected input type {want} on axis {axis}, got {have}; the runtime accepts "
+    "this only if the tensor cannot receive a gradient, and whether it requires grad is not "
+    "known here."
+)
+ASSERT_MISMATCH: Final = _code(
+    "spmd-assert-mismatch",
+    "assert_type contradicts the type the tensor already has",
+    "SpmdTypeError",
+    "SPMD type mismatch on axis {axis}: tensor has {have}, expected {want}",
+)
+CONFLICTING_TYPES: Final = _code(
+    "spmd-conflicting-types", "one assert_type names two types for one axis", "SpmdTypeError"
+)
+INPLACE_TYPE_CHANGE: Final = _code(
+    "spmd-inplace-type-change",
+    "an in-place op would change its target's type",
+    "SpmdTypeError",
+    "{function}: in-place/out operation would change SPMD type on axis {axis} from {old} to "
+    "{new}. In-place and out= operations cannot change a tensor's SPMD type.",
+)
+# R/I -> V: allowed when the target does not require grad, which is not known
+INPLACE_TYPE_CHANGE_IF_GRAD: Final = (
+    "{function}: in-place/out operation would change SPMD type on axis {axis} from {old} to "
+    "{new}, which is only allowed when the target does not require grad, and whether it does "
+    "is not known here."
+)
+BACKWARD_LOSS: Final = _code(
+    "spmd-backward-loss",
+    "backward() on a loss whose gradient would be wrong",
+    "SpmdTypeError",
+    "backward() on a {kind} loss on axis {axis} would produce incorrect gradients. The implicit "
+    "grad_output is a 1.0 scalar on each rank (Invariant), but only Invariant or Partial losses "
+    "are valid for backward() without an explicit gradient. {advice}",
+)
+# the runtime's advice, by the loss's type
+BACKWARD_LOSS_REPLICATE: Final = (
+    "The loss is Replicate on axis {axis} -- this usually means an upstream all_reduce reduced "
+    "to R instead of I. Consider changing the upstream reduction to all_reduce(..., dst=I) so "
+    "the loss is Invariant, or removing the all_reduce and calling backward() on the local "
+    "(Partial) loss."
+)
+BACKWARD_LOSS_VARYING: Final = (
+    "The loss is Varying -- each rank holds a different local loss. Use reinterpret(loss, "
+    "{axis}, src=V, dst=P) to differentiate the (pending) sum of the loss over all ranks."
+)
+UNKNOWN_AXIS: Final = _code(
+    "spmd-unknown-axis",
+    "an axis name that the current mesh does not have",
+    "RuntimeError",
+    "No mesh axis named {name!r} in the current mesh. Available: {available}",
+)
+NO_CURRENT_MESH: Final = _code(
+    "spmd-no-current-mesh",
+    "an axis name or bare type used with no current mesh",
+    "RuntimeError",
+    "Cannot resolve axis name {name!r}: no current mesh is set. Use set_current_mesh() or pass "
+    "a MeshAxis object instead.",
+)
+NO_CURRENT_MESH_FOR_BARE_TYPE: Final = (
+    "A bare {type} requires an active mesh, but no current mesh is set. Use set_current_mesh() "
+    "or pass an explicit per-axis dict instead."
+)
+UNREGISTERED_FUNCTION: Final = _code(
+    "spmd-unregistered-function",
+    "an autograd Function the checker has no typing rule for",
+    "SpmdTypeError",
+    "{function}.apply: autograd Function is not registered for SPMD type checking anywhere the "
+    "checker can see. Use register_local_autograd_function({function}) to mark it as safe for "
+    "type propagation, or define {function}.spmd_typecheck composed from spmd_types.rules "
+    "operations to declare its comms. (A warning: a registration in code the checker does not "
+    "see would make this legal.)",
+)
+EXPERT_MODE: Final = _code(
+    "spmd-expert-mode", "a conversion that needs expert_mode=True", "ValueError"
+)
+INVALID_TRANSITION: Final = _code(
+    "spmd-invalid-transition",
+    "a collective or conversion asked for a src/dst it does not support",
+    "ValueError",
+)
+MISSING_ARGUMENT: Final = _code(
+    "spmd-missing-argument",
+    "a collective or conversion called without a required src/dst",
+    "TypeError",
+    "{function}() missing required keyword-only argument: '{which}'. Say which type the tensor "
+    "has{also}, e.g. {which}=R.",
+)
+INTERNAL: Final = _code(
+    "spmd-internal",
+    "the checker gave up on a function (time or size budget); please report it",
+    None,
+)
+# its messages: a top-level statement or a function past its budget, a statement nested too
+# deeply for Python's recursion limit, a crash of the checker
+INTERNAL_STATEMENT_BUDGET: Final = (
+    "The checker gave up on this statement: {why}. The rest of the file is checked. Please "
+    "report this with the statement's source or shape."
+)
+INTERNAL_FUNCTION_BUDGET: Final = (
+    "The checker gave up on {function}: {why}. Its diagnostics are incomplete; the rest of the "
+    "file is checked. Please report this with the function's source (or its shape: size, "
+    "loops, calls) and the checker's version."
+)
+INTERNAL_TOO_DEEP: Final = (
+    "The checker gave up on this statement: it is nested too deeply to analyse. Please report "
+    "this with the statement's shape."
+)
+INTERNAL_FAILURE: Final = (
+    "The checker failed on this file ({error} at {where}). Please report it with the file, or "
+    "the smallest part of it that shows the failure."
+)
 
 
 def code(name: str) -> Code:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from . import codes
 from .lattice import AxisType, I, Kind, LocalType, P, R, V
 from .rules import RuleViolation
 
@@ -105,11 +106,11 @@ def canonical_function(function: str) -> str:
 
 
 def _invalid(message: str) -> RuleViolation:
-    return RuleViolation("spmd-invalid-transition", message)
+    return RuleViolation(codes.INVALID_TRANSITION, message)
 
 
 def _expert(message: str) -> RuleViolation:
-    return RuleViolation("spmd-expert-mode", message)
+    return RuleViolation(codes.EXPERT_MODE, message)
 
 
 def _is_shard(t: AxisType) -> bool:
@@ -291,9 +292,10 @@ def check_source(
     if actual is None:
         if strict:
             raise RuleViolation(
-                "spmd-missing-axis",
-                f"{canonical_function(function)}: tensor has no type for axis {axis}. Use "
-                f"assert_type() to annotate the tensor on this axis before calling collectives.",
+                codes.MISSING_AXIS,
+                codes.MISSING_AXIS_FOR_COLLECTIVE.format(
+                    function=canonical_function(function), axis=axis
+                ),
                 axis=axis,
             )
         return False
@@ -308,16 +310,18 @@ def check_source(
             return True  # R and I differ only in backward
         if no_grad is None:
             raise RuleViolation(
-                "spmd-src-mismatch",
-                f"{canonical_function(function)}: expected input type {want} on axis {axis}, got "
-                f"{have}; the runtime accepts this only if the tensor cannot receive a gradient, "
-                f"and whether it requires grad is not known here.",
+                codes.SRC_MISMATCH,
+                codes.SRC_MISMATCH_IF_GRAD.format(
+                    function=canonical_function(function), want=want, axis=axis, have=have
+                ),
                 axis=axis,
                 certain=False,
             )
     raise RuleViolation(
-        "spmd-src-mismatch",
-        f"{canonical_function(function)}: expected input type {want} on axis {axis}, got {have}",
+        codes.SRC_MISMATCH,
+        codes.SRC_MISMATCH.message(
+            function=canonical_function(function), want=want, axis=axis, have=have
+        ),
         axis=axis,
     )
 

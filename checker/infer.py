@@ -1,53 +1,41 @@
 """Inference: an abstract interpreter over a module's units.
 
 It walks statements with an environment from names to abstract values
-(``values.py``), applies the typing rules (``rules.py``, ``optable.py``,
-``collectives.py``) at every op, and records diagnostics, revealed types and
-hover facts. Functions of the module are analysed at each call for the
-argument types at that call (memoised), and once on their own, with unknown
-parameters, when nothing calls them. Whatever it cannot type is Unknown and
-produces no diagnostic.
+(``values.py``): assignments, branches and loops, calls, attributes and
+subscripts, functions and classes of the workspace, ``local_map`` contracts.
+What a call of an outside name does is the business of the handler tables
+(``spmd_api.HANDLERS``, ``python_api.HANDLERS``), else of the op table
+(``ops.py``); both see the interpreter only as an ``Evaluator``
+(``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
+one ``ResultSink`` (``sink.py``).
+
+Functions of the module are analysed at each call for the argument types at
+that call (memoised), and once on their own, with unknown parameters, when
+nothing calls them. Whatever it cannot type is Unknown and produces no
+diagnostic.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
-from . import collectives as coll
-from . import journal, optable, spmd_api
+from . import codes, journal, ops, optable, python_api, spmd_api
 from .codes import Severity
 from .config import Config, Mode
+from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
 from .frontend import Unit
-from .lattice import AxisType, Kind, LocalType, R, S
-from .lattice import I as TYPE_I
-from .lattice import P as TYPE_P
-from .lattice import V as TYPE_V
-from .names import call_site_of, canonical, import_bindings, parameter_names
-from .results import (
-    CollectiveFact,
-    Diagnostic,
-    Fix,
-    Origin,
-    Related,
-    Reveal,
-    Span,
-    TextEdit,
-    TypeFact,
-)
-from .rules import (
-    FixCandidate,
-    Linearity,
-    RuleViolation,
-    check_inplace,
-    check_nonlinear_args,
-    infer_output,
-)
+from .lattice import AxisType, LocalType
+from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
+from .results import Fix, Origin, Related, Span, TypeFact
+from .rules import RuleViolation
+from .sink import ResultSink
+from .spelling import Spelling
+from .state import Budget, BudgetExceeded, Frame, ModuleLoader, State
 from .values import (
     UNKNOWN,
     AxisVal,
@@ -74,16 +62,6 @@ from .values import (
     join,
 )
 
-_TYPE_NAMES = {
-    "spmd.R": R,
-    "spmd.Replicate": R,
-    "spmd.I": TYPE_I,
-    "spmd.Invariant": TYPE_I,
-    "spmd.V": TYPE_V,
-    "spmd.Varying": TYPE_V,
-    "spmd.P": TYPE_P,
-    "spmd.Partial": TYPE_P,
-}
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "add",
     ast.Sub: "sub",
@@ -107,15 +85,11 @@ _COMPARE: dict[type[ast.cmpop], str] = {
     ast.Eq: "eq",
     ast.NotEq: "ne",
 }
-_SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
-_COLLECTIVE_NAMES = frozenset(f"spmd.{n}" for n in coll.SIGNATURES)
-_RULE_COLLECTIVES = frozenset(f"spmd.rules.{n}" for n in coll.SIGNATURES)
 _AUTOGRAD_BASES = frozenset({"torch.autograd.Function", "torch.autograd.function.Function"})
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
 FUNCTION_TIME_BUDGET = 2.0  # seconds for one function's standalone analysis
 FUNCTION_STEP_BUDGET = 200_000  # statements interpreted for one function
-_UNROLL = 8  # literal sequences up to this length are iterated element by element
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Calls that never annotate their arguments (no escape needed).
 _KNOWN_CALLS = frozenset(
@@ -124,76 +98,18 @@ _KNOWN_CALLS = frozenset(
 # Tensor methods that return Python numbers (typed like any op on the way: item() of a
 # Partial tensor is rejected as non-linear).
 _PYTHON_RESULTS = frozenset({"item", "__float__", "__int__", "__bool__"})
-_DIST_SCALARS = frozenset(
-    [
-        "torch.distributed.get_world_size",
-        "torch.distributed.get_rank",
-        "torch.distributed.is_initialized",
-    ]
+# Prefixes of torch names that are no ops: what they do is outside the SPMD types.
+_NOT_OP_PREFIXES = (
+    "torch.distributed",
+    "torch.cuda",
+    "torch.nn.init",
+    "torch.autograd",
+    "torch.utils",
 )
-_BUILTIN_SCALARS = frozenset(
-    [
-        "len",
-        "int",
-        "float",
-        "round",
-        "abs",
-        "min",
-        "max",
-        "sum",
-        "math.sqrt",
-        "math.ceil",
-        "math.floor",
-    ]
-)
-
-
-@dataclass(frozen=True)
-class State:
-    """What the runtime's dynamic state is at a point: checking, strictness, mesh, grad."""
-
-    checking: bool
-    strict: bool
-    mesh: tuple[str, ...] | None  # the current mesh's axes; None: no current mesh
-    mesh_known: bool  # False: whether a mesh is current (and which) is unknown
-    grad: bool
-
-
-class ModuleLoader(Protocol):
-    """Loads a module of the workspace by name, for an importer (None: not in the workspace)."""
-
-    def load(self, importer: str, module: str) -> ModuleVal | None: ...
-
-
-@dataclass
-class Frame:
-    env: dict[str, Value]
-    unit: Unit
-    function: FunctionVal | None
-    returns: list[Value]
-    call_site: Related | None = None
-    terminated: bool = False
-    # In-place effects on the caller's objects: a parameter whose tensor was annotated or
-    # mutated in place (assert_type, mutate_type, x.add_(...)) while it still named the
-    # caller's object. Shared by every frame of one call (branches, loops).
-    effects: dict[str, Value] = field(default_factory=dict)
-    rebound: set[str] = field(default_factory=set)
-
-    def child(self, env: dict[str, Value]) -> Frame:
-        """A frame for a branch or loop body of the same call."""
-        return Frame(
-            env,
-            self.unit,
-            self.function,
-            self.returns,
-            self.call_site,
-            effects=self.effects,
-            rebound=self.rebound,
-        )
 
 
 class Interpreter:
-    """Analyses one module. ``run`` fills ``diagnostics``, ``reveals``, ``facts``."""
+    """Analyses one module; implements ``evaluator.Evaluator``. ``run`` fills ``sink``."""
 
     def __init__(
         self,
@@ -211,41 +127,23 @@ class Interpreter:
         self.config = config
         self.package = package
         self.globals: dict[str, Value] = {}
-        self.diagnostics: dict[tuple[Span, str, str], Diagnostic] = {}
-        self.reveals: dict[Span, Reveal] = {}
-        self.facts: dict[Span, TypeFact] = {}
-        self.fact_tables: list[dict[Span, TypeFact]] = [self.facts]  # own facts, then journals
-        self.collective_facts: dict[Span, CollectiveFact] = {}
-        # the tables a journal re-records into, by name (a journal outlives this interpreter)
-        self._table_names = {
-            id(getattr(self, n)): n for n in ("diagnostics", "reveals", "collective_facts")
-        }
+        self.sink = ResultSink(path)
+        self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
         self.analysed: set[int] = set()
-        self.certain_errors = 0
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
-        self.last_effects: dict[
-            str, Value
-        ] = {}  # of the last _invoke: in-place effects on arguments
+        # of the last invoke: in-place effects on arguments
+        self.last_effects: dict[str, Value] = {}
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
-        self._journal: journal.Journal | None = None
-        self._signatures: dict[int, Any] = {}
+        self.cache_keys = journal.CacheKeys(path, self._standalone_state(), self.globals)
         self.loader = loader
-        self.cancelled = cancelled
+        self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
-        self._home_site: Related | None = None  # set while running code of another file
-        self._foreign_where: tuple[str, str] = ("", "")
-        # diagnostics in other files of the workspace, found while running their code from here
-        self.elsewhere: dict[str, dict[tuple[Span, str, str], Diagnostic]] = {}
-        self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
-        self.used_journals: dict[
-            Any, journal.Journal
-        ] = {}  # what this check used or made: the next cache
-        self._steps = 0
-        self._deadline: float | None = None
+        # what this check used or made: the next cache
+        self.used_journals: dict[Any, journal.Journal] = {}
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
         self.state = self._initial_state()
         self.state_at_start = self.state
@@ -277,93 +175,46 @@ class Interpreter:
             if unit.tree is None:
                 continue
             frame = Frame(self.globals, unit, None, [])
-            self._steps = 0
-            self._deadline = time.monotonic() + FUNCTION_TIME_BUDGET
+            self.budget.start()
             try:
                 self._exec_block(unit.tree.body, frame)
             except BudgetExceeded as exceeded:
                 self.stack.clear()
-                self._home_site = None
                 self.state = self.state_at_start
-                self._report(
+                self.sink.report(
                     Span(
                         unit.start_line, 0, unit.start_line, len(unit.lines[0]) if unit.lines else 0
                     ),
-                    "spmd-internal",
-                    f"The checker gave up on this statement: {exceeded}. The rest of the file is "
-                    f"checked. Please report this with the statement's source or shape.",
+                    codes.INTERNAL,
+                    codes.INTERNAL_STATEMENT_BUDGET.format(why=exceeded),
                     Severity.INFORMATION,
                 )
             finally:
-                self._deadline = None
+                self.budget.stop()
         if self.module_level_only:
             return
         for function in list(self.functions):
             if id(function) in self.analysed:
                 continue
-            if self.cancelled is not None and self.cancelled():
-                raise Cancelled()
-            key = journal.cache_key(self, function)
+            self.budget.check_cancelled()
+            key = self.cache_keys.key(function)
             cached = self.cache.get(key) if key is not None else None
             if cached is not None:
                 self.used_journals[key] = cached
-                self._replay(cached)
+                self.sink.replay(cached)
                 self.reused += 1
                 continue
-            recorded = journal.Journal()
-            self.fact_tables.append(recorded.facts)
-            self._journal = recorded
-            try:
+            with self.sink.journaling() as recorded:
                 known = len(self.functions)
                 self._analyse_standalone(function)
                 # nested functions defined while analysing it belong to its journal
                 for nested in self.functions[known:]:
                     if id(nested) not in self.analysed:
                         self._analyse_standalone(nested)
-            finally:
-                self._journal = None
             if key is not None:
                 self.used_journals[key] = recorded
 
-    def _check_budget(self) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise Cancelled()
-        if self._steps > FUNCTION_STEP_BUDGET:
-            raise BudgetExceeded(f"it needs more than {FUNCTION_STEP_BUDGET} analysis steps")
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            raise BudgetExceeded(f"its analysis took more than {FUNCTION_TIME_BUDGET:g} s")
-
-    # ------------------------------------------------------------ the cache
-    def _record(self, table: dict[Any, Any], key: Any, value: Any) -> None:
-        if key in table and table is self.diagnostics:
-            return
-        if (
-            self._home_site is not None
-            and self._foreign_where[1] != self.path
-            and table is not self.diagnostics
-        ):
-            # Facts of another file's code as this file calls it: that file shows them where
-            # its own analysis (with unknown parameters) has no type.
-            if table is self.facts:
-                site = self._home_site.span
-                self.elsewhere_facts.setdefault(self._foreign_where[1], {}).setdefault(
-                    key,
-                    replace(value, context=f"as called from {_short(self.path)}:{site.line + 1}"),
-                )
-            return
-        if table is self.facts:
-            (self._journal.facts if self._journal is not None else table)[key] = value
-            return
-        table[key] = value
-        if self._journal is not None:
-            self._journal.entries.append((self._table_names[id(table)], key, value))
-
-    def _replay(self, recorded: journal.Journal) -> None:
-        """Re-record what a standalone analysis recorded (into this check's tables)."""
-        self.fact_tables.append(recorded.facts)  # shared, not copied: it never changes again
-        for name, key, value in recorded.entries:
-            getattr(self, name).setdefault(key, value)
-
+    # ------------------------------------------------------------ reporting
     def _syntax_error(self, unit: Unit) -> None:
         error = unit.error
         line = (error.lineno or 1) - 1 if error else 0
@@ -374,47 +225,14 @@ class Interpreter:
         end = len(text) if column >= len(text) else column + 1
         span = Span(unit.start_line + line, column, unit.start_line + line, max(end, column))
         message = error.msg if error else "invalid syntax"
-        self._report(
+        self.sink.report(
             span,
-            "spmd-syntax",
-            f"Syntax error: {message}. The rest of the file is still checked, without this line.",
+            codes.SYNTAX,
+            codes.SYNTAX.message(message=message),
             Severity.ERROR,
         )
 
-    # ------------------------------------------------------------ reporting
-    def _report(
-        self,
-        span: Span,
-        code: str,
-        message: str,
-        severity: Severity,
-        related: tuple[Related, ...] = (),
-        fixes: tuple[Fix, ...] = (),
-    ) -> None:
-        if severity is Severity.ERROR and code != "spmd-syntax":
-            self.certain_errors += 1  # the runtime raises here, ignored or not
-        if self._home_site is not None and self._foreign_where[1] != self.path:
-            # An error inside code of another file, reached from this one: it belongs to that
-            # file, where the runtime raises, with the call in this file as related information.
-            path = self._foreign_where[1]
-            site = Related(
-                self._home_site.span,
-                f"called from {_short(self.path)}:{self._home_site.span.line + 1}",
-                path=self.path,
-            )
-            found = self.elsewhere.setdefault(path, {})
-            found.setdefault(
-                (span, code, message), Diagnostic(span, code, message, severity, (site,), ())
-            )
-            return
-        key = (span, code, message)
-        if key in self.diagnostics:
-            return
-        self._record(
-            self.diagnostics, key, Diagnostic(span, code, message, severity, related, fixes)
-        )
-
-    def _violation(
+    def violation(
         self,
         violation: RuleViolation,
         frame: Frame,
@@ -448,9 +266,9 @@ class Interpreter:
             related.append(frame.call_site)
         fixes: list[Fix] = []
         if operand_nodes is not None:
-            fixes = self._fixes(violation.fixes, operand_nodes, frame)
+            fixes = self.spelling.fixes(violation.fixes, operand_nodes, frame)
         is_certain = violation.certain if certain is None else certain and violation.certain
-        self._report(
+        self.sink.report(
             frame.unit.span(target),
             violation.code,
             violation.message,
@@ -459,102 +277,10 @@ class Interpreter:
             tuple(fixes),
         )
 
-    def _fixes(
-        self, candidates: tuple[FixCandidate, ...], nodes: list[ast.AST | None], frame: Frame
-    ) -> list[Fix]:
-        fixes: list[Fix] = []
-        for k, candidate in enumerate(candidates):
-            node = nodes[candidate.operand] if candidate.operand < len(nodes) else None
-            if node is None:
-                continue
-            text = frame.unit.source_of(node)
-            prefix, type_prefix, import_edit = self._spmd_spelling(
-                candidate.function, (str(candidate.from_type), str(candidate.to_type))
-            )
-            call = candidate.call_text(
-                text, self._axis_spelling(candidate.axis, frame), prefix, type_prefix
-            )
-            edits = [TextEdit(frame.unit.span(node), call)]
-            if import_edit is not None:
-                edits.insert(0, import_edit)
-            title = f"{call} on the {candidate.from_type.kind.full_name} operand ({candidate.consequence})"
-            fixes.append(Fix(title, tuple(edits), preferred=k == 0))
-        return fixes
-
-    def _spmd_spelling(
-        self, function: str, types: tuple[str, ...] = ("R", "I", "P")
-    ) -> tuple[str, str, TextEdit | None]:
-        """How this module names spmd_types: the prefix for the function, the prefix for the
-        types it needs (``types``), and an import to add when the module has none."""
-        module_alias = next(
-            (
-                n
-                for n, v in self.globals.items()
-                if isinstance(v, RefVal) and v.qualname == "spmd_types"
-            ),
-            None,
-        )
-        bare_function = (
-            isinstance(self.globals.get(function), RefVal)
-            and canonical(
-                self.globals[function].qualname  # type: ignore[union-attr]
-            )
-            == f"spmd.{function}"
-        )
-        bare_types = all(
-            isinstance(self.globals.get(t), TypeVal)
-            and self.globals[t] == TypeVal(_TYPE_NAMES[f"spmd.{t}"])
-            for t in types
-        )
-        if module_alias is None and not (bare_function and bare_types):
-            line = self._import_line()
-            types_prefix = "" if bare_types else "spmd_types."
-            return (
-                "spmd_types.",
-                types_prefix,
-                TextEdit(Span(line, 0, line, 0), "import spmd_types\n"),
-            )
-        function_prefix = "" if bare_function else f"{module_alias}."
-        type_prefix = "" if bare_types else f"{module_alias}."
-        return function_prefix, type_prefix, None
-
-    def _import_line(self) -> int:
-        """Where an added import goes: after the module docstring and ``__future__`` imports."""
-        line = 0
-        for unit in self.units:
-            if unit.tree is None or not unit.tree.body:
-                break
-            first = unit.tree.body[0]
-            is_docstring = (
-                line == 0
-                and isinstance(first, ast.Expr)
-                and isinstance(first.value, ast.Constant)
-                and isinstance(first.value.value, str)
-            )
-            if not (
-                is_docstring or (isinstance(first, ast.ImportFrom) and first.module == "__future__")
-            ):
-                break
-            line = unit.span(first).end_line + 1
-        return line
-
-    def _axis_spelling(self, axis: str, frame: Frame) -> str:
-        """The axis as the user writes it: a variable holding it, else its name as a string
-        in the quotes the file uses most."""
-        for env in (frame.env, self.globals):
-            for name, value in env.items():
-                if isinstance(value, AxisVal) and value.name == axis and name.isidentifier():
-                    return name
-        double = sum(u.text.count('"') for u in self.units)
-        single = sum(u.text.count("'") for u in self.units)
-        return f'"{axis}"' if double >= single else f"'{axis}'"
-
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
-            self._record(
-                self.facts,
-                span,
+            self.sink.fact(
                 TypeFact(
                     span,
                     frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
@@ -573,18 +299,15 @@ class Interpreter:
             try:
                 self._exec(stmt, frame)
             except RecursionError:
-                self._report(
+                self.sink.report(
                     frame.unit.span(stmt),
-                    "spmd-internal",
-                    "The checker gave up on this statement: it is nested too deeply to analyse. "
-                    "Please report this with the statement's shape.",
+                    codes.INTERNAL,
+                    codes.INTERNAL_TOO_DEEP,
                     Severity.INFORMATION,
                 )
 
     def _exec(self, stmt: ast.stmt, frame: Frame) -> None:
-        self._steps += 1
-        if self._steps & 1023 == 0:
-            self._check_budget()
+        self.budget.step()
         if isinstance(stmt, ast.Expr):
             self._eval(stmt.value, frame)
         elif isinstance(stmt, ast.Assign):
@@ -603,7 +326,7 @@ class Interpreter:
             iterable = self._eval(stmt.iter, frame)
             if (
                 isinstance(iterable, TupleVal)
-                and 0 < len(iterable.items) <= _UNROLL
+                and 0 < len(iterable.items) <= UNROLL_LIMIT
                 and not stmt.orelse
             ):
                 self._unrolled(stmt, frame, iterable.items)
@@ -650,7 +373,7 @@ class Interpreter:
             self._branches([case.body for case in stmt.cases] + [[]], frame)
         # pass, global, nonlocal: nothing to do
 
-    def _mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
+    def mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
         """The object a name refers to changed in place (its SPMD type was set or changed):
         rebind the name, and if it is a parameter still naming the caller's object, record
         the effect for the caller."""
@@ -690,7 +413,7 @@ class Interpreter:
             container = self._eval(target.value, frame)
             if isinstance(container, TensorVal):
                 index = self._eval(target.slice, frame)
-                self._op(
+                self.op(
                     "Tensor.__setitem__",
                     [(container, target.value), (index, target.slice), (value, None)],
                     {},
@@ -725,7 +448,7 @@ class Interpreter:
         if name is None:
             result: Value = UNKNOWN
         elif isinstance(target_value, TensorVal):
-            result = self._op(
+            result = self.op(
                 f"Tensor.__i{name}__",
                 [(target_value, stmt.target), (operand, stmt.value)],
                 {},
@@ -733,11 +456,11 @@ class Interpreter:
                 frame,
             )
         else:
-            result = self._binary(name, target_value, operand, stmt.target, stmt.value, stmt, frame)
+            result = self.binary(name, target_value, operand, stmt.target, stmt.value, stmt, frame)
         if isinstance(target_value, TensorVal) and isinstance(
             stmt.target, (ast.Name, ast.Attribute)
         ):
-            self._mutate(stmt.target, result, frame)
+            self.mutate(stmt.target, result, frame)
         elif isinstance(stmt.target, (ast.Name, ast.Attribute)):
             self._assign(stmt.target, result, frame)
 
@@ -747,11 +470,11 @@ class Interpreter:
         clean: list[dict[str, Value]] = []
         for body in bodies:
             branch = frame.child(dict(before))
-            errors = self.certain_errors
+            errors = self.sink.certain_errors
             self._exec_block(body, branch)
             if not branch.terminated:
                 outcomes.append(branch.env)
-                if self.certain_errors == errors:
+                if self.sink.certain_errors == errors:
                     clean.append(branch.env)
         if not outcomes:
             frame.terminated = True
@@ -937,7 +660,7 @@ class Interpreter:
         for decorator in node.decorator_list:
             value = self._eval(decorator, frame)
             if isinstance(value, RefVal):
-                spmd_api.register(self, canonical(value.qualname), cls)
+                spmd_api.register(canonical(value.qualname), cls)
         body_frame = Frame(dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -978,32 +701,27 @@ class Interpreter:
                 args.append(UNKNOWN)
         saved = self.state
         self.state = self._standalone_state()
-        self._steps = 0
-        self._deadline = time.monotonic() + FUNCTION_TIME_BUDGET
+        self.budget.start()
         try:
-            self._invoke(function, args, {}, None, standalone=True)
+            self.invoke(function, args, {}, None)
         except BudgetExceeded as exceeded:
             self.stack.clear()
-            self._home_site = None
-            self._report(
+            self.sink.report(
                 _def_line(function),
-                "spmd-internal",
-                f"The checker gave up on {function.qualname}: {exceeded}. Its diagnostics are "
-                f"incomplete; the rest of the file is checked. Please report this with the "
-                f"function's source (or its shape: size, loops, calls) and the checker's version.",
+                codes.INTERNAL,
+                codes.INTERNAL_FUNCTION_BUDGET.format(function=function.qualname, why=exceeded),
                 Severity.INFORMATION,
             )
         finally:
             self.state = saved
-            self._deadline = None
+            self.budget.stop()
 
-    def _invoke(
+    def invoke(
         self,
         function: FunctionVal,
         args: list[Value],
         kwargs: dict[str, Value],
         call_site: Related | None,
-        standalone: bool = False,
     ) -> Value:
         if function in self.stack or len(self.stack) >= _MAX_CALL_DEPTH:
             return UNKNOWN
@@ -1073,13 +791,13 @@ class Interpreter:
         contract = function.contract
         if contract is None or not self.state.checking:
             self.last_effects = {}
-            result = self._invoke(function, args, kwargs, site)
+            result = self.invoke(function, args, kwargs, site)
             self._apply_effects(function, node, len(args) - len(getattr(node, "args", [])), frame)
             return result
         call_args = getattr(node, "args", [])
         if contract.in_types is not None:
             args = self._boundary(args, call_args, contract.in_types, node, frame)
-        result = self._invoke(function, args, kwargs, site)
+        result = self.invoke(function, args, kwargs, site)
         return self._stamp(result, contract.out_types, node, frame)
 
     def _apply_effects(
@@ -1101,7 +819,7 @@ class Interpreter:
                 if keyword.arg == name:
                     arg_node = keyword.value
             if arg_node is not None:
-                self._mutate(arg_node, value, frame)
+                self.mutate(arg_node, value, frame)
 
     def _boundary(
         self,
@@ -1192,18 +910,14 @@ class Interpreter:
         file's code belongs to that file), with checking off if it is @no_typecheck."""
         self.stack.append(function)
         saved = self.state
-        saved_site, saved_where = self._home_site, self._foreign_where
-        if function.unit.path != self.path and self._home_site is None and call_site is not None:
-            self._home_site = call_site  # the call in this file that led into another file
-        self._foreign_where = (function.qualname, function.unit.path)
         if function.unchecked:
             self.state = replace(self.state, checking=False)
         try:
-            yield
+            with self.sink.running(function.unit.path, call_site):
+                yield
         finally:
             self.stack.pop()
             self.state = saved
-            self._home_site, self._foreign_where = saved_site, saved_where
 
     # ------------------------------------------------------------ expressions
     def _eval(self, node: ast.expr | None, frame: Frame) -> Value:
@@ -1237,7 +951,7 @@ class Interpreter:
             name = _OPERATORS.get(type(node.op))
             if name is None:
                 return UNKNOWN
-            return self._binary(name, left, right, node.left, node.right, node, frame)
+            return self.binary(name, left, right, node.left, node.right, node, frame)
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, frame)
             if isinstance(operand, TensorVal):
@@ -1246,7 +960,7 @@ class Interpreter:
                 )
                 if dunder is None:
                     return UNKNOWN
-                return self._op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
+                return self.op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
                 if isinstance(node.op, ast.USub) and operand.value is not None:
                     return ScalarVal(-operand.value)
@@ -1261,7 +975,7 @@ class Interpreter:
                 if name is not None and (
                     isinstance(left, TensorVal) or isinstance(right, TensorVal)
                 ):
-                    result = self._binary(name, left, right, node.left, comparator, node, frame)
+                    result = self.binary(name, left, right, node.left, comparator, node, frame)
                 left = right
             return result
         if isinstance(node, ast.BoolOp):
@@ -1317,7 +1031,11 @@ class Interpreter:
                 self._eval(condition, scope)
             return self._eval(node.elt, scope)
 
-        if isinstance(iterable, TupleVal) and len(iterable.items) <= _UNROLL and not generator.ifs:
+        if (
+            isinstance(iterable, TupleVal)
+            and len(iterable.items) <= UNROLL_LIMIT
+            and not generator.ifs
+        ):
             return TupleVal(tuple(element(item) for item in iterable.items))
         result = element(self._element_of(iterable))
         return TensorSeqVal(result) if isinstance(result, TensorVal) else UNKNOWN
@@ -1341,8 +1059,8 @@ class Interpreter:
 
     def _ref(self, qualname: str) -> Value:
         name = canonical(qualname)
-        if name in _TYPE_NAMES:
-            return TypeVal(_TYPE_NAMES[name])
+        if name in TYPE_NAMES:
+            return TypeVal(TYPE_NAMES[name])
         return RefVal(qualname)
 
     def _import(self, module: str) -> ModuleVal | None:
@@ -1384,7 +1102,7 @@ class Interpreter:
                     return ScalarVal(None)  # metadata, never a tensor
                 return UNKNOWN
             if name in optable.OPS and node.attr in ("T", "mT", "H", "mH", "real", "imag"):
-                return self._op(name, [(owner, node.value)], {}, node, frame)
+                return self.op(name, [(owner, node.value)], {}, node, frame)
             return BoundMethodVal(owner, node.attr)
         if isinstance(owner, InstanceVal):
             if node.attr in owner.attributes:
@@ -1415,7 +1133,7 @@ class Interpreter:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
         if isinstance(container, TensorVal):
-            return self._op(
+            return self.op(
                 "Tensor.__getitem__",
                 [(container, node.value), (index, node.slice)],
                 {},
@@ -1444,7 +1162,7 @@ class Interpreter:
                 self._eval(value_node, frame)
                 known = False
                 continue
-            key = self._axis(self._eval(key_node, frame), key_node, frame, resolve=False)
+            key = self.axis(self._eval(key_node, frame), key_node, frame, resolve=False)
             value = self._eval(value_node, frame)
             if isinstance(key, AxisVal) and isinstance(value, TypeVal):
                 items.append((key, value.type))
@@ -1452,14 +1170,12 @@ class Interpreter:
                 known = False
         return TypeDictVal(tuple(items)) if known else UNKNOWN
 
-    def _axis(
-        self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True
-    ) -> Value:
+    def axis(self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True) -> Value:
         """An axis argument as an AxisVal. A name is checked against the current mesh when it
         is resolved (by the call that uses it, not by the dict that holds it)."""
         if isinstance(value, AxisVal):
             if resolve and value.spelling == "name":
-                return self._axis(ConstVal(value.name), node, frame)
+                return self.axis(ConstVal(value.name), node, frame)
             return value
         if isinstance(value, ConstVal) and isinstance(value.value, str):
             name = value.value
@@ -1467,11 +1183,10 @@ class Interpreter:
                 return AxisVal(name, "name")
             state = self.state  # names resolve against the current mesh, checking on or off
             if state.mesh_known and state.mesh is None and node is not None:
-                self._report(
+                self.sink.report(
                     frame.unit.span(node),
-                    "spmd-no-current-mesh",
-                    f"Cannot resolve axis name {name!r}: no current mesh is set. Use "
-                    f"set_current_mesh() or pass a MeshAxis object instead.",
+                    codes.NO_CURRENT_MESH,
+                    codes.NO_CURRENT_MESH.message(name=name),
                     Severity.ERROR,
                     call_site_of(frame),
                 )
@@ -1483,10 +1198,10 @@ class Interpreter:
                 and node is not None
             ):
                 available = ", ".join(sorted(state.mesh)) or "(no named axes)"
-                self._report(
+                self.sink.report(
                     frame.unit.span(node),
-                    "spmd-unknown-axis",
-                    f"No mesh axis named {name!r} in the current mesh. Available: {available}",
+                    codes.UNKNOWN_AXIS,
+                    codes.UNKNOWN_AXIS.message(name=name, available=available),
                     Severity.ERROR,
                     call_site_of(frame),
                 )
@@ -1575,7 +1290,7 @@ class Interpreter:
             if isinstance(target, (ast.Name, ast.Attribute)):
                 value = self._peek(target, frame)
                 if isinstance(value, TensorVal) and value.type is not None and not value.type:
-                    self._mutate(
+                    self.mutate(
                         target, TensorVal(None, value.grad, False, value.origin, value.ndim), frame
                     )
         seen: set[int] = set()
@@ -1625,148 +1340,26 @@ class Interpreter:
         kw_nodes: dict[str, ast.expr],
         frame: Frame,
     ) -> Value:
-        if name == "reveal_type":
-            spmd_api.reveal(self, node, args, frame)
-            return args[0] if args else UNKNOWN
-        if name in _COLLECTIVE_NAMES:
-            return spmd_api.collective(
-                self, name[len("spmd.") :], node, args, kwargs, kw_nodes, frame
-            )
-        if name in ("spmd.assert_type", "spmd.assert_local_type"):
-            return spmd_api.assert_type(self, node, args, kwargs, frame)
-        if name in ("spmd.assert_type_like", "spmd.assert_local_type_like"):
-            return spmd_api.assert_like(
-                self, node, args, kwargs, frame, keep_shards=name == "spmd.assert_type_like"
-            )
-        if name == "spmd.mutate_type":
-            return spmd_api.mutate_type(self, node, args, kwargs, frame)
-        if name in spmd_api.REGISTRATIONS:
-            if args and isinstance(args[0], ClassVal):
-                spmd_api.register(self, name, args[0])
-                return args[0]
-            return UNKNOWN
-        if name == "spmd.local_map":
-            in_types = kwargs.get("in_types")
-            if "out_types" not in kwargs:
-                return UNKNOWN
-            if isinstance(in_types, RefVal) and canonical(in_types.qualname) == "spmd.Infer":
-                in_types = None
-            return ContractVal(in_types, kwargs["out_types"])
-        if name in _RULE_COLLECTIVES:
-            return spmd_api.collective(
-                self, name[len("spmd.rules.") :], node, args, kwargs, kw_nodes, frame
-            )
-        if name == "spmd.rules.ignore":
-            return ConstVal(None)
-        if name == "torch.nn.ModuleList":
-            items = args[0] if args else TupleVal(())
-            return items if isinstance(items, TupleVal) else UNKNOWN
-        if name in ("spmd.S", "spmd.Shard"):
-            dim = args[0] if args else kwargs.get("dim", UNKNOWN)
-            if isinstance(dim, ScalarVal) and isinstance(dim.value, int):
-                return TypeVal(S(dim.value))
-            return UNKNOWN
-        if name == "spmd.MeshAxis.of":
-            return args[0] if args and isinstance(args[0], AxisVal) else UNKNOWN
-        if name in ("spmd.typecheck",):
-            mode = kwargs.get("strict_mode", args[0] if args else ConstVal(None))
-            strict = None
-            if isinstance(mode, ConstVal) and mode.value in ("strict", "permissive"):
-                strict = mode.value == "strict"
-            elif not (isinstance(mode, ConstVal) and mode.value is None):
-                return ContextVal(ContextKind.NO_TYPECHECK)  # unknown mode: stay silent
-            local = kwargs.get("local", ConstVal(True))
-            if isinstance(local, ConstVal) and local.value is False:
-                return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
-            return ContextVal(ContextKind.TYPECHECK, strict=strict)
-        if name == "spmd.no_typecheck":
-            return ContextVal(ContextKind.NO_TYPECHECK)
-        if name == "spmd.local":
-            return ContextVal(ContextKind.LOCAL)
-        if name == "spmd.set_current_mesh":
-            mesh = args[0] if args else kwargs.get("axes", UNKNOWN)
-            return ContextVal(
-                ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None
-            )
-        if name in ("torch.no_grad", "torch.inference_mode"):
-            return ContextVal(ContextKind.NO_GRAD)
-        if name == "torch.enable_grad":
-            return ContextVal(ContextKind.ENABLE_GRAD)
-        if name == "torch.set_grad_enabled":
-            flag = args[0] if args else UNKNOWN
-            if isinstance(flag, ConstVal) and isinstance(flag.value, bool):
-                return ContextVal(ContextKind.ENABLE_GRAD if flag.value else ContextKind.NO_GRAD)
-            return UNKNOWN
-        if name in ("init_device_mesh", "DeviceMesh"):
-            return self._mesh(node, args, kwargs)
-        if name == "spmd.PartitionSpec":
-            return spmd_api.partition_spec(self, node, args, frame)
-        if name == "Parameter":
-            data = args[0] if args else kwargs.get("data", UNKNOWN)
-            flag = kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstVal(True))
-            grad = (
-                flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
-            )
-            if isinstance(data, TensorVal):
-                # a new tensor object: the SPMD type of ``data`` does not carry over
-                origin = Origin(
-                    frame.unit.span(node),
-                    f"nn.Parameter (untyped) at line {frame.unit.span(node).line + 1}",
-                )
-                return TensorVal(LocalType(), grad, True, origin, data.ndim)
-            return UNKNOWN
-        if name == "range" and not kwargs:
-            bounds = [
-                a.value for a in args if isinstance(a, ScalarVal) and isinstance(a.value, int)
-            ]
-            if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
-                steps = range(*bounds)
-                if len(steps) <= _UNROLL:
-                    return TupleVal(tuple(ScalarVal(i) for i in steps))
-            return UNKNOWN
-        if name == "sum" and len(node.args) == 1 and not kwargs:
-            return self._builtin_sum(node, args[0], frame)
-        if name in _DIST_SCALARS:
-            return ScalarVal(None)
-        if name in _BUILTIN_SCALARS or name in ("math.sqrt", "math.ceil", "math.floor", "math.log"):
-            if all(isinstance(a, ScalarVal) for a in args) or name in ("len", "int", "float"):
-                return ScalarVal(None)
-            return UNKNOWN
-        if name.startswith("torch.") and not name.startswith(
-            ("torch.distributed", "torch.cuda", "torch.nn.init", "torch.autograd", "torch.utils")
-        ):
+        """A call of an outside name: its handler (spmd_types, then torch and Python), else
+        the op table's rule for a torch function or Tensor method."""
+        handler = spmd_api.HANDLERS.get(name) or python_api.HANDLERS.get(name)
+        if handler is not None:
+            return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))
+        if name.startswith("torch.") and not name.startswith(_NOT_OP_PREFIXES):
             if name in optable.NOT_OPS or (
                 name.startswith("torch.nn.") and not name.startswith("torch.nn.functional")
             ):
                 return UNKNOWN
             positional = list(zip(args, node.args, strict=True))
             keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
-            return self._op(name, positional, keyword, node, frame)
+            return self.op(name, positional, keyword, node, frame)
         if name.startswith("Tensor."):
             positional = list(zip(args, node.args, strict=True))
             keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
             if positional and isinstance(positional[0][0], TensorVal):
-                return self._op(name, positional, keyword, node, frame)
+                return self.op(name, positional, keyword, node, frame)
             return UNKNOWN
         return UNKNOWN
-
-    def _builtin_sum(self, node: ast.Call, items: Value, frame: Frame) -> Value:
-        """Python's sum(): 0 + a + b + ..., so a Partial first term is affine."""
-        if not isinstance(items, TupleVal) or not items.items:
-            return UNKNOWN
-        item_nodes = (
-            node.args[0].elts
-            if isinstance(node.args[0], (ast.List, ast.Tuple))
-            else [node.args[0]] * len(items.items)
-        )
-        total: Value = ScalarVal(0)
-        total_node: ast.AST = node
-        for item, item_node in zip(items.items, item_nodes, strict=True):
-            total = self._binary("add", total, item, total_node, item_node, node, frame)
-            total_node = node
-            if total is UNKNOWN:
-                return UNKNOWN
-        return total
 
     def _tensor_method(
         self,
@@ -1789,7 +1382,7 @@ class Interpreter:
                     else None
                 )
                 updated = TensorVal(receiver.type, grad, receiver.exact, receiver.origin)
-                self._mutate(receiver_node, updated, frame)
+                self.mutate(receiver_node, updated, frame)
                 return updated
             if method in ("size", "stride") and not args and not kwargs:
                 return ShapeVal(receiver.ndim)
@@ -1806,41 +1399,26 @@ class Interpreter:
                 return ScalarVal(receiver.ndim if method in ("dim", "ndimension") else None)
             return UNKNOWN
         if method == "backward":
-            spmd_api.backward(self, receiver, receiver_node, args, kwargs, node, frame)
+            spmd_api.backward(self, receiver, receiver_node, args, kwargs, frame)
             return ConstVal(None)
         if method == "tolist":
             return UNKNOWN
         positional = [(receiver, receiver_node), *zip(args, node.args, strict=True)]
         keyword = {k: (v, kw_nodes[k]) for k, v in kwargs.items()}
-        result = self._op(f"Tensor.{method}", positional, keyword, node, frame)
+        result = self.op(f"Tensor.{method}", positional, keyword, node, frame)
         if method in _PYTHON_RESULTS:
             return (
                 ScalarVal(None) if isinstance(result, TensorVal) else UNKNOWN
             )  # checked, then a number
         if optable.is_inplace(method):
-            self._mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
+            self.mutate(receiver_node, result if isinstance(result, TensorVal) else UNKNOWN, frame)
         return result
 
-    def _mesh(self, node: ast.Call, args: list[Value], kwargs: dict[str, Value]) -> Value:
-        names = kwargs.get("mesh_dim_names")
-        shape = kwargs.get("mesh_shape", args[1] if len(args) > 1 else UNKNOWN)
-        if not isinstance(names, TupleVal) or not all(
-            isinstance(n, ConstVal) and isinstance(n.value, str) for n in names.items
-        ):
-            axes = self.config.mesh_axes
-            return MeshVal(axes)
-        axis_names = [str(n.value) for n in names.items if isinstance(n, ConstVal)]
-        sizes: list[int | None] = [None] * len(axis_names)
-        if isinstance(shape, TupleVal) and len(shape.items) == len(axis_names):
-            sizes = [
-                s.value if isinstance(s, ScalarVal) and isinstance(s.value, int) else None
-                for s in shape.items
-            ]
-        kept = tuple(n for n, size in zip(axis_names, sizes, strict=True) if size != 1)
-        return MeshVal(kept)
-
     # ------------------------------------------------------------ the ops
-    def _binary(
+    def op(self, name: str, args: OpArgs, kwargs: OpKwargs, node: ast.AST, frame: Frame) -> Value:
+        return ops.apply(self, name, args, kwargs, node, frame)
+
+    def binary(
         self,
         name: str,
         left: Value,
@@ -1850,293 +1428,7 @@ class Interpreter:
         node: ast.AST,
         frame: Frame,
     ) -> Value:
-        if isinstance(left, TensorVal):
-            return self._op(
-                f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
-            )
-        if isinstance(right, TensorVal):
-            if left is UNKNOWN:
-                return UNKNOWN
-            reflected = f"Tensor.__r{name}__"
-            if name in _COMPARE.values():
-                reflected = f"Tensor.__{ {'lt': 'gt', 'gt': 'lt', 'le': 'ge', 'ge': 'le'}.get(name, name) }__"
-            return self._op(reflected, [(right, right_node), (left, left_node)], {}, node, frame)
-        if isinstance(left, ScalarVal) and isinstance(right, ScalarVal):
-            return ScalarVal(None)
-        return UNKNOWN
-
-    def _op(
-        self,
-        name: str,
-        args: Sequence[tuple[Value, ast.AST | None]],
-        kwargs: Mapping[str, tuple[Value, ast.AST | None]],
-        node: ast.AST,
-        frame: Frame,
-    ) -> Value:
-        spec = optable.lookup(name)
-        state = self.state
-        origin = Origin(
-            frame.unit.span(node),
-            f"{name.replace('Tensor.', '.')}(...) at line {frame.unit.span(node).line + 1}",
-        )
-        # Collect operands the way _classify_args / _collect_scalar_types do.
-        operands: list[TensorVal | None] = []  # None: a Python number at a tensor position
-        nodes: list[ast.AST | None] = []
-        values: list[Value] = []
-        unknown = False
-        tensor_positions = set(spec.tensor_args)
-        for index, (value, arg_node) in enumerate(args):
-            unknown |= self._collect(
-                value, arg_node, index in tensor_positions, operands, nodes, values, name, index
-            )
-        for key, (value, arg_node) in kwargs.items():
-            if key == "out":
-                continue
-            unknown |= self._collect(
-                value, arg_node, key in spec.tensor_kwargs, operands, nodes, values, name, -1
-            )
-        tensors = [t for t in operands if t is not None]
-        grad_inputs = [t.grad for t in tensors]
-        if not tensors:
-            flag = kwargs.get("requires_grad", (ConstVal(False), None))[0]
-            grad_inputs = [
-                flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
-            ]
-        if (not state.grad and tensors) or name in optable.NO_GRAD_RESULTS:
-            grad: bool | None = False
-        elif any(g is True for g in grad_inputs):
-            grad = True
-        elif all(g is False for g in grad_inputs):
-            grad = False
-        else:
-            grad = None
-        is_sequence = name.rsplit(".", 1)[-1] in _SEQUENCE_RESULTS
-
-        def result(t: LocalType | None, exact: bool = True) -> Value:
-            value = TensorVal(t, grad, exact, origin)
-            return TensorSeqVal(value) if is_sequence else value
-
-        if name in optable.NEW_FACTORIES:
-            return result(self._factory_type(deterministic=True))
-        if not tensors and not any(t is None for t in operands):
-            if unknown:
-                return UNKNOWN if name not in optable.FACTORIES else result(None)
-            if name in optable.FACTORIES or (
-                name.startswith("torch.") and not name.startswith("torch.nn.functional")
-            ):
-                made = result(
-                    self._factory_type(deterministic=name in optable.DETERMINISTIC_FACTORIES)
-                )
-                if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
-                    made = replace(made, ndim=_literal_ndim(args))
-                return made
-            return UNKNOWN
-        if not state.checking:
-            return result(LocalType() if not unknown else None)
-        if unknown or any(t is not None and t.type is None for t in operands):
-            return result(None)
-        types: list[LocalType | None] = [t.type if t is not None else None for t in operands]
-        exact = all(t.exact for t in tensors)
-        strict = state.strict and exact
-        mesh = state.mesh if state.mesh_known and exact else None
-        try:
-            if spec.nonlinear_args:
-                check_nonlinear_args(
-                    name.rsplit(".", 1)[-1],
-                    [
-                        (i, _operand_type(args, p))
-                        for i, p in enumerate(spec.nonlinear_args)
-                        if p < len(args)
-                    ],
-                )
-            output = self._infer(types, operands, spec, strict, mesh)
-        except RuleViolation as violation:
-            if violation.code == "spmd-partial-divisor":
-                position = spec.nonlinear_args[violation.operand or 0]
-                div_nodes = [args[position][1] if position < len(args) else None]
-                violation = RuleViolation(
-                    violation.code, violation.message, operand=0, axis=violation.axis
-                )
-                self._violation(
-                    violation,
-                    frame,
-                    node,
-                    div_nodes,
-                    [args[position][0]] if position < len(args) else None,
-                )
-            else:
-                self._violation(violation, frame, node, nodes, values)
-            return UNKNOWN
-        except _Undecided as undecided:
-            self._violation(undecided.violation, frame, node, nodes, values, certain=False)
-            return UNKNOWN
-        if optable.is_inplace(name) or "out" in kwargs:
-            target = args[0][0] if args else None
-            if isinstance(target, TensorVal) and target.type is not None:
-                no_grad = None if target.grad is None else (not target.grad or not state.grad)
-                try:
-                    check_inplace(name.rsplit(".", 1)[-1], target.type, output, no_grad)
-                except RuleViolation as violation:
-                    self._violation(violation, frame, node, nodes, values)
-                    return UNKNOWN
-                output = _keep_shards(
-                    target.type, output
-                )  # the same object: its PartitionSpec stays
-        return result(output, exact)
-
-    def _collect(
-        self,
-        value: Value,
-        node: ast.AST | None,
-        tensor_position: bool,
-        operands: list[TensorVal | None],
-        nodes: list[ast.AST | None],
-        values: list[Value],
-        op: str,
-        index: int,
-    ) -> bool:
-        """Add an argument's operands; True when it may hide a tensor of unknown type."""
-        if isinstance(value, TensorVal):
-            operands.append(value)
-            nodes.append(node)
-            values.append(value)
-            return False
-        if isinstance(value, TensorSeqVal):
-            operands.append(value.element)
-            nodes.append(node)
-            values.append(value.element)
-            return False
-        if isinstance(value, TupleVal):
-            unknown = False
-            for k, item in enumerate(value.items):
-                item_node = (
-                    node.elts[k]
-                    if isinstance(node, (ast.Tuple, ast.List)) and k < len(node.elts)
-                    else node
-                )
-                unknown |= self._collect(
-                    item, item_node, tensor_position, operands, nodes, values, op, index
-                )
-            return unknown
-        if isinstance(value, ScalarVal):
-            if tensor_position:
-                operands.append(None)
-                nodes.append(node)
-                values.append(value)
-            return False
-        if value is UNKNOWN or isinstance(value, InstanceVal):
-            # A structural argument (a size, a dim) of a shape op is no tensor.
-            spec = optable.lookup(op)
-            return not (
-                index > 0
-                and not tensor_position
-                and spec.linearity is not Linearity.NONLINEAR
-                and spec.tensor_args == (0,)
-            )
-        return False
-
-    def _infer(
-        self,
-        types: list[LocalType | None],
-        operands: list[TensorVal | None],
-        spec: optable.OpSpec,
-        strict: bool,
-        mesh: tuple[str, ...] | None,
-    ) -> LocalType:
-        """Run the rule with the no-grad flags; an unknown flag that decides the verdict raises _Undecided."""
-        state = self.state
-
-        def flags(assume: bool) -> list[bool]:
-            out = []
-            for t in operands:
-                if t is None or not state.grad:
-                    out.append(True)
-                elif t.grad is None:
-                    out.append(assume)
-                else:
-                    out.append(not t.grad)
-            return out
-
-        def run(no_grad: list[bool]) -> LocalType:
-            if spec.decomposition is optable.Decomposition.ADD_PRODUCT and len(types) >= 3:
-                product = infer_output(
-                    types[1:3],
-                    Linearity.MULTILINEAR,
-                    mesh_axes=mesh,
-                    strict=strict,
-                    no_grad=no_grad[1:3],
-                )
-                return infer_output(
-                    [product, types[0]],
-                    Linearity.LINEAR,
-                    mesh_axes=mesh,
-                    strict=strict,
-                    no_grad=[False, no_grad[0]],
-                )
-            return infer_output(
-                types, spec.linearity, mesh_axes=mesh, strict=strict, no_grad=no_grad
-            )
-
-        has_unknown_flag = state.grad and any(t is not None and t.grad is None for t in operands)
-        if not has_unknown_flag:
-            return run(flags(True))
-        try:
-            relaxed = run(flags(True))
-        except RuleViolation:
-            relaxed = None
-        try:
-            tight = run(flags(False))
-        except RuleViolation as violation:
-            if relaxed is None:
-                raise
-            message = (
-                violation.message
-                + " This is an error only if the Invariant operand requires grad, and whether it "
-                "does is not known here (it comes from outside the code the checker can see)."
-            )
-            raise _Undecided(
-                RuleViolation(
-                    violation.code,
-                    message,
-                    operand=violation.operand,
-                    axis=violation.axis,
-                    fixes=violation.fixes,
-                )
-            ) from None
-        if relaxed is None:
-            return run(flags(True))  # raises the relaxed violation
-        return tight if tight == relaxed else relaxed
-
-    def _factory_type(self, deterministic: bool) -> LocalType | None:
-        state = self.state
-        if not state.checking:
-            return LocalType()
-        if not deterministic:
-            return LocalType()
-        if not state.mesh_known:
-            return None
-        if state.mesh is None:
-            return LocalType()
-        return LocalType({axis: R for axis in state.mesh})
-
-
-class Cancelled(Exception):
-    """The caller no longer wants this check (a newer version of the document exists)."""
-
-
-class BudgetExceeded(Exception):
-    """One function's analysis went past its time or size budget."""
-
-
-class _Undecided(Exception):
-    def __init__(self, violation: RuleViolation) -> None:
-        super().__init__(violation.message)
-        self.violation = violation
-
-
-def _operand_type(args: Sequence[tuple[Value, ast.AST | None]], position: int) -> LocalType | None:
-    value = args[position][0]
-    return value.type if isinstance(value, TensorVal) else None
+        return ops.binary(self, name, left, right, left_node, right_node, node, frame)
 
 
 def _def_line(function: FunctionVal) -> Span:
@@ -2150,33 +1442,6 @@ def _def_line(function: FunctionVal) -> Span:
     )
     column = max(text.find(node.name), 0)
     return Span(line, column, line, column + len(node.name))
-
-
-def _keep_shards(before: LocalType, after: LocalType) -> LocalType:
-    """An in-place result keeps the target's S(i) where it is still Varying."""
-    if all(t.shard_dim is None for t in before.values()):
-        return after
-    return LocalType(
-        {
-            axis: before[axis]
-            if axis in before and before[axis].shard_dim is not None and t.kind is Kind.V
-            else t
-            for axis, t in after.items()
-        }
-    )
-
-
-def _literal_ndim(args: Sequence[tuple[Value, ast.AST | None]]) -> int | None:
-    """The rank of a factory's result when its sizes are literal: randn(4, 8), zeros((4, 8))."""
-    if len(args) == 1 and isinstance(args[0][0], TupleVal):
-        return len(args[0][0].items)
-    if args and all(isinstance(v, ScalarVal) for v, _ in args):
-        return len(args)
-    return None
-
-
-def _short(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
 
 
 def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:

@@ -2,13 +2,14 @@
 
 A standalone analysis (a function analysed with unknown parameters) is a pure function of
 the function's text and position, the checker's state, and the values of the module-level
-names it reads, recursively; ``cache_key`` computes that. Its ``Journal`` is everything it
+names it reads, recursively; ``CacheKeys`` computes that. Its ``Journal`` is everything it
 recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from .values import (
 )
 
 if TYPE_CHECKING:
-    from .infer import Interpreter
+    from .state import State
 
 
 @dataclass
@@ -52,73 +53,88 @@ def free_names(function: FunctionVal) -> frozenset[str]:
     return names
 
 
-def cache_key(interp: Interpreter, function: FunctionVal) -> Any:
-    """What a standalone analysis depends on: the function's text and position, and the
-    values (recursively, the texts) of the module-level names it reads. None: not cacheable."""
-    if function.closure is not None:
-        return None
-    signature = function_signature(interp, function, set())
-    if signature is None:
-        return None
-    return (interp.path, interp._standalone_state(), signature)
+class CacheKeys:
+    """The cache keys of one check's standalone analyses: what each depends on is the
+    function's text and position, the state a standalone analysis starts in, and the values
+    (recursively, the texts) of the module-level names it reads. Signatures are memoised for
+    the check (a module's functions read each other)."""
 
+    def __init__(self, path: str, state: State, module_globals: Mapping[str, Value]) -> None:
+        self.path = path
+        self.state = state
+        self.globals = module_globals
+        self.signatures: dict[int, Any] = {}
 
-def function_signature(interp: Interpreter, function: FunctionVal, visiting: set[int]) -> Any:
-    if id(function) in interp._signatures:
-        return interp._signatures[id(function)]
-    own = (function.unit.key, function.unit.start_line, function.qualname)
-    if id(function) in visiting:
-        return own
-    visiting.add(id(function))
-    parts: list[Any] = [own]
-    if function.owner is not None:
-        owner = value_signature(interp, function.owner, visiting)
-        if owner is None:
+    def key(self, function: FunctionVal) -> Any:
+        """The key of a function's standalone analysis; None: not cacheable."""
+        if function.closure is not None:
             return None
-        parts.append(owner)
-    for name in sorted(free_names(function)):
-        if name not in interp.globals:
-            continue
-        signature = value_signature(interp, interp.globals[name], visiting)
+        signature = self.function_signature(function, set())
         if signature is None:
             return None
-        parts.append((name, signature))
-    result = tuple(parts)
-    visiting.discard(id(function))
-    interp._signatures[id(function)] = result
-    return result
+        return (self.path, self.state, signature)
 
-
-def value_signature(interp: Interpreter, value: Value, visiting: set[int]) -> Any:
-    if isinstance(value, FunctionVal):
-        return ("function", function_signature(interp, value, visiting))
-    if isinstance(value, ClassVal):
-        if id(value) in visiting:
-            return ("class", value.unit.key, value.unit.start_line, value.qualname)
-        visiting.add(id(value))
-        methods = []
-        for name, method in sorted(value.methods.items()):
-            signature = function_signature(interp, method, visiting)
+    def function_signature(self, function: FunctionVal, visiting: set[int]) -> Any:
+        if id(function) in self.signatures:
+            return self.signatures[id(function)]
+        own = (function.unit.key, function.unit.start_line, function.qualname)
+        if id(function) in visiting:
+            return own
+        visiting.add(id(function))
+        parts: list[Any] = [own]
+        if function.owner is not None:
+            owner = self.value_signature(function.owner, visiting)
+            if owner is None:
+                return None
+            parts.append(owner)
+        for name in sorted(free_names(function)):
+            if name not in self.globals:
+                continue
+            signature = self.value_signature(self.globals[name], visiting)
             if signature is None:
                 return None
-            methods.append((name, signature))
-        attributes = []
-        for name, attribute in sorted(value.attributes.items()):
-            signature = value_signature(interp, attribute, visiting)
-            if signature is None:
-                return None
-            attributes.append((name, signature))
-        visiting.discard(id(value))
-        return ("class", value.unit.key, value.unit.start_line, tuple(methods), tuple(attributes))
-    if isinstance(value, TensorVal):
-        return ("tensor", value.type, value.grad, value.exact, value.origin, value.ndim)
-    if isinstance(value, TensorSeqVal):
-        return ("seq", value_signature(interp, value.element, visiting))
-    if isinstance(value, TupleVal):
-        items = [value_signature(interp, item, visiting) for item in value.items]
-        return None if any(i is None for i in items) else ("tuple", tuple(items))
-    if isinstance(value, ModuleVal):
-        return ("module", value.path, value.fingerprint)
-    if isinstance(value, (InstanceVal, BoundMethodVal)):
-        return None
-    return value
+            parts.append((name, signature))
+        result = tuple(parts)
+        visiting.discard(id(function))
+        self.signatures[id(function)] = result
+        return result
+
+    def value_signature(self, value: Value, visiting: set[int]) -> Any:
+        if isinstance(value, FunctionVal):
+            return ("function", self.function_signature(value, visiting))
+        if isinstance(value, ClassVal):
+            if id(value) in visiting:
+                return ("class", value.unit.key, value.unit.start_line, value.qualname)
+            visiting.add(id(value))
+            methods = []
+            for name, method in sorted(value.methods.items()):
+                signature = self.function_signature(method, visiting)
+                if signature is None:
+                    return None
+                methods.append((name, signature))
+            attributes = []
+            for name, attribute in sorted(value.attributes.items()):
+                signature = self.value_signature(attribute, visiting)
+                if signature is None:
+                    return None
+                attributes.append((name, signature))
+            visiting.discard(id(value))
+            return (
+                "class",
+                value.unit.key,
+                value.unit.start_line,
+                tuple(methods),
+                tuple(attributes),
+            )
+        if isinstance(value, TensorVal):
+            return ("tensor", value.type, value.grad, value.exact, value.origin, value.ndim)
+        if isinstance(value, TensorSeqVal):
+            return ("seq", self.value_signature(value.element, visiting))
+        if isinstance(value, TupleVal):
+            items = [self.value_signature(item, visiting) for item in value.items]
+            return None if any(i is None for i in items) else ("tuple", tuple(items))
+        if isinstance(value, ModuleVal):
+            return ("module", value.path, value.fingerprint)
+        if isinstance(value, (InstanceVal, BoundMethodVal)):
+            return None
+        return value

@@ -92,11 +92,8 @@ class LocalType(Mapping[str, AxisType]):
     __slots__ = ("_hash", "_items")
 
     def __init__(self, items: Mapping[str, AxisType] | Iterable[tuple[str, AxisType]] = ()) -> None:
-        if type(items) is LocalType:
-            self._items: dict[str, AxisType] = items._items
-        else:
-            pairs = items.items() if isinstance(items, (dict, Mapping)) else items
-            self._items = dict(sorted(pairs))
+        pairs = items.items() if isinstance(items, (dict, Mapping)) else items
+        self._items: dict[str, AxisType] = dict(sorted(pairs))
         self._hash: int | None = None
 
     def __getitem__(self, axis: str) -> AxisType:
@@ -114,9 +111,7 @@ class LocalType(Mapping[str, AxisType]):
         return self._hash
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, LocalType):
-            return self._items == other._items
-        if isinstance(other, Mapping):
+        if isinstance(other, Mapping):  # another LocalType too (a few hundred per check)
             return self._items == dict(other)
         return NotImplemented
 

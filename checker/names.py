@@ -11,9 +11,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from .lattice import AxisType, I, P, R, V
+
 if TYPE_CHECKING:
-    from .infer import Frame
     from .results import Related
+    from .state import Frame
 
 # Submodules of spmd_types that re-export the public API.
 _SPMD_SUBMODULES = frozenset(
@@ -40,6 +42,18 @@ _TORCH_ALIASES = {
     "torch.nn.Parameter": "Parameter",
     "torch.nn.parameter.Parameter": "Parameter",
     "torch.distributed.tensor.PartitionSpec": "spmd.PartitionSpec",
+}
+
+# spmd_types' type singletons, by canonical name
+TYPE_NAMES: dict[str, AxisType] = {
+    "spmd.R": R,
+    "spmd.Replicate": R,
+    "spmd.I": I,
+    "spmd.Invariant": I,
+    "spmd.V": V,
+    "spmd.Varying": V,
+    "spmd.P": P,
+    "spmd.Partial": P,
 }
 
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from . import codes
+from .codes import Code
 from .lattice import AxisType, I, Kind, LocalType, P, R, V
 
 
@@ -68,7 +70,7 @@ class RuleViolation(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: Code,
         message: str,
         *,
         operand: int | None = None,
@@ -127,8 +129,8 @@ def infer_axis(
     found = _fmt_types(local)
     if I in type_set:
         raise RuleViolation(
-            "spmd-invariant-mix",
-            f"Invariant type on axis {axis} cannot mix with other types. Found types: {found}",
+            codes.INVARIANT_MIX,
+            codes.INVARIANT_MIX.message(axis=axis, found=found),
             operand=_first_index(local, I),
             axis=axis,
         )
@@ -137,37 +139,30 @@ def infer_axis(
     p_index = _first_index(local, P)
     if non_p - {R}:
         raise RuleViolation(
-            "spmd-partial-varying",
-            f"Partial type on axis {axis} cannot combine with Varying. Reduce Partial first "
-            f"(all_reduce -> R, or reduce_scatter -> V). Found types: {found}",
+            codes.PARTIAL_VARYING,
+            codes.PARTIAL_VARYING.message(axis=axis, found=found),
             operand=p_index,
             axis=axis,
         )
     if linearity is Linearity.NONLINEAR:
         raise RuleViolation(
-            "spmd-partial-nonlinear",
-            f"Partial type on axis {axis} cannot propagate through non-linear ops (non-linear "
-            f"of a partial sum != partial sum of non-linear). Reduce first with all_reduce or "
-            f"reduce_scatter. Found types: {found}",
+            codes.PARTIAL_NONLINEAR,
+            codes.PARTIAL_NONLINEAR.message(axis=axis, found=found),
             operand=p_index,
             axis=axis,
         )
     if linearity is Linearity.LINEAR and (non_p or SCALAR in type_set):
         raise RuleViolation(
-            "spmd-partial-affine",
-            f"Partial type on axis {axis} in a linear op requires all operands to be Partial "
-            f"(sum of partial sums is a partial sum, but adding a Replicate or scalar value "
-            f"makes the result affine -- the non-partial term gets summed N times across "
-            f"ranks). Found types: {found}",
+            codes.PARTIAL_AFFINE,
+            codes.PARTIAL_AFFINE.message(axis=axis, found=found),
             operand=p_index,
             axis=axis,
         )
     if linearity is Linearity.MULTILINEAR and sum(1 for t in local if t == P) > 1:
         second_p = [i for i, t in enumerate(local) if t == P][1]
         raise RuleViolation(
-            "spmd-partial-product",
-            f"Partial in multiple factors of multilinear op on axis {axis} is forbidden. "
-            f"Reduce all but one factor first. Found types: {found}",
+            codes.PARTIAL_PRODUCT,
+            codes.PARTIAL_PRODUCT.message(axis=axis, found=found),
             operand=second_p,
             axis=axis,
         )
@@ -261,17 +256,14 @@ def infer_output(
                 if strict:
                     have = _axes_text(list(t)) if t is not None else "{}"
                     if mesh_axes is not None and axis in mesh_axes:
-                        msg = (
-                            f"args[{i}] missing axis {axis} from the current mesh "
-                            f"{_axes_text(mesh_axes)}. args[{i}] has axes {have}."
+                        msg = codes.MISSING_AXIS_FROM_MESH.format(
+                            index=i, axis=axis, mesh=_axes_text(mesh_axes), have=have
                         )
                     else:
-                        msg = (
-                            f"args[{i}] missing axis {axis}. args[{i}] has axes {have}, but the "
-                            f"union of all operand axes is {_axes_text(sorted(all_axes))}. All "
-                            f"operands must be annotated on the same set of mesh axes."
+                        msg = codes.MISSING_AXIS_FROM_OPERANDS.format(
+                            index=i, axis=axis, have=have, union=_axes_text(sorted(all_axes))
                         )
-                    raise RuleViolation("spmd-missing-axis", msg, operand=i, axis=axis)
+                    raise RuleViolation(codes.MISSING_AXIS, msg, operand=i, axis=axis)
                 continue
             entries.append(entry)
             index.append(i)
@@ -304,10 +296,8 @@ def check_nonlinear_args(
         for axis, axis_type in t.items():
             if axis_type.kind is Kind.P:
                 raise RuleViolation(
-                    "spmd-partial-divisor",
-                    f"{function_name}: Partial type in nonlinear argument on axis {axis} is not "
-                    f"allowed. Reduce or convert the Partial operand before using it in a "
-                    f"nonlinear position.",
+                    codes.PARTIAL_DIVISOR,
+                    codes.PARTIAL_DIVISOR.message(function=function_name, axis=axis),
                     operand=index,
                     axis=axis,
                 )
@@ -325,19 +315,19 @@ def check_inplace(
             continue
         if old.local in (R, I) and new.local == V and target_no_grad is None:
             raise RuleViolation(
-                "spmd-inplace-type-change",
-                f"{function_name}: in-place/out operation would change SPMD type on axis {axis} "
-                f"from {old.local} to {new.local}, which is only allowed when the target does not "
-                f"require grad, and whether it does is not known here.",
+                codes.INPLACE_TYPE_CHANGE,
+                codes.INPLACE_TYPE_CHANGE_IF_GRAD.format(
+                    function=function_name, axis=axis, old=old.local, new=new.local
+                ),
                 operand=0,
                 axis=axis,
                 certain=False,
             )
         raise RuleViolation(
-            "spmd-inplace-type-change",
-            f"{function_name}: in-place/out operation would change SPMD type on axis {axis} from "
-            f"{old.local} to {new.local}. In-place and out= operations cannot change a tensor's "
-            f"SPMD type.",
+            codes.INPLACE_TYPE_CHANGE,
+            codes.INPLACE_TYPE_CHANGE.message(
+                function=function_name, axis=axis, old=old.local, new=new.local
+            ),
             operand=0,
             axis=axis,
         )

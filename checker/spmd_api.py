@@ -1,29 +1,41 @@
-"""The spmd_types API as the interpreter runs it: assert_type and its relatives,
-collectives and conversions, reveal_type, autograd Functions, backward().
+"""What the calls of spmd_types do, as the interpreter runs them: one handler per function,
+in ``HANDLERS`` by canonical name (``spmd.all_reduce``, ``spmd.rules.all_reduce``).
 
-Functions of the interpreter (``interp``), split from ``infer.py`` to keep each module to
-one job: ``infer.py`` walks the code, this module knows what spmd_types' calls do.
+assert_type and its relatives set or check (refine) a tensor's type in place; collectives
+and conversions check their arguments and src, then give the dst type; reveal_type records
+the type; the context managers (typecheck, set_current_mesh...) are values a ``with``
+enters. Also here, for the interpreter: local_map's boundary check (``assert_values``),
+registrations of autograd Functions and their ``apply``, and ``backward()``.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
+from . import codes
 from . import collectives as coll
 from .codes import Severity
+from .evaluator import CallContext, Evaluator, Handler
 from .lattice import AxisType, Kind, LocalType, S
 from .lattice import V as TYPE_V
-from .names import call_site_of, parameter_names
-from .results import AxisTransition, CollectiveFact, Fix, Origin, Related, Reveal, Span, TextEdit
+from .names import call_site_of, canonical, parameter_names
+from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span
 from .rules import RuleViolation
+from .state import Frame
 from .values import (
     UNKNOWN,
     AxisVal,
     ClassVal,
     ConstVal,
+    ContextKind,
+    ContextVal,
+    ContractVal,
+    MeshVal,
     PartitionSpecVal,
+    RefVal,
     Registration,
+    ScalarVal,
     TensorVal,
     TupleVal,
     TypeDictVal,
@@ -31,39 +43,31 @@ from .values import (
     Value,
 )
 
-if TYPE_CHECKING:
-    from .infer import Frame, Interpreter
-
 REGISTRATIONS = {
     "spmd.register_local_autograd_function": Registration.LOCAL,
     "spmd.register_autograd_function": Registration.TYPECHECK,
 }
 
 
-def reveal(interp: Interpreter, node: ast.Call, args: list[Value], frame: Frame) -> None:
+def reveal_type(ctx: CallContext) -> Value:
+    node, frame = ctx.node, ctx.frame
     if not node.args:
-        return
-    value = args[0]
+        return UNKNOWN
+    value = ctx.args[0]
     types = value.type if isinstance(value, TensorVal) and value.exact else None
-    span = frame.unit.span(node)
-    interp._record(interp.reveals, span, Reveal(span, frame.unit.source_of(node.args[0]), types))
+    ctx.evaluator.sink.reveal(Reveal(ctx.span, frame.unit.source_of(node.args[0]), types))
+    return value
 
 
-def collective(
-    interp: Interpreter,
-    function: str,
-    node: ast.Call,
-    args: list[Value],
-    kwargs: dict[str, Value],
-    kw_nodes: dict[str, ast.expr],
-    frame: Frame,
-) -> Value:
+def collective(ctx: CallContext) -> Value:
+    """A collective or conversion (``spmd.all_reduce``), or its type-only twin of
+    ``spmd.rules`` (an autograd Function's ``spmd_typecheck`` declares its comms with them)."""
+    ev, node, kwargs, kw_nodes, frame = ctx.evaluator, ctx.node, ctx.kwargs, ctx.kw_nodes, ctx.frame
+    function = ctx.name.rsplit(".", 1)[-1]
     signature = coll.SIGNATURES[function]
-    x = args[0] if args else kwargs.get("x", UNKNOWN)
-    x_node: ast.AST = node.args[0] if node.args else kw_nodes.get("x", node)
-    axis_value = args[1] if len(args) > 1 else kwargs.get("axis", kwargs.get("group", UNKNOWN))
-    axis_node = node.args[1] if len(node.args) > 1 else kw_nodes.get("axis", kw_nodes.get("group"))
-    axis = interp._axis(axis_value, axis_node, frame)
+    x = ctx.arg(0, "x")
+    x_node: ast.AST = ctx.arg_node(0, "x") or node
+    axis = ev.axis(ctx.arg(1, "axis", "group"), ctx.arg_node(1, "axis", "group"), frame)
     callee_span = frame.unit.span(node.func)
     params: dict[str, AxisType | None] = {}
     for which, default in (("src", signature.src), ("dst", signature.dst)):
@@ -73,11 +77,14 @@ def collective(
         given = kwargs.get(which)
         if given is None:
             if default is coll.REQUIRED:
-                interp._report(
+                ev.sink.report(
                     callee_span,
-                    "spmd-missing-argument",
-                    f"{function}() missing required keyword-only argument: '{which}'. Say which "
-                    f"type the tensor has{' and should get' if which == 'dst' else ''}, e.g. {which}=R.",
+                    codes.MISSING_ARGUMENT,
+                    codes.MISSING_ARGUMENT.message(
+                        function=function,
+                        which=which,
+                        also=" and should get" if which == "dst" else "",
+                    ),
                     Severity.ERROR,
                     call_site_of(frame),
                 )
@@ -99,12 +106,10 @@ def collective(
                 if "dst" in violation.message.split(" must")[0]
                 else kw_nodes.get("src")
             )
-            interp._violation(violation, frame, target or node.func)
+            ev.violation(violation, frame, target or node.func)
             return UNKNOWN
     if isinstance(axis, AxisVal) and src is not None and dst is not None:
-        interp._record(
-            interp.collective_facts,
-            callee_span,
+        ev.sink.collective(
             CollectiveFact(
                 callee_span,
                 function,
@@ -131,9 +136,9 @@ def collective(
         frame.unit.span(node),
         f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}",
     )
-    if not interp.state.checking:
+    state = ev.state
+    if not state.checking:
         return TensorVal(LocalType(), x.grad, True, origin)
-    state = interp.state
     no_grad = True if not state.grad else (None if x.grad is None else not x.grad)
     try:
         typed = coll.check_source(
@@ -147,12 +152,12 @@ def collective(
             )
         if frame.call_site is not None:
             related.append(frame.call_site)
-        if violation.code == "spmd-missing-axis" and not x.exact:
+        if violation.code is codes.MISSING_AXIS and not x.exact:
             return TensorVal(None, x.grad)
-        fixes = _src_fixes(
+        fixes = ev.spelling.src_fix(
             function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame
         )
-        interp._report(
+        ev.sink.report(
             frame.unit.span(kw_nodes.get("src", x_node)),
             violation.code,
             violation.message,
@@ -170,7 +175,7 @@ def collective(
             else x.type
         )
         same = TensorVal(retyped, x.grad, x.exact, origin, x.ndim)
-        interp._mutate(x_node, same, frame)
+        ev.mutate(x_node, same, frame)
         return same
     return TensorVal(
         coll.output_type(x.type, axis.name, dst, typed),
@@ -180,60 +185,29 @@ def collective(
     )
 
 
-def _src_fixes(
-    function: str,
-    actual: AxisType | None,
-    dst: AxisType,
-    expert_mode: bool | None,
-    src_node: ast.expr | None,
-    frame: Frame,
-) -> tuple[Fix, ...]:
-    """For a src that does not match the operand: say the operand's type instead, when the
-    call then is one the function accepts (not for a transition that needs another call)."""
-    if actual is None or src_node is None:
-        return ()
-    try:
-        coll.validate_arguments(function, actual.local, dst, expert_mode)
-    except RuleViolation:
-        return ()
-    text = frame.unit.source_of(src_node)
-    spelled = (text.rsplit(".", 1)[0] + "." if "." in text else "") + str(
-        actual.local
-    )  # spmd.V or V
-    return (
-        Fix(
-            f"Change src to {actual.local}: the operand's type here (then {function} goes "
-            f"{actual.local} -> {dst}: {coll.forward_text(actual.local, dst)} forward, "
-            f"{coll.backward_text(function, actual.local, dst)} backward)",
-            (TextEdit(frame.unit.span(src_node), spelled),),
-            preferred=True,
-        ),
-    )
-
-
-def assert_type(
-    interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
-) -> Value:
+def assert_type(ctx: CallContext) -> Value:
+    """assert_type(x, *types, partition_spec=...) and assert_local_type."""
+    ev, node, args, frame = ctx.evaluator, ctx.node, ctx.args, ctx.frame
     if not args:
         return UNKNOWN
-    span = frame.unit.span(node)
+    span = ctx.span
     if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(
         k.arg is None for k in node.keywords
     ):
-        return assert_result(interp, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
     return assert_values(
-        interp,
+        ev,
         args[0],
         node.args[0],
         list(zip(args[1:], node.args[1:], strict=True)),
-        kwargs.get("partition_spec"),
+        ctx.kwargs.get("partition_spec"),
         span,
         frame,
     )
 
 
 def assert_values(
-    interp: Interpreter,
+    ev: Evaluator,
     x: Value,
     x_node: ast.AST,
     type_args: list[tuple[Value, ast.AST]],
@@ -249,12 +223,12 @@ def assert_values(
     for value, arg_node in type_args:
         if isinstance(value, TypeDictVal):
             for axis, t in value.items:
-                if not isinstance(interp._axis(axis, arg_node, frame), AxisVal):
-                    return assert_result(interp, x, x_node, None, False, span, frame)
+                if not isinstance(ev.axis(axis, arg_node, frame), AxisVal):
+                    return assert_result(ev, x, x_node, None, False, span, frame)
                 if axis.name in asserted and asserted[axis.name] != t:
-                    interp._report(
+                    ev.sink.report(
                         frame.unit.span(arg_node),
-                        "spmd-conflicting-types",
+                        codes.CONFLICTING_TYPES,
                         f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
                         Severity.ERROR,
                         call_site_of(frame),
@@ -288,10 +262,10 @@ def assert_values(
     ):
         known = False
     if known:
-        conflict = shard_conflict(interp, asserted, shards, specs, ndim)
+        conflict = shard_conflict(asserted, shards, specs, ndim)
         if conflict is not None:
-            interp._report(
-                span, "spmd-conflicting-types", conflict, Severity.ERROR, call_site_of(frame)
+            ev.sink.report(
+                span, codes.CONFLICTING_TYPES, conflict, Severity.ERROR, call_site_of(frame)
             )
             return UNKNOWN
         for spec in specs[:1]:
@@ -302,14 +276,13 @@ def assert_values(
             if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
                 asserted[name] = S(t.shard_dim + ndim)
     exact = True
+    state = ev.state
     if bare is not None:
-        state = interp.state
         if state.mesh_known and state.mesh is None:
-            interp._report(
+            ev.sink.report(
                 span,
-                "spmd-no-current-mesh",
-                f"A bare {bare} requires an active mesh, but no current mesh is set. Use "
-                f"set_current_mesh() or pass an explicit per-axis dict instead.",
+                codes.NO_CURRENT_MESH,
+                codes.NO_CURRENT_MESH_FOR_BARE_TYPE.format(type=bare),
                 Severity.ERROR,
                 call_site_of(frame),
             )
@@ -319,17 +292,17 @@ def assert_values(
         else:
             for mesh_axis in state.mesh or ():
                 asserted.setdefault(mesh_axis, bare)
-    elif interp.state.mesh_known and interp.state.mesh is not None:
-        exact = set(asserted) >= set(interp.state.mesh)
+    elif state.mesh_known and state.mesh is not None:
+        exact = set(asserted) >= set(state.mesh)
     else:
         exact = False
     if not known:
-        return assert_result(interp, x, x_node, None, False, span, frame)
-    return assert_result(interp, x, x_node, LocalType(asserted), exact, span, frame)
+        return assert_result(ev, x, x_node, None, False, span, frame)
+    return assert_result(ev, x, x_node, LocalType(asserted), exact, span, frame)
 
 
 def assert_result(
-    interp: Interpreter,
+    ev: Evaluator,
     x: Value,
     x_node: ast.AST,
     asserted: LocalType | None,
@@ -344,13 +317,13 @@ def assert_result(
     ):
         return TupleVal(
             tuple(
-                assert_result(interp, item, item_node, asserted, exact, span, frame)
+                assert_result(ev, item, item_node, asserted, exact, span, frame)
                 for item, item_node in zip(x.items, x_node.elts, strict=True)
             )
         )
     if not isinstance(x, TensorVal) and x is not UNKNOWN:
         # a container the checker does not follow: what it holds is no longer known
-        interp._mutate(x_node, UNKNOWN, frame)
+        ev.mutate(x_node, UNKNOWN, frame)
         return UNKNOWN
     if not isinstance(x, TensorVal):
         if asserted is None or x is not UNKNOWN:
@@ -374,9 +347,9 @@ def assert_result(
                     and t.shard_dim is not None
                     and have.shard_dim != t.shard_dim
                 ):
-                    interp._report(
+                    ev.sink.report(
                         frame.unit.span(x_node),
-                        "spmd-assert-mismatch",
+                        codes.ASSERT_MISMATCH,
                         f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
                         f"{have.shard_dim} ({have}), the assertion says {t}",
                         Severity.ERROR,
@@ -396,32 +369,40 @@ def assert_result(
             )
             if frame.call_site is not None:
                 related.append(frame.call_site)
-            interp._report(
+            ev.sink.report(
                 frame.unit.span(x_node),
-                "spmd-assert-mismatch",
-                f"SPMD type mismatch on axis {axis}: tensor has {have.local}, expected {t}",
+                codes.ASSERT_MISMATCH,
+                codes.ASSERT_MISMATCH.message(axis=axis, have=have.local, want=t),
                 Severity.ERROR,
                 tuple(related),
             )
             return UNKNOWN
         new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin, x.ndim)
-    interp._mutate(x_node, new, frame)
+    ev.mutate(x_node, new, frame)
     return new
 
 
-def register(interp: Interpreter, name: str, cls: ClassVal) -> None:
+def register(name: str, cls: ClassVal) -> None:
+    """A registration of an autograd Function (a call, or a decorator of the class)."""
     registration = REGISTRATIONS.get(name)
     if registration is not None:
         cls.registration = registration
 
 
+def registration(ctx: CallContext) -> Value:
+    if ctx.args and isinstance(ctx.args[0], ClassVal):
+        register(ctx.name, ctx.args[0])
+        return ctx.args[0]
+    return UNKNOWN
+
+
 def autograd_apply(
-    interp: Interpreter, cls: ClassVal, node: ast.Call, args: list[Value], frame: Frame
+    ev: Evaluator, cls: ClassVal, node: ast.Call, args: Sequence[Value], frame: Frame
 ) -> Value:
     """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
     positional = list(zip(args, node.args, strict=True))
-    if not interp.state.checking:
-        return interp._op(f"{cls.qualname}.apply", positional, {}, node, frame)
+    if not ev.state.checking:
+        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
     hook = cls.method("spmd_typecheck")
     legacy = cls.method("typecheck_forward")
     if hook is not None:
@@ -433,65 +414,64 @@ def autograd_apply(
         if len(names) < len(args):
             return UNKNOWN
         site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return interp._invoke(hook, [], dict(zip(names, args, strict=False)), site)
+        return ev.invoke(hook, [], dict(zip(names, args, strict=False)), site)
     if cls.registration is Registration.TYPECHECK and legacy is not None:
         site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return interp._invoke(legacy, list(args), {}, site)
+        return ev.invoke(legacy, list(args), {}, site)
     if cls.registration is Registration.LOCAL:
-        return interp._op(f"{cls.qualname}.apply", positional, {}, node, frame)
-    if interp.state.strict:
-        interp._report(
+        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
+    if ev.state.strict:
+        ev.sink.report(
             frame.unit.span(node.func),
-            "spmd-unregistered-function",
-            f"{cls.qualname}.apply: autograd Function is not registered for SPMD type checking "
-            f"anywhere the checker can see. Use register_local_autograd_function({cls.qualname}) "
-            f"to mark it as safe for type propagation, or define {cls.qualname}.spmd_typecheck "
-            f"composed from spmd_types.rules operations to declare its comms. (A warning: a "
-            f"registration in code the checker does not see would make this legal.)",
+            codes.UNREGISTERED_FUNCTION,
+            codes.UNREGISTERED_FUNCTION.message(function=cls.qualname),
             Severity.WARNING,
             call_site_of(frame),
         )
     return UNKNOWN
 
 
-def assert_like(
-    interp: Interpreter,
-    node: ast.Call,
-    args: list[Value],
-    kwargs: dict[str, Value],
-    frame: Frame,
-    keep_shards: bool,
-) -> Value:
+def assert_type_like(ctx: CallContext) -> Value:
+    """assert_type_like(x, like, overrides): ``like``'s type, shards included."""
+    return _assert_like(ctx, keep_shards=True)
+
+
+def assert_local_type_like(ctx: CallContext) -> Value:
+    """assert_local_type_like(x, like, overrides): ``like``'s local type (S(i) as V)."""
+    return _assert_like(ctx, keep_shards=False)
+
+
+def _assert_like(ctx: CallContext, keep_shards: bool) -> Value:
+    ev, node, args, frame = ctx.evaluator, ctx.node, ctx.args, ctx.frame
     if len(args) < 2 or len(node.args) < 2:
         return UNKNOWN
     source = args[1]
-    overrides = args[2] if len(args) > 2 else kwargs.get("overrides", ConstVal(None))
-    span = frame.unit.span(node)
+    overrides = ctx.arg(2, "overrides", default=ConstVal(None))
+    span = ctx.span
     if not isinstance(source, TensorVal) or source.type is None or not source.exact:
-        return assert_result(interp, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
     items = {axis: (t if keep_shards else t.local) for axis, t in source.type.items()}
     if isinstance(overrides, TypeDictVal):
         for axis, t in overrides.items:
             items[axis.name] = t
     elif not (isinstance(overrides, ConstVal) and overrides.value is None):
-        return assert_result(interp, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
     like = TypeDictVal(tuple((AxisVal(a, "group"), t) for a, t in items.items()))
-    assert_values(interp, args[0], node.args[0], [(like, node.args[1])], None, span, frame)
+    assert_values(ev, args[0], node.args[0], [(like, node.args[1])], None, span, frame)
     return ConstVal(None)
 
 
-def mutate_type(
-    interp: Interpreter, node: ast.Call, args: list[Value], kwargs: dict[str, Value], frame: Frame
-) -> Value:
+def mutate_type(ctx: CallContext) -> Value:
     """mutate_type(x, axis=None, *, src, dst): overwrite axes after checking they are ``src``."""
+    ev, node, args, kwargs, frame = ctx.evaluator, ctx.node, ctx.args, ctx.kwargs, ctx.frame
     if not args or not node.args:
         return UNKNOWN
     x, x_node = args[0], node.args[0]
-    axis_value = args[1] if len(args) > 1 else kwargs.get("axis", ConstVal(None))
+    axis_value = ctx.arg(1, "axis", default=ConstVal(None))
     src, dst = kwargs.get("src"), kwargs.get("dst")
 
     def unknown() -> Value:
-        interp._mutate(x_node, UNKNOWN, frame)
+        ev.mutate(x_node, UNKNOWN, frame)
         return UNKNOWN
 
     if not isinstance(x, TensorVal) or x.type is None or src is None or dst is None:
@@ -500,7 +480,7 @@ def mutate_type(
     if isinstance(axis_value, ConstVal) and axis_value.value is None:
         axes = sorted(current) if isinstance(src, TypeVal) and isinstance(dst, TypeVal) else []
     else:
-        axis = interp._axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
+        axis = ev.axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
         if not isinstance(axis, AxisVal):
             return unknown()
         axes = [axis.name]
@@ -533,9 +513,9 @@ def mutate_type(
         if have is None or have.local != want.local:
             if have is None and not x.exact:
                 return unknown()
-            interp._report(
+            ev.sink.report(
                 frame.unit.span(x_node),
-                "spmd-assert-mismatch",
+                codes.ASSERT_MISMATCH,
                 f"mutate_type: expected {want} on axis {name}, but the tensor has "
                 f"{have.local if have is not None else 'no type'}",
                 Severity.ERROR,
@@ -550,13 +530,14 @@ def mutate_type(
         Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"),
         x.ndim,
     )
-    interp._mutate(x_node, updated, frame)
+    ev.mutate(x_node, updated, frame)
     return updated
 
 
-def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame: Frame) -> Value:
+def partition_spec(ctx: CallContext) -> Value:
+    """PartitionSpec(dim0_axes, dim1_axes, ...): per tensor dim, the axes sharding it."""
     dims: list[tuple[str, ...]] = []
-    for value, arg_node in zip(args, node.args, strict=True):
+    for value, arg_node in zip(ctx.args, ctx.node.args, strict=True):
         if isinstance(value, ConstVal) and value.value is None:
             dims.append(())
             continue
@@ -568,7 +549,7 @@ def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame
         )
         names: list[str] = []
         for item, item_node in zip(items, item_nodes, strict=True):
-            axis = interp._axis(item, item_node, frame)
+            axis = ctx.evaluator.axis(item, item_node, ctx.frame)
             if not isinstance(axis, AxisVal):
                 return UNKNOWN
             names.append(axis.name)
@@ -577,7 +558,6 @@ def partition_spec(interp: Interpreter, node: ast.Call, args: list[Value], frame
 
 
 def shard_conflict(
-    interp: Interpreter,
     asserted: dict[str, AxisType],
     shards: dict[str, AxisType],
     specs: list[PartitionSpecVal],
@@ -620,67 +600,111 @@ def shard_conflict(
 
 
 def backward(
-    interp: Interpreter,
+    ev: Evaluator,
     loss: TensorVal,
     loss_node: ast.AST,
-    args: list[Value],
-    kwargs: dict[str, Value],
-    node: ast.AST,
+    args: Sequence[Value],
+    kwargs: Mapping[str, Value],
     frame: Frame,
 ) -> None:
-    if args or "gradient" in kwargs or not interp.state.checking or loss.type is None:
+    """``loss.backward()``: the implicit gradient is Invariant, so the loss must be
+    Invariant or Partial on every axis."""
+    if args or "gradient" in kwargs or not ev.state.checking or loss.type is None:
         return
     for axis, t in loss.type.items():
         if t.kind in (Kind.I, Kind.P):
             continue
-        if t.kind is Kind.R:
-            fix = (
-                f"The loss is Replicate on axis {axis} -- this usually means an upstream all_reduce "
-                f"reduced to R instead of I. Consider changing the upstream reduction to "
-                f"all_reduce(..., dst=I) so the loss is Invariant, or removing the all_reduce and "
-                f"calling backward() on the local (Partial) loss."
-            )
-        else:
-            fix = (
-                f"The loss is Varying -- each rank holds a different local loss. Use "
-                f"reinterpret(loss, {axis}, src=V, dst=P) to differentiate the (pending) sum of the "
-                f"loss over all ranks."
-            )
+        advice = (
+            codes.BACKWARD_LOSS_REPLICATE if t.kind is Kind.R else codes.BACKWARD_LOSS_VARYING
+        ).format(axis=axis)
         related = (
             (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),)
             if loss.origin
             else ()
         )
-        interp._report(
+        ev.sink.report(
             frame.unit.span(loss_node),
-            "spmd-backward-loss",
-            f"backward() on a {t.kind.full_name} loss on axis {axis} would produce incorrect "
-            f"gradients. The implicit grad_output is a 1.0 scalar on each rank (Invariant), but "
-            f"only Invariant or Partial losses are valid for backward() without an explicit "
-            f"gradient. {fix}",
+            codes.BACKWARD_LOSS,
+            codes.BACKWARD_LOSS.message(kind=t.kind.full_name, axis=axis, advice=advice),
             Severity.ERROR,
             related,
-            _reinterpret_loss_fix(interp, loss_node, axis, frame) if t.kind is Kind.V else (),
+            ev.spelling.reinterpret_loss(loss_node, axis, frame) if t.kind is Kind.V else (),
         )
         return
 
 
-def _reinterpret_loss_fix(
-    interp: Interpreter, loss_node: ast.AST, axis: str, frame: Frame
-) -> tuple[Fix, ...]:
-    """The runtime's advice for a Varying loss, as an edit: reinterpret it as Partial."""
-    prefix, type_prefix, import_edit = interp._spmd_spelling("reinterpret", ("V", "P"))
-    text = frame.unit.source_of(loss_node)
-    if not isinstance(loss_node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
-        text = f"({text})"
-    call = f"{prefix}reinterpret({text}, {interp._axis_spelling(axis, frame)}, src={type_prefix}V, dst={type_prefix}P)"
-    edits = [TextEdit(frame.unit.span(loss_node), call)]
-    if import_edit is not None:
-        edits.insert(0, import_edit)
-    return (
-        Fix(
-            f"{call}: differentiate the pending sum of the loss over {axis} (no-op forward, no-op backward)",
-            tuple(edits),
-            preferred=True,
-        ),
-    )
+def local_map(ctx: CallContext) -> Value:
+    """local_map(in_types=..., out_types=...): a contract for the function it decorates."""
+    in_types = ctx.kwargs.get("in_types")
+    if "out_types" not in ctx.kwargs:
+        return UNKNOWN
+    if isinstance(in_types, RefVal) and canonical(in_types.qualname) == "spmd.Infer":
+        in_types = None
+    return ContractVal(in_types, ctx.kwargs["out_types"])
+
+
+def rules_ignore(ctx: CallContext) -> Value:
+    return ConstVal(None)
+
+
+def shard(ctx: CallContext) -> Value:
+    """S(i) / Shard(i) with a literal dim."""
+    dim = ctx.arg(0, "dim")
+    if isinstance(dim, ScalarVal) and isinstance(dim.value, int):
+        return TypeVal(S(dim.value))
+    return UNKNOWN
+
+
+def mesh_axis_of(ctx: CallContext) -> Value:
+    args = ctx.args
+    return args[0] if args and isinstance(args[0], AxisVal) else UNKNOWN
+
+
+def typecheck(ctx: CallContext) -> Value:
+    """typecheck(strict_mode=..., local=...): checking on, in local SPMD mode."""
+    mode = ctx.kwargs.get("strict_mode", ctx.args[0] if ctx.args else ConstVal(None))
+    strict = None
+    if isinstance(mode, ConstVal) and mode.value in ("strict", "permissive"):
+        strict = mode.value == "strict"
+    elif not (isinstance(mode, ConstVal) and mode.value is None):
+        return ContextVal(ContextKind.NO_TYPECHECK)  # unknown mode: stay silent
+    local = ctx.kwargs.get("local", ConstVal(True))
+    if isinstance(local, ConstVal) and local.value is False:
+        return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
+    return ContextVal(ContextKind.TYPECHECK, strict=strict)
+
+
+def no_typecheck(ctx: CallContext) -> Value:
+    return ContextVal(ContextKind.NO_TYPECHECK)
+
+
+def local(ctx: CallContext) -> Value:
+    return ContextVal(ContextKind.LOCAL)
+
+
+def set_current_mesh(ctx: CallContext) -> Value:
+    mesh = ctx.arg(0, "axes")
+    return ContextVal(ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None)
+
+
+HANDLERS: Mapping[str, Handler] = {
+    "reveal_type": reveal_type,
+    **{f"spmd.{function}": collective for function in coll.SIGNATURES},
+    **{f"spmd.rules.{function}": collective for function in coll.SIGNATURES},
+    "spmd.rules.ignore": rules_ignore,
+    "spmd.assert_type": assert_type,
+    "spmd.assert_local_type": assert_type,
+    "spmd.assert_type_like": assert_type_like,
+    "spmd.assert_local_type_like": assert_local_type_like,
+    "spmd.mutate_type": mutate_type,
+    **dict.fromkeys(REGISTRATIONS, registration),
+    "spmd.local_map": local_map,
+    "spmd.S": shard,
+    "spmd.Shard": shard,
+    "spmd.MeshAxis.of": mesh_axis_of,
+    "spmd.PartitionSpec": partition_spec,
+    "spmd.typecheck": typecheck,
+    "spmd.no_typecheck": no_typecheck,
+    "spmd.local": local,
+    "spmd.set_current_mesh": set_current_mesh,
+}

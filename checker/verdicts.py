@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from . import axes
+from . import axes, codes
 from . import collectives as coll
 from .lattice import AxisType, Kind, LocalType
 from .lattice import V as TYPE_V
@@ -316,18 +316,19 @@ def _missing_axis(
 ) -> RuleViolation:
     operand = operands[i].type
     have = "{}" if operand is None else _axes_text(operand)
-    shown = axes.label(axis)
     if mesh is not None and axis in mesh:
-        message = (
-            f"args[{i}] missing axis {shown} from the current mesh "
-            f"{{{', '.join(sorted(axes.label(a) for a in mesh))}}}. args[{i}] has axes {have}."
+        mesh_text = "{" + ", ".join(sorted(axes.label(a) for a in mesh)) + "}"
+        message = codes.MISSING_AXIS_FROM_MESH.format(
+            index=i, axis=axes.label(axis), mesh=mesh_text, have=have
         )
     else:
-        message = (
-            f"args[{i}] missing axis {shown}. args[{i}] has axes {have}. All operands must be "
-            f"annotated on the same set of mesh axes."
+        union = sorted({axes.label(a) for op in operands if op.type for a in op.type.listed()})
+        if any(op.type is not None and op.type.hidden_axes() is None for op in operands):
+            union.append("...")
+        message = codes.MISSING_AXIS_FROM_OPERANDS.format(
+            index=i, axis=axes.label(axis), have=have, union="{" + ", ".join(union) + "}"
         )
-    return RuleViolation("spmd-missing-axis", message, operand=i, axis=axis)
+    return RuleViolation(codes.MISSING_AXIS, message, operand=i, axis=axis)
 
 
 def _axes_text(t: TensorType) -> str:

@@ -68,7 +68,7 @@ def _our_verdict(types: list[object], linearity: Linearity, no_grad: list[bool] 
     try:
         return str(infer_axis("tp", types, linearity, no_grad))  # type: ignore[arg-type]
     except RuleViolation as violation:
-        return violation.code
+        return violation.code.name
 
 
 @pytest.mark.parametrize("linearity", list(Linearity), ids=lambda x: x.value)

@@ -55,7 +55,7 @@ def test_concrete_operands_get_the_runtime_rule(
                 [a, b], linearity, mesh_axes=None, strict=strict, no_grad=no_grad
             )
         except RuleViolation as violation:
-            want = violation.code
+            want = violation.code.name
         verdict = infer_op(
             [Operand(TensorType.of(a), no_grad[0]), Operand(TensorType.of(b), no_grad[1])],
             linearity,
@@ -63,7 +63,11 @@ def test_concrete_operands_get_the_runtime_rule(
             strict=strict,
             bindings=NO_BINDINGS,
         )
-        got = verdict.violation.code if verdict.violation is not None else verdict.output.concrete()  # type: ignore[union-attr]
+        got = (
+            verdict.violation.code.name
+            if verdict.violation is not None
+            else verdict.output.concrete()
+        )  # type: ignore[union-attr]
         assert got == want, (a, b, linearity, strict, no_grad)
         if verdict.violation is not None:
             assert verdict.certain
@@ -85,7 +89,7 @@ def test_a_partial_through_a_nonlinear_op_is_manifest_whatever_the_rest() -> Non
         [Operand(p, None)], Linearity.NONLINEAR, mesh=None, strict=True, bindings=NO_BINDINGS
     )
     assert verdict.failed and verdict.certain
-    assert verdict.violation is not None and verdict.violation.code == "spmd-partial-nonlinear"
+    assert verdict.violation is not None and verdict.violation.code.name == "spmd-partial-nonlinear"
 
 
 def test_an_unknown_operand_makes_a_partial_sum_latent_then_narrowing_makes_it_manifest() -> None:
@@ -110,7 +114,7 @@ def test_an_unknown_operand_makes_a_partial_sum_latent_then_narrowing_makes_it_m
         bindings=learned,
     )
     assert manifest.failed and manifest.violation is not None
-    assert manifest.violation.code == "spmd-partial-varying"
+    assert manifest.violation.code.name == "spmd-partial-varying"
 
 
 def test_strict_mode_closes_a_row_against_a_complete_operand() -> None:
@@ -204,7 +208,7 @@ def test_a_collective_src_check_that_fails_for_every_value_is_manifest() -> None
     assert (
         verdict.failed
         and verdict.violation is not None
-        and verdict.violation.code == "spmd-src-mismatch"
+        and verdict.violation.code.name == "spmd-src-mismatch"
     )
 
 

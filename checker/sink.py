@@ -1,0 +1,152 @@
+"""The one place an analysis records what it found: diagnostics, revealed types, hover facts
+and collective facts, for the checked file and for the other files whose code it ran.
+
+Three things decide where a record goes:
+
+- code of another file of the workspace, called from this one (``running``): an error
+  belongs to that file, where the runtime raises, with the call in this file as related
+  information (``elsewhere``); hover facts are kept for that file too (``elsewhere_facts``,
+  marked with the call), reveals and collective facts are that file's own check's business;
+- a journal being recorded (``journaling``): everything also goes into it, so a standalone
+  analysis can be replayed (``replay``) instead of re-run when its inputs are unchanged;
+- otherwise the checked file's own tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+from . import codes
+from .codes import Code, Severity
+from .journal import Journal
+from .results import CollectiveFact, Diagnostic, Fix, Related, Reveal, Span, TypeFact
+
+DiagnosticKey = tuple[Span, str, str]  # span, code, message: one diagnostic however often found
+
+
+class ResultSink:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: dict[DiagnosticKey, Diagnostic] = {}
+        self.reveals: dict[Span, Reveal] = {}
+        self.facts: dict[Span, TypeFact] = {}
+        self.fact_tables: list[dict[Span, TypeFact]] = [self.facts]  # own facts, then journals'
+        self.collective_facts: dict[Span, CollectiveFact] = {}
+        # errors reported so far where the runtime certainly raises (ignored or not): a branch
+        # that adds one does not reach the join after it
+        self.certain_errors = 0
+        # found while running other files' code from this one, by the other file's path
+        self.elsewhere: dict[str, dict[DiagnosticKey, Diagnostic]] = {}
+        self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
+        self._caller: Related | None = None  # the call in this file that led into another file
+        self._running = ""  # the path of the code running now
+        self._journal: Journal | None = None
+
+    # ------------------------------------------------------------ recording
+    def report(
+        self,
+        span: Span,
+        code: Code,
+        message: str,
+        severity: Severity,
+        related: tuple[Related, ...] = (),
+        fixes: tuple[Fix, ...] = (),
+    ) -> None:
+        if severity is Severity.ERROR and code is not codes.SYNTAX:
+            self.certain_errors += 1  # the runtime raises here, ignored or not
+        other = self._other_file()
+        if other is not None and self._caller is not None:
+            site = Related(
+                self._caller.span,
+                f"called from {_short(self.path)}:{self._caller.span.line + 1}",
+                path=self.path,
+            )
+            self.elsewhere.setdefault(other, {}).setdefault(
+                (span, code.name, message),
+                Diagnostic(span, code.name, message, severity, (site,), ()),
+            )
+            return
+        key = (span, code.name, message)
+        if key in self.diagnostics:
+            return
+        diagnostic = Diagnostic(span, code.name, message, severity, related, fixes)
+        self.diagnostics[key] = diagnostic
+        self._journal_entry("diagnostics", key, diagnostic)
+
+    def reveal(self, reveal: Reveal) -> None:
+        if self._other_file() is not None:
+            return
+        self.reveals[reveal.span] = reveal
+        self._journal_entry("reveals", reveal.span, reveal)
+
+    def collective(self, fact: CollectiveFact) -> None:
+        if self._other_file() is not None:
+            return
+        self.collective_facts[fact.span] = fact
+        self._journal_entry("collective_facts", fact.span, fact)
+
+    def fact(self, fact: TypeFact) -> None:
+        other = self._other_file()
+        if other is not None and self._caller is not None:
+            # Facts of another file's code as this file calls it: that file shows them where
+            # its own analysis (with unknown parameters) has no type.
+            line = self._caller.span.line + 1
+            self.elsewhere_facts.setdefault(other, {}).setdefault(
+                fact.span, replace(fact, context=f"as called from {_short(self.path)}:{line}")
+            )
+            return
+        (self._journal.facts if self._journal is not None else self.facts)[fact.span] = fact
+
+    # ------------------------------------------------------------ whose code runs
+    @contextmanager
+    def running(self, path: str, call_site: Related | None) -> Iterator[None]:
+        """Record what is found while code of file ``path`` runs, called from ``call_site``."""
+        saved = self._caller, self._running
+        if path != self.path and self._caller is None and call_site is not None:
+            self._caller = call_site  # the call in this file that led into another file
+        self._running = path
+        try:
+            yield
+        finally:
+            self._caller, self._running = saved
+
+    def _other_file(self) -> str | None:
+        """The path of the other file whose code runs now, called from this one; None when
+        what runs is this file's code."""
+        if self._caller is not None and self._running != self.path:
+            return self._running
+        return None
+
+    # ------------------------------------------------------------ journals
+    @contextmanager
+    def journaling(self) -> Iterator[Journal]:
+        """Record into a new journal as well (one standalone analysis)."""
+        recorded = Journal()
+        self.fact_tables.append(recorded.facts)
+        self._journal = recorded
+        try:
+            yield recorded
+        finally:
+            self._journal = None
+
+    def replay(self, recorded: Journal) -> None:
+        """Re-record what a standalone analysis recorded (into this check's tables)."""
+        self.fact_tables.append(recorded.facts)  # shared, not copied: it never changes again
+        tables: dict[str, dict[Any, Any]] = {
+            "diagnostics": self.diagnostics,
+            "reveals": self.reveals,
+            "collective_facts": self.collective_facts,
+        }
+        for name, key, value in recorded.entries:
+            tables[name].setdefault(key, value)
+
+    def _journal_entry(self, table: str, key: Any, value: Any) -> None:
+        if self._journal is not None:
+            self._journal.entries.append((table, key, value))
+
+
+def _short(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
