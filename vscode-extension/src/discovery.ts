@@ -289,7 +289,7 @@ export async function discoverServer(resource: vscode.Uri | undefined, log: Log,
   if (explicit) {
     return {
       ok: false,
-      reason: `the setting spmdTypes.server.interpreter: ${trail.tried.join('; ')}`,
+      reason: trail.tried.join('; '),
       install: `Point spmdTypes.server.interpreter at a Python ${MINIMUM_PYTHON} or newer, or clear it to use the interpreter selected in the Python extension or on PATH`,
       setting: 'spmdTypes.server.interpreter',
       notes,
