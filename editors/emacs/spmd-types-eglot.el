@@ -10,7 +10,10 @@
 ;; Static SPMD type diagnostics, hovers and quick fixes for PyTorch code written with
 ;; `spmd_types', from the spmd-lsp language server, in Eglot.
 ;;
-;; Install the server into your project's Python environment:  pip install spmd-lsp
+;; Install the server (it is not on PyPI): from a checkout of the spmd-lsp repository,
+;;   pipx install /path/to/spmd-lsp        ; puts spmd-lsp (and spmd-check) on PATH
+;; or build a wheel there (python -m build) and pipx install or pip install
+;; dist/spmd_lsp-0.1.0-py3-none-any.whl into your project's virtualenv (Python 3.11+).
 ;; Then, in your init file:
 ;;
 ;;   (load "/path/to/spmd-types-eglot.el")
@@ -24,6 +27,9 @@
 ;;
 ;; Eglot runs one server per major mode and project: while this is set up, python-mode
 ;; buffers use spmd-lsp instead of another Python server (pylsp, pyright).
+;;
+;; Inlay hints (the SPMD type after each assignment target): set `spmd-types-inlay-hints'
+;; to t and, with Emacs 29+ / Eglot 1.10+, turn on `eglot-inlay-hints-mode' in the buffer.
 
 ;;; Code:
 

@@ -1,14 +1,23 @@
 -- spmd_types.lua: the spmd-lsp language server (SPMD type checking for spmd_types code) in Neovim.
 --
--- Install the server into the Python environment of your project:   pip install spmd-lsp
+-- Install the server (it is not on PyPI): from a checkout of the spmd-lsp repository,
+--   pipx install /path/to/spmd-lsp                       -- puts spmd-lsp and spmd-check on PATH
+-- or build a wheel there (python -m build) and `pipx install dist/spmd_lsp-0.1.0-py3-none-any.whl`,
+-- or `pip install` the wheel into your project's virtualenv (Python 3.11 or newer).
 -- Then put this file on your runtimepath as lua/spmd_types.lua (e.g. ~/.config/nvim/lua/spmd_types.lua)
 -- and in init.lua:
 --
 --   require('spmd_types').setup()                       -- defaults
 --   require('spmd_types').setup({                        -- or with options
 --     cmd = { '/path/to/venv/bin/spmd-lsp' },            -- default: see M.default_cmd()
+--     inlay_hints = true,                                -- types after assignment targets (0.10+)
 --     settings = { spmdTypes = { meshAxes = { 'dp', 'tp' }, strictMode = 'permissive' } },
 --   })
+--
+-- Inlay hints need two switches: the server sends them only with spmdTypes.inlayHints = true, and
+-- Neovim (0.10+) shows them only once vim.lsp.inlay_hint.enable(true) is called. `inlay_hints = true`
+-- does both (for the buffers this server attaches to); toggle later with
+--   :lua vim.lsp.inlay_hint.enable(not vim.lsp.inlay_hint.is_enabled())
 --
 -- Neovim 0.11+: uses vim.lsp.config('spmd_types', {...}) + vim.lsp.enable('spmd_types').
 -- Neovim 0.7-0.10: starts the client itself on FileType python (vim.lsp.start from 0.8,
@@ -46,16 +55,32 @@ M.default_settings = {
   },
 }
 
+--- on_attach with inlay hints turned on in Neovim for the buffer (0.10+; a no-op before).
+local function with_inlay_hints(on_attach)
+  return function(client, bufnr)
+    local ih = vim.lsp.inlay_hint
+    if type(ih) == 'table' and ih.enable then
+      pcall(ih.enable, true, { bufnr = bufnr })
+    end
+    if on_attach then on_attach(client, bufnr) end
+  end
+end
+
 local function merged(opts)
   opts = opts or {}
   local settings = vim.tbl_deep_extend('force', {}, M.default_settings, opts.settings or {})
+  local on_attach = opts.on_attach
+  if opts.inlay_hints then
+    settings.spmdTypes.inlayHints = true
+    on_attach = with_inlay_hints(on_attach)
+  end
   return {
     cmd = opts.cmd or M.default_cmd(),
     filetypes = opts.filetypes or { 'python' },
     root_markers = opts.root_markers or M.root_markers,
     settings = settings,
     init_options = { spmdTypes = settings.spmdTypes },
-    on_attach = opts.on_attach,
+    on_attach = on_attach,
     capabilities = opts.capabilities,
   }
 end

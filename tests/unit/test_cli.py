@@ -42,19 +42,55 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_text_output_and_exit_status(project: Path) -> None:
+def test_concise_output_and_exit_status(project: Path) -> None:
+    done = run("--output-format", "concise", "pkg", cwd=project)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(
+        "pkg/bug.py:11:20: error spmd-partial-nonlinear Partial type on axis tp"
+    )
+    # reveals in line order among the diagnostics
+    assert lines[1] == (
+        "pkg/bug.py:12:5: note reveal_type x: {dp: R, tp: P} (gradient {dp: P, tp: R})"
+    )
+    assert lines[2] == "Found 1 error in 1 file (checked 2 files)."
+    assert done.stderr == ""
+
+
+def test_format_is_an_alias_of_output_format(project: Path) -> None:
+    assert (
+        run("--format", "concise", "pkg", cwd=project).stdout
+        == run("--output-format=concise", "pkg", cwd=project).stdout
+    )
+
+
+def test_full_output_is_the_default(project: Path) -> None:
     done = run("pkg", cwd=project)
     assert done.returncode == 1
-    assert "pkg/bug.py:11:20: error spmd-partial-nonlinear Partial type on axis tp" in done.stdout
-    assert (
-        "pkg/bug.py:12:5: note reveal_type x: {dp: R, tp: P} (gradient {dp: P, tp: R})"
-        in done.stdout
+    assert done.stdout.startswith(
+        "error[spmd-partial-nonlinear]: Partial type on axis tp cannot propagate"
     )
-    assert "Checked 2 files: 1 error." in done.stderr
+    assert "\x1b[" not in done.stdout  # no colour when not writing to a terminal
+    assert (
+        "  --> pkg/bug.py:11:20\n   |\n11 |     y = torch.relu(x)\n   |                    ^\n"
+    ) in done.stdout
+    assert "note: the operand got its type here" in done.stdout
+    assert "  --> pkg/bug.py:10:5\n" in done.stdout
+    assert 'help: spmd.all_reduce(x, "tp", src=P, dst=R) on the Partial operand' in done.stdout
+    assert '11 +     y = torch.relu(spmd.all_reduce(x, "tp", src=P, dst=R))' in done.stdout
+    assert "= docs: https://" in done.stdout and "#spmd-partial-nonlinear" in done.stdout
+    assert "note[reveal_type]: x: {dp: R, tp: P} (gradient {dp: P, tp: R})" in done.stdout
+    assert done.stdout.index("error[") < done.stdout.index("note[reveal_type]")
+    assert done.stdout.rstrip().endswith(
+        "Found 1 error in 1 file (checked 2 files).\n"
+        "1 error can be fixed with --fix (--diff shows the changes first)."
+    )
 
 
 def test_clean_file_exits_zero(project: Path) -> None:
-    assert run("pkg/clean.py", cwd=project).returncode == 0
+    done = run("pkg/clean.py", cwd=project)
+    assert done.returncode == 0
+    assert done.stdout == "No problems found (checked 1 file).\n"
 
 
 def test_json_output(project: Path) -> None:
@@ -71,6 +107,57 @@ def test_json_output(project: Path) -> None:
         "severity": "error",
         "code": "spmd-partial-nonlinear",
         "message": diagnostic["message"],
+        "url": "https://github.com/spmd-lsp/spmd-lsp/blob/main/docs/diagnostics.md"
+        "#spmd-partial-nonlinear",
+        "related": [
+            {
+                "path": "pkg/bug.py",
+                "line": 10,
+                "column": 5,
+                "end_line": 10,
+                "end_column": 44,
+                "message": "the operand got its type here: assert_type at line 10",
+            }
+        ],
+        "fixes": [
+            {
+                "title": diagnostic["fixes"][0]["title"],
+                "preferred": True,
+                "edits": [
+                    {
+                        "path": "pkg/bug.py",
+                        "line": 11,
+                        "column": 20,
+                        "end_line": 11,
+                        "end_column": 21,
+                        "new_text": 'spmd.all_reduce(x, "tp", src=P, dst=R)',
+                    }
+                ],
+            },
+            {
+                "title": diagnostic["fixes"][1]["title"],
+                "preferred": False,
+                "edits": [
+                    {
+                        "path": "pkg/bug.py",
+                        "line": 11,
+                        "column": 20,
+                        "end_line": 11,
+                        "end_column": 21,
+                        # I is not imported: the fix names it through the module
+                        "new_text": 'spmd.all_reduce(x, "tp", src=spmd.P, dst=spmd.I)',
+                    }
+                ],
+            },
+        ],
+    }
+    assert "all-reduce in forward" in diagnostic["fixes"][0]["title"]
+    assert document["summary"] == {
+        "files": 1,
+        "errors": 1,
+        "warnings": 0,
+        "notes": 0,
+        "fixable": 1,
     }
     [reveal] = document["reveals"]
     assert reveal["types"] == {"dp": "R", "tp": "P"} and reveal["gradient"] == {
@@ -137,12 +224,30 @@ def test_non_utf8_and_missing_paths(project: Path) -> None:
     assert missing.returncode == 2 and "no such file or directory" in missing.stderr
 
 
+def test_an_explicit_path_that_is_not_python(project: Path) -> None:
+    (project / "notes.txt").write_text("x = 1\n")
+    done = run("pkg", "notes.txt", cwd=project)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "spmd-check: notes.txt: not a Python file (spmd-check checks .py files and folders "
+        "of them)\n"
+    )
+    assert done.stdout == ""
+    (project / "script").write_text("#!/usr/bin/env python3\nx = 1\n")
+    assert run("script", cwd=project).returncode == 0  # a python shebang is a Python file
+
+
+def test_no_path_is_a_usage_error(project: Path) -> None:
+    done = run(cwd=project)
+    assert done.returncode == 2 and "give at least one PATH" in done.stderr
+
+
 def test_syntax_error_keeps_the_rest(project: Path) -> None:
     path = project / "pkg" / "bug.py"
     path.write_text(BUG.replace("    reveal_type(x)\n", "    z = (\n    reveal_type(x)\n"))
     done = run("pkg/bug.py", cwd=project)
-    assert "error spmd-syntax" in done.stdout
-    assert "error spmd-partial-nonlinear" in done.stdout
+    assert "error[spmd-syntax]" in done.stdout
+    assert "error[spmd-partial-nonlinear]" in done.stdout
 
 
 def test_backward_on_varying_loss_has_a_fix_that_removes_it() -> None:

@@ -10,6 +10,7 @@ let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let stopping = false;
 let starting: Promise<void> | undefined;
+let extensionPath = '';
 
 /** The `spmdTypes` settings as a plain JSON object: the same object the server gets from workspace/configuration. */
 function settingsObject(resource?: vscode.Uri): Record<string, unknown> {
@@ -67,8 +68,8 @@ function createClient(server: ServerCommand): LanguageClient {
 }
 
 async function start(): Promise<void> {
-  setStatus('starting', 'Looking for the spmd-lsp language server…');
-  const found = await discoverServer(firstResource(), (m) => output.info(m));
+  setStatus('starting', 'Looking for a Python interpreter to run the spmd-lsp language server…');
+  const found = await discoverServer(firstResource(), (m) => output.info(m), extensionPath);
   if (!found.ok) {
     await reportFailure(found.reason, found.install, found.setting);
     return;
@@ -122,6 +123,7 @@ function restart(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel(NAME, { log: true });
   status = vscode.window.createStatusBarItem('spmdTypes.status', vscode.StatusBarAlignment.Right, 100);
   status.name = NAME;
@@ -132,8 +134,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('spmdTypes.restartServer', () => restart()),
     vscode.commands.registerCommand('spmdTypes.showOutput', () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('spmdTypes.server')) {
-        output.info('spmdTypes.server changed: restarting the server');
+      if (e.affectsConfiguration('spmdTypes.server') || e.affectsConfiguration('spmdTypes.importStrategy')) {
+        output.info('spmdTypes.server or spmdTypes.importStrategy changed: restarting the server');
         void restart();
       }
     }),

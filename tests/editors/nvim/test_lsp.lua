@@ -1,7 +1,8 @@
 -- Headless Neovim test of editors/nvim/spmd_types.lua against spmd-lsp (Neovim 0.7.2 and 0.11+).
 -- Run by run.sh:  SPMD_LSP_CMD="/venv/bin/spmd-lsp" SPMD_REPO=/repo nvim --headless -n -i NONE -u test_lsp.lua FILE
--- Checks: the diagnostic (code, range), the hover on a tensor, the preferred quick fix applied
--- (buffer text after it, diagnostic gone), and a re-check after an edit that brings the bug back.
+-- Checks: the diagnostic (code, range), the hover on a tensor, inlay hints (0.10+: setup's inlay_hints
+-- option turns them on in Neovim and in the server), the preferred quick fix applied (buffer text after
+-- it, diagnostic gone), and a re-check after an edit that brings the bug back.
 -- Exit 0 = pass; on failure every failed check says what Neovim got instead.
 local repo = assert(os.getenv('SPMD_REPO'), 'SPMD_REPO not set')
 local cmd = vim.split(assert(os.getenv('SPMD_LSP_CMD'), 'SPMD_LSP_CMD not set'), ' ', { trimempty = true })
@@ -30,7 +31,7 @@ local function check(ok, what, got)
 end
 
 -- The shipped configuration, with the command under test.
-dofile(repo .. '/editors/nvim/spmd_types.lua').setup({ cmd = cmd })
+dofile(repo .. '/editors/nvim/spmd_types.lua').setup({ cmd = cmd, inlay_hints = true })
 
 local function client_for(bufnr)
   local get = vim.lsp.get_clients or vim.lsp.get_active_clients
@@ -115,6 +116,32 @@ local function run()
   end
   check(hover and hover:find(TYPE, 1, true) and kind == 'markdown', 'hover on `x` in `torch.relu(x)` is Markdown with ' .. TYPE,
     string.format('kind=%s %q', tostring(kind), tostring(hover)))
+
+  -- 2b. inlay hints (Neovim 0.10+): enabled in the buffer, and the server sends them
+  local ih = vim.lsp.inlay_hint
+  if type(ih) == 'table' and ih.is_enabled then
+    check(ih.is_enabled({ bufnr = bufnr }), 'inlay hints are enabled in the buffer (setup{inlay_hints = true})', 'disabled')
+    local last = vim.api.nvim_buf_line_count(bufnr)
+    local ih_params = {
+      textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+      range = { start = { line = 0, character = 0 }, ['end'] = { line = last, character = 0 } },
+    }
+    local labels = {}
+    local got = vim.lsp.buf_request_sync(bufnr, 'textDocument/inlayHint', ih_params, timeout) or {}
+    for _, r in pairs(got) do
+      for _, h in ipairs(r.result or {}) do
+        local label = h.label
+        if type(label) == 'table' then
+          local parts = {}
+          for _, p in ipairs(label) do parts[#parts + 1] = p.value end
+          label = table.concat(parts)
+        end
+        labels[#labels + 1] = string.format('%d:%s', h.position.line + 1, label)
+      end
+    end
+    log('inlay hints: ' .. vim.inspect(labels))
+    check(#labels > 0, 'the server sends inlay hints (spmdTypes.inlayHints = true)', vim.inspect(got))
+  end
 
   -- 3. the preferred quick fix, applied the way a user would
   -- the LSP form of the diagnostic (0.7 keeps only some fields in user_data.lsp; the fixture is ASCII,

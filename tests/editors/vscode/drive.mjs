@@ -20,9 +20,9 @@ if (!url || !workspace || !outDir) {
   process.exit(2);
 }
 const FILE = process.env.SPMD_FIXTURE || 'partial_relu.py';
-// "server": the checks above; "missing-server": the interpreter setting points at a Python without
-// spmd-lsp, and the extension must say so in one notification whose button opens the setting;
-// "python-extension": no setting, the server comes from the Python extension's interpreter.
+// "server": the checks above; "missing-server": the interpreter setting points at a Python too old to run
+// the bundled server, and the extension must say so in one notification whose button opens the setting;
+// "python-extension": no setting, the bundled server runs with the Python extension's interpreter.
 const SCENARIO = process.env.SPMD_E2E_SCENARIO || 'server';
 const CODE = 'spmd-partial-nonlinear';
 const TYPE = '{dp: R, tp: P}';
@@ -103,18 +103,20 @@ async function hoverAt(n, col, expect, attempts = 6) {
   return text;
 }
 
-/** The server cannot be found: a failed status, ONE notification saying what to install, its button opens the setting. */
+/** No interpreter can run the server: a failed status, ONE notification naming the interpreter tried and why
+ * it does not do, its button opens the setting. */
 async function missingServer(statusLabel) {
-  check(/^SPMD Types failed: .*pip install spmd-lsp/s.test(statusLabel ?? ''),
-    'status bar item says "SPMD Types failed" with what to install', JSON.stringify(statusLabel ?? '(no SPMD status bar item)'));
+  check(/^SPMD Types failed: .*spmdTypes\.server\.interpreter.*Python 3\.9\.2.*3\.11 or newer/s.test(statusLabel ?? ''),
+    'status bar item says "SPMD Types failed", naming the interpreter and its version', JSON.stringify(statusLabel ?? '(no SPMD status bar item)'));
   const toast = page.locator('.notifications-toasts .notification-toast-container').filter({ hasText: 'SPMD Types' });
   await toast.first().waitFor({ state: 'visible', timeout: 15000 }).catch(() => {});
   await page.waitForTimeout(2000); // would a second notification follow?
   const toasts = await toast.allInnerTexts();
   await shot('missing-server-notification.png');
   const text = norm(toasts[0]);
-  check(toasts.length === 1 && /pip install spmd-lsp/.test(text) && /spmdTypes\.server/.test(text) && !/\bat .*\.js:\d+/.test(text),
-    'one notification saying to pip install spmd-lsp or set spmdTypes.server.*, without a stack trace',
+  check(toasts.length === 1 && /old-python\/bin\/python/.test(text) && /Python 3\.9\.2/.test(text)
+    && /spmdTypes\.server\.interpreter/.test(text) && !/pip install spmd-lsp/.test(text) && !/\bat .*\.js:\d+/.test(text),
+    'one notification naming the interpreter tried (Python 3.9.2, too old) and the setting to fix, without a stack trace',
     `${toasts.length} SPMD notification(s): ${JSON.stringify(toasts.map(norm))}`);
   const button = toast.first().locator('a.monaco-button, .monaco-button').filter({ hasText: 'Open Setting' });
   if (check(await button.count() === 1, 'the notification has an "Open Setting" button', JSON.stringify(text))) {
@@ -159,8 +161,8 @@ try {
     throw null; // done
   }
   if (SCENARIO === 'python-extension') {
-    check(/^SPMD Types ready: .*-m spmd_lsp.*from the interpreter selected in the Python extension/s.test(statusLabel ?? ''),
-      'status bar: ready, with `python -m spmd_lsp` from the interpreter selected in the Python extension', JSON.stringify(statusLabel));
+    check(/^SPMD Types ready: .*bundled\/tool\/launch\.py.*the bundled spmd-lsp .* run by the interpreter selected in the Python extension/s.test(statusLabel ?? ''),
+      'status bar: ready, with the bundled server run by the interpreter selected in the Python extension', JSON.stringify(statusLabel));
     const sq = await page.waitForSelector('.monaco-editor .view-overlays [class*="squiggly-"]', { timeout: 60000 }).then(() => true).catch(() => false);
     await shot('python-extension.png');
     check(sq, 'a squiggle from that server', 'no squiggle');

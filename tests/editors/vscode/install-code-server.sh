@@ -27,5 +27,11 @@ npm_config_yes=true npm rebuild
 # 5. code-server's own postinstall + argon2; postinstall.sh refuses to run as root without unsafe_perm
 cd "$DEST"
 npm_config_unsafe_perm=true npm_config_yes=true npm rebuild
-"$BIN" --version
+# Any code-server command, --version included, writes a default config.yaml (with a password)
+# where --config points, else to ~/.config/code-server/: keep it and the data dir in a
+# temporary folder, never in the user's home.
+probe=$(mktemp -d /tmp/spmd-code-server-probe.XXXXXX)
+XDG_CONFIG_HOME="$probe/config" XDG_DATA_HOME="$probe/data" \
+  "$BIN" --config "$probe/config.yaml" --user-data-dir "$probe/data" --version
+rm -rf "$probe"
 touch "$DEST/.installed-$CS_VERSION"

@@ -4,15 +4,16 @@
 # Usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR
 # Env:   SPMD_VENV      virtualenv with spmd-lsp (default /work/venv)
 #        SPMD_VSCODE_DISCOVERY  how the extension is told about the server:
-#                       interpreter (default when `python -m spmd_lsp` works: spmdTypes.server.interpreter = $SPMD_VENV/bin/python),
-#                       command (spmdTypes.server.command = $SPMD_LSP_CMD; the default otherwise), or
+#                       interpreter (default: spmdTypes.server.interpreter = $SPMD_VENV/bin/python, which runs
+#                       the server bundled in the .vsix),
+#                       command (spmdTypes.server.command = $SPMD_LSP_CMD), or
 #                       path (no setting; $SPMD_VENV/bin first on PATH; code-server's extension host may take
-#                       PATH from a login shell instead, then the server is not found)
+#                       PATH from a login shell instead)
 #        SPMD_LSP_CMD   server command line for the command mode (default $SPMD_VENV/bin/spmd-lsp)
-#        SPMD_E2E_SCENARIO  server (default); missing-server (the notification when no server is found);
-#                       python-extension (the server comes from the interpreter that a test double of
-#                       ms-python.python reports: SPMD_PYEXT_INTERPRETER, default $SPMD_VENV/bin/python;
-#                       exit 77 = skipped when that Python cannot run `-m spmd_lsp`)
+#        SPMD_E2E_SCENARIO  server (default); missing-server (the notification when no interpreter can run
+#                       the server: the interpreter setting names a Python too old for it);
+#                       python-extension (the bundled server runs with the interpreter that a test double of
+#                       ms-python.python reports: SPMD_PYEXT_INTERPRETER, default $SPMD_VENV/bin/python)
 #        CHROMIUM       browser binary (default /usr/bin/chromium)
 set -euo pipefail
 CS=${1:?usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR} VSIX=${2:?vsix} ART=${3:?artifacts dir}
@@ -21,21 +22,12 @@ SPMD_VENV=${SPMD_VENV:-/work/venv}
 MODE=${SPMD_VSCODE_DISCOVERY:-}
 SCENARIO=${SPMD_E2E_SCENARIO:-server}
 if [ "$SCENARIO" = missing-server ]; then
-  MODE=missing  # the interpreter setting names a Python that has no spmd-lsp
+  MODE=missing  # the interpreter setting names a Python too old to run the server
 elif [ "$SCENARIO" = python-extension ]; then
   MODE=python-extension  # no setting: the interpreter comes from (a test double of) ms-python.python
   PYEXT_PY=${SPMD_PYEXT_INTERPRETER:-$SPMD_VENV/bin/python}
-  if ! "$PYEXT_PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("spmd_lsp.__main__") is None)' 2>/dev/null; then
-    echo "SKIP: \`$PYEXT_PY -m spmd_lsp\` is not available (spmd_lsp has no __main__.py)"
-    exit 77
-  fi
 elif [ -z "$MODE" ]; then
-  if "$SPMD_VENV/bin/python" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("spmd_lsp.__main__") is None)' 2>/dev/null; then
-    MODE=interpreter
-  else
-    echo "note: \`$SPMD_VENV/bin/python -m spmd_lsp\` is not available; testing with spmdTypes.server.command instead"
-    MODE=command
-  fi
+  MODE=interpreter
 fi
 echo "server discovery mode: $MODE"
 TMP=$(mktemp -d /tmp/spmd-vscode-e2e.XXXXXX)
@@ -50,8 +42,11 @@ case "$MODE" in
   python-extension) SERVER_SETTING="\"fakePython.interpreter\": $(json_str "$PYEXT_PY"),"
     (cd "$HERE/fake-python-ext" && "$(dirname "$VSIX")/node_modules/.bin/vsce" package --allow-missing-repository \
       -o "$TMP/fake-python.vsix" > "$TMP/fake-python-package.log" 2>&1) || { cat "$TMP/fake-python-package.log"; exit 1; } ;;
-  missing) "$SPMD_VENV/bin/python" -m venv --without-pip "$TMP/no-spmd-venv"
-    SERVER_SETTING="\"spmdTypes.server.interpreter\": $(json_str "$TMP/no-spmd-venv/bin/python")," ;;
+  missing) # a stand-in for a Python 3.9: it answers the launcher's probe the way an old Python does
+    mkdir -p "$TMP/old-python/bin"
+    printf '#!/bin/sh\necho "spmd-lsp needs Python 3.11 or newer; $0 is Python 3.9.2" >&2\nexit 3\n' > "$TMP/old-python/bin/python"
+    chmod +x "$TMP/old-python/bin/python"
+    SERVER_SETTING="\"spmdTypes.server.interpreter\": $(json_str "$TMP/old-python/bin/python")," ;;
   *) echo "unknown SPMD_VSCODE_DISCOVERY=$MODE" >&2; exit 2 ;;
 esac
 cat > "$TMP/user/User/settings.json" <<JSON
@@ -74,8 +69,11 @@ cat > "$TMP/user/User/settings.json" <<JSON
   "window.zoomLevel": 0
 }
 JSON
-# keep code-server's ~/.local/share/code-server and ~/.config out of the real home
-export XDG_DATA_HOME="$TMP/xdg-data" XDG_CONFIG_HOME="$TMP/xdg-config"
+# keep code-server's ~/.local/share/code-server and ~/.config/code-server, VS Code's caches and
+# Chromium's ~/.pki out of the real home: the test writes only under $TMP (and $ART)
+mkdir -p "$TMP/home"
+export HOME="$TMP/home" XDG_DATA_HOME="$TMP/xdg-data" XDG_CONFIG_HOME="$TMP/xdg-config" \
+  XDG_CACHE_HOME="$TMP/xdg-cache" XDG_STATE_HOME="$TMP/xdg-state"
 COMMON=(--user-data-dir "$TMP/user" --extensions-dir "$TMP/ext" --config "$TMP/config.yaml")
 "$CS" "${COMMON[@]}" --install-extension "$VSIX" > "$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
 if [ -f "$TMP/fake-python.vsix" ]; then
