@@ -396,8 +396,8 @@ def _run(args: argparse.Namespace) -> int:
         count = sum(len(c.fixed) for c in fixes)
         if count:
             print(
-                f"Would fix {output._plural(count, 'error')} in "
-                f"{output._plural(len(fixes), 'file')} (run with --fix to apply).",
+                f"Would fix {output.plural(count, 'error')} in "
+                f"{output.plural(len(fixes), 'file')} (run with --fix to apply).",
                 file=sys.stderr,
             )
         else:

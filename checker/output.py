@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from . import __version__, explain, policy
+from . import __version__, codes, explain, policy
 from .codes import CODES, Code, Severity
 from .repair import apply_edits
 from .results import Diagnostic, Fix, Related, Reveal, Span
@@ -70,9 +70,9 @@ class Summary:
         return summary
 
     def text(self, *, fixing: bool = False) -> str:
-        checked = f"checked {_plural(self.files, 'file')}"
+        checked = f"checked {plural(self.files, 'file')}"
         counts = [
-            _plural(n, word)
+            plural(n, word)
             for n, word in (
                 (self.errors, "error"),
                 (self.warnings, "warning"),
@@ -82,7 +82,7 @@ class Summary:
         ]
         if fixing:
             total = self.errors + self.fixed
-            head = f"Found {_plural(total, 'error')}: {self.fixed} fixed, {self.errors} remaining"
+            head = f"Found {plural(total, 'error')}: {self.fixed} fixed, {self.errors} remaining"
             others = [c for c in counts if "error" not in c]
             if others:
                 head += " and " + " and ".join(others)
@@ -90,16 +90,16 @@ class Summary:
         if not counts:
             return f"No problems found ({checked})."
         listed = ", ".join(counts[:-1]) + " and " + counts[-1] if len(counts) > 1 else counts[0]
-        line = f"Found {listed} in {_plural(self.with_findings, 'file')} ({checked})."
+        line = f"Found {listed} in {plural(self.with_findings, 'file')} ({checked})."
         if self.fixable:
             line += (
-                f"\n{_plural(self.fixable, 'error')} can be fixed with --fix "
+                f"\n{plural(self.fixable, 'error')} can be fixed with --fix "
                 f"(--diff shows the changes first)."
             )
         return line
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
@@ -291,7 +291,7 @@ def full_diagnostic(report: FileReport, d: Diagnostic, sources: _Sources, style:
         others = len(d.fixes) - 1
         if others:
             out.append(
-                f"{' ' * width} = {_plural(others, 'other fix')}: "
+                f"{' ' * width} = {plural(others, 'other fix')}: "
                 f"{'; '.join(f.title for f in d.fixes if f is not preferred)}"
             )
     code = CODES.get(d.code)
@@ -528,7 +528,7 @@ def _region(span: Span) -> dict[str, int]:
     }
 
 
-_DEFAULT_LEVEL = {"spmd-unregistered-function": "warning", "spmd-internal": "note"}
+_DEFAULT_LEVEL = {codes.UNREGISTERED_FUNCTION.name: "warning", codes.INTERNAL.name: "note"}
 
 
 def _sarif_rule(code: Code) -> dict[str, Any]:

@@ -35,8 +35,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from . import codes, policy
 from . import collectives as coll
-from . import policy
 from .codes import Severity
 from .frontend import UnitCache, split_units
 from .lattice import AxisType, parse_axis_type
@@ -278,7 +278,7 @@ class _Verifier:
             return _Outcome(True, edits, title, text)
         first = new[0]
         reason = f"it would cause {_describe(first)}"
-        if rounds <= 0 or first.code != "spmd-src-mismatch":
+        if rounds <= 0 or first.code != codes.SRC_MISMATCH.name:
             return _Outcome(False, edits, title, text, reason)
         for extended_edits, extended_title in self._extensions(edits, title, text, result, first):
             outcome = self.attempt(extended_edits, extended_title, rounds - 1)
