@@ -36,6 +36,7 @@ from .rules import RuleViolation
 from .sink import ResultSink
 from .spelling import Spelling
 from .state import Budget, BudgetExceeded, Frame, ModuleLoader, State
+from .tensortype import EXACT, UNKNOWN_TYPE, Bindings, TensorType
 from .values import (
     UNKNOWN,
     AxisVal,
@@ -62,6 +63,7 @@ from .values import (
     join,
 )
 
+UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "add",
     ast.Sub: "sub",
@@ -135,6 +137,9 @@ class Interpreter:
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
         # of the last invoke: in-place effects on arguments
         self.last_effects: dict[str, Value] = {}
+        # of the last invoke: the function raises on every path (a manifest error)
+        self.last_raised = False
+        self.memo_raised: set[tuple[Any, ...]] = set()
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
         self.cache_keys = journal.CacheKeys(path, self._standalone_state(), self.globals)
@@ -280,14 +285,16 @@ class Interpreter:
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
+            complete = value.type.concrete(frame.bindings)
             self.sink.fact(
                 TypeFact(
                     span,
                     frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
-                    value.type,
+                    complete,
                     value.grad,
                     value.origin,
                     is_target=target,
+                    shown=value.type.describe(frame.bindings) if complete is None else None,
                 ),
             )
 
@@ -339,7 +346,7 @@ class Interpreter:
             self._with(stmt, frame)
         elif isinstance(stmt, ast.Return):
             value = self._eval(stmt.value, frame) if stmt.value is not None else ConstVal(None)
-            frame.returns.append(value)
+            frame.returns.append(_settled(value, frame.bindings))
             frame.terminated = True
         elif isinstance(stmt, (ast.Raise, ast.Break, ast.Continue)):
             frame.terminated = True
@@ -466,63 +473,60 @@ class Interpreter:
 
     def _branches(self, bodies: list[list[ast.stmt]], frame: Frame) -> None:
         before = dict(frame.env)
-        outcomes: list[dict[str, Value]] = []
-        clean: list[dict[str, Value]] = []
+        outcomes: list[Frame] = []
+        raised = True
         for body in bodies:
             branch = frame.child(dict(before))
-            errors = self.sink.certain_errors
             self._exec_block(body, branch)
+            raised &= branch.raised
             if not branch.terminated:
-                outcomes.append(branch.env)
-                if self.sink.certain_errors == errors:
-                    clean.append(branch.env)
+                outcomes.append(branch)
         if not outcomes:
+            # every branch returned or raised; when each certainly raised, so does the path
             frame.terminated = True
+            frame.raised = raised
             return
-        # A branch with a certain error raises at run time: only the others reach the join
-        # (its statements after the error were still checked, for their own diagnostics).
-        merged = _join_envs(clean or outcomes)
-        frame.env.clear()
-        frame.env.update(merged)
+        _adopt(frame, _join_paths(outcomes))
 
     def _loop(
         self, stmt: ast.For | ast.AsyncFor | ast.While, frame: Frame, element: Value | None
     ) -> None:
         entry = dict(frame.env)
-        current = dict(entry)
+        current = frame.child(dict(entry))
         for _ in range(_LOOP_ROUNDS):
-            body = frame.child(dict(current))
+            body = current.child(dict(current.env))
             if element is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._assign(stmt.target, element, body)
             self._exec_block(stmt.body, body)
-            merged = _join_envs([current, body.env])
-            if merged == current:
+            merged = _join_paths([current, body])
+            if merged.env == current.env and merged.bindings == current.bindings:
                 break
             current = merged
         else:
-            current = {
-                k: (v if k in entry and entry[k] == v else UNKNOWN) for k, v in current.items()
+            current.env = {
+                k: (v if k in entry and entry[k] == v else UNKNOWN) for k, v in current.env.items()
             }
-        orelse = frame.child(dict(current))
+        orelse = current.child(dict(current.env))
         self._exec_block(stmt.orelse, orelse)
-        frame.env.clear()
-        frame.env.update(_join_envs([current, orelse.env]) if not orelse.terminated else current)
+        _adopt(frame, _join_paths([current, orelse]) if not orelse.terminated else current)
 
     def _unrolled(
         self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]
     ) -> None:
         """A loop over a short literal sequence: run the body once per element, in order."""
-        current = dict(frame.env)
+        current = frame.child(dict(frame.env))
         for item in items:
-            body = frame.child(dict(current))
+            body = current.child(dict(current.env))
             self._assign(stmt.target, item, body)
             self._exec_block(stmt.body, body)
+            if body.raised:
+                frame.stop()
+                return
             if body.terminated:  # a break, continue or return somewhere: fall back to a join
-                current = _join_envs([current, body.env])
+                current = _join_paths([current, body])
                 break
-            current = body.env
-        frame.env.clear()
-        frame.env.update(current)
+            current = body
+        _adopt(frame, current)
 
     def _element_of(self, iterable: Value) -> Value:
         if isinstance(iterable, TensorSeqVal):
@@ -535,21 +539,21 @@ class Interpreter:
         return UNKNOWN
 
     def _try(self, stmt: ast.Try, frame: Frame) -> None:
-        before = dict(frame.env)
-        body = frame.child(dict(before))
+        before = frame.child(dict(frame.env))
+        body = frame.child(dict(frame.env))
         self._exec_block(stmt.body, body)
         self._exec_block(stmt.orelse, body)
-        outcomes = [body.env] if not body.terminated else []
+        outcomes = [body] if not body.terminated else []
         for handler in stmt.handlers:
-            handler_frame = frame.child(_join_envs([before, body.env]))
+            # an SPMD error the checker is sure of may be what the handler catches: from the
+            # handler on, the checker only knows what holds before or after the body
+            handler_frame = _join_paths([before, body]).child(dict(_join_paths([before, body]).env))
             if handler.name:
                 handler_frame.env[handler.name] = UNKNOWN
             self._exec_block(handler.body, handler_frame)
             if not handler_frame.terminated:
-                outcomes.append(handler_frame.env)
-        merged = _join_envs(outcomes) if outcomes else before
-        frame.env.clear()
-        frame.env.update(merged)
+                outcomes.append(handler_frame)
+        _adopt(frame, _join_paths(outcomes) if outcomes else before)
         self._exec_block(stmt.finalbody, frame)
         if not outcomes:
             frame.terminated = True
@@ -691,9 +695,8 @@ class Interpreter:
                 )
                 args.append(
                     TensorVal(
-                        LocalType(axes),
+                        TensorType.of(LocalType(axes), exact),
                         None,
-                        exact,
                         Origin(function.unit.span(function.node), "the local_map in_types"),
                     )
                 )
@@ -723,12 +726,14 @@ class Interpreter:
         kwargs: dict[str, Value],
         call_site: Related | None,
     ) -> Value:
+        self.last_raised = False
         if function in self.stack or len(self.stack) >= _MAX_CALL_DEPTH:
             return UNKNOWN
         env = self._bind(function, args, kwargs)
         key = (id(function), _signature(env), self.state)
         if key in self.memo:
             self.last_effects = self.memo_effects.get(key, {})
+            self.last_raised = key in self.memo_raised
             return self.memo[key]
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self.analysed.add(id(function))
@@ -738,7 +743,7 @@ class Interpreter:
         if isinstance(function.node, ast.AsyncFunctionDef):
             result: Value = UNKNOWN
         elif not frame.returns:
-            result = ConstVal(None)
+            result = ConstVal(None) if not frame.raised else UNKNOWN
         else:
             result = frame.returns[0]
             for value in frame.returns[1:]:
@@ -748,6 +753,9 @@ class Interpreter:
         self.memo[key] = result
         self.memo_effects[key] = dict(frame.effects)
         self.last_effects = self.memo_effects[key]
+        if frame.raised and not frame.returns:
+            self.memo_raised.add(key)  # the runtime raises in it, whatever path it takes
+            self.last_raised = True
         return result
 
     def _bind(
@@ -788,16 +796,27 @@ class Interpreter:
         site = Related(
             frame.unit.span(node), f"called from here with {_describe_args(args, kwargs)}"
         )
+        # the callee sees the arguments as this path knows them
+        args = [_settled(a, frame.bindings) for a in args]
+        kwargs = {k: _settled(v, frame.bindings) for k, v in kwargs.items()}
         contract = function.contract
         if contract is None or not self.state.checking:
             self.last_effects = {}
             result = self.invoke(function, args, kwargs, site)
+            if self.last_raised:
+                frame.stop()
+                return UNKNOWN
             self._apply_effects(function, node, len(args) - len(getattr(node, "args", [])), frame)
             return result
         call_args = getattr(node, "args", [])
         if contract.in_types is not None:
             args = self._boundary(args, call_args, contract.in_types, node, frame)
+            if frame.raised:
+                return UNKNOWN
         result = self.invoke(function, args, kwargs, site)
+        if self.last_raised:
+            frame.stop()
+            return UNKNOWN
         return self._stamp(result, contract.out_types, node, frame)
 
     def _apply_effects(
@@ -874,7 +893,7 @@ class Interpreter:
         else:
             return UNKNOWN
         if value is UNKNOWN:
-            value = TensorVal(None, None, False)
+            value = TensorVal(UNKNOWN_TYPE)
         target = value_node if value_node is not None else ast.Constant(None)
         if value_node is None and site is not None:
             ast.copy_location(target, site)
@@ -1289,9 +1308,9 @@ class Interpreter:
             target = arg_node.value if isinstance(arg_node, ast.Starred) else arg_node
             if isinstance(target, (ast.Name, ast.Attribute)):
                 value = self._peek(target, frame)
-                if isinstance(value, TensorVal) and value.type is not None and not value.type:
+                if isinstance(value, TensorVal) and value.type == UNTYPED:
                     self.mutate(
-                        target, TensorVal(None, value.grad, False, value.origin, value.ndim), frame
+                        target, TensorVal(UNKNOWN_TYPE, value.grad, value.origin, value.ndim), frame
                     )
         seen: set[int] = set()
         for value in values:
@@ -1317,13 +1336,9 @@ class Interpreter:
         if isinstance(value, InstanceVal) and id(value) not in seen:
             seen.add(id(value))
             for name, attribute in list(value.attributes.items()):
-                if (
-                    isinstance(attribute, TensorVal)
-                    and attribute.type is not None
-                    and not attribute.type
-                ):
+                if isinstance(attribute, TensorVal) and attribute.type == UNTYPED:
                     value.attributes[name] = TensorVal(
-                        None, attribute.grad, False, attribute.origin, attribute.ndim
+                        UNKNOWN_TYPE, attribute.grad, attribute.origin, attribute.ndim
                     )
                 else:
                     self._havoc(attribute, seen)
@@ -1381,7 +1396,7 @@ class Interpreter:
                     if isinstance(flag, ConstVal) and isinstance(flag.value, bool)
                     else None
                 )
-                updated = TensorVal(receiver.type, grad, receiver.exact, receiver.origin)
+                updated = TensorVal(receiver.type, grad, receiver.origin, receiver.ndim)
                 self.mutate(receiver_node, updated, frame)
                 return updated
             if method in ("size", "stride") and not args and not kwargs:
@@ -1444,20 +1459,51 @@ def _def_line(function: FunctionVal) -> Span:
     return Span(line, column, line, column + len(node.name))
 
 
-def _join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
-    if len(envs) == 1:
-        return dict(envs[0])
+def _join_paths(paths: list[Frame]) -> Frame:
+    """Where paths meet: each name has the value that holds on every path (read through
+    that path's bindings), and the bindings allow what any path allows."""
+    first = paths[0]
+    if len(paths) == 1:
+        return first.child(dict(first.env))
     keys: set[str] = set()
-    for env in envs:
-        keys.update(env)
+    for path in paths:
+        keys.update(path.env)
     merged: dict[str, Value] = {}
     for key in keys:
-        value: Value | None = None
-        for env in envs:
-            item = env.get(key, UNKNOWN)
-            value = item if value is None else join(value, item)
-        merged[key] = value if value is not None else UNKNOWN
-    return merged
+        value: Value = paths[0].env.get(key, UNKNOWN)
+        bindings = paths[0].bindings
+        for path in paths[1:]:
+            value = join(value, path.env.get(key, UNKNOWN), bindings, path.bindings)
+            bindings = bindings.join(path.bindings)
+        merged[key] = value
+    joined = first.child(merged)
+    bindings = first.bindings
+    for path in paths[1:]:
+        bindings = bindings.join(path.bindings)
+    joined.bindings = bindings
+    return joined
+
+
+def _adopt(frame: Frame, path: Frame) -> None:
+    """Continue a frame from where a joined path ends."""
+    frame.env.clear()
+    frame.env.update(path.env)
+    frame.bindings = path.bindings
+
+
+def _settled(value: Value, bindings: Bindings) -> Value:
+    """A value as one path knows it, for another context (a callee, a caller): its tensors'
+    types with what the path's bindings say substituted."""
+    if not bindings:
+        return value
+    if isinstance(value, TensorVal):
+        return replace(value, type=value.type.resolved(bindings))
+    if isinstance(value, TupleVal):
+        return TupleVal(tuple(_settled(item, bindings) for item in value.items))
+    if isinstance(value, TensorSeqVal):
+        element = _settled(value.element, bindings)
+        return TensorSeqVal(element) if isinstance(element, TensorVal) else value
+    return value
 
 
 def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -1474,7 +1520,7 @@ def _signature(env: dict[str, Value]) -> tuple[Any, ...]:
         if isinstance(value, (InstanceVal, FunctionVal, ClassVal)):
             out.append((name, id(value)))
         elif isinstance(value, TensorVal):
-            out.append((name, value.type, value.grad, value.exact))
+            out.append((name, value.type, value.grad))
         else:
             try:
                 hash(value)

@@ -127,7 +127,7 @@ class CacheKeys:
                 tuple(attributes),
             )
         if isinstance(value, TensorVal):
-            return ("tensor", value.type, value.grad, value.exact, value.origin, value.ndim)
+            return ("tensor", value.type, value.grad, value.origin, value.ndim)
         if isinstance(value, TensorSeqVal):
             return ("seq", self.value_signature(value.element, visiting))
         if isinstance(value, TupleVal):

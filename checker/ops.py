@@ -1,11 +1,13 @@
 """Applying the op table: the type of an op's result, or a diagnostic where the runtime
-would reject it.
+would reject it whatever the unknowns are.
 
 Operands are collected the way the runtime's ``_classify_args`` and
 ``_collect_scalar_types`` do (every tensor argument; Python numbers only at the op's
-tensor positions). An operand that is Unknown, or may hide a tensor, makes the result
-Unknown and silences the op. Otherwise the rule runs; a rejection is reported on the
-blamed operand and the result is Unknown (no cascades).
+tensor positions). A value of unknown kind may be a tensor, a number or neither; a value
+the caller supplies (``SymbolicVal``) is a tensor of unknown type. The rule runs over the
+symbolic types (``verdicts.infer_op``): an error that holds for every assignment of the
+unknowns is reported on the blamed operand and stops the path (the runtime raises there);
+one that holds for some narrows what the path knows.
 """
 
 from __future__ import annotations
@@ -15,24 +17,71 @@ from dataclasses import replace
 
 from . import codes, optable
 from .evaluator import Evaluator, OpArgs, OpKwargs
-from .lattice import Kind, LocalType, R
+from .lattice import AxisType, Kind, LocalType, R
 from .results import Origin
-from .rules import Linearity, RuleViolation, check_inplace, check_nonlinear_args, infer_output
+from .rules import Linearity, RuleViolation, check_inplace, check_nonlinear_args
 from .state import Frame, State
+from .tensortype import EXACT, NOTHING, SCALAR, UNKNOWN_TYPE, TensorType, fill
 from .values import (
     UNKNOWN,
     ConstVal,
     InstanceVal,
     ScalarVal,
+    SymbolicVal,
     TensorSeqVal,
     TensorVal,
     TupleVal,
     Value,
 )
+from .verdicts import Operand, Verdict, infer_op
 
 _SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
 # A comparison with the tensor on the right is the mirrored comparison on it (1 < t is t > 1).
 _MIRRORED = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le", "eq": "eq", "ne": "ne"}
+# Keyword arguments that never hold a tensor: an unknown value there is no operand.
+_NOT_TENSOR_KEYWORDS = frozenset(
+    {
+        "dim",
+        "keepdim",
+        "training",
+        "inplace",
+        "p",
+        "eps",
+        "dtype",
+        "device",
+        "approximate",
+        "negative_slope",
+        "reduction",
+        "ignore_index",
+        "label_smoothing",
+        "correction",
+        "unbiased",
+        "memory_format",
+        "non_blocking",
+        "copy",
+        "is_causal",
+        "dropout_p",
+        "scale",
+        "enable_gqa",
+        "normalized_shape",
+        "num_classes",
+        "chunks",
+        "split_size_or_sections",
+        "start_dim",
+        "end_dim",
+        "dims",
+        "output_size",
+    }
+)
+
+
+def as_tensor(value: Value, state: State) -> TensorVal | None:
+    """The tensor a value is, when it is one or may be one the caller supplies."""
+    if isinstance(value, TensorVal):
+        return value
+    if isinstance(value, SymbolicVal) and value.tensor is not False:
+        return TensorVal(TensorType.of_root(value.root, state.known_mesh), None)
+    return None
 
 
 def binary(
@@ -46,7 +95,9 @@ def binary(
     frame: Frame,
 ) -> Value:
     """A binary operator: the tensor's dunder (reflected when the tensor is on the right)."""
-    if isinstance(left, TensorVal):
+    left_tensor = as_tensor(left, ev.state)
+    right_tensor = as_tensor(right, ev.state)
+    if isinstance(left, TensorVal) or (left_tensor is not None and right_tensor is not None):
         return apply(
             ev, f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
         )
@@ -62,282 +113,277 @@ def binary(
     return UNKNOWN
 
 
+class _Operands:
+    """An op's operands as the runtime collects them, with the expressions they came from."""
+
+    def __init__(self, state: State, op: str) -> None:
+        self.state = state
+        self.op = op
+        self.spec = optable.lookup(op)
+        self.operands: list[Operand] = []
+        self.nodes: list[ast.AST | None] = []
+        self.values: list[Value] = []
+        self.tensors = 0  # operands that are certainly tensors
+        self.unknown = False  # some argument may hide a tensor
+        self.grads: list[bool | None] = []
+
+    def add(self, value: Value, node: ast.AST | None, tensor_position: bool, index: int) -> None:
+        if isinstance(value, TensorSeqVal):
+            value = value.element
+        tensor = as_tensor(value, self.state)
+        if tensor is not None:
+            self._operand(Operand(tensor.type, self._no_grad(tensor.grad)), node, tensor)
+            self.tensors += 1
+            self.grads.append(tensor.grad)
+            return
+        if isinstance(value, TupleVal):
+            for k, item in enumerate(value.items):
+                item_node = (
+                    node.elts[k]
+                    if isinstance(node, (ast.Tuple, ast.List)) and k < len(node.elts)
+                    else node
+                )
+                self.add(item, item_node, tensor_position, index)
+            return
+        if isinstance(value, ScalarVal):
+            if tensor_position:
+                self._operand(Operand(None), node, value)
+            return
+        if value is UNKNOWN or isinstance(value, InstanceVal):
+            if self._structural(tensor_position, index):
+                return  # a size or a dim of a shape op: no tensor
+            # a tensor, or a number (counted only at a tensor position), or neither
+            extra = frozenset({SCALAR, NOTHING} if tensor_position else {NOTHING})
+            self._operand(Operand(UNKNOWN_TYPE, None, extra), node, value)
+            self.unknown = True
+            self.grads.append(None)
+
+    def _operand(self, operand: Operand, node: ast.AST | None, value: Value) -> None:
+        self.operands.append(operand)
+        self.nodes.append(node)
+        self.values.append(value)
+
+    def _no_grad(self, grad: bool | None) -> bool | None:
+        if not self.state.grad:
+            return True
+        return None if grad is None else not grad
+
+    def _structural(self, tensor_position: bool, index: int) -> bool:
+        spec = self.spec
+        return (
+            index > 0
+            and not tensor_position
+            and spec.linearity is not Linearity.NONLINEAR
+            and spec.tensor_args == (0,)
+        )
+
+
 def apply(
     ev: Evaluator, name: str, args: OpArgs, kwargs: OpKwargs, node: ast.AST, frame: Frame
 ) -> Value:
     """The result of the op ``name`` on these arguments, reporting what the runtime rejects."""
     spec = optable.lookup(name)
     state = ev.state
-    origin = Origin(
-        frame.unit.span(node),
-        f"{name.replace('Tensor.', '.')}(...) at line {frame.unit.span(node).line + 1}",
-    )
-    operands: list[TensorVal | None] = []  # None: a Python number at a tensor position
-    nodes: list[ast.AST | None] = []
-    values: list[Value] = []
-    unknown = False
+    span = frame.unit.span(node)
+    origin = Origin(span, f"{name.replace('Tensor.', '.')}(...) at line {span.line + 1}")
+    collected = _Operands(state, name)
     tensor_positions = set(spec.tensor_args)
     for index, (value, arg_node) in enumerate(args):
-        unknown |= _collect(
-            value, arg_node, index in tensor_positions, operands, nodes, values, name, index
-        )
+        collected.add(value, arg_node, index in tensor_positions, index)
     for key, (value, arg_node) in kwargs.items():
-        if key == "out":
+        if key == "out" or (key in _NOT_TENSOR_KEYWORDS and not isinstance(value, TensorVal)):
             continue
-        unknown |= _collect(
-            value, arg_node, key in spec.tensor_kwargs, operands, nodes, values, name, -1
-        )
-    tensors = [t for t in operands if t is not None]
-    grad_inputs = [t.grad for t in tensors]
-    if not tensors:
-        flag = kwargs.get("requires_grad", (ConstVal(False), None))[0]
-        grad_inputs = [
-            flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
-        ]
-    if (not state.grad and tensors) or name in optable.NO_GRAD_RESULTS:
-        grad: bool | None = False
-    elif any(g is True for g in grad_inputs):
-        grad = True
-    elif all(g is False for g in grad_inputs):
-        grad = False
-    else:
-        grad = None
+        collected.add(value, arg_node, key in spec.tensor_kwargs, -1)
+    grad = _result_grad(state, name, collected, kwargs)
     is_sequence = name.rsplit(".", 1)[-1] in _SEQUENCE_RESULTS
 
-    def result(t: LocalType | None, exact: bool = True) -> Value:
-        value = TensorVal(t, grad, exact, origin)
+    def result(t: TensorType) -> Value:
+        value = TensorVal(t, grad, origin)
         return TensorSeqVal(value) if is_sequence else value
 
     if name in optable.NEW_FACTORIES:
-        return result(_factory_type(state, deterministic=True))
-    if not tensors and not any(t is None for t in operands):
-        if unknown:
-            return UNKNOWN if name not in optable.FACTORIES else result(None)
-        if name in optable.FACTORIES or (
-            name.startswith("torch.") and not name.startswith("torch.nn.functional")
-        ):
-            made = result(
-                _factory_type(state, deterministic=name in optable.DETERMINISTIC_FACTORIES)
-            )
-            if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
-                made = replace(made, ndim=_literal_ndim(args))
-            return made
-        return UNKNOWN
+        return result(factory_type(state, deterministic=True))
+    if collected.tensors == 0:
+        if collected.unknown:
+            return UNKNOWN if name not in optable.FACTORIES else result(UNKNOWN_TYPE)
+        if all(op.type is not None for op in collected.operands):  # no numbers either
+            if name in optable.FACTORIES or (
+                name.startswith("torch.") and not name.startswith("torch.nn.functional")
+            ):
+                made = result(
+                    factory_type(state, deterministic=name in optable.DETERMINISTIC_FACTORIES)
+                )
+                if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
+                    made = replace(made, ndim=_literal_ndim(args))
+                return made
+            return UNKNOWN
     if not state.checking:
-        return result(LocalType() if not unknown else None)
-    if unknown or any(t is not None and t.type is None for t in operands):
-        return result(None)
-    types: list[LocalType | None] = [t.type if t is not None else None for t in operands]
-    exact = all(t.exact for t in tensors)
-    strict = state.strict and exact
-    mesh = state.mesh if state.mesh_known and exact else None
-    try:
-        if spec.nonlinear_args:
-            check_nonlinear_args(
-                name.rsplit(".", 1)[-1],
-                [
-                    (i, _operand_type(args, p))
-                    for i, p in enumerate(spec.nonlinear_args)
-                    if p < len(args)
-                ],
-            )
-        output = _infer(state, types, operands, spec, strict, mesh)
-    except RuleViolation as violation:
-        if violation.code is codes.PARTIAL_DIVISOR:
-            # blame the divisor argument itself (its position in the call, not among operands)
-            position = spec.nonlinear_args[violation.operand or 0]
-            div_nodes = [args[position][1] if position < len(args) else None]
-            violation = RuleViolation(
-                violation.code, violation.message, operand=0, axis=violation.axis
-            )
-            ev.violation(
-                violation,
-                frame,
-                node,
-                div_nodes,
-                [args[position][0]] if position < len(args) else None,
-            )
-        else:
-            ev.violation(violation, frame, node, nodes, values)
+        return result(TensorType({}, EXACT) if not collected.unknown else UNKNOWN_TYPE)
+    divisor = _divisor_violation(spec, args, name, frame)
+    if divisor is not None:
+        violation, position = divisor
+        ev.violation(violation, frame, node, [args[position][1]], [args[position][0]], certain=True)
+        frame.stop()
         return UNKNOWN
-    except _Undecided as undecided:
-        ev.violation(undecided.violation, frame, node, nodes, values, certain=False)
+    verdict = _infer(collected.operands, spec, state, frame)
+    if verdict.failed:
+        assert verdict.violation is not None
+        ev.violation(
+            verdict.violation,
+            frame,
+            node,
+            collected.nodes,
+            collected.values,
+            certain=verdict.certain,
+        )
+        if verdict.certain:
+            frame.stop()
         return UNKNOWN
+    frame.bindings = verdict.bindings
+    assert verdict.output is not None
+    output = verdict.output
     if optable.is_inplace(name) or "out" in kwargs:
         target = args[0][0] if args else None
-        if isinstance(target, TensorVal) and target.type is not None:
+        if isinstance(target, TensorVal):
             no_grad = None if target.grad is None else (not target.grad or not state.grad)
             try:
-                check_inplace(name.rsplit(".", 1)[-1], target.type, output, no_grad)
+                check_inplace(
+                    name.rsplit(".", 1)[-1],
+                    target.type.known(frame.bindings),
+                    output.known(frame.bindings),
+                    no_grad,
+                )
             except RuleViolation as violation:
-                ev.violation(violation, frame, node, nodes, values)
+                ev.violation(violation, frame, node, collected.nodes, collected.values)
+                if violation.certain:
+                    frame.stop()
                 return UNKNOWN
             output = _keep_shards(target.type, output)  # the same object: its PartitionSpec stays
-    return result(output, exact)
+    return result(output)
 
 
-def _collect(
-    value: Value,
-    node: ast.AST | None,
-    tensor_position: bool,
-    operands: list[TensorVal | None],
-    nodes: list[ast.AST | None],
-    values: list[Value],
-    op: str,
-    index: int,
-) -> bool:
-    """Add an argument's operands; True when it may hide a tensor of unknown type."""
-    if isinstance(value, TensorVal):
-        operands.append(value)
-        nodes.append(node)
-        values.append(value)
+def _result_grad(state: State, name: str, collected: _Operands, kwargs: OpKwargs) -> bool | None:
+    grads = collected.grads
+    if not grads:
+        flag = kwargs.get("requires_grad", (ConstVal(False), None))[0]
+        grads = [
+            flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
+        ]
+    if (not state.grad and collected.grads) or name in optable.NO_GRAD_RESULTS:
         return False
-    if isinstance(value, TensorSeqVal):
-        operands.append(value.element)
-        nodes.append(node)
-        values.append(value.element)
+    if any(g is True for g in grads):
+        return True
+    if all(g is False for g in grads):
         return False
-    if isinstance(value, TupleVal):
-        unknown = False
-        for k, item in enumerate(value.items):
-            item_node = (
-                node.elts[k]
-                if isinstance(node, (ast.Tuple, ast.List)) and k < len(node.elts)
-                else node
-            )
-            unknown |= _collect(
-                item, item_node, tensor_position, operands, nodes, values, op, index
-            )
-        return unknown
-    if isinstance(value, ScalarVal):
-        if tensor_position:
-            operands.append(None)
-            nodes.append(node)
-            values.append(value)
-        return False
-    if value is UNKNOWN or isinstance(value, InstanceVal):
-        # A structural argument (a size, a dim) of a shape op is no tensor.
-        spec = optable.lookup(op)
-        return not (
-            index > 0
-            and not tensor_position
-            and spec.linearity is not Linearity.NONLINEAR
-            and spec.tensor_args == (0,)
+    return None
+
+
+def _infer(operands: list[Operand], spec: optable.OpSpec, state: State, frame: Frame) -> Verdict:
+    """The rule over the operands (an addmm-like op is a product, then a sum)."""
+    mesh, strict, bindings = state.known_mesh, state.strict, frame.bindings
+    if spec.decomposition is optable.Decomposition.ADD_PRODUCT and len(operands) >= 3:
+        product = infer_op(
+            operands[1:3],
+            Linearity.MULTILINEAR,
+            mesh=mesh,
+            strict=strict,
+            bindings=bindings,
+            grad_mode=state.grad,
         )
-    return False
-
-
-def _infer(
-    state: State,
-    types: list[LocalType | None],
-    operands: list[TensorVal | None],
-    spec: optable.OpSpec,
-    strict: bool,
-    mesh: tuple[str, ...] | None,
-) -> LocalType:
-    """Run the rule with the no-grad flags; an unknown flag that decides the verdict raises
-    _Undecided."""
-
-    def flags(assume: bool) -> list[bool]:
-        out = []
-        for t in operands:
-            if t is None or not state.grad:
-                out.append(True)
-            elif t.grad is None:
-                out.append(assume)
-            else:
-                out.append(not t.grad)
-        return out
-
-    def run(no_grad: list[bool]) -> LocalType:
-        if spec.decomposition is optable.Decomposition.ADD_PRODUCT and len(types) >= 3:
-            product = infer_output(
-                types[1:3],
-                Linearity.MULTILINEAR,
-                mesh_axes=mesh,
-                strict=strict,
-                no_grad=no_grad[1:3],
-            )
-            return infer_output(
-                [product, types[0]],
-                Linearity.LINEAR,
-                mesh_axes=mesh,
-                strict=strict,
-                no_grad=[False, no_grad[0]],
-            )
-        return infer_output(types, spec.linearity, mesh_axes=mesh, strict=strict, no_grad=no_grad)
-
-    has_unknown_flag = state.grad and any(t is not None and t.grad is None for t in operands)
-    if not has_unknown_flag:
-        return run(flags(True))
-    try:
-        relaxed = run(flags(True))
-    except RuleViolation:
-        relaxed = None
-    try:
-        tight = run(flags(False))
-    except RuleViolation as violation:
-        if relaxed is None:
-            raise
-        message = (
-            violation.message
-            + " This is an error only if the Invariant operand requires grad, and whether it "
-            "does is not known here (it comes from outside the code the checker can see)."
+        if product.failed:
+            return _shifted(product, 1)
+        assert product.output is not None
+        total = infer_op(
+            [Operand(product.output, False), operands[0]],
+            Linearity.LINEAR,
+            mesh=mesh,
+            strict=strict,
+            bindings=product.bindings,
+            grad_mode=state.grad,
         )
-        raise _Undecided(
-            RuleViolation(
-                violation.code,
-                message,
-                operand=violation.operand,
-                axis=violation.axis,
-                fixes=violation.fixes,
-            )
-        ) from None
-    if relaxed is None:
-        return run(flags(True))  # raises the relaxed violation
-    return tight if tight == relaxed else relaxed
-
-
-def _factory_type(state: State, deterministic: bool) -> LocalType | None:
-    """A new tensor's type: while checking, a deterministic factory (the same values on every
-    rank) gives Replicate on every axis of the current mesh, Unknown when whether a mesh is
-    current is not known; anything else is typed on no axis."""
-    if not state.checking:
-        return LocalType()
-    if not deterministic:
-        return LocalType()
-    if not state.mesh_known:
-        return None
-    if state.mesh is None:
-        return LocalType()
-    return LocalType({axis: R for axis in state.mesh})
-
-
-class _Undecided(Exception):
-    """The verdict hangs on whether an operand requires grad, which is not known."""
-
-    def __init__(self, violation: RuleViolation) -> None:
-        super().__init__(violation.message)
-        self.violation = violation
-
-
-def _operand_type(args: OpArgs, position: int) -> LocalType | None:
-    value = args[position][0]
-    return value.type if isinstance(value, TensorVal) else None
-
-
-def _keep_shards(before: LocalType, after: LocalType) -> LocalType:
-    """An in-place result keeps the target's S(i) where it is still Varying."""
-    if all(t.shard_dim is None for t in before.values()):
-        return after
-    return LocalType(
-        {
-            axis: before[axis]
-            if axis in before and before[axis].shard_dim is not None and t.kind is Kind.V
-            else t
-            for axis, t in after.items()
-        }
+        # blame the product's first factor for the product, the input for itself
+        return _remapped(total, {0: 1, 1: 0})
+    return infer_op(
+        operands, spec.linearity, mesh=mesh, strict=strict, bindings=bindings, grad_mode=state.grad
     )
+
+
+def _shifted(verdict: Verdict, by: int) -> Verdict:
+    violation = verdict.violation
+    if violation is None:
+        return verdict
+    return _remapped(verdict, {i: i + by for i in range(8)})
+
+
+def _remapped(verdict: Verdict, mapping: dict[int, int]) -> Verdict:
+    violation = verdict.violation
+    if violation is None:
+        return verdict
+    moved = RuleViolation(
+        violation.code,
+        violation.message,
+        operand=mapping.get(violation.operand, violation.operand)
+        if violation.operand is not None
+        else None,
+        axis=violation.axis,
+        fixes=tuple(replace(f, operand=mapping.get(f.operand, f.operand)) for f in violation.fixes),
+        certain=violation.certain,
+    )
+    return replace(verdict, violation=moved)
+
+
+def _divisor_violation(
+    spec: optable.OpSpec, args: OpArgs, name: str, frame: Frame
+) -> tuple[RuleViolation, int] | None:
+    """A divisor (an operand that enters nonlinearly) known to be Partial on an axis."""
+    if not spec.nonlinear_args:
+        return None
+    positions = [p for p in spec.nonlinear_args if p < len(args)]
+    known: list[tuple[int, LocalType | None]] = []
+    for i, p in enumerate(positions):
+        value = args[p][0]
+        known.append(
+            (i, value.type.known(frame.bindings) if isinstance(value, TensorVal) else None)
+        )
+    try:
+        check_nonlinear_args(name.rsplit(".", 1)[-1], known)
+    except RuleViolation as violation:
+        assert violation.code is codes.PARTIAL_DIVISOR
+        position = positions[violation.operand or 0]
+        return RuleViolation(
+            violation.code, violation.message, operand=0, axis=violation.axis
+        ), position
+    return None
+
+
+def factory_type(state: State, deterministic: bool) -> TensorType:
+    """A new tensor's type: while checking, a deterministic factory (the same values on every
+    rank) gives Replicate on every axis of the current mesh (a fill when its axes are not
+    known); anything else is typed on no axis."""
+    if not state.checking or not deterministic:
+        return TensorType({}, EXACT)
+    if not state.mesh_known:
+        return TensorType({}, fill(state.mesh_root, R))
+    if state.mesh is None:
+        return TensorType({}, EXACT)
+    return TensorType({axis: R for axis in state.mesh}, EXACT)
+
+
+def _keep_shards(before: TensorType, after: TensorType) -> TensorType:
+    """An in-place result keeps the target's S(i) where it is still Varying."""
+    kept = {}
+    for axis, term in after.items.items():
+        was = before.items.get(axis)
+        if (
+            isinstance(was, AxisType)
+            and was.shard_dim is not None
+            and isinstance(term, AxisType)
+            and term.kind is Kind.V
+        ):
+            kept[axis] = was
+    if not kept:
+        return after
+    return TensorType({**after.items, **kept}, after.rest)
 
 
 def _literal_ndim(args: OpArgs) -> int | None:

@@ -302,8 +302,7 @@ def full_diagnostic(report: FileReport, d: Diagnostic, sources: _Sources, style:
 
 def full_reveal(report: FileReport, r: Reveal, style: Style) -> str:
     width = len(str(r.span.end_line + 1))
-    types = "Unknown" if r.types is None else str(r.types)
-    gradient = "Unknown" if r.gradient is None else str(r.gradient)
+    types, gradient = r.text, r.gradient_text
     out = [
         f"{style.severity('note', 'note[reveal_type]')}"
         f"{style.bold(f': {r.expression}: {types} (gradient {gradient})')}",
@@ -341,8 +340,7 @@ def concise_line(path: str, d: Diagnostic) -> str:
 
 
 def concise_reveal(path: str, r: Reveal) -> str:
-    types = "Unknown" if r.types is None else str(r.types)
-    gradient = "Unknown" if r.gradient is None else str(r.gradient)
+    types, gradient = r.text, r.gradient_text
     return (
         f"{path}:{r.span.line + 1}:{r.span.column + 1}: note reveal_type {r.expression}: "
         f"{types} (gradient {gradient})"
@@ -430,6 +428,9 @@ def reveal_json(path: str, r: Reveal) -> dict[str, Any]:
         "expression": r.expression,
         "types": None if r.types is None else r.types.to_json(),
         "gradient": None if r.gradient is None else r.gradient.to_json(),
+        # False: "types" lists the axes whose type is known, "shown" says the rest
+        "complete": r.complete,
+        "shown": r.text,
     }
 
 

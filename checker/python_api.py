@@ -11,8 +11,8 @@ import ast
 from collections.abc import Mapping
 
 from .evaluator import UNROLL_LIMIT, CallContext, Handler
-from .lattice import LocalType
 from .results import Origin
+from .tensortype import EXACT, TensorType
 from .values import (
     UNKNOWN,
     ConstVal,
@@ -67,12 +67,11 @@ def parameter(ctx: CallContext) -> Value:
     data = ctx.arg(0, "data")
     flag = ctx.kwargs.get("requires_grad", ctx.args[1] if len(ctx.args) > 1 else ConstVal(True))
     grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
-    if isinstance(data, TensorVal):
-        # a new tensor object: the SPMD type of ``data`` does not carry over
-        span = ctx.span
-        origin = Origin(span, f"nn.Parameter (untyped) at line {span.line + 1}")
-        return TensorVal(LocalType(), grad, True, origin, data.ndim)
-    return UNKNOWN
+    # a new tensor object: the SPMD type of ``data`` does not carry over
+    span = ctx.span
+    origin = Origin(span, f"nn.Parameter (untyped) at line {span.line + 1}")
+    ndim = data.ndim if isinstance(data, TensorVal) else None
+    return TensorVal(TensorType({}, EXACT), grad, origin, ndim)
 
 
 def module_list(ctx: CallContext) -> Value:

@@ -66,15 +66,34 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Reveal:
-    """The result of ``reveal_type(expr)``: ``types`` None when Unknown."""
+    """The result of ``reveal_type(expr)``. ``complete``: ``types`` is the whole type;
+    otherwise ``types`` is what is known (the axes whose type is known; None when none is)
+    and ``shown`` says the rest (``{tp: V, other axes as x}``)."""
 
     span: Span
     expression: str
     types: LocalType | None
+    complete: bool = True
+    shown: str | None = None
 
     @property
     def gradient(self) -> LocalType | None:
         return None if self.types is None else self.types.gradient
+
+    @property
+    def text(self) -> str:
+        """How the type reads: the type, what is known of it, or Unknown."""
+        if self.complete and self.types is not None:
+            return str(self.types)
+        return self.shown or "Unknown"
+
+    @property
+    def gradient_text(self) -> str:
+        """The gradient's type as far as it is known (``{tp: R, ...}``)."""
+        if self.types is None:
+            return "Unknown"
+        gradient = str(self.types.gradient)
+        return gradient if self.complete else gradient[:-1] + ", ...}"
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,8 @@ class TypeFact:
     origin: Origin | None = None
     is_target: bool = False  # the left-hand side of an assignment (where inlay hints go)
     context: str | None = None  # set when the type comes from a call in another file
+    # when ``types`` is None: what is known of the type, as it reads (``{tp: V, ...}``)
+    shown: str | None = None
 
     @property
     def partition_spec(self) -> tuple[tuple[str, ...], ...] | None:

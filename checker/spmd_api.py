@@ -13,16 +13,18 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping, Sequence
 
-from . import codes
+from . import axes, codes
 from . import collectives as coll
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
-from .lattice import AxisType, Kind, LocalType, S
+from .lattice import AxisType, Kind, S
 from .lattice import V as TYPE_V
 from .names import call_site_of, canonical, parameter_names
+from .ops import as_tensor
 from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span
 from .rules import RuleViolation
 from .state import Frame
+from .tensortype import EXACT, UNKNOWN_TYPE, TensorType, fill
 from .values import (
     UNKNOWN,
     AxisVal,
@@ -42,6 +44,7 @@ from .values import (
     TypeVal,
     Value,
 )
+from .verdicts import AssertMismatch, assert_axis, check_collective, collective_output, require
 
 REGISTRATIONS = {
     "spmd.register_local_autograd_function": Registration.LOCAL,
@@ -54,8 +57,19 @@ def reveal_type(ctx: CallContext) -> Value:
     if not node.args:
         return UNKNOWN
     value = ctx.args[0]
-    types = value.type if isinstance(value, TensorVal) and value.exact else None
-    ctx.evaluator.sink.reveal(Reveal(ctx.span, frame.unit.source_of(node.args[0]), types))
+    expression = frame.unit.source_of(node.args[0])
+    tensor = as_tensor(value, ctx.evaluator.state)
+    if tensor is None:
+        reveal = Reveal(ctx.span, expression, None, complete=False)
+    else:
+        complete = tensor.type.concrete(frame.bindings)
+        if complete is not None:
+            reveal = Reveal(ctx.span, expression, complete)
+        else:
+            known = tensor.type.known(frame.bindings)
+            shown = tensor.type.describe(frame.bindings)
+            reveal = Reveal(ctx.span, expression, known or None, complete=False, shown=shown)
+    ctx.evaluator.sink.reveal(reveal)
     return value
 
 
@@ -124,63 +138,74 @@ def collective(ctx: CallContext) -> Value:
                 ),
             ),
         )
-    if (
-        not isinstance(x, TensorVal)
-        or x.type is None
-        or not isinstance(axis, AxisVal)
-        or src is None
-        or dst is None
-    ):
-        return TensorVal(None, x.grad if isinstance(x, TensorVal) else None)
+    tensor = as_tensor(x, ev.state)
+    if tensor is None or not isinstance(axis, AxisVal) or src is None or dst is None:
+        return TensorVal(UNKNOWN_TYPE, tensor.grad if tensor is not None else None)
     origin = Origin(
         frame.unit.span(node),
         f"{function}(..., src={src}, dst={dst}) at line {frame.unit.span(node).line + 1}",
     )
     state = ev.state
     if not state.checking:
-        return TensorVal(LocalType(), x.grad, True, origin)
-    no_grad = True if not state.grad else (None if x.grad is None else not x.grad)
-    try:
-        typed = coll.check_source(
-            function, x.type, axis.name, src, strict=state.strict and x.exact, no_grad=no_grad
-        )
-    except RuleViolation as violation:
+        return TensorVal(TensorType({}, EXACT), tensor.grad, origin)
+    no_grad = True if not state.grad else (None if tensor.grad is None else not tensor.grad)
+    verdict, before = check_collective(
+        function,
+        tensor.type,
+        axis.name,
+        src,
+        strict=state.strict,
+        no_grad=no_grad,
+        bindings=frame.bindings,
+    )
+    if verdict.failed:
+        assert verdict.violation is not None
         related = []
-        if x.origin is not None:
+        if tensor.origin is not None:
             related.append(
-                Related(x.origin.span, f"the tensor got its type here: {x.origin.description}")
+                Related(
+                    tensor.origin.span, f"the tensor got its type here: {tensor.origin.description}"
+                )
             )
         if frame.call_site is not None:
             related.append(frame.call_site)
-        if violation.code is codes.MISSING_AXIS and not x.exact:
-            return TensorVal(None, x.grad)
+        actual = tensor.type.term(axis.name, frame.bindings)
         fixes = ev.spelling.src_fix(
-            function, x.type.get(axis.name), dst, expert_flag, kw_nodes.get("src"), frame
+            function,
+            actual if isinstance(actual, AxisType) else None,
+            dst,
+            expert_flag,
+            kw_nodes.get("src"),
+            frame,
         )
         ev.sink.report(
             frame.unit.span(kw_nodes.get("src", x_node)),
-            violation.code,
-            violation.message,
-            Severity.ERROR if violation.certain else Severity.WARNING,
+            verdict.violation.code,
+            verdict.violation.message,
+            Severity.ERROR if verdict.certain else Severity.WARNING,
             tuple(related),
             fixes,
         )
+        if verdict.certain:
+            frame.stop()
         return UNKNOWN
+    frame.bindings = verdict.bindings
     if coll.is_noop(function, src, dst):
         # The call returns its operand itself, which the runtime then retypes: the tensor
         # keeps its PartitionSpec, and the caller's name sees the new type too.
+        shard = before.shard_dim if isinstance(before, AxisType) else None
         retyped = (
-            x.type.with_axis(axis.name, AxisType(dst.kind, x.type[axis.name].shard_dim))
-            if typed
-            else x.type
+            tensor.type.with_axis(axis.name, AxisType(dst.kind, shard))
+            if isinstance(before, AxisType)
+            else collective_output(tensor.type, axis.name, dst, before)
         )
-        same = TensorVal(retyped, x.grad, x.exact, origin, x.ndim)
-        ev.mutate(x_node, same, frame)
+        same = TensorVal(retyped, tensor.grad, origin, tensor.ndim)
+        if isinstance(x, TensorVal):
+            ev.mutate(x_node, same, frame)
         return same
     return TensorVal(
-        coll.output_type(x.type, axis.name, dst, typed),
-        x.grad if state.grad else False,
-        x.exact,
+        collective_output(tensor.type, axis.name, dst, before),
+        tensor.grad if state.grad else False,
         origin,
     )
 
@@ -194,7 +219,7 @@ def assert_type(ctx: CallContext) -> Value:
     if any(isinstance(a, ast.Starred) for a in node.args[1:]) or any(
         k.arg is None for k in node.keywords
     ):
-        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, span, frame)
     return assert_values(
         ev,
         args[0],
@@ -224,15 +249,17 @@ def assert_values(
         if isinstance(value, TypeDictVal):
             for axis, t in value.items:
                 if not isinstance(ev.axis(axis, arg_node, frame), AxisVal):
-                    return assert_result(ev, x, x_node, None, False, span, frame)
+                    return assert_result(ev, x, x_node, None, span, frame)
                 if axis.name in asserted and asserted[axis.name] != t:
                     ev.sink.report(
                         frame.unit.span(arg_node),
                         codes.CONFLICTING_TYPES,
-                        f"Conflicting types on axis {axis.name}: {asserted[axis.name]} and {t}",
+                        f"Conflicting types on axis {axes.label(axis.name)}: "
+                        f"{asserted[axis.name]} and {t}",
                         Severity.ERROR,
                         call_site_of(frame),
                     )
+                    frame.stop()
                     return UNKNOWN
                 asserted[axis.name] = t
         elif isinstance(value, TypeVal):
@@ -267,6 +294,7 @@ def assert_values(
             ev.sink.report(
                 span, codes.CONFLICTING_TYPES, conflict, Severity.ERROR, call_site_of(frame)
             )
+            frame.stop()
             return UNKNOWN
         for spec in specs[:1]:
             for dim, spec_axes in enumerate(spec.dims):
@@ -275,8 +303,8 @@ def assert_values(
         for name, t in list(asserted.items()):
             if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
                 asserted[name] = S(t.shard_dim + ndim)
-    exact = True
     state = ev.state
+    rest_fill: AxisType | None = None
     if bare is not None:
         if state.mesh_known and state.mesh is None:
             ev.sink.report(
@@ -286,30 +314,30 @@ def assert_values(
                 Severity.ERROR,
                 call_site_of(frame),
             )
+            frame.stop()
             return UNKNOWN
         if not state.mesh_known:
-            known = False
+            rest_fill = bare  # every other axis of a mesh the checker cannot see
         else:
             for mesh_axis in state.mesh or ():
                 asserted.setdefault(mesh_axis, bare)
-    elif state.mesh_known and state.mesh is not None:
-        exact = set(asserted) >= set(state.mesh)
-    else:
-        exact = False
     if not known:
-        return assert_result(ev, x, x_node, None, False, span, frame)
-    return assert_result(ev, x, x_node, LocalType(asserted), exact, span, frame)
+        return assert_result(ev, x, x_node, None, span, frame)
+    return assert_result(ev, x, x_node, asserted, span, frame, rest_fill)
 
 
 def assert_result(
     ev: Evaluator,
     x: Value,
     x_node: ast.AST,
-    asserted: LocalType | None,
-    exact: bool,
+    asserted: Mapping[str, AxisType] | None,
     span: Span,
     frame: Frame,
+    rest_fill: AxisType | None = None,
 ) -> Value:
+    """Set or check (refine) x's type with the asserted axes (None: an assertion the checker
+    cannot read, which leaves x's type unknown); ``rest_fill``: a bare type on a mesh whose
+    axes are not known fills every other axis."""
     if (
         isinstance(x, TupleVal)
         and isinstance(x_node, (ast.Tuple, ast.List))
@@ -317,69 +345,78 @@ def assert_result(
     ):
         return TupleVal(
             tuple(
-                assert_result(ev, item, item_node, asserted, exact, span, frame)
+                assert_result(ev, item, item_node, asserted, span, frame, rest_fill)
                 for item, item_node in zip(x.items, x_node.elts, strict=True)
             )
         )
-    if not isinstance(x, TensorVal) and x is not UNKNOWN:
+    tensor = as_tensor(x, ev.state)
+    if tensor is None and x is not UNKNOWN:
         # a container the checker does not follow: what it holds is no longer known
         ev.mutate(x_node, UNKNOWN, frame)
         return UNKNOWN
-    if not isinstance(x, TensorVal):
-        if asserted is None or x is not UNKNOWN:
+    if tensor is None:
+        if asserted is None:
             return x
-        x = TensorVal(None, None, False)
+        tensor = TensorVal(UNKNOWN_TYPE)
     origin = Origin(span, f"assert_type at line {span.line + 1}")
     if asserted is None:
-        new = TensorVal(None, x.grad, False, origin)
-    elif x.type is None:
-        new = TensorVal(asserted, x.grad, exact, origin, x.ndim)
-    else:
-        merged = dict(x.type)
-        for axis, t in asserted.items():
-            have = merged.get(axis)
-            if have is None:
-                merged[axis] = t
-                continue
-            if have.local == t.local:
-                if (
-                    have.shard_dim is not None
-                    and t.shard_dim is not None
-                    and have.shard_dim != t.shard_dim
-                ):
-                    ev.sink.report(
-                        frame.unit.span(x_node),
-                        codes.ASSERT_MISMATCH,
-                        f"PartitionSpec conflict on axis {axis}: the tensor is sharded on dim "
-                        f"{have.shard_dim} ({have}), the assertion says {t}",
-                        Severity.ERROR,
-                        call_site_of(frame),
-                    )
-                    return UNKNOWN
-                if t.shard_dim is not None:
-                    merged[axis] = t
-                continue
-            if have.local == TYPE_V and t.kind is Kind.P:
-                merged[axis] = t
-                continue
-            related = (
-                [Related(x.origin.span, f"the tensor got its type here: {x.origin.description}")]
-                if x.origin
-                else []
-            )
-            if frame.call_site is not None:
-                related.append(frame.call_site)
-            ev.sink.report(
-                frame.unit.span(x_node),
-                codes.ASSERT_MISMATCH,
-                codes.ASSERT_MISMATCH.message(axis=axis, have=have.local, want=t),
-                Severity.ERROR,
-                tuple(related),
-            )
+        new = TensorVal(UNKNOWN_TYPE, tensor.grad, origin)
+        ev.mutate(x_node, new, frame)
+        return new
+    items = dict(tensor.type.items)
+    bindings = frame.bindings
+    for axis, wanted in asserted.items():
+        term, bindings = assert_axis(tensor.type.term(axis, bindings), wanted, bindings)
+        if isinstance(term, AssertMismatch):
+            _report_mismatch(ev, tensor, x_node, axis, term, frame)
+            frame.stop()
             return UNKNOWN
-        new = TensorVal(LocalType(merged), x.grad, x.exact or exact, origin, x.ndim)
+        items[axis] = term
+    frame.bindings = bindings
+    rest = tensor.type.rest
+    state = ev.state
+    if rest_fill is not None:
+        rest = fill(state.mesh_root, rest_fill)
+    elif state.mesh_known and state.mesh is not None and set(items) >= set(state.mesh):
+        rest = EXACT  # typed on every axis of the mesh
+    new = TensorVal(TensorType(items, rest), tensor.grad, origin, tensor.ndim)
     ev.mutate(x_node, new, frame)
     return new
+
+
+def _report_mismatch(
+    ev: Evaluator,
+    tensor: TensorVal,
+    x_node: ast.AST,
+    axis: str,
+    mismatch: AssertMismatch,
+    frame: Frame,
+) -> None:
+    shown = axes.label(axis)
+    if mismatch.shard_conflict:
+        ev.sink.report(
+            frame.unit.span(x_node),
+            codes.ASSERT_MISMATCH,
+            f"PartitionSpec conflict on axis {shown}: the tensor is sharded on dim "
+            f"{mismatch.have.shard_dim} ({mismatch.have}), the assertion says {mismatch.wanted}",
+            Severity.ERROR,
+            call_site_of(frame),
+        )
+        return
+    related = (
+        [Related(tensor.origin.span, f"the tensor got its type here: {tensor.origin.description}")]
+        if tensor.origin
+        else []
+    )
+    if frame.call_site is not None:
+        related.append(frame.call_site)
+    ev.sink.report(
+        frame.unit.span(x_node),
+        codes.ASSERT_MISMATCH,
+        codes.ASSERT_MISMATCH.message(axis=shown, have=mismatch.have.local, want=mismatch.wanted),
+        Severity.ERROR,
+        tuple(related),
+    )
 
 
 def register(name: str, cls: ClassVal) -> None:
@@ -448,14 +485,15 @@ def _assert_like(ctx: CallContext, keep_shards: bool) -> Value:
     source = args[1]
     overrides = ctx.arg(2, "overrides", default=ConstVal(None))
     span = ctx.span
-    if not isinstance(source, TensorVal) or source.type is None or not source.exact:
-        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
-    items = {axis: (t if keep_shards else t.local) for axis, t in source.type.items()}
+    source_type = source.type.concrete(frame.bindings) if isinstance(source, TensorVal) else None
+    if source_type is None:
+        return assert_result(ev, args[0], node.args[0], None, span, frame)
+    items = {axis: (t if keep_shards else t.local) for axis, t in source_type.items()}
     if isinstance(overrides, TypeDictVal):
         for axis, t in overrides.items:
             items[axis.name] = t
     elif not (isinstance(overrides, ConstVal) and overrides.value is None):
-        return assert_result(ev, args[0], node.args[0], None, False, span, frame)
+        return assert_result(ev, args[0], node.args[0], None, span, frame)
     like = TypeDictVal(tuple((AxisVal(a, "group"), t) for a, t in items.items()))
     assert_values(ev, args[0], node.args[0], [(like, node.args[1])], None, span, frame)
     return ConstVal(None)
@@ -466,7 +504,8 @@ def mutate_type(ctx: CallContext) -> Value:
     ev, node, args, kwargs, frame = ctx.evaluator, ctx.node, ctx.args, ctx.kwargs, ctx.frame
     if not args or not node.args:
         return UNKNOWN
-    x, x_node = args[0], node.args[0]
+    x_node = node.args[0]
+    x = as_tensor(args[0], ev.state)
     axis_value = ctx.arg(1, "axis", default=ConstVal(None))
     src, dst = kwargs.get("src"), kwargs.get("dst")
 
@@ -474,25 +513,26 @@ def mutate_type(ctx: CallContext) -> Value:
         ev.mutate(x_node, UNKNOWN, frame)
         return UNKNOWN
 
-    if not isinstance(x, TensorVal) or x.type is None or src is None or dst is None:
+    if x is None or src is None or dst is None:
         return unknown()
-    current = dict(x.type)
     if isinstance(axis_value, ConstVal) and axis_value.value is None:
-        axes = sorted(current) if isinstance(src, TypeVal) and isinstance(dst, TypeVal) else []
+        listed = sorted(x.type.listed(frame.bindings))
+        axes_ = listed if isinstance(src, TypeVal) and isinstance(dst, TypeVal) else []
+        if axes_ and x.type.hidden_axes(frame.bindings) is None:
+            return unknown()  # every axis: the checker does not know them all
     else:
         axis = ev.axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
         if not isinstance(axis, AxisVal):
             return unknown()
-        axes = [axis.name]
+        axes_ = [axis.name]
     updates: dict[str, tuple[AxisType, AxisType]] = {}
-    for name in axes:
+    for name in axes_:
         if isinstance(src, TypeVal) and isinstance(dst, TypeVal):
             updates[name] = (src.type, dst.type)
     if isinstance(src, TypeDictVal) or isinstance(dst, TypeDictVal):
         src_map = {a.name: t for a, t in src.items} if isinstance(src, TypeDictVal) else None
         dst_map = {a.name: t for a, t in dst.items} if isinstance(dst, TypeDictVal) else None
-        names = list(dst_map or src_map or {})
-        for name in names:
+        for name in list(dst_map or src_map or {}):
             s_t = (
                 src_map[name]
                 if src_map is not None and name in src_map
@@ -508,25 +548,26 @@ def mutate_type(ctx: CallContext) -> Value:
             updates[name] = (s_t, d_t)
     if not updates:
         return unknown()
+    current = x.type
+    bindings = frame.bindings
     for name, (want, new) in updates.items():
-        have = current.get(name)
-        if have is None or have.local != want.local:
-            if have is None and not x.exact:
-                return unknown()
+        holds, have, bindings = require(current.term(name, bindings), want, bindings)
+        if holds is False:
             ev.sink.report(
                 frame.unit.span(x_node),
                 codes.ASSERT_MISMATCH,
-                f"mutate_type: expected {want} on axis {name}, but the tensor has "
-                f"{have.local if have is not None else 'no type'}",
+                f"mutate_type: expected {want} on axis {axes.label(name)}, but the tensor has "
+                f"{have.local if isinstance(have, AxisType) else 'no type'}",
                 Severity.ERROR,
                 call_site_of(frame),
             )
-            return unknown()
-        current[name] = new.local
+            frame.stop()
+            return UNKNOWN
+        current = current.with_axis(name, new.local)
+    frame.bindings = bindings
     updated = TensorVal(
-        LocalType(current),
+        current,
         x.grad,
-        x.exact,
         Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"),
         x.ndim,
     )
@@ -549,7 +590,12 @@ def partition_spec(ctx: CallContext) -> Value:
         )
         names: list[str] = []
         for item, item_node in zip(items, item_nodes, strict=True):
-            axis = ctx.evaluator.axis(item, item_node, ctx.frame)
+            # names stay as written until the spec is used, as in the runtime
+            axis = (
+                AxisVal(item.value, "name")
+                if isinstance(item, ConstVal) and isinstance(item.value, str)
+                else ctx.evaluator.axis(item, item_node, ctx.frame)
+            )
             if not isinstance(axis, AxisVal):
                 return UNKNOWN
             names.append(axis.name)
@@ -579,10 +625,10 @@ def shard_conflict(
             else t.shard_dim + ndim
         )
         by_dim.setdefault(dim or 0, []).append(axis)
-    for dim, axes in by_dim.items():
-        if len(axes) > 1:
+    for dim, sharding in by_dim.items():
+        if len(sharding) > 1:
             return (
-                f"Tensor dim {dim} is sharded on multiple axes ({', '.join(axes)}). Use an "
+                f"Tensor dim {dim} is sharded on multiple axes ({', '.join(sharding)}). Use an "
                 f"explicit PartitionSpec to specify the axis ordering."
             )
     for spec in specs:
@@ -609,14 +655,14 @@ def backward(
 ) -> None:
     """``loss.backward()``: the implicit gradient is Invariant, so the loss must be
     Invariant or Partial on every axis."""
-    if args or "gradient" in kwargs or not ev.state.checking or loss.type is None:
+    if args or "gradient" in kwargs or not ev.state.checking:
         return
-    for axis, t in loss.type.items():
-        if t.kind in (Kind.I, Kind.P):
-            continue
+    for axis, t in loss.type.listed(frame.bindings).items():
+        if not isinstance(t, AxisType) or t.kind in (Kind.I, Kind.P):
+            continue  # a backward that may be legal: not reported
         advice = (
             codes.BACKWARD_LOSS_REPLICATE if t.kind is Kind.R else codes.BACKWARD_LOSS_VARYING
-        ).format(axis=axis)
+        ).format(axis=axes.label(axis))
         related = (
             (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),)
             if loss.origin
@@ -625,11 +671,14 @@ def backward(
         ev.sink.report(
             frame.unit.span(loss_node),
             codes.BACKWARD_LOSS,
-            codes.BACKWARD_LOSS.message(kind=t.kind.full_name, axis=axis, advice=advice),
+            codes.BACKWARD_LOSS.message(
+                kind=t.kind.full_name, axis=axes.label(axis), advice=advice
+            ),
             Severity.ERROR,
             related,
             ev.spelling.reinterpret_loss(loss_node, axis, frame) if t.kind is Kind.V else (),
         )
+        frame.stop()
         return
 
 

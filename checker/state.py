@@ -8,6 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from .tensortype import NO_BINDINGS, Bindings, Root
+
+# The current mesh where the code does not say which one is current.
+DEFAULT_MESH = Root("mesh#", "the current mesh")
+
 if TYPE_CHECKING:
     from .frontend import Unit
     from .results import Related
@@ -16,13 +21,23 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class State:
-    """What the runtime's dynamic state is at a point: checking, strictness, mesh, grad."""
+    """What the runtime's dynamic state is at a point: checking, strictness, mesh, grad.
+
+    ``mesh_root`` names the current mesh when its axes are not known: a bare type asserted
+    there fills "every other axis of this mesh", and what a path learns of its axes is
+    bound to it (``tensortype.Bindings.rows``)."""
 
     checking: bool
     strict: bool
     mesh: tuple[str, ...] | None  # the current mesh's axes; None: no current mesh
     mesh_known: bool  # False: whether a mesh is current (and which) is unknown
     grad: bool
+    mesh_root: Root = DEFAULT_MESH
+
+    @property
+    def known_mesh(self) -> tuple[str, ...] | None:
+        """The current mesh's axes when they are known (None: no mesh, or not known)."""
+        return self.mesh if self.mesh_known else None
 
 
 class ModuleLoader(Protocol):
@@ -44,6 +59,11 @@ class Frame:
     # caller's object. Shared by every frame of one call (branches, loops).
     effects: dict[str, Value] = field(default_factory=dict)
     rebound: set[str] = field(default_factory=set)
+    # What this path has learned about the caller's values (checks that passed only for
+    # some of them). Each branch has its own; they join where the branches meet.
+    bindings: Bindings = NO_BINDINGS
+    # This path certainly raised: a manifest error (the runtime stops there)
+    raised: bool = False
 
     def child(self, env: dict[str, Value]) -> Frame:
         """A frame for a branch or loop body of the same call."""
@@ -55,7 +75,13 @@ class Frame:
             self.call_site,
             effects=self.effects,
             rebound=self.rebound,
+            bindings=self.bindings,
         )
+
+    def stop(self) -> None:
+        """The runtime raises here: nothing after it on this path runs."""
+        self.terminated = True
+        self.raised = True
 
 
 class Cancelled(Exception):

@@ -30,18 +30,21 @@ from .lattice import AxisType, I, Kind, LocalType, P, R, V
 class Marker(Enum):
     ABSENT = "absent"  # the tensor is not typed on this axis
     SCALAR = "scalar"  # a Python number: it adopts the other operands' type
+    NOTHING = "nothing"  # no tensor nor number at all: the op does not see it
 
     def __str__(self) -> str:
-        return "untyped" if self is Marker.ABSENT else "a number"
+        return {"absent": "untyped", "scalar": "a number", "nothing": "not a tensor"}[self.value]
 
 
 ABSENT = Marker.ABSENT
 SCALAR = Marker.SCALAR
+NOTHING = Marker.NOTHING
 Possibility = AxisType | Marker
 
 KINDS: frozenset[Possibility] = frozenset({R, I, V, P})
 TENSOR_DOMAIN: frozenset[Possibility] = KINDS | {ABSENT}
-ANY_DOMAIN: frozenset[Possibility] = TENSOR_DOMAIN | {SCALAR}
+# a value of unknown kind at an op's argument: a tensor, a number, or neither
+ANY_VALUE_DOMAIN: frozenset[Possibility] = TENSOR_DOMAIN | {SCALAR, NOTHING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,7 @@ class Unknown:
     var: VarId | None = None
 
     def __str__(self) -> str:
-        shown = sorted(str(p) for p in self.domain if p is not ABSENT and p is not SCALAR)
+        shown = sorted(str(p) for p in self.domain if isinstance(p, AxisType))
         text = " or ".join(shown) if shown else "untyped"
         if ABSENT in self.domain and shown:
             text += " (or untyped)"
@@ -406,8 +409,10 @@ def join_types(
     bindings_a: Bindings = NO_BINDINGS,
     bindings_b: Bindings = NO_BINDINGS,
 ) -> TensorType:
-    """The type that holds on both paths of a branch."""
-    if a == b and bindings_a == bindings_b:
+    """The type that holds on both paths of a branch. A term or rest that is the same on
+    both stays as it is (the joined bindings allow what either path allows); others are
+    read through each path's bindings and joined."""
+    if a == b:
         return a
     if a.rest == b.rest:
         rest = a.rest
@@ -417,6 +422,9 @@ def join_types(
         rest = OPEN
     items: dict[str, Term] = {}
     for axis in dict.fromkeys([*a.items, *b.items]):
+        if axis in a.items and a.items[axis] == b.items.get(axis):
+            items[axis] = a.items[axis]
+            continue
         joined = join_terms(a.term(axis, bindings_a), b.term(axis, bindings_b))
         if joined is ABSENT:
             continue

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Union
 
 from .lattice import AxisType, LocalType
 from .results import Origin
+from .tensortype import NO_BINDINGS, UNKNOWN_TYPE, Bindings, Root, TensorType, join_types
 
 if TYPE_CHECKING:
     from .frontend import Unit
@@ -35,18 +36,28 @@ UNKNOWN = _Unknown()
 
 @dataclass(frozen=True)
 class TensorVal:
-    """A tensor. ``type`` None: its SPMD type is unknown.
+    """A tensor: its SPMD type (symbolic, ``tensortype.py``: what is known of it) and
+    whether it requires grad (None when unknown)."""
 
-    ``exact``: the axis set is known to be complete (a missing axis is then a
-    real error); an assert_type naming only some axes of an unknown tensor
-    gives an inexact type. ``grad``: requires_grad, None when unknown.
-    """
-
-    type: LocalType | None
+    type: TensorType = UNKNOWN_TYPE
     grad: bool | None = None
-    exact: bool = True
     origin: Origin | None = field(default=None, compare=False)
     ndim: int | None = field(default=None, compare=False)  # known for literal factory shapes
+
+    @staticmethod
+    def of(local: LocalType, grad: bool | None = None, origin: Origin | None = None) -> TensorVal:
+        """A tensor of a known, complete type."""
+        return TensorVal(TensorType.of(local), grad, origin)
+
+
+@dataclass(frozen=True)
+class SymbolicVal:
+    """A value the unseen caller supplies (a parameter of an entry point, or a path from
+    one: ``cfg.tp_group``): it becomes what its use needs (a tensor of unknown type, an
+    axis the checker cannot name, a mesh). ``tensor`` False: annotated as no tensor."""
+
+    root: Root
+    tensor: bool | None = None  # True: annotated as a tensor; False: as something else
 
 
 @dataclass(frozen=True)
@@ -234,6 +245,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     _Unknown,
     TensorVal,
     TensorSeqVal,
+    SymbolicVal,
     ScalarVal,
     ShapeVal,
     ConstVal,
@@ -254,46 +266,25 @@ Value = Union[  # noqa: UP007 - a runtime alias
 ]
 
 
-def join(a: Value, b: Value) -> Value:
-    """The value that holds on both paths of a branch."""
-    if a is b or a == b:
+def join(a: Value, b: Value, ba: Bindings = NO_BINDINGS, bb: Bindings = NO_BINDINGS) -> Value:
+    """The value that holds on both paths of a branch (each read through its path's
+    bindings)."""
+    if (a is b or a == b) and ba == bb:
         if isinstance(a, TensorVal) and isinstance(b, TensorVal) and a.origin != b.origin:
-            return TensorVal(a.type, a.grad, a.exact, None)
+            return TensorVal(a.type, a.grad, None, a.ndim)
         return a
     if isinstance(a, TensorVal) and isinstance(b, TensorVal):
-        joined = _join_types(a.type, b.type)
         return TensorVal(
-            joined,
+            join_types(a.type, b.type, ba, bb),
             a.grad if a.grad == b.grad else None,
-            a.exact and b.exact,
             a.origin if a.origin == b.origin else None,
+            a.ndim if a.ndim == b.ndim else None,
         )
     if isinstance(a, ScalarVal) and isinstance(b, ScalarVal):
         return ScalarVal(None)
     if isinstance(a, TupleVal) and isinstance(b, TupleVal) and len(a.items) == len(b.items):
-        return TupleVal(tuple(join(x, y) for x, y in zip(a.items, b.items, strict=True)))
+        return TupleVal(tuple(join(x, y, ba, bb) for x, y in zip(a.items, b.items, strict=True)))
     if isinstance(a, TensorSeqVal) and isinstance(b, TensorSeqVal):
-        element = join(a.element, b.element)
+        element = join(a.element, b.element, ba, bb)
         return TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN
     return UNKNOWN
-
-
-def _join_types(a: LocalType | None, b: LocalType | None) -> LocalType | None:
-    """Equal types join to themselves; S(i) and V (or S(j)) on an axis join to V; any other
-    difference is Unknown."""
-    if a is None or b is None:
-        return None
-    if a == b:
-        return a
-    if set(a) != set(b):
-        return None
-    out = {}
-    for axis, t in a.items():
-        u = b[axis]
-        if t == u:
-            out[axis] = t
-        elif t.kind is u.kind:
-            out[axis] = t.local
-        else:
-            return None
-    return LocalType(out)

@@ -30,6 +30,7 @@ from .tensortype import (
     ANY,
     EXACT,
     HIDDEN,
+    NOTHING,
     OPEN,
     SCALAR,
     Bindings,
@@ -51,11 +52,31 @@ MAX_ASSIGNMENTS = 4096
 
 @dataclass(frozen=True)
 class Operand:
-    """An op's operand: a tensor's type (None: a Python number at a tensor position), and
-    whether it cannot receive a gradient (None: not known)."""
+    """An op's operand: a tensor's type (None: a Python number at a tensor position),
+    whether it cannot receive a gradient (None: not known), and what else it may be when
+    the value's kind is not known (``SCALAR``: a number; ``NOTHING``: neither)."""
 
     type: TensorType | None
     no_grad: bool | None = True
+    extra: frozenset[Possibility] = frozenset()
+
+    def term(self, axis: str, bindings: Bindings) -> Term | Marker | None:
+        if self.type is None:
+            return None
+        return _widened(self.type.term(axis, bindings), self.extra)
+
+    def hidden_term(self, bindings: Bindings) -> Term | Marker | None:
+        if self.type is None:
+            return None
+        return _widened(self.type.hidden_term(bindings), self.extra)
+
+
+def _widened(term: Term | Marker, extra: frozenset[Possibility]) -> Term | Marker:
+    if not extra:
+        return term
+    if isinstance(term, Unknown):
+        return Unknown(term.domain | extra, term.var)
+    return Unknown(frozenset({term}) | extra)
 
 
 @dataclass(frozen=True)
@@ -202,9 +223,7 @@ def infer_op(
     narrowed = bindings
     uncertain: tuple[RuleViolation, list[int]] | None = None
     for axis in sorted(considered, key=lambda a: (axes.label(a), a)):
-        terms: list[Term | Marker | None] = [
-            op.type.term(axis, narrowed) if op.type is not None else None for op in operands
-        ]
+        terms = [op.term(axis, narrowed) for op in operands]
         if _count(terms) > MAX_ASSIGNMENTS:
             out[axis] = ANY
             continue
@@ -247,6 +266,8 @@ def _axis_outcome(
     flags: list[bool | None] = []
     for i, (value, operand) in enumerate(zip(values, operands, strict=True)):
         entry: AxisEntry | None
+        if value is NOTHING:
+            continue  # not a tensor nor a number: the runtime does not see it
         if value is None or value is SCALAR:
             entry = RULE_SCALAR if tensor_has_axis else None
         elif value is ABSENT:
@@ -365,7 +386,7 @@ def _output_rest(
     is that root's row, no axis at all is exact. In strict mode an operand without hidden
     axes closes the others: on the continuing path their roots (and the mesh of a fill)
     have no axis beyond those listed."""
-    terms = [op.type.hidden_term(bindings) if op.type is not None else None for op in operands]
+    terms = [op.hidden_term(bindings) for op in operands]
     if all(t is None or t is ABSENT for t in terms):
         return EXACT, bindings
     outcomes = [
@@ -417,7 +438,7 @@ def check_collective(
     outcomes: list[_Outcome] = []
     for values, variables in _assignments([term]):
         value = values[0]
-        if value is ABSENT or value is SCALAR or value is None:
+        if not isinstance(value, AxisType):
             try:
                 coll.check_source(function, LocalType(), axis, src, strict=strict, no_grad=no_grad)
                 outcomes.append(_Outcome(variables, ABSENT))
@@ -472,7 +493,7 @@ def assert_axis(
     outcomes: list[tuple[dict[VarId, Possibility], Possibility | AssertMismatch]] = []
     for values, variables in _assignments([term]):
         have = values[0]
-        if have is ABSENT or have is SCALAR or have is None:
+        if not isinstance(have, AxisType):
             outcomes.append((variables, wanted))
             continue
         assert isinstance(have, AxisType)
@@ -508,3 +529,30 @@ def assert_axis(
         assert isinstance(only, AxisType)
         return only, narrowed
     return Unknown(frozenset(r for r in results if isinstance(r, AxisType))), narrowed
+
+
+def require(
+    term: Term | Marker, wanted: AxisType, bindings: Bindings
+) -> tuple[bool | None, Possibility, Bindings]:
+    """A check that an axis has exactly ``wanted`` (as ``mutate_type``'s ``src``): True when
+    it holds on every path, False when on none (with a type the tensor has, for the
+    message), None when on some (the bindings keep those)."""
+    outcomes: list[tuple[dict[VarId, Possibility], Possibility, bool]] = []
+    for values, variables in _assignments([term]):
+        have = values[0]
+        assert have is not None
+        ok = isinstance(have, AxisType) and have.local == wanted.local
+        outcomes.append((variables, have, ok))
+    passing = [o for o in outcomes if o[2]]
+    if not passing:
+        return False, outcomes[0][1], bindings
+    if len(passing) == len(outcomes):
+        return True, passing[0][1], bindings
+    narrowed = bindings
+    allowed: dict[VarId, set[Possibility]] = {}
+    for variables, _, _ in passing:
+        for var, value in variables.items():
+            allowed.setdefault(var, set()).add(value)
+    for var, kept in allowed.items():
+        narrowed = narrowed.narrow(var, frozenset(kept))
+    return None, passing[0][1], narrowed

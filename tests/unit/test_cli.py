@@ -19,8 +19,8 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": P})
-    y = torch.relu(x)
     reveal_type(x)
+    y = torch.relu(x)
 """
 
 
@@ -46,12 +46,12 @@ def test_concise_output_and_exit_status(project: Path) -> None:
     done = run("--output-format", "concise", "pkg", cwd=project)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert lines[0].startswith(
-        "pkg/bug.py:11:20: error spmd-partial-nonlinear Partial type on axis tp"
-    )
     # reveals in line order among the diagnostics
-    assert lines[1] == (
-        "pkg/bug.py:12:5: note reveal_type x: {dp: R, tp: P} (gradient {dp: P, tp: R})"
+    assert lines[0] == (
+        "pkg/bug.py:11:5: note reveal_type x: {dp: R, tp: P} (gradient {dp: P, tp: R})"
+    )
+    assert lines[1].startswith(
+        "pkg/bug.py:12:20: error spmd-partial-nonlinear Partial type on axis tp"
     )
     assert lines[2] == "Found 1 error in 1 file (checked 2 files)."
     assert done.stderr == ""
@@ -67,20 +67,19 @@ def test_format_is_an_alias_of_output_format(project: Path) -> None:
 def test_full_output_is_the_default(project: Path) -> None:
     done = run("pkg", cwd=project)
     assert done.returncode == 1
-    assert done.stdout.startswith(
-        "error[spmd-partial-nonlinear]: Partial type on axis tp cannot propagate"
-    )
+    assert done.stdout.startswith("note[reveal_type]: x: {dp: R, tp: P}")
+    assert "error[spmd-partial-nonlinear]: Partial type on axis tp cannot propagate" in done.stdout
     assert "\x1b[" not in done.stdout  # no colour when not writing to a terminal
     assert (
-        "  --> pkg/bug.py:11:20\n   |\n11 |     y = torch.relu(x)\n   |                    ^\n"
+        "  --> pkg/bug.py:12:20\n   |\n12 |     y = torch.relu(x)\n   |                    ^\n"
     ) in done.stdout
     assert "note: the operand got its type here" in done.stdout
     assert "  --> pkg/bug.py:10:5\n" in done.stdout
     assert 'help: spmd.all_reduce(x, "tp", src=P, dst=R) on the Partial operand' in done.stdout
-    assert '11 +     y = torch.relu(spmd.all_reduce(x, "tp", src=P, dst=R))' in done.stdout
+    assert '12 +     y = torch.relu(spmd.all_reduce(x, "tp", src=P, dst=R))' in done.stdout
     assert "= docs: https://" in done.stdout and "#spmd-partial-nonlinear" in done.stdout
     assert "note[reveal_type]: x: {dp: R, tp: P} (gradient {dp: P, tp: R})" in done.stdout
-    assert done.stdout.index("error[") < done.stdout.index("note[reveal_type]")
+    assert done.stdout.index("note[reveal_type]") < done.stdout.index("error[")
     assert done.stdout.rstrip().endswith(
         "Found 1 error in 1 file (checked 2 files).\n"
         "1 error can be fixed with --fix (--diff shows the changes first)."
@@ -100,9 +99,9 @@ def test_json_output(project: Path) -> None:
     [diagnostic] = document["diagnostics"]
     assert diagnostic == {
         "path": "pkg/bug.py",
-        "line": 11,
+        "line": 12,
         "column": 20,
-        "end_line": 11,
+        "end_line": 12,
         "end_column": 21,
         "severity": "error",
         "code": "spmd-partial-nonlinear",
@@ -126,9 +125,9 @@ def test_json_output(project: Path) -> None:
                 "edits": [
                     {
                         "path": "pkg/bug.py",
-                        "line": 11,
+                        "line": 12,
                         "column": 20,
-                        "end_line": 11,
+                        "end_line": 12,
                         "end_column": 21,
                         "new_text": 'spmd.all_reduce(x, "tp", src=P, dst=R)',
                     }
@@ -140,9 +139,9 @@ def test_json_output(project: Path) -> None:
                 "edits": [
                     {
                         "path": "pkg/bug.py",
-                        "line": 11,
+                        "line": 12,
                         "column": 20,
-                        "end_line": 11,
+                        "end_line": 12,
                         "end_column": 21,
                         # I is not imported: the fix names it through the module
                         "new_text": 'spmd.all_reduce(x, "tp", src=spmd.P, dst=spmd.I)',
@@ -169,7 +168,7 @@ def test_json_output(project: Path) -> None:
 def test_github_output(project: Path) -> None:
     done = run("--format", "github", "pkg/bug.py", cwd=project)
     assert done.stdout.startswith(
-        "::error file=pkg/bug.py,line=11,col=20,endLine=11,endColumn=21,title=spmd-partial-nonlinear::"
+        "::error file=pkg/bug.py,line=12,col=20,endLine=12,endColumn=21,title=spmd-partial-nonlinear::"
     )
 
 
@@ -254,7 +253,7 @@ def test_backward_on_varying_loss_has_a_fix_that_removes_it() -> None:
     from spmd_check.analysis import check_source
 
     source = (
-        BUG.replace("    y = torch.relu(x)\n    reveal_type(x)\n", "")
+        BUG.replace("    reveal_type(x)\n    y = torch.relu(x)\n", "")
         .replace('{"dp": R, "tp": P}', '{"dp": V, "tp": P}')
         .replace("from spmd_types import P, R", "from spmd_types import P, R, V")
         .replace("torch.randn(4, 8)", "torch.randn(4, 8, requires_grad=True)")

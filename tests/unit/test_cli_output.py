@@ -78,9 +78,9 @@ def test_sarif_is_valid_sarif_2_1_0(project: Path, capsys: pytest.CaptureFixture
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "pkg/bug.py", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {
-        "startLine": 11,
+        "startLine": 12,
         "startColumn": 20,
-        "endLine": 11,
+        "endLine": 12,
         "endColumn": 21,
     }
     assert result["relatedLocations"][0]["message"]["text"].startswith("the operand got its type")
@@ -105,7 +105,7 @@ def test_github_annotations_escape_properties(
     odd.write_text(BUG)
     status, out, _ = main(capsys, "--output-format", "github", str(odd.relative_to(project)))
     assert status == 1
-    assert out.startswith("::error file=pkg/a%2Cb%3Ac.py,line=11,col=20,endLine=11,endColumn=21,")
+    assert out.startswith("::error file=pkg/a%2Cb%3Ac.py,line=12,col=20,endLine=12,endColumn=21,")
 
 
 def test_statistics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -238,4 +238,4 @@ def test_related_information_in_another_file(
     status, out, _ = main(capsys, "main.py")
     assert status == 1
     assert " --> helpers.py:5:23" in out
-    assert "main.py:12:9" in out and "12 |     y = act(x)" in out
+    assert "main.py:13:9" in out and "13 |     y = act(x)" in out

@@ -123,9 +123,11 @@ def test_a_diagnostic_this_file_does_not_report_is_not_verified() -> None:
 
 
 def test_fix_source_repairs_one_error_after_another() -> None:
-    source = BUG.replace(
-        "    reveal_type(x)\n", "    z = torch.exp(x)\n"
-    )  # two errors, each with a fix
+    # two errors, each with a fix, on two paths (the runtime stops at the first on a path)
+    source = BUG.replace("import torch\n", "import random\nimport torch\n").replace(
+        "    reveal_type(x)\n    y = torch.relu(x)\n",
+        "    if random.random() > 0.5:\n        y = torch.relu(x)\n    else:\n        z = torch.exp(x)\n",
+    )
     analyzer = Analyzer()
     assert len(analyzer.check("two.py", source).diagnostics) == 2
     done = fix_source(analyzer, "two.py", source)

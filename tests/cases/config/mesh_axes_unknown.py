@@ -1,6 +1,8 @@
 # runtime: exempt -- configuration-driven: without mesh-axes a library module's mesh is unknown
 # With no configured axes and no mesh in the source, the same code stays silent where the
-# verdict needs the mesh: the factory is Unknown and a partial annotation is not complete.
+# verdict needs the mesh (the factory is R on axes not known, a bare R fills axes not known),
+# and reports what holds whatever the mesh is: x has dp (its assert_type resolved the name),
+# g has only tp, so strict mode rejects their product.
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V
@@ -14,4 +16,4 @@ def step(x, w):
     reveal_type(bias)  # T: Unknown
     g = torch.randn(8)
     spmd.assert_type(g, {"tp": R})
-    return x * g
+    return x * g  # E: spmd-missing-axis
