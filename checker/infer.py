@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from . import codes, journal, ops, optable, python_api, spmd_api
+from . import axes, codes, entry, journal, ops, optable, python_api, spmd_api
 from .codes import Severity
 from .config import Config, Mode
 from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
@@ -36,7 +36,7 @@ from .rules import RuleViolation
 from .sink import ResultSink
 from .spelling import Spelling
 from .state import Budget, BudgetExceeded, Frame, ModuleLoader, State
-from .tensortype import EXACT, UNKNOWN_TYPE, Bindings, TensorType
+from .tensortype import EXACT, UNKNOWN_TYPE, Bindings, Root, TensorType
 from .values import (
     UNKNOWN,
     AxisVal,
@@ -54,6 +54,7 @@ from .values import (
     RefVal,
     ScalarVal,
     ShapeVal,
+    SymbolicVal,
     TensorSeqVal,
     TensorVal,
     TupleVal,
@@ -64,6 +65,10 @@ from .values import (
 )
 
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
+# Methods of a mesh or process group that give numbers, not tensors.
+_GROUP_METHODS = frozenset({"size", "rank", "get_rank", "get_local_rank", "get_coordinate"})
+# Methods that build the object the others run on: analysing them is building ``self``.
+_BUILDS_SELF = frozenset({"__init__", *entry.SETUP_METHODS})
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "add",
     ast.Sub: "sub",
@@ -125,6 +130,8 @@ class Interpreter:
         cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.path = path
+        # the mesh this module's code runs under when it does not say (a library's)
+        self.mesh_root = Root(f"mesh#{path}", "the current mesh")
         self.units = units
         self.config = config
         self.package = package
@@ -150,28 +157,39 @@ class Interpreter:
         # what this check used or made: the next cache
         self.used_journals: dict[Any, journal.Journal] = {}
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
+        # per class, the object its methods run on when analysed on their own
+        self.templates: dict[int, InstanceVal] = {}
         self.state = self._initial_state()
         self.state_at_start = self.state
 
     # ------------------------------------------------------------------ setup
     def _initial_state(self) -> State:
-        # A script that enables type checking itself starts with nothing set:
-        # no checking and no current mesh until its `with` blocks say so. A
-        # library module is assumed to run under typecheck() with a mesh the
-        # checker cannot see (unless the configuration names its axes).
-        is_script = any("typecheck" in u.text for u in self.units)
+        # Module-level code runs when the module is imported, before anything enters
+        # typecheck(): nothing is checked until a `with` says so. A script (a module that
+        # calls typecheck() itself) starts with no current mesh either; a library module's
+        # functions run under typecheck() with a mesh the checker cannot see (unless the
+        # configuration names its axes), see _standalone_state.
+        is_script = _calls_typecheck(self.units)
         mesh_axes = self.config.mesh_axes
         return State(
-            checking=not is_script,
+            checking=False,  # module-level code runs at import, before any typecheck()
             strict=self.config.mode is Mode.STRICT,
             mesh=None if is_script else mesh_axes,
             mesh_known=is_script or mesh_axes is not None,
             grad=True,
+            mesh_root=self.mesh_root,
         )
 
     def _standalone_state(self) -> State:
         mesh_axes = self.config.mesh_axes
-        return State(True, self.config.mode is Mode.STRICT, mesh_axes, mesh_axes is not None, True)
+        return State(
+            True,
+            self.config.mode is Mode.STRICT,
+            mesh_axes,
+            mesh_axes is not None,
+            True,
+            mesh_root=self.mesh_root,
+        )
 
     def run(self) -> None:
         for unit in self.units:
@@ -198,7 +216,7 @@ class Interpreter:
                 self.budget.stop()
         if self.module_level_only:
             return
-        for function in list(self.functions):
+        for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed:
                 continue
             self.budget.check_cancelled()
@@ -410,7 +428,7 @@ class Interpreter:
                     self._assign(element, item, frame)
         elif isinstance(target, ast.Attribute):
             owner = self._eval(target.value, frame)
-            if isinstance(owner, InstanceVal):
+            if isinstance(owner, (InstanceVal, ClassVal)):
                 owner.attributes[target.attr] = value
             key = self._attr_key(target)
             if key is not None:
@@ -591,8 +609,11 @@ class Interpreter:
         if context.kind is ContextKind.SET_MESH:
             mesh = context.mesh
             if mesh is None or mesh.axes is None:
-                axes = self.config.mesh_axes
-                return replace(state, mesh=axes, mesh_known=axes is not None)
+                configured = self.config.mesh_axes
+                root = Root(f"mesh#{context.site}", "the mesh set here")
+                return replace(
+                    state, mesh=configured, mesh_known=configured is not None, mesh_root=root
+                )
             return replace(state, mesh=mesh.axes, mesh_known=True)
         return state
 
@@ -678,43 +699,96 @@ class Interpreter:
 
     # ------------------------------------------------------------ functions
     def _analyse_standalone(self, function: FunctionVal) -> None:
+        """Run a function nothing calls with what its unseen caller passes."""
         self.analysed.add(id(function))
-        args: list[Value] = []
-        params = parameter_names(function.node)
         declared = function.contract.in_types if function.contract is not None else None
         leaves = declared.items if isinstance(declared, TupleVal) else ()
-        for index, _name in enumerate(params):
-            if index == 0 and function.owner is not None and not _is_static(function.node):
-                args.append(InstanceVal(function.owner))
-            elif index < len(leaves) and isinstance(leaves[index], TypeDictVal):
-                leaf = leaves[index]
-                assert isinstance(leaf, TypeDictVal)
-                axes = {axis.name: t for axis, t in leaf.items}
-                exact = self.config.mesh_axes is not None and set(axes) >= set(
-                    self.config.mesh_axes
-                )
-                args.append(
-                    TensorVal(
-                        TensorType.of(LocalType(axes), exact),
-                        None,
-                        Origin(function.unit.span(function.node), "the local_map in_types"),
-                    )
-                )
-            else:
-                args.append(UNKNOWN)
+        saved_state = self.state
+        self.state = self._standalone_state()
+        try:
+            if function.owner is not None and function.node.name in _BUILDS_SELF:
+                self.budget.start()
+                self._template(function.owner)  # running them is building ``self``
+                return
+            args, kwargs = entry.entry_arguments(
+                function,
+                self.state.known_mesh,
+                self._receiver,
+                leaves,
+                lambda leaf: self._declared_tensor(function, leaf),
+            )
+        except BudgetExceeded as exceeded:
+            self._gave_up(function, exceeded)
+            return
+        finally:
+            self.state = saved_state
+        self._run_standalone(function, args, kwargs)
+
+    def _declared_tensor(self, function: FunctionVal, leaf: Value) -> Value | None:
+        """An input a contract declares (``local_map(in_types=...)``), as a tensor."""
+        if not isinstance(leaf, TypeDictVal):
+            return None
+        axes_ = {axis.name: t for axis, t in leaf.items}
+        exact = self.config.mesh_axes is not None and set(axes_) >= set(self.config.mesh_axes)
+        return TensorVal(
+            TensorType.of(LocalType(axes_), exact),
+            None,
+            Origin(function.unit.span(function.node), "the local_map in_types"),
+        )
+
+    def _receiver(self, cls: ClassVal) -> Value:
+        """The ``self`` a method runs on when analysed on its own: a copy of the class's
+        template."""
+        return entry.copy_instance(self._template(cls))
+
+    def _template(self, cls: ClassVal) -> InstanceVal:
+        """The object a class's ``__init__`` (or generated dataclass ``__init__``; for a
+        unittest class, ``setUpClass`` then ``setUp``) builds from what its unseen caller
+        passes. Built once per class and check."""
+        found = self.templates.get(id(cls))
+        if found is not None:
+            return found
+        instance = InstanceVal(cls, {})
+        self.templates[id(cls)] = instance  # a constructor that builds its own class
+        for name in ("__init__", *entry.SETUP_METHODS):
+            method = cls.method(name)
+            if method is None or method.opaque:
+                if name == "__init__":
+                    self._dataclass_init(cls, instance)
+                continue
+            self.analysed.add(id(method))
+            args, kwargs = entry.entry_arguments(
+                method, self.state.known_mesh, lambda _cls: instance
+            )
+            frame = Frame(self._bind(method, args, kwargs), method.unit, method, [], None)
+            with self._running(method, None):
+                self._exec_block(method.node.body, frame)
+        return instance
+
+    def _dataclass_init(self, cls: ClassVal, instance: InstanceVal) -> None:
+        """The ``__init__`` a dataclass generates: each field from the caller."""
+        for name in cls.dataclass_fields() or ():
+            instance.attributes[name] = SymbolicVal(Root(f"{cls.qualname}.{name}", name))
+
+    def _gave_up(self, function: FunctionVal, exceeded: BudgetExceeded) -> None:
+        self.stack.clear()
+        self.sink.report(
+            _def_line(function),
+            codes.INTERNAL,
+            codes.INTERNAL_FUNCTION_BUDGET.format(function=function.qualname, why=exceeded),
+            Severity.INFORMATION,
+        )
+
+    def _run_standalone(
+        self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value]
+    ) -> None:
         saved = self.state
         self.state = self._standalone_state()
         self.budget.start()
         try:
-            self.invoke(function, args, {}, None)
+            self.invoke(function, args, kwargs, None)
         except BudgetExceeded as exceeded:
-            self.stack.clear()
-            self.sink.report(
-                _def_line(function),
-                codes.INTERNAL,
-                codes.INTERNAL_FUNCTION_BUDGET.format(function=function.qualname, why=exceeded),
-                Severity.INFORMATION,
-            )
+            self._gave_up(function, exceeded)
         finally:
             self.state = saved
             self.budget.stop()
@@ -1106,23 +1180,12 @@ class Interpreter:
         owner = self._eval(node.value, frame)
         if isinstance(owner, RefVal):
             return self._ref(f"{owner.qualname}.{node.attr}")
+        if isinstance(owner, SymbolicVal):
+            return self._symbolic_attribute(owner, node, frame)
         if isinstance(owner, ModuleVal):
             return self._import_from(owner.name, node.attr) or UNKNOWN
         if isinstance(owner, TensorVal):
-            name = f"Tensor.{node.attr}"
-            if node.attr in optable.PASSTHROUGH_PROPERTIES:
-                if node.attr == "requires_grad" and owner.grad is not None:
-                    return ConstVal(owner.grad)
-                if node.attr == "shape":
-                    return ShapeVal(owner.ndim)
-                if node.attr == "ndim":
-                    return ScalarVal(owner.ndim)
-                if node.attr in ("dtype", "device", "layout", "is_cuda"):
-                    return ScalarVal(None)  # metadata, never a tensor
-                return UNKNOWN
-            if name in optable.OPS and node.attr in ("T", "mT", "H", "mH", "real", "imag"):
-                return self.op(name, [(owner, node.value)], {}, node, frame)
-            return BoundMethodVal(owner, node.attr)
+            return self._tensor_attribute(owner, node, frame)
         if isinstance(owner, InstanceVal):
             if node.attr in owner.attributes:
                 return owner.attributes[node.attr]
@@ -1148,9 +1211,47 @@ class Interpreter:
             return owner  # an enum member's value: class attributes are kept as their values
         return UNKNOWN
 
+    def _tensor_attribute(self, owner: TensorVal, node: ast.Attribute, frame: Frame) -> Value:
+        name = f"Tensor.{node.attr}"
+        if node.attr in optable.PASSTHROUGH_PROPERTIES:
+            if node.attr == "requires_grad" and owner.grad is not None:
+                return ConstVal(owner.grad)
+            if node.attr == "shape":
+                return ShapeVal(owner.ndim)
+            if node.attr == "ndim":
+                return ScalarVal(owner.ndim)
+            if node.attr in ("dtype", "device", "layout", "is_cuda"):
+                return ScalarVal(None)  # metadata, never a tensor
+            return UNKNOWN
+        if name in optable.OPS and node.attr in ("T", "mT", "H", "mH", "real", "imag"):
+            return self.op(name, [(owner, node.value)], {}, node, frame)
+        return BoundMethodVal(owner, node.attr)
+
+    def _symbolic_attribute(self, owner: SymbolicVal, node: ast.Attribute, frame: Frame) -> Value:
+        """An attribute of what the caller passes: a tensor's property or method, a mesh's
+        or group's method, else another value the caller supplies (``cfg.tp_group``)."""
+        attr = node.attr
+        if owner.tensor is not False and (
+            attr in optable.PASSTHROUGH_PROPERTIES or attr in ("T", "mT", "H", "mH")
+        ):
+            tensor = ops.as_tensor(owner, self.state)
+            if tensor is not None:
+                return self._tensor_attribute(tensor, node, frame)
+        if attr in _GROUP_METHODS or _is_tensor_method(attr):
+            return BoundMethodVal(owner, attr)
+        root = owner.root
+        return SymbolicVal(Root(f"{root.key}.{attr}", f"{root.label}.{attr}"))
+
     def _subscript(self, node: ast.Subscript, frame: Frame) -> Value:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
+        if isinstance(container, SymbolicVal):
+            if isinstance(index, ConstVal) and isinstance(index.value, str):
+                return AxisVal(index.value, "submesh")  # mesh["tp"]: axis tp, whatever the mesh
+            tensor = ops.as_tensor(container, self.state)
+            if tensor is None:
+                return UNKNOWN
+            container = tensor
         if isinstance(container, TensorVal):
             return self.op(
                 "Tensor.__getitem__",
@@ -1196,6 +1297,9 @@ class Interpreter:
             if resolve and value.spelling == "name":
                 return self.axis(ConstVal(value.name), node, frame)
             return value
+        if isinstance(value, SymbolicVal):
+            # a process group the checker cannot name: an axis of its own, shown as spelled
+            return AxisVal(axes.symbolic(value.root.label, value.root.key), "group")
         if isinstance(value, ConstVal) and isinstance(value.value, str):
             name = value.value
             if not resolve:
@@ -1255,7 +1359,12 @@ class Interpreter:
             ):
                 self._escape(node, [*args, *kwargs.values()], frame)
             return self._call_ref(name, node, args, kwargs, kw_nodes, frame)
-        if has_star or callee is UNKNOWN or (isinstance(callee, FunctionVal) and callee.opaque):
+        if (
+            has_star
+            or callee is UNKNOWN
+            or isinstance(callee, SymbolicVal)
+            or (isinstance(callee, FunctionVal) and callee.opaque)
+        ):
             self._escape(node, [*args, *kwargs.values()], frame)
             return UNKNOWN
         if isinstance(callee, FunctionVal):
@@ -1285,8 +1394,14 @@ class Interpreter:
                 return self._call_function(method, [receiver, *args], kwargs, node, frame)
             if isinstance(receiver, ClassVal) and callee.name == "apply":
                 return spmd_api.autograd_apply(self, receiver, node, args, frame)
+            if isinstance(receiver, SymbolicVal):
+                return self._symbolic_method(
+                    receiver, callee.name, node, args, kwargs, kw_nodes, frame
+                )
             if isinstance(receiver, AxisVal) and callee.name in ("size", "rank", "get_rank"):
                 return ScalarVal(None)
+            if isinstance(receiver, AxisVal) and callee.name == "get_group" and not args:
+                return receiver  # mesh["tp"].get_group()
             if isinstance(receiver, MeshVal) and callee.name in (
                 "size",
                 "get_local_rank",
@@ -1299,6 +1414,34 @@ class Interpreter:
                     return AxisVal(group.value, "group")
                 return UNKNOWN
         return UNKNOWN
+
+    def _symbolic_method(
+        self,
+        receiver: SymbolicVal,
+        method: str,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        kw_nodes: dict[str, ast.expr],
+        frame: Frame,
+    ) -> Value:
+        """A method of what the caller passes: a mesh's ``get_group("tp")`` names axis tp
+        whatever the mesh is; a group's size or rank is a number; a tensor method types
+        the receiver as a tensor."""
+        if method == "get_group":
+            name = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
+            if isinstance(name, ConstVal) and isinstance(name.value, str):
+                return AxisVal(name.value, "group")
+            return self.axis(receiver, node.func, frame) if not args and not kwargs else UNKNOWN
+        if method in ("size", "stride") and not args and not kwargs:
+            return ShapeVal(None)
+        if method in _GROUP_METHODS:
+            return ScalarVal(None)
+        tensor = ops.as_tensor(receiver, self.state)
+        if tensor is None:
+            self._escape(node, [*args, *kwargs.values()], frame)
+            return UNKNOWN
+        return self._tensor_method(method, tensor, node, args, kwargs, kw_nodes, frame)
 
     def _escape(self, node: ast.Call, values: list[Value], frame: Frame) -> None:
         """Values handed to code the checker cannot see may be annotated there: an untyped
@@ -1489,6 +1632,28 @@ def _adopt(frame: Frame, path: Frame) -> None:
     frame.env.clear()
     frame.env.update(path.env)
     frame.bindings = path.bindings
+
+
+def _is_tensor_method(name: str) -> bool:
+    return (
+        f"Tensor.{name}" in optable.OPS
+        or name in optable.PASSTHROUGH_METHODS
+        or name in ("backward", "item", "tolist")
+    )
+
+
+def _calls_typecheck(units: list[Unit]) -> bool:
+    """Whether a module enables type checking itself (a script): it calls ``typecheck``."""
+    for unit in units:
+        if unit.tree is None:
+            continue
+        for node in ast.walk(unit.tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                if name == "typecheck":
+                    return True
+    return False
 
 
 def _settled(value: Value, bindings: Bindings) -> Value:

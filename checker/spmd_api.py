@@ -705,8 +705,16 @@ def shard(ctx: CallContext) -> Value:
 
 
 def mesh_axis_of(ctx: CallContext) -> Value:
-    args = ctx.args
-    return args[0] if args and isinstance(args[0], AxisVal) else UNKNOWN
+    """MeshAxis.of(group) is the group's axis; MeshAxis.of(mesh, "tp") names tp, whatever
+    the mesh is."""
+    if len(ctx.args) > 1:
+        name = ctx.args[1]
+        if isinstance(name, ConstVal) and isinstance(name.value, str):
+            return AxisVal(name.value, "meshaxis")
+        return UNKNOWN
+    if ctx.args:
+        return ctx.evaluator.axis(ctx.args[0], ctx.arg_node(0), ctx.frame)
+    return UNKNOWN
 
 
 def typecheck(ctx: CallContext) -> Value:
@@ -732,8 +740,17 @@ def local(ctx: CallContext) -> Value:
 
 
 def set_current_mesh(ctx: CallContext) -> Value:
+    """set_current_mesh(mesh | [groups...] | frozenset(axes) | {name: group}): a mesh whose
+    axes the checker knows when every axis is named; otherwise one it cannot see."""
     mesh = ctx.arg(0, "axes")
-    return ContextVal(ContextKind.SET_MESH, mesh=mesh if isinstance(mesh, MeshVal) else None)
+    site = f"{ctx.frame.unit.path}:{ctx.span.line}:{ctx.span.column}"
+    if isinstance(mesh, MeshVal):
+        return ContextVal(ContextKind.SET_MESH, mesh=mesh, site=site)
+    if isinstance(mesh, TupleVal):
+        names = [item.name for item in mesh.items if isinstance(item, AxisVal)]
+        if len(names) == len(mesh.items) and not any(axes.is_symbolic(n) for n in names):
+            return ContextVal(ContextKind.SET_MESH, mesh=MeshVal(tuple(names)), site=site)
+    return ContextVal(ContextKind.SET_MESH, mesh=None, site=site)
 
 
 HANDLERS: Mapping[str, Handler] = {

@@ -152,6 +152,7 @@ class ContextVal:
     kind: ContextKind
     strict: bool | None = None  # typecheck(strict_mode=...)
     mesh: MeshVal | None = None  # set_current_mesh(...)
+    site: str = ""  # where it was made: names a mesh whose axes are not known
 
 
 @dataclass(eq=False)
@@ -196,6 +197,23 @@ class ClassVal:
     attributes: dict[str, Value] = field(default_factory=dict)
     autograd: bool = False  # a torch.autograd.Function
     registration: Registration = Registration.NONE
+    # @dataclass: the fields its generated __init__ takes, in order (None: not a dataclass)
+    fields: tuple[str, ...] | None = None
+
+    def dataclass_fields(self) -> tuple[str, ...] | None:
+        """The generated ``__init__``'s parameters, bases' fields first; None when neither
+        this class nor a base is a dataclass."""
+        inherited: list[str] = []
+        found = self.fields is not None
+        for base in self.bases:
+            base_fields = base.dataclass_fields()
+            if base_fields is not None:
+                found = True
+                inherited.extend(f for f in base_fields if f not in inherited)
+        if not found:
+            return None
+        own = [f for f in self.fields or () if f not in inherited]
+        return (*inherited, *own)
 
     def method(self, name: str) -> FunctionVal | None:
         """The method a call finds: this class first, then its workspace bases in order."""

@@ -1,0 +1,148 @@
+"""Entry points: what a function analysed on its own starts from.
+
+A function or method that nothing in the workspace calls is run with *symbolic inputs*:
+each parameter is a value the unseen caller supplies (``SymbolicVal``), which becomes what
+its use needs (a tensor of unknown type, an axis the checker cannot name, a mesh).
+Parameter annotations narrow that (``torch.Tensor``, ``ProcessGroup``, ``int``). A method
+gets a ``self`` built once per class from symbolic arguments: ``__init__`` runs (or the
+``__init__`` a dataclass generates; for a unittest class, ``setUpClass`` then ``setUp``),
+so the attributes it sets are known to every method, each of which runs on its own copy.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from .results import Origin
+from .tensortype import Root, TensorType
+from .values import (
+    UNKNOWN,
+    ClassVal,
+    FunctionVal,
+    InstanceVal,
+    ScalarVal,
+    SymbolicVal,
+    TensorVal,
+    TupleVal,
+    Value,
+)
+
+# Methods a unittest class runs before each test, in this order.
+SETUP_METHODS = ("setUpClass", "setUp")
+_TENSOR_ANNOTATIONS = ("Tensor", "Parameter")
+_OTHER_ANNOTATIONS = ("ProcessGroup", "DeviceMesh", "MeshAxis", "Module", "Config")
+_NUMBER_ANNOTATIONS = frozenset({"int", "float", "complex"})
+_SCALAR_ANNOTATIONS = frozenset({"bool", "str", "None"})
+
+
+def root_of(function: FunctionVal, name: str) -> Root:
+    """The identity of one parameter of one function."""
+    return Root(f"{function.qualname}.{name}", name)
+
+
+def parameter_value(function: FunctionVal, arg: ast.arg, mesh: tuple[str, ...] | None) -> Value:
+    """What the unseen caller passes for a parameter, as far as its annotation says."""
+    root = root_of(function, arg.arg)
+    kind = _annotation_kind(arg.annotation)
+    if kind == "tensor":
+        origin = Origin(function.unit.span(arg), f"parameter {arg.arg} (from the caller)")
+        return TensorVal(TensorType.of_root(root, mesh), None, origin)
+    if kind == "number":
+        return ScalarVal(None)
+    if kind == "scalar":
+        return UNKNOWN
+    return SymbolicVal(root, False if kind == "other" else None)
+
+
+def _annotation_kind(annotation: ast.expr | None) -> str | None:
+    if annotation is None:
+        return None
+    text = ast.unparse(annotation)
+    if " | None" in text or text.startswith(("Optional[", "typing.Optional[")):
+        return None  # may be None: the caller may pass nothing
+    last = text.rsplit(".", 1)[-1]
+    if last in _NUMBER_ANNOTATIONS:
+        return "number"
+    if last in _SCALAR_ANNOTATIONS:
+        return "scalar"
+    if any(last.endswith(t) for t in _TENSOR_ANNOTATIONS):
+        return "tensor"
+    if any(last.endswith(t) for t in _OTHER_ANNOTATIONS):
+        return "other"
+    return None
+
+
+def entry_arguments(
+    function: FunctionVal,
+    mesh: tuple[str, ...] | None,
+    receiver: Callable[[ClassVal], Value],
+    declared: tuple[Value, ...] = (),
+    contract_leaf: Callable[[Value], Value | None] | None = None,
+) -> tuple[list[Value], dict[str, Value]]:
+    """The arguments an entry point runs with: the receiver for a method's first parameter
+    (``receiver(cls)``), a declared input type where a contract gives one, else what the
+    caller passes."""
+    node = function.node
+    positional = [*node.args.posonlyargs, *node.args.args]
+    args: list[Value] = []
+    for index, arg in enumerate(positional):
+        if index == 0 and function.owner is not None and not _is_static(node):
+            args.append(function.owner if _is_classmethod(node) else receiver(function.owner))
+            continue
+        leaf = declared[index] if index < len(declared) else None
+        typed = contract_leaf(leaf) if leaf is not None and contract_leaf is not None else None
+        args.append(typed if typed is not None else parameter_value(function, arg, mesh))
+    kwargs = {arg.arg: parameter_value(function, arg, mesh) for arg in node.args.kwonlyargs}
+    return args, kwargs
+
+
+def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+
+
+def _is_classmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list)
+
+
+def copy_instance(instance: InstanceVal, memo: dict[int, InstanceVal] | None = None) -> InstanceVal:
+    """A copy of an object and of the objects it holds (a method run on a template must not
+    change what the next method sees)."""
+    memo = {} if memo is None else memo
+    if id(instance) in memo:
+        return memo[id(instance)]
+    copied = InstanceVal(instance.cls, {})
+    memo[id(instance)] = copied
+    for name, value in instance.attributes.items():
+        copied.attributes[name] = _copy_value(value, memo)
+    return copied
+
+
+def _copy_value(value: Value, memo: dict[int, InstanceVal]) -> Value:
+    if isinstance(value, InstanceVal):
+        return copy_instance(value, memo)
+    if isinstance(value, TupleVal):
+        return TupleVal(tuple(_copy_value(item, memo) for item in value.items))
+    return value
+
+
+def entry_order(functions: list[FunctionVal]) -> list[FunctionVal]:
+    """Functions in the order to analyse them on their own: those no other function names
+    first (they are the entry points; what they call is analysed in their context)."""
+    named_by: dict[str, set[int]] = {}
+    for function in functions:
+        for node in ast.walk(function.node):
+            name = (
+                node.id
+                if isinstance(node, ast.Name)
+                else node.attr
+                if isinstance(node, ast.Attribute)
+                else None
+            )
+            if name is not None:
+                named_by.setdefault(name, set()).add(id(function))
+
+    def called(function: FunctionVal) -> bool:
+        return bool(named_by.get(function.node.name, set()) - {id(function)})
+
+    return [f for f in functions if not called(f)] + [f for f in functions if called(f)]
