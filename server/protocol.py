@@ -28,12 +28,13 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 from spmd_check import policy
+from spmd_check.api import CheckerFactory
 from spmd_check.results import Diagnostic, ModuleResult
 
 from . import __version__, actions, hover, inlay
 from .diagnostics import convert_all
 from .documents import Document, Documents
-from .engine import AnalyzerFactory, Checked, Engine
+from .engine import Checked, Engine
 from .memory import IdleCollector
 from .positions import Codec, LineView, split_lines
 from .scan import excluded, find_files
@@ -57,7 +58,7 @@ class Options:
     progress_delay: float = 0.5
     request_wait: float = 2.0  # how long code actions / inlay hints wait for the current version
     scan_workspace: bool = True
-    analyzer: AnalyzerFactory | None = None
+    analyzer: CheckerFactory | None = None
 
 
 class SpmdProtocol(LanguageServerProtocol):
@@ -857,7 +858,7 @@ class SpmdServer(LanguageServer):
             "stopped": self.scheduler.stopped,
             "elsewhere": {source: sorted(found) for source, found in self._elsewhere.items()},
             "rss": rss,
-            "caches": self.engine.cache_sizes(),
+            "caches": [dataclasses.asdict(stats) for stats in self.engine.cache_stats()],
             "frozen": gc.get_freeze_count(),
         }
 
