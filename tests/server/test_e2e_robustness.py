@@ -110,7 +110,7 @@ def _raw_request(protocol: Any, method: str, params: object) -> asyncio.Future[A
 
 
 def test_server_does_not_import_torch() -> None:
-    code = "import sys, spmd_lsp.main, spmd_lsp.protocol; print('torch' in sys.modules)"
+    code = "import sys, spmd_lsp.main, spmd_lsp.server; print('torch' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_env(False)
     )
