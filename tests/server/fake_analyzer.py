@@ -15,6 +15,8 @@ protocol layer, not the checker. It understands just enough:
 * a syntax error blanks the offending line (one ``spmd-syntax``) and the rest is analysed.
 * ``# spmd: ignore[code]`` drops that code on its line.
 * a source containing ``CRASH_THE_CHECKER`` raises (the server must survive it).
+* a source containing ``WAIT_FOR_CANCEL`` is checked until ``cancelled`` returns True (then
+  ``Cancelled`` is raised), however long that takes: a check that is surely in flight.
 
 It implements ``spmd_check.api.Checker``, as the real ``Analyzer`` does (the assignment to
 ``FACTORY`` below has mypy check that).
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from collections.abc import Callable
 
 from spmd_check.api import CacheStats, CheckerFactory
@@ -51,6 +54,9 @@ KINDS = {"R": Kind.R, "I": Kind.I, "V": Kind.V, "P": Kind.P}
 IGNORE = re.compile(r"#\s*spmd:\s*ignore\[([^\]]*)\]")
 
 
+WAIT_LIMIT = 60.0  # seconds a WAIT_FOR_CANCEL check waits for its cancellation at most
+
+
 class Cancelled(Exception):
     """The check stopped because ``cancelled`` returned True."""
 
@@ -65,6 +71,12 @@ class FakeAnalyzer:
         self, path: str, source: str, *, cancelled: Callable[[], bool] | None = None
     ) -> ModuleResult:
         self.checked.add(path)
+        if "WAIT_FOR_CANCEL" in source:
+            deadline = time.monotonic() + WAIT_LIMIT
+            while cancelled is None or not cancelled():
+                if time.monotonic() > deadline:
+                    raise RuntimeError("WAIT_FOR_CANCEL: never cancelled")
+                time.sleep(0.005)
         if cancelled is not None and cancelled():
             raise Cancelled()
         if "CRASH_THE_CHECKER" in source:
