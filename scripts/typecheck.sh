@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # mypy --strict over both packages under their import names (the editable install maps
-# checker/ -> spmd_check and server/ -> spmd_lsp, which mypy cannot follow on its own).
+# checker/ -> spmd_check and server/ -> spmd_lsp, which mypy cannot follow on its own), and
+# over the protocol tests' scripted checker, which must implement spmd_check.api.Checker as
+# the real Analyzer does (each is assigned to a CheckerFactory).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d)"
@@ -8,3 +10,4 @@ trap 'rm -rf "$tmp"' EXIT
 ln -s "$root/checker" "$tmp/spmd_check"
 ln -s "$root/server" "$tmp/spmd_lsp"
 MYPYPATH="$tmp" "${MYPY:-mypy}" --strict --python-version 3.11 -p spmd_check -p spmd_lsp
+MYPYPATH="$tmp" "${MYPY:-mypy}" --strict --python-version 3.11 "$root/tests/server/fake_analyzer.py"

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lsprotocol import types
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 
-from .positions import Codec, LineView
+from .positions import Codec, LineView, split_lines
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LOG_LIMIT = 2000
@@ -207,6 +208,18 @@ class Documents:
 
     def get(self, uri: str) -> Document | None:
         return self._docs.get(uri)
+
+    def lines_of_file(self, path: str) -> Sequence[str] | None:
+        """A file's lines: the open document's, else those on disk (None: unreadable)."""
+        uri = from_fs_path(path)
+        doc = self._docs.get(uri) if uri else None
+        if doc is not None:
+            return doc.lines
+        try:
+            with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+                return split_lines(handle.read())
+        except OSError:
+            return None
 
     def __contains__(self, uri: str) -> bool:
         return uri in self._docs

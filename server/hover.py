@@ -58,9 +58,8 @@ def type_fact_text(fact: TypeFact, lines: Sequence[str]) -> tuple[str, list[str]
     origin = _origin_line(fact, lines)
     if origin:
         prose.append(origin)
-    context = getattr(fact, "context", None)  # a type seen through a call from another file
-    if context:
-        prose.append(str(context))
+    if fact.context:  # a type seen through a call from another file
+        prose.append(fact.context)
     return code, prose
 
 

@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.log_level, args.log_file)
 
     from . import transport
-    from .protocol import Options, SpmdServer
+    from .server import Options, SpmdServer
 
     transport.install()
 

@@ -1,18 +1,34 @@
-"""The workspace scan: which Python files of the workspace folders to check at start-up.
+"""The workspace scan: the Python files of the workspace folders checked at start-up.
 
 Only files that import spmd_types are checked (the others cannot produce a
 diagnostic); virtual environments, caches and version-control folders are
-skipped, and so are the files ``[tool.spmd-check] exclude`` names.
+skipped, and so are the files ``[tool.spmd-check] exclude`` names. The files
+are checked in the background (open documents go first), with progress shown
+once the scan takes longer than ``Options.progress_delay``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
+import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
 from spmd_check.config import Config
+
+from .scheduler import BACKGROUND, Job
+
+if TYPE_CHECKING:
+    from .server import SpmdServer
+
+log = logging.getLogger(__name__)
 
 MAX_FILES = 5000
 MAX_BYTES = 2_000_000
@@ -92,3 +108,75 @@ def find_files(roots: Iterable[str], limit: int = MAX_FILES) -> list[tuple[str, 
                 if len(found) >= limit:
                     return found
     return found
+
+
+_TOKENS = itertools.count(1)
+
+
+def roots(ls: SpmdServer) -> list[str]:
+    """The workspace folders (or the root path of a client that sends no folders)."""
+    found = []
+    for folder in ls.workspace.folders.values():
+        path = to_fs_path(folder.uri)
+        if path:
+            found.append(path)
+    if not found and ls.workspace.root_path:
+        found.append(ls.workspace.root_path)
+    return found
+
+
+async def scan_workspace(ls: SpmdServer) -> None:
+    """Check the workspace's files that are not open, in the background."""
+    folders = roots(ls)
+    if not folders:
+        return
+    files = await asyncio.to_thread(find_files, folders)
+    jobs = []
+    for path, text in files:
+        uri = from_fs_path(path)
+        if not uri or uri in ls.documents:
+            continue
+        ls.scanned.add(uri)
+        job = Job(uri, None, text, path, BACKGROUND)
+        ls.scheduler.submit(job, 0)
+        jobs.append(job)
+    if not jobs:
+        return
+    waits = [asyncio.ensure_future(ls.scheduler.wait(job.uri)) for job in jobs]
+    done, pending = await asyncio.wait(waits, timeout=ls.options.progress_delay)
+    if pending and ls.support.work_done_progress:
+        await _with_progress(ls, waits, len(done))
+    else:
+        await asyncio.gather(*waits, return_exceptions=True)
+    log.info("workspace scan: %d files checked", len(jobs))
+
+
+async def _with_progress(ls: SpmdServer, waits: Sequence[asyncio.Future[Any]], done: int) -> None:
+    token = f"spmd-lsp-scan-{next(_TOKENS)}"
+    total = len(waits)
+    try:
+        await ls.work_done_progress.create_async(token)
+    except Exception as error:
+        log.warning("the client refused a progress token: %s", error)
+        await asyncio.gather(*waits, return_exceptions=True)
+        return
+    ls.work_done_progress.begin(
+        token,
+        types.WorkDoneProgressBegin(
+            title="spmd: checking the workspace",
+            message=f"{done}/{total} files",
+            percentage=done * 100 // total,
+        ),
+    )
+    for future in asyncio.as_completed(waits):
+        with contextlib.suppress(Exception):
+            await future
+        done += 1
+        if done % 10 == 0 or done == total:
+            ls.work_done_progress.report(
+                token,
+                types.WorkDoneProgressReport(
+                    message=f"{done}/{total} files", percentage=done * 100 // total
+                ),
+            )
+    ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{total} files checked"))

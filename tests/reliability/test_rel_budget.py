@@ -59,9 +59,9 @@ def test_step_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     text = source("")
     assert "spmd-internal" not in {code for _, code, _ in _check(text)}  # within the default budget
     monkeypatch.setattr(infer, "FUNCTION_STEP_BUDGET", 500)
-    started = time.monotonic()
+    started = time.process_time()  # the work done, however busy the machine is
     found = _check(text)
-    assert time.monotonic() - started < 30
+    assert time.process_time() - started < 30
     _assert_gave_up_on_big_only(text, found, "500 analysis steps")
 
 
@@ -106,9 +106,9 @@ def test_recursive_constructor_is_unknown_not_internal() -> None:
 
 def test_branching_recursion_stays_cheap() -> None:
     text = (DATA / "recursive_constructor_branching.py.txt").read_text(encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()  # the work done (about 10 ms), however busy the machine is
     found = _check(text)
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert not [f for f in found if f[1] == "spmd-internal" and "nested too deeply" not in f[2]], (
         found
     )

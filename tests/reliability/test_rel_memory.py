@@ -106,7 +106,7 @@ def test_engine_keeps_no_check_alive_through_cached_errors() -> None:
     engine = Engine()
     for index in range(3):
         engine.check(f"/mem/m{index}.py", SYNTAX_ERROR + f"z{index} = 1\n", Config())
-    (analyzer,) = engine._analyzers.values()  # type: ignore[attr-defined]
+    (analyzer,) = engine._checkers.values()  # type: ignore[attr-defined]
     errors = [error for _, error in analyzer._cache._trees.values() if error is not None]  # type: ignore[attr-defined]
     assert errors and all(error.__traceback__ is None for error in errors)
 

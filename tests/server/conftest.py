@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import pytest_lsp
@@ -23,6 +23,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 HERE = Path(__file__).parent
+T = TypeVar("T")
 
 # VS Code: push diagnostics, UTF-16. Neovim 0.10: pull, UTF-16. Neovim 0.11: pull, UTF-8 negotiated.
 EDITORS = ["visual_studio_code", "neovim@v0.10.0", "neovim@v0.11.0"]
@@ -160,6 +161,22 @@ async def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> No
     while not condition():
         if loop.time() > deadline:
             raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+async def eventually(
+    ask: Callable[[], Awaitable[T]], holds: Callable[[T], bool], timeout: float = 15.0
+) -> T:
+    """Ask the server again until ``holds`` of its answer, by a deadline rather than a number
+    of tries (on a loaded machine each try takes longer); the last answer."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        answer = await ask()
+        if holds(answer):
+            return answer
+        if loop.time() > deadline:
+            raise TimeoutError(f"never held; the last answer: {answer!r}")
         await asyncio.sleep(0.01)
 
 

@@ -15,6 +15,11 @@ protocol layer, not the checker. It understands just enough:
 * a syntax error blanks the offending line (one ``spmd-syntax``) and the rest is analysed.
 * ``# spmd: ignore[code]`` drops that code on its line.
 * a source containing ``CRASH_THE_CHECKER`` raises (the server must survive it).
+* a source containing ``WAIT_FOR_CANCEL`` is checked until ``cancelled`` returns True (then
+  ``Cancelled`` is raised), however long that takes: a check that is surely in flight.
+
+It implements ``spmd_check.api.Checker``, as the real ``Analyzer`` does (the assignment to
+``FACTORY`` below has mypy check that).
 
 Positions are code points, as the real checker's are.
 """
@@ -23,7 +28,10 @@ from __future__ import annotations
 
 import ast
 import re
+import time
+from collections.abc import Callable
 
+from spmd_check.api import CacheStats, CheckerFactory
 from spmd_check.codes import Severity
 from spmd_check.config import Config, Mode
 from spmd_check.lattice import AxisType, Kind, LocalType
@@ -39,20 +47,53 @@ from spmd_check.results import (
     TextEdit,
     TypeFact,
 )
+from spmd_check.workspace import Workspace
 
 NONLINEAR = {"relu", "gelu", "tanh", "exp"}
 KINDS = {"R": Kind.R, "I": Kind.I, "V": Kind.V, "P": Kind.P}
 IGNORE = re.compile(r"#\s*spmd:\s*ignore\[([^\]]*)\]")
 
 
-class FakeAnalyzer:
-    def __init__(self, config: Config) -> None:
-        self.config = config
+WAIT_LIMIT = 60.0  # seconds a WAIT_FOR_CANCEL check waits for its cancellation at most
 
-    def check(self, path: str, source: str) -> ModuleResult:
+
+class Cancelled(Exception):
+    """The check stopped because ``cancelled`` returned True."""
+
+
+class FakeAnalyzer:
+    def __init__(self, config: Config, workspace: Workspace, parse_cache_entries: int) -> None:
+        self.config = config
+        self.workspace = workspace
+        self.checked: set[str] = set()  # paths checked (or being checked)
+
+    def check(
+        self, path: str, source: str, *, cancelled: Callable[[], bool] | None = None
+    ) -> ModuleResult:
+        self.checked.add(path)
+        if "WAIT_FOR_CANCEL" in source:
+            deadline = time.monotonic() + WAIT_LIMIT
+            while cancelled is None or not cancelled():
+                if time.monotonic() > deadline:
+                    raise RuntimeError("WAIT_FOR_CANCEL: never cancelled")
+                time.sleep(0.005)
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         if "CRASH_THE_CHECKER" in source:
             raise RuntimeError("the fake checker was asked to crash")
         return _Run(self.config, path, source).run()
+
+    def dependents(self, path: str) -> set[str]:
+        return set()  # the fake resolves no imports
+
+    def forget(self, path: str) -> None:
+        return None
+
+    def cache_stats(self) -> CacheStats:
+        return CacheStats(parsed=0, modules=len(self.checked), journals=0)
+
+
+FACTORY: CheckerFactory = FakeAnalyzer
 
 
 class _Run:
@@ -112,8 +153,8 @@ class _Run:
         self.apply_ignores()
         return self.result
 
-    def statements(self, body: list[ast.stmt]) -> list[ast.stmt]:
-        out: list[ast.stmt] = []
+    def statements(self, body: list[ast.stmt]) -> list[ast.Assign | ast.Expr | ast.AnnAssign]:
+        out: list[ast.Assign | ast.Expr | ast.AnnAssign] = []
         for statement in body:
             if isinstance(statement, ast.With | ast.If | ast.For | ast.While):
                 out.extend(self.statements(statement.body))
@@ -134,7 +175,7 @@ class _Run:
         self.result.diagnostics = kept
 
     # statements --------------------------------------------------------------
-    def statement(self, statement: ast.stmt) -> None:
+    def statement(self, statement: ast.Assign | ast.Expr | ast.AnnAssign) -> None:
         value = statement.value
         if value is None:
             return
@@ -210,13 +251,16 @@ class _Run:
                 return self.all_reduce(node)
             arg_types = [self.expression(a) for a in node.args]
             if name in NONLINEAR and node.args:
-                types, origin = arg_types[0]
-                if types is not None and any(t.kind is Kind.P for t in types.values()):
-                    self.partial_nonlinear(node.args[0], name, types, origin)
+                operand, origin = arg_types[0]
+                if operand is not None and any(t.kind is Kind.P for t in operand.values()):
+                    self.partial_nonlinear(node.args[0], name, operand, origin)
                     return LocalType(
-                        {a: (AxisType(Kind.R) if t.kind is Kind.P else t) for a, t in types.items()}
+                        {
+                            a: (AxisType(Kind.R) if t.kind is Kind.P else t)
+                            for a, t in operand.items()
+                        }
                     ), None
-                return types, None
+                return operand, None
             known = [t for t in arg_types if t[0] is not None]
             return known[0] if known else (None, None)
         if isinstance(node, ast.BinOp):

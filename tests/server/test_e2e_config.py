@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Session, wait_until
+from conftest import Session, eventually, wait_until
 from lsprotocol import types
 
 AXES_SOURCE = """import torch
@@ -81,10 +81,7 @@ async def test_configuration_change_rechecks(session: Session) -> None:
         types.DidChangeConfigurationParams(settings=None)
     )
     if session.pull:
-        for _ in range(200):
-            if not await session.diagnostics(uri, 1):
-                break
-        assert list(await session.diagnostics(uri, 1)) == []
+        await eventually(lambda: session.diagnostics(uri, 1), lambda found: not found)
     else:
         published = session.client.published  # type: ignore[attr-defined]
         await wait_until(lambda: published[-1].uri == uri and len(published[-1].diagnostics) == 0)

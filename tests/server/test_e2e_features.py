@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Session
+from conftest import Session, eventually
 from helpers import RELU_LINE, SOURCE, apply_edits, edits_of, find, lines, position
 from lsprotocol import types
 
@@ -213,10 +213,7 @@ async def test_inlay_hints_toggled_by_configuration_change(session: Session) -> 
     session.client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings=None)
     )
-    for _ in range(100):
-        if await _hints(session, uri, SOURCE):
-            break
-    assert len(await _hints(session, uri, SOURCE)) == 2
+    await eventually(lambda: _hints(session, uri, SOURCE), lambda hints: len(hints) == 2)
 
 
 def test_positions_helper_sanity() -> None:

@@ -6,7 +6,7 @@ These run as soon as the checker's Analyzer exists (until then the
 
 from __future__ import annotations
 
-from conftest import Session, wait_until
+from conftest import Session, eventually, wait_until
 from helpers import apply_edits, edits_of, find, lines, position
 from lsprotocol import types
 
@@ -124,10 +124,7 @@ async def test_real_importers_rechecked_with_unsaved_text(real_session: Session)
     _full_change(session, helper, 2, HELPER.replace('"tp": P', '"tp": R'))
     await session.diagnostics(helper, 2)
     if session.pull:
-        for _ in range(100):
-            if not await session.diagnostics(user, 1):
-                break
-        assert list(await session.diagnostics(user, 1)) == []
+        await eventually(lambda: session.diagnostics(user, 1), lambda found: not found)
     else:
         published = session.client.published  # type: ignore[attr-defined]
         await wait_until(lambda: [p for p in published if p.uri == user][-1].diagnostics == ())

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -110,7 +111,7 @@ def _raw_request(protocol: Any, method: str, params: object) -> asyncio.Future[A
 
 
 def test_server_does_not_import_torch() -> None:
-    code = "import sys, spmd_lsp.main, spmd_lsp.protocol; print('torch' in sys.modules)"
+    code = "import sys, spmd_lsp.main, spmd_lsp.server; print('torch' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_env(False)
     )
@@ -166,16 +167,15 @@ def test_tcp_transport(tmp_path: os.PathLike[str]) -> None:
         env={**_env(True), "PYTHONPATH": str(HERE)},
     )
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 60  # a deadline, not a number of tries: start-up time varies
+        while True:
             try:
                 sock = socket.create_connection(("127.0.0.1", port), timeout=10)
                 break
             except OSError:
-                import time
-
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise AssertionError("the server never listened") from None
                 time.sleep(0.05)
-        else:
-            raise AssertionError("the server never listened")
         with sock:
             sock.sendall(
                 _frame(

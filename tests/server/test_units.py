@@ -336,8 +336,7 @@ def test_engine_reports_a_missing_checker(spec: str) -> None:
 
     with pytest.raises(ModuleNotFoundError):
         load_factory(spec)
-    engine = Engine()
-    engine._factory = None
+    engine = Engine()  # no factory: loaded from $SPMD_LSP_ANALYZER at the first check
     import os
 
     os.environ["SPMD_LSP_ANALYZER"] = spec

@@ -1,0 +1,124 @@
+"""A document's text through the checker: queued, checked on the worker thread, and what a
+finished check sets off (its diagnostics shown, the errors it found in other files recorded,
+the open files importing it re-checked, its hover index built ahead of the first hover)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import TYPE_CHECKING
+
+from pygls.uris import from_fs_path
+from spmd_check.results import ModuleResult
+
+from . import publish
+from .documents import Document
+from .engine import Checked
+from .positions import LineView
+from .scan import excluded
+from .scheduler import BACKGROUND, OPEN, Job, Outcome, Superseded
+
+if TYPE_CHECKING:
+    from .server import SpmdServer
+
+log = logging.getLogger(__name__)
+
+_PYTHON_LANGUAGES = {"python", "py", "python3"}
+_WARM_DELAY = 0.05  # after a result arrives, wait this long for more typing before indexing it
+
+
+def is_python(doc: Document) -> bool:
+    path = doc.path or doc.uri
+    return doc.language_id in _PYTHON_LANGUAGES or path.endswith((".py", ".pyi"))
+
+
+def schedule(ls: SpmdServer, uri: str, delay: float | None = None, cascade: bool = True) -> None:
+    """Queue the document's current text for a check (``delay`` None: debounced)."""
+    doc = ls.documents.get(uri)
+    if doc is None or not is_python(doc):
+        return
+    if doc.path:
+        ls.engine.set_document(doc.path, doc.text)
+    ls.scheduler.submit(
+        Job(uri, doc.version, doc.text, doc.path or uri, OPEN, cascade=cascade, lines=doc.lines),
+        delay,
+    )
+
+
+def recheck_dependents(ls: SpmdServer, path: str, uri: str) -> None:
+    """The open documents that import this file may read its new text: check them again."""
+    for dependent in ls.engine.dependents(path):
+        other = from_fs_path(dependent)
+        if other and other != uri and other in ls.documents:
+            schedule(ls, other, cascade=False)
+
+
+def work(ls: SpmdServer, job: Job) -> Checked:
+    """The check of one job (on the worker thread)."""
+    path = job.path
+    config, problems = ls.settings.config_for(path if os.path.isabs(path) else None)
+    lines = job.lines if job.lines is not None else LineView(job.text)
+    if excluded(path, config):
+        return Checked(ModuleResult(path), config, problems, lines)
+    if ls.scheduler.superseded(job):
+        raise Superseded()
+    result, ok = ls.engine.check(
+        path, job.text, config, cancelled=lambda: ls.scheduler.superseded(job)
+    )
+    return Checked(result, config, problems, lines, failed=not ok)
+
+
+def finished(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
+    """A result for the newest submitted version of a document (on the loop)."""
+    checked = outcome.value
+    for problem in checked.problems:
+        ls.warn(problem)
+    if checked.failed and ls.engine.load_error:
+        ls.warn(ls.engine.load_error)
+    log.debug("checked %s v%s in %.1f ms", outcome.uri, outcome.version, outcome.elapsed * 1000)
+    doc = ls.documents.get(outcome.uri)
+    if doc is not None:
+        if doc.version != outcome.version:
+            return  # the document changed meanwhile: never publish for an old version
+        doc.forget_before(ls.crossfile.oldest_needed(outcome.uri, outcome.version))
+    elif outcome.job.priority != BACKGROUND:
+        return  # closed meanwhile
+    if not ls.pull:
+        publish.publish(ls, outcome.uri, outcome)
+    elif not outcome.job.cascade:
+        ls.refresh.request()  # re-checked for an import's sake: ask for a pull
+    publish.record_elsewhere(ls, outcome.uri, checked.result.elsewhere)
+    if outcome.job.cascade and outcome.job.priority == OPEN:
+        recheck_dependents(ls, outcome.job.path, outcome.uri)
+    if outcome.job.priority == OPEN:
+        asyncio.get_running_loop().call_later(_WARM_DELAY, _warm, ls, outcome)
+    ls.collector.touch()
+
+
+def _warm(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
+    """Build the result's hover index off the loop (tens of ms on a large file), unless the
+    document moved on meanwhile: the first hover then answers at once."""
+    if ls.scheduler.last(outcome.uri) is not outcome or ls.scheduler.pending(outcome.uri):
+        return
+    ls.spawn(asyncio.to_thread(ls.facts_of, outcome, lambda result: result.fact_at(0, 0)))
+
+
+async def current(ls: SpmdServer, uri: str, wait: float) -> Outcome[Checked] | None:
+    """The result for the document's current version if it arrives within ``wait`` seconds,
+    else the newest completed one."""
+    await ls.ready()
+    doc = ls.documents.get(uri)
+    last = ls.scheduler.last(uri)
+    if (
+        doc is None
+        or (last is not None and last.version == doc.version)
+        or not ls.scheduler.pending(uri)
+    ):
+        return last
+    try:
+        return await asyncio.wait_for(
+            asyncio.shield(ls.scheduler.wait(uri)), wait
+        ) or ls.scheduler.last(uri)
+    except TimeoutError:
+        return ls.scheduler.last(uri)

@@ -1,0 +1,1 @@
+"""One module per notification the server handles; ``features.py`` registers them."""

@@ -1,0 +1,19 @@
+"""``textDocument/didOpen``: keep the text, check it at once (with the client's configuration,
+once it is known)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..checks import schedule
+
+if TYPE_CHECKING:
+    from ..server import SpmdServer
+
+
+async def did_open(ls: SpmdServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.documents.open(params.text_document)
+    await ls.ready()
+    schedule(ls, params.text_document.uri, 0)

@@ -1,0 +1,17 @@
+"""``textDocument/didSave``: a saved pyproject.toml may apply now; check the file at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..checks import schedule
+
+if TYPE_CHECKING:
+    from ..server import SpmdServer
+
+
+def did_save(ls: SpmdServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.settings.forget_files()
+    schedule(ls, params.text_document.uri, 0)

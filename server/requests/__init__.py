@@ -1,0 +1,1 @@
+"""One module per request the server answers; ``features.py`` registers them."""
