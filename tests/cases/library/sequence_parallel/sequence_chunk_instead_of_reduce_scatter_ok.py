@@ -1,6 +1,5 @@
-# A sequence-parallel MLP block: all-gather the sequence, column-parallel fc1, row-parallel fc2
-# (its output marked Partial), then reduce-scatter back to the sequence shards. The residual
-# is added before the reduce-scatter: a Varying sequence shard plus a Partial full sequence.
+# A sequence-parallel MLP block: the partial output is reduce-scattered to the sequence shards,
+# then added to the residual shard.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -38,9 +37,11 @@ class SequenceParallelMLP(nn.Module):
         spmd.assert_type(hidden_states, {"tp": S(1)})
         residual = hidden_states
         full = spmd.all_gather(hidden_states, "tp", src=S(1), dst=R)
+        reveal_type(full)  # T: {dp: V, tp: R}  # LT: {tp: R, ...}
         out = self.fc2(F.gelu(self.fc1(full)))
-        out = residual + out  # E: spmd-partial-varying
-        return spmd.reduce_scatter(out, "tp", dst=S(1))
+        reveal_type(out)  # T: {dp: V, tp: P}  # LT: {tp: P, ...}
+        out = spmd.reduce_scatter(out, "tp", dst=S(1))
+        return residual + out
 
 
 # --- driver ---
@@ -53,3 +54,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(2, 2, 16)
     spmd.assert_type(x, {"dp": S(0), "tp": S(1)})
     y = block(x)
+    reveal_type(y)  # T: {dp: V, tp: V}
