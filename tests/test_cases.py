@@ -141,3 +141,74 @@ def test_library_view(path: Path, _known_misses: dict[str, str]) -> None:
     result = Analyzer(_config(settings, path)).check(str(path), text)
     _compare(path.name, view, result, "library view")
     _check_reveals(path.name, view, result, "library view", exact=True)
+
+
+# ---------------------------------------------------------------------------
+# the comparison itself
+
+
+def _result(*diagnostics: tuple[int, str, str, Severity], reveals=()) -> ModuleResult:
+    from spmd_check.results import Diagnostic, Reveal, Span
+
+    return ModuleResult(
+        "case.py",
+        diagnostics=[
+            Diagnostic(Span(line - 1, 0, line - 1, 1), code, message, severity)
+            for line, code, message, severity in diagnostics
+        ],
+        reveals=[Reveal(Span(line - 1, 0, line - 1, 1), "x", types) for line, types in reveals],
+    )
+
+
+def test_compare_fragments_and_exact_sets() -> None:
+    view = View(
+        errors={3: ["spmd-partial-nonlinear"]}, fragments={(3, "spmd-partial-nonlinear"): "axis tp"}
+    )
+    good = _result((3, "spmd-partial-nonlinear", "Partial type on axis tp cannot", Severity.ERROR))
+    _compare("case.py", view, good, "view")
+    wrong_text = _result((3, "spmd-partial-nonlinear", "Partial type on axis dp", Severity.ERROR))
+    with pytest.raises(AssertionError, match="contain 'axis tp'"):
+        _compare("case.py", view, wrong_text, "view")
+    extra = _result(
+        (3, "spmd-partial-nonlinear", "axis tp", Severity.ERROR),
+        (5, "spmd-src-mismatch", "x", Severity.ERROR),
+    )
+    with pytest.raises(AssertionError, match="errors differ"):
+        _compare("case.py", view, extra, "view")
+
+
+def test_reveals_partial_and_exact() -> None:
+    from spmd_check.lattice import parse_local_type
+
+    view = View(reveals={2: "{tp: V, ...}", 4: "Unknown"})
+    tp_v = parse_local_type("{tp: V}")
+    # no 'complete' attribute yet: the checker's reveals count as complete
+    with pytest.raises(AssertionError, match=r"revealed \{tp: V\}, expected \{tp: V, \.\.\.\}"):
+        _check_reveals("case.py", view, _result(reveals=[(2, tp_v), (4, None)]), "view", exact=True)
+    with pytest.raises(AssertionError, match="no expectation"):
+        _check_reveals(
+            "case.py",
+            View(reveals={4: "Unknown"}),
+            _result(reveals=[(2, tp_v), (4, None)]),
+            "view",
+            exact=True,
+        )
+    _check_reveals(
+        "case.py", View(reveals={4: "Unknown"}), _result(reveals=[(4, None)]), "view", exact=True
+    )
+
+
+def test_reveals_partial_when_the_checker_says_so() -> None:
+    from types import SimpleNamespace
+
+    from spmd_check.lattice import parse_local_type
+    from spmd_check.results import Span
+
+    result = _result()
+    partial = SimpleNamespace(
+        span=Span(1, 0, 1, 1), types=parse_local_type("{tp: V}"), complete=False
+    )
+    result.reveals.append(partial)  # type: ignore[arg-type]
+    _check_reveals("case.py", View(reveals={2: "{tp: V, ...}"}), result, "view", exact=True)
+    with pytest.raises(AssertionError, match=r"revealed \{tp: V, \.\.\.\}, expected \{tp: V\}"):
+        _check_reveals("case.py", View(reveals={2: "{tp: V}"}), result, "view", exact=True)

@@ -29,7 +29,7 @@ class OutputHead(nn.Module):
     def forward(self, hidden_states, gather_output=True):
         logits = self.proj(hidden_states)
         if gather_output:
-            logits = spmd.all_gather(logits, self.tp_group, src=V, dst=R)  # E: spmd-src-mismatch
+            logits = spmd.all_gather(logits, self.tp_group, src=V, dst=R)  # E: spmd-src-mismatch "got P"
         return logits
 
 

@@ -49,7 +49,7 @@ class ParallelMLP(nn.Module):
     def forward(self, hidden_states):
         intermediate = F.gelu(self.dense_h_to_4h(hidden_states))
         output = self.dense_4h_to_h(intermediate)
-        output = F.gelu(output)  # E: spmd-partial-nonlinear
+        output = F.gelu(output)  # E: spmd-partial-nonlinear "non-linear"
         return spmd.all_reduce(output, self.tp_group, dst=I)
 
 

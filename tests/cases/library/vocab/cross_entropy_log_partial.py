@@ -27,7 +27,7 @@ def vocab_parallel_cross_entropy(vocab_parallel_logits, target, tp_group):
     # The softmax denominator: a sum over the whole vocabulary.
     sum_exp_logits = torch.exp(vocab_parallel_logits).sum(dim=-1)
     sum_exp_logits = spmd.reinterpret(sum_exp_logits, tp_group, src=V, dst=P)
-    return torch.log(sum_exp_logits) - predicted_logits  # E: spmd-partial-nonlinear
+    return torch.log(sum_exp_logits) - predicted_logits  # E: spmd-partial-nonlinear "non-linear"
 
 
 # --- driver ---
