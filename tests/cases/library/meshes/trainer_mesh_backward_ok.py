@@ -32,7 +32,7 @@ class Trainer:
             spmd.assert_type(batch, {"dp": S(0), "tp": I})
             loss = self.model(batch).pow(2).mean()
             loss = spmd.reinterpret(loss, "dp", src=V, dst=P)
-            reveal_type(loss)  # T: {dp: P, tp: I}  # LT: {dp: P, tp: I}
+            reveal_type(loss)  # T: {dp: P, tp: I}  # LT: {dp: P, tp: I, ...}
             loss.backward()
         return loss
 
