@@ -1,6 +1,7 @@
 """Differential fuzzing: random programs, the checker against the runtime (docs/fuzzing.md).
 
-The short run (60 derandomized programs) is part of the suite. A long run:
+The short run (60 derandomized programs, about a third of them library programs whose
+library view is checked too) is part of the suite. A long run:
 
     SPMD_FUZZ_EXAMPLES=5000 /work/venv/bin/pytest tests/test_fuzz.py -q
 
@@ -11,6 +12,7 @@ Other knobs (environment variables):
   of every distinct kind of disagreement to ``<dir>`` and go on.
 - ``SPMD_FUZZ_TARGET=<text>``: fail only on disagreements whose signature contains
   the text, so that hypothesis minimises a program showing that one.
+- ``SPMD_FUZZ_LIBRARY=only|never``: library programs only, or none (default: both).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ EXAMPLES = int(os.environ.get("SPMD_FUZZ_EXAMPLES", "60"))
 SEED = os.environ.get("SPMD_FUZZ_SEED")
 COLLECT = os.environ.get("SPMD_FUZZ_COLLECT")
 TARGET = os.environ.get("SPMD_FUZZ_TARGET")
+LIBRARY = {"only": True, "never": False}.get(os.environ.get("SPMD_FUZZ_LIBRARY", ""))
 
 STATS: Counter = Counter()
 FINDINGS: dict[str, tuple[int, str]] = {}  # signature -> (size, explanation)
@@ -73,6 +76,16 @@ def _write_summary(reporter) -> None:
         f"in helpers not fully run {STATS['reveals-unjudged']}; "
         f"disagreements {STATS['disagreements']}"
     )
+    if STATS["library-programs"]:
+        reporter.write_line(
+            f"  library view: {STATS['library-programs']} programs; runtime errors in the library "
+            f"{STATS['library-runtime-errors']}, found {STATS['library-errors-found']} "
+            f"(+{STATS['library-errors-found-as-warning']} as warnings); errors reported "
+            f"{STATS['library-errors-reported']} (confirmed by the runtime "
+            f"{STATS['library-errors-confirmed']}, unjudged {STATS['library-errors-unjudged']}); "
+            f"reveals compared {STATS['library-reveals-compared']} "
+            f"(partial {STATS['library-reveals-partial']}), Unknown {STATS['library-reveals-unknown']}"
+        )
     invalid = {k.split(":", 1)[1]: v for k, v in STATS.items() if k.startswith("invalid:")}
     if invalid:
         reporter.write_line(f"  discarded (not a type verdict): {dict(sorted(invalid.items()))}")
@@ -110,6 +123,100 @@ _settings = settings(
     suppress_health_check=list(HealthCheck),
 )
 
-test_checker_agrees_with_runtime = _settings(given(programs())(_test))
+test_checker_agrees_with_runtime = _settings(given(programs(library=LIBRARY))(_test))
 if SEED is not None:
     test_checker_agrees_with_runtime = seed(int(SEED))(test_checker_agrees_with_runtime)
+
+
+# ---------------------------------------------------------------------------
+# the library view's comparison, on a fixed program
+
+LIBRARY_PROGRAM = """\
+import torch
+import torch.nn.functional as F
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+
+def step(x1, tp_group):
+    y2 = F.gelu(x1)
+    c3 = spmd.reinterpret(y2, tp_group, src=V, dst=P)
+    reveal_type(c3)
+    y4 = torch.exp(c3)
+    return y4
+
+
+# --- driver ---
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp_group = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x1 = torch.randn(4, 4)
+    spmd.assert_type(x1, {"dp": V, "tp": V})
+    step(x1, tp_group)
+"""
+
+
+def _fake_library_result(monkeypatch, diagnostics, reveals=()):
+    from types import SimpleNamespace
+
+    from spmd_check.codes import Severity
+    from spmd_check.lattice import parse_local_type
+    from spmd_check.results import Diagnostic, ModuleResult, Reveal, Span
+
+    from tests.fuzz import oracle
+
+    real = oracle.run_checker
+
+    def run_checker(source, name="program"):
+        if "# --- driver ---" in source:
+            return real(source, name)
+        return ModuleResult(
+            "program.py",
+            diagnostics=[
+                Diagnostic(Span(line - 1, 0, line - 1, 1), code, "fake", Severity.ERROR)
+                for line, code in diagnostics
+            ],
+            reveals=[
+                Reveal(Span(line - 1, 0, line - 1, 1), "c3", parse_local_type(text))
+                if complete
+                else SimpleNamespace(
+                    span=Span(line - 1, 0, line - 1, 1),
+                    types=parse_local_type(text),
+                    complete=False,
+                )
+                for line, text, complete in reveals
+            ],
+        )
+
+    monkeypatch.setattr(oracle, "run_checker", run_checker)
+
+
+def test_library_view_false_alarm_and_confirmation(monkeypatch) -> None:
+    from tests.fuzz.oracle import compare_texts
+
+    driver = LIBRARY_PROGRAM.splitlines().index("# --- driver ---") + 1
+    # the runtime goes past line 10 (gelu of a Varying x1) and raises on line 13 (exp of P)
+    _fake_library_result(
+        monkeypatch,
+        [(10, "spmd-partial-nonlinear"), (13, "spmd-partial-nonlinear")],
+        [(12, "{tp: P}", True)],  # complete: but the runtime also has dp
+    )
+    report = compare_texts({True: LIBRARY_PROGRAM}, driver_line=driver)
+    kinds = sorted((d.kind, d.line) for d in report.disagreements)
+    assert kinds == [("library-false-error", 10), ("library-reveal-mismatch", 12)], report.explain()
+    assert report.stats["library-errors-confirmed"] == 1
+    assert report.stats["library-runtime-errors"] == 1
+    assert report.stats["library-errors-found"] == 1
+
+
+def test_library_view_agrees(monkeypatch) -> None:
+    from tests.fuzz.oracle import compare_texts
+
+    driver = LIBRARY_PROGRAM.splitlines().index("# --- driver ---") + 1
+    _fake_library_result(monkeypatch, [(13, "spmd-partial-nonlinear")], [(12, "{tp: P}", False)])
+    report = compare_texts({True: LIBRARY_PROGRAM}, driver_line=driver)
+    assert not [d for d in report.disagreements if d.kind.startswith("library")], report.explain()
+    assert report.stats["library-reveals-compared"] == 1
+    assert report.stats["library-reveals-partial"] == 1

@@ -46,6 +46,9 @@ class CaseRun:
     error_classes: tuple[str, ...] = ()  # names along the exception's MRO
     error_traceback: str = ""
     leftovers: list[str] = field(default_factory=list)  # state the case left behind
+    # the mesh dim names reveal_type could resolve axes to (reveal labels outside this set
+    # are axes the runtime could not name)
+    mesh_dim_names: set[str] = field(default_factory=set)
 
     @property
     def error_summary(self) -> str:
@@ -137,13 +140,14 @@ def _axis_label(axis, names: dict[object, str]) -> str:
     return text[len("mesh_") :] if text.startswith("mesh_") else text
 
 
-def runtime_type(value, frame=None) -> dict[str, str]:
+def runtime_type(value, frame=None, names: dict[object, str] | None = None) -> dict[str, str]:
     """The runtime's per-axis type of a tensor, as axis-name -> "R"/"I"/"V"/"P"/"S(i)"."""
     if not isinstance(value, torch.Tensor):
         raise TypeError(f"reveal_type expects a tensor, got {type(value).__name__}")
     if not spmd_types.has_local_type(value):
         return {}
-    names = _axis_names(frame)
+    if names is None:
+        names = _axis_names(frame)
     local = spmd_types.get_local_type(value)
     shard_dim: dict[object, int] = {}
     spec = spmd_types.get_partition_spec(value)
@@ -238,7 +242,9 @@ def run_case(path: Path) -> CaseRun:
     def reveal_type(value):
         frame = _case_frame(fname)
         line = frame.f_lineno if frame is not None else 0
-        run.reveals.setdefault(line, []).append(runtime_type(value, frame))
+        names = _axis_names(frame)
+        run.mesh_dim_names.update(names.values())
+        run.reveals.setdefault(line, []).append(runtime_type(value, frame, names))
         return value
 
     snapshot = _snapshot()

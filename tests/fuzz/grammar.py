@@ -5,6 +5,13 @@ mesh ``("dp", "tp")`` of shape ``(2, 4)``, optional helper functions, and a
 body under ``with spmd.set_current_mesh(mesh), typecheck():``. One statement
 per line, so that a line names one operation.
 
+A *library* program is a library case instead: the body sits in a library
+function, ``step(x1, ..., tp_group, dp_group, flag)``, whose tensors, process
+groups and flag are parameters; each tensor declared at the top level of the
+body becomes a parameter the driver creates, its ``assert_type`` inside the
+function or in the driver (assertions inside or outside). Below the
+``# --- driver ---`` line, the driver builds the mesh and calls ``step``.
+
 The generator keeps a small model of every variable:
 
 - its *shape*, exactly: shapes decide whether a program runs at all (the
@@ -23,7 +30,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
@@ -43,6 +50,11 @@ PRELUDE = [
 MESH = 'mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))'
 GROUPS = ['dp = mesh.get_group("dp")', 'tp = mesh.get_group("tp")']
 WITH = "with spmd.set_current_mesh(mesh), typecheck():"
+DRIVER_MARKER = "# --- driver ---"
+LIBRARY_FUNCTION = "step"
+# library programs: the groups are parameters named apart from the mesh dims, so that the
+# library view cannot take them for the axes "tp"/"dp" (the driver passes exactly those)
+LIBRARY_GROUPS = ['dp_group = mesh.get_group("dp")', 'tp_group = mesh.get_group("tp")']
 
 Shape = tuple[int, ...]
 Hint = dict[str, str | None]  # axis -> "R" | "I" | "V" | "P" | "S0" | "S1"; None: no idea
@@ -65,14 +77,28 @@ class Line:
 
 
 @dataclass
+class Param:
+    """A tensor the library function takes: the driver creates it (and asserts its type when
+    the assertion is outside)."""
+
+    name: str
+    decl: str
+    asserts: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Program:
     helpers: list[list[Line]]  # each: the def line, then its body at indent 1
     body: list[Line]
     uses_groups: bool
     uses_flag: bool
+    library: bool = False  # the body sits in a library function (see the module docstring)
+    params: list[Param] = field(default_factory=list)
 
     def render(self, flag: bool = True) -> tuple[str, dict[int, str]]:
         """The source text (``flag`` picks the branch taken) and line number -> label."""
+        if self.library:
+            return self._render_library(flag)
         out: list[str] = list(PRELUDE)
         labels: dict[int, str] = {}
 
@@ -98,6 +124,56 @@ class Program:
         for line in self.body:
             emit("    " * (line.indent + 1) + line.text, line.label)
         return "\n".join(out) + "\n", labels
+
+    def _render_library(self, flag: bool) -> tuple[str, dict[int, str]]:
+        out: list[str] = list(PRELUDE)
+        labels: dict[int, str] = {}
+
+        def emit(text: str, label: str = "") -> None:
+            out.append(text)
+            if label:
+                labels[len(out)] = label
+
+        for helper in self.helpers:
+            emit("")
+            emit("")
+            for line in helper:
+                emit("    " * line.indent + line.text, line.label)
+        args = [p.name for p in self.params]
+        if self.uses_groups:
+            args += ["tp_group", "dp_group"]
+        if self.uses_flag:
+            args.append("flag")
+        emit("")
+        emit("")
+        emit(f"def {LIBRARY_FUNCTION}({', '.join(args)}):", "def")
+        for line in self.body:
+            emit("    " * (line.indent + 1) + line.text, line.label)
+        if not self.body:
+            emit("    pass")
+        emit("")
+        emit("")
+        emit(DRIVER_MARKER)
+        emit(MESH)
+        if self.uses_groups:
+            for g in LIBRARY_GROUPS:
+                emit(g)
+        if self.uses_flag:
+            emit(FLAG_TRUE if flag else FLAG_FALSE)
+        emit(WITH)
+        for param in self.params:
+            emit("    " + param.decl, "decl")
+            for text in param.asserts:
+                emit("    " + text, "assert_type")
+        emit(f"    {LIBRARY_FUNCTION}({', '.join(args)})", f"call:{LIBRARY_FUNCTION}")
+        return "\n".join(out) + "\n", labels
+
+    @property
+    def driver_line(self) -> int | None:
+        """The line of ``# --- driver ---`` (library programs), the same in every variant."""
+        if not self.library:
+            return None
+        return self.source().splitlines().index(DRIVER_MARKER) + 1
 
     def source(self, flag: bool = True) -> str:
         return self.render(flag)[0]
@@ -381,10 +457,13 @@ SIMPLE = [
 class Builder:
     """Draws one program; ``draw`` is hypothesis's."""
 
-    def __init__(self, draw) -> None:
+    def __init__(self, draw, library: bool = False) -> None:
         self.draw = draw
+        self.library = library
         self.counter = 0
         self.helpers: list[tuple[str, int, list[Line]]] = []  # name, arity, lines
+        self.params: list[Param] = []
+        self.in_helper = False
         self.uses_groups = False
         self.uses_flag = False
 
@@ -404,11 +483,19 @@ class Builder:
         self.counter += 1
         return f"{prefix}{self.counter}"
 
+    def group(self, axis: str) -> str:
+        """The variable holding the process group of a mesh dim (a parameter in library form)."""
+        return f"{axis}_group" if self.library else axis
+
+    def groups_allowed(self) -> bool:
+        # a library program's helpers are module-level code above the driver: no group in scope
+        return not (self.library and self.in_helper)
+
     def axis(self) -> str:
         name = self.choice(["tp", "dp"])
-        if self.maybe(35):
+        if self.maybe(35) and self.groups_allowed():
             self.uses_groups = True
-            return name
+            return self.group(name)
         return f'"{name}"'
 
     # -- the program
@@ -417,7 +504,12 @@ class Builder:
         n = self.draw(st.integers(1, 14))
         body = self.block(pool, n, depth=0)
         helpers = [lines for _, _, lines in self.helpers]
-        return Program(helpers, body, self.uses_groups, self.uses_flag)
+        if self.library and pool and body:
+            last = pool[-1].name
+            body.append(Line(0, f"return {last}", "return"))
+        return Program(
+            helpers, body, self.uses_groups, self.uses_flag, self.library, list(self.params)
+        )
 
     def block(self, pool: list[Var], n: int, depth: int, simple: bool = False) -> list[Line]:
         lines: list[Line] = []
@@ -461,12 +553,12 @@ class Builder:
         if form == "bare":
             hint_out.update({a: "R" for a in AXES})
             return "R"
-        keys_as_groups = self.maybe(30)
+        keys_as_groups = self.maybe(30) and self.groups_allowed()
         if keys_as_groups:
             self.uses_groups = True
 
         def key(a: str) -> str:
-            return a if keys_as_groups else f'"{a}"'
+            return self.group(a) if keys_as_groups else f'"{a}"'
 
         if form in ("dict+bare", "one-axis"):
             axis = self.choice(list(AXES))
@@ -487,10 +579,16 @@ class Builder:
         var = Var(name, shape, hint, "decl", inplace_ok=grad != ", requires_grad=True")
         pool.append(var)
         dims = ", ".join(str(d) for d in shape) or "()"
-        lines = [
-            Line(depth, f"{name} = torch.randn({dims}{grad})", "decl"),
-            Line(depth, f"spmd.assert_type({name}, {types})", "assert_type"),
-        ]
+        created = f"{name} = torch.randn({dims}{grad})"
+        asserted = f"spmd.assert_type({name}, {types})"
+        if self.library and depth == 0:
+            # a parameter of the library function: the driver creates it; the assertion is
+            # the library's (inside) or the caller's (outside)
+            inside = self.usually(50)
+            self.params.append(Param(name, created, [] if inside else [asserted]))
+            lines = [Line(depth, asserted, "assert_type")] if inside else []
+        else:
+            lines = [Line(depth, created, "decl"), Line(depth, asserted, "assert_type")]
         if self.maybe(25):
             lines.append(Line(depth, f"reveal_type({name})", "reveal<-decl"))
         return lines
@@ -606,7 +704,7 @@ class Builder:
     def st_collective(self, pool: list[Var], depth: int) -> list[Line]:
         a = self.operand(pool)
         axis = self.axis()
-        axis_name = axis.strip('"')
+        axis_name = axis.strip('"').removesuffix("_group")
         n = AXES[axis_name]
         have = a.hint.get(axis_name)
         ops = list(COLLECTIVES)
@@ -750,6 +848,13 @@ class Builder:
 
     # -- helpers
     def define_helper(self) -> tuple[str, int]:
+        self.in_helper = True
+        try:
+            return self._define_helper()
+        finally:
+            self.in_helper = False
+
+    def _define_helper(self) -> tuple[str, int]:
         name = f"h{len(self.helpers)}"
         arity = self.choice([1, 2])
         params = ["a", "b"][:arity]
@@ -809,7 +914,14 @@ class Builder:
         return lines + self.result(pool, var, f"{name}({', '.join(args)})", f"call:{name}", depth)
 
 
+LIBRARY_PERCENT = 35  # of the drawn programs, about this many are library programs
+
+
 @st.composite
-def programs(draw) -> Program:
-    """Random well-formed programs in the case convention."""
-    return Builder(draw).program()
+def programs(draw, library: bool | None = None) -> Program:
+    """Random well-formed programs in the case convention; ``library``: library programs only
+    (True), none (False), or drawn (None: about LIBRARY_PERCENT in a hundred; shrinks to a
+    script)."""
+    if library is None:
+        library = draw(st.integers(0, 99)) >= 100 - LIBRARY_PERCENT
+    return Builder(draw, library=library).program()

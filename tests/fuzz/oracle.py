@@ -22,6 +22,17 @@ fold, so the checker sees one text and both paths). The comparison rules
    answer is accepted (counted apart). Unknowns are counted, not failures.
 4. The checker never crashes (no ``spmd-internal``).
 
+A *library* program (``Program.library``: the body in a library function, a
+driver below ``# --- driver ---``) is also checked in its library view: the
+checker gets only the text above the marker. Every error the library view
+reports says the line fails for every input, so the runtime must raise there
+whenever it reaches the line (a line a run executed and went past is a false
+alarm; a line no run got past is unjudged), with the code's exception class;
+every type it reveals must agree with every runtime type seen there, on the
+axes it names (a partial type, ``Reveal.complete`` False, only on those). The
+runtime's errors in the library part that the library view finds are counted,
+not required.
+
 A runtime exception that is not a verdict of the type system (a shape error,
 an autograd complaint, a ``RuntimeError`` from torch or the fake process group)
 makes the program *invalid*: it says nothing about the checker, and the test
@@ -44,12 +55,14 @@ from spmd_check.codes import CODES, Severity
 from spmd_check.results import ModuleResult
 
 from tests.conformance import judge
-from tests.fuzz.grammar import Program
+from tests.fuzz.grammar import AXES, DRIVER_MARKER, Program
 
 _TMP = Path(tempfile.mkdtemp(prefix="spmd-fuzz-"))
 _MISSING_ARGUMENT = "required keyword-only argument"
 # ValueErrors of the runtime that are about shapes, not types
 _SHAPE_MESSAGE = re.compile(r"divisible|size|shape|dimension|out of bounds", re.IGNORECASE)
+# ...except these, which are about the requested transition (a verdict the checker reports)
+_TRANSITION_MESSAGE = re.compile(r"cannot change the shard dimension", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------
@@ -67,6 +80,7 @@ class RuntimeOutcome:
     reveals: dict[int, list[dict[str, str]]] = field(default_factory=dict)
     executed: set[int] = field(default_factory=set)
     traceback: str = ""
+    error_stack: set[int] = field(default_factory=set)  # the file's lines on the error's traceback
 
     @property
     def error_class(self) -> str:
@@ -83,7 +97,8 @@ def _is_verdict(run: judge.CaseRun) -> bool:
     frames = traceback.extract_tb(run.error.__traceback__)
     innermost = frames[-1].filename if frames else ""
     if "/spmd_types/" in innermost:
-        return not _SHAPE_MESSAGE.search(str(run.error).split(".")[0])
+        first = str(run.error).split(".")[0]
+        return bool(_TRANSITION_MESSAGE.search(first)) or not _SHAPE_MESSAGE.search(first)
     # a collective called without a required src/dst fails while binding its arguments
     return (
         type(run.error) is TypeError
@@ -119,6 +134,11 @@ def run_runtime(source: str, flag: bool = True, name: str = "program") -> Runtim
         outcome.error_classes = run.error_classes
         outcome.error_message = (str(run.error).strip().splitlines() or [""])[0]
         outcome.traceback = run.error_traceback
+        outcome.error_stack = {
+            fs.lineno
+            for fs in traceback.extract_tb(run.error.__traceback__)
+            if fs.filename == fname and fs.lineno is not None
+        }
     return outcome
 
 
@@ -136,7 +156,10 @@ def run_checker(source: str, name: str = "program") -> ModuleResult:
 
 @dataclass
 class Disagreement:
-    kind: str  # missed-error | wrong-class | false-error | reveal-mismatch | checker-crash | checker-unstable
+    # missed-error | wrong-class | false-error | reveal-mismatch | checker-crash | checker-unstable,
+    # and for the library view: library-false-error | library-wrong-class |
+    # library-reveal-mismatch | library-checker-crash
+    kind: str
     line: int
     flag: bool  # the variant (branch) that shows it
     detail: str
@@ -155,6 +178,7 @@ class Report:
     checker: ModuleResult
     disagreements: list[Disagreement] = field(default_factory=list)
     stats: Counter = field(default_factory=Counter)
+    library: ModuleResult | None = None  # the library view's result (library programs)
 
     @property
     def invalid(self) -> bool:
@@ -176,6 +200,16 @@ class Report:
             for d in self.checker.diagnostics
         ]
         parts.append("checker:\n" + ("\n".join(diags) or "  nothing"))
+        if self.library is not None:
+            lib = [
+                f"  line {d.span.line + 1}: {d.severity.value} {d.code}: {d.message.splitlines()[0]}"
+                for d in self.library.diagnostics
+            ]
+            lib += [
+                f"  line {r.span.line + 1}: reveals {_shown(r.types, _complete(r))}"
+                for r in self.library.reveals
+            ]
+            parts.append("checker, library view:\n" + ("\n".join(lib) or "  nothing"))
         source = (
             self.runs[-1].source
             if self.disagreements and not self.disagreements[0].flag
@@ -192,7 +226,8 @@ class _Helper:
 
 
 def _helpers(source: str) -> list[_Helper]:
-    """Module-level functions and the lines that call them."""
+    """Module-level functions and the lines that call them (from module level, or from
+    another function: a library program's helpers are called from its library function)."""
     tree = ast.parse(source)
     defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     out = {
@@ -204,7 +239,7 @@ def _helpers(source: str) -> list[_Helper]:
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id in out
-            and not any(node.lineno in h.lines for h in out.values())
+            and node.lineno not in out[node.func.id].lines
         ):
             out[node.func.id].calls.add(node.lineno)
     return list(out.values())
@@ -215,6 +250,8 @@ def _judgeable(line: int, run: RuntimeOutcome, helpers: list[_Helper]) -> bool:
 
     A line in a helper is analysed once per call site: the run must have completed
     every call (an earlier call that passed says nothing of a later one that never ran).
+    A helper with one call site runs once (programs have no loops): the lines of it the
+    run executed completed, unless they are on the error's traceback.
     """
     if line not in run.executed or (run.verdict == "error" and run.error_line == line):
         return False
@@ -223,6 +260,8 @@ def _judgeable(line: int, run: RuntimeOutcome, helpers: list[_Helper]) -> bool:
             if not helper.calls <= run.executed:
                 return False
             if run.verdict == "error":
+                if len(helper.calls) == 1:
+                    return line not in run.error_stack
                 if run.error_line in helper.lines or run.error_line in helper.calls:
                     return False
                 if any(run.error_line < c for c in helper.calls):
@@ -238,13 +277,17 @@ def _matches(code: str, classes: tuple[str, ...]) -> bool:
 def compare(program: Program) -> Report:
     """Run a generated program (both branches when it has an ``if flag:``) and compare."""
     texts = {flag: program.source(flag) for flag in program.variants}
-    return compare_texts(texts, program.render(True)[1], program)
+    return compare_texts(texts, program.render(True)[1], program, program.driver_line)
 
 
 def compare_texts(
-    texts: dict[bool, str], labels: dict[int, str] | None = None, program: Program | None = None
+    texts: dict[bool, str],
+    labels: dict[int, str] | None = None,
+    program: Program | None = None,
+    driver_line: int | None = None,
 ) -> Report:
-    """Compare the checker and the runtime on the variants of one program (flag -> text)."""
+    """Compare the checker and the runtime on the variants of one program (flag -> text); with
+    ``driver_line`` (the ``# --- driver ---`` line), the library view too."""
     labels = labels or {}
     runs = [run_runtime(text, flag) for flag, text in texts.items()]
     first = next(iter(texts.values()))
@@ -382,14 +425,148 @@ def compare_texts(
                     labels.get(line, ""),
                 )
             )
+    if driver_line is not None:
+        _compare_library(report, first, driver_line, labels)
     return report
+
+
+# ---------------------------------------------------------------------------
+# the library view
+
+
+def _complete(reveal) -> bool:
+    # the checker's Reveal.complete (False: known on the listed axes only); absent: complete
+    return getattr(reveal, "complete", True)
+
+
+def _shown(types, complete: bool) -> str:
+    if types is None:
+        return "Unknown"
+    text = str(types)
+    return text if complete or text == "{}" else text[:-1] + ", ...}"
+
+
+def _went_past(line: int, run: RuntimeOutcome) -> bool:
+    """Did this run execute the line and complete it? (One call of the library function, no
+    loops: an executed line that is not on the error's traceback completed.)"""
+    return line in run.executed and line not in run.error_stack
+
+
+def _compare_library(report: Report, text: str, driver_line: int, labels: dict[int, str]) -> None:
+    library_text = "".join(text.splitlines(keepends=True)[: driver_line - 1])
+    result = run_checker(library_text)
+    report.library = result
+    runs, stats, found = report.runs, report.stats, report.disagreements
+    stats["library-programs"] += 1
+    errors: dict[int, list[str]] = {}
+    warnings: dict[int, list[str]] = {}
+    for d in result.diagnostics:
+        line = d.span.line + 1
+        if d.code == "spmd-internal":
+            found.append(
+                Disagreement(
+                    "library-checker-crash",
+                    line,
+                    True,
+                    d.message.splitlines()[0],
+                    labels.get(line, ""),
+                )
+            )
+        elif d.severity is Severity.ERROR:
+            errors.setdefault(line, []).append(d.code)
+        elif d.severity is Severity.WARNING:
+            warnings.setdefault(line, []).append(d.code)
+
+    # every error the library view reports is raised by the runtime there (no false alarm)
+    for line, codes in sorted(errors.items()):
+        stats["library-errors-reported"] += 1
+        raised = [run for run in runs if run.verdict == "error" and run.error_line == line]
+        if raised:
+            if any(_matches(c, run.error_classes) for run in raised for c in codes):
+                stats["library-errors-confirmed"] += 1
+            else:
+                run = raised[0]
+                found.append(
+                    Disagreement(
+                        "library-wrong-class",
+                        line,
+                        run.flag,
+                        f"{','.join(sorted(codes))}: the library view reported {', '.join(codes)}; "
+                        f"the runtime raised {run.error_class} ({run.error_message})",
+                        labels.get(line, ""),
+                    )
+                )
+            continue
+        passed = [run for run in runs if _went_past(line, run)]
+        if passed:
+            found.append(
+                Disagreement(
+                    "library-false-error",
+                    line,
+                    passed[0].flag,
+                    f"{','.join(sorted(codes))}: the library view reported {', '.join(codes)} "
+                    "(an error for every input); the runtime went past this line",
+                    labels.get(line, ""),
+                )
+            )
+        else:
+            stats["library-errors-unjudged"] += 1
+
+    # how many of the runtime's errors in the library part the library view finds
+    for run in runs:
+        if run.verdict != "error" or run.error_line is None or run.error_line >= driver_line:
+            continue
+        stats["library-runtime-errors"] += 1
+        line, classes = run.error_line, run.error_classes
+        if any(_matches(c, classes) for c in errors.get(line, [])):
+            stats["library-errors-found"] += 1
+        elif any(_matches(c, classes) for c in warnings.get(line, [])):
+            stats["library-errors-found-as-warning"] += 1
+
+    # every revealed type holds for every runtime type seen there, on the axes it names
+    for reveal in result.reveals:
+        line = reveal.span.line + 1
+        seen = [t for run in runs for t in run.reveals.get(line, [])]
+        if reveal.types is None:
+            stats["library-reveals-unknown"] += 1
+            continue
+        if not seen:
+            stats["library-reveals-unjudged"] += 1
+            continue
+        complete = _complete(reveal)
+        want = reveal.types.to_json()
+        named = {a: t for a, t in want.items() if a in AXES}
+        for got in seen:
+            if complete and len(named) == len(want):
+                ok = got == want
+            else:
+                ok = all(got.get(a) == t for a, t in named.items())
+            if not ok:
+                flag = next(run.flag for run in runs if line in run.reveals)
+                found.append(
+                    Disagreement(
+                        "library-reveal-mismatch",
+                        line,
+                        flag,
+                        f"types differ: library view {_shown(reveal.types, complete)}, runtime "
+                        f"{{{', '.join(f'{a}: {t}' for a, t in got.items())}}}",
+                        labels.get(line, ""),
+                    )
+                )
+                break
+        else:
+            stats["library-reveals-compared"] += 1
+            stats["library-reveals-partial"] += not complete
 
 
 def main(argv: list[str]) -> int:
     """``python -m tests.fuzz.oracle FILE...``: compare the checker and the runtime on files."""
     status = 0
     for name in argv:
-        report = compare_texts({True: Path(name).read_text()})
+        text = Path(name).read_text()
+        lines = text.splitlines()
+        driver = lines.index(DRIVER_MARKER) + 1 if DRIVER_MARKER in lines else None
+        report = compare_texts({True: text}, driver_line=driver)
         print(f"== {name}: {len(report.disagreements)} disagreement(s)")
         print(report.explain())
         status |= bool(report.disagreements or report.invalid)

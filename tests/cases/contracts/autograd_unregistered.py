@@ -21,4 +21,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     v = torch.randn(4, 8)
     spmd.assert_type(v, {"dp": V, "tp": R})
-    Square.apply(v)  # W: spmd-unregistered-function
+    Square.apply(v)  # W: spmd-unregistered-function "not registered"

@@ -9,4 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8, requires_grad=True)
     spmd.assert_type(x, {"dp": R, "tp": R})
-    y = spmd.convert(x, "tp", src=R, dst=I)  # E: spmd-expert-mode
+    y = spmd.convert(x, "tp", src=R, dst=I)  # E: spmd-expert-mode "expert_mode=True"

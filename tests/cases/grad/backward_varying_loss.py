@@ -13,4 +13,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(w, {"dp": R, "tp": I})
     loss = (x @ w).sum()
     reveal_type(loss)  # T: {dp: V, tp: I}
-    loss.backward()  # E: spmd-backward-loss
+    loss.backward()  # E: spmd-backward-loss "Varying loss on axis dp"

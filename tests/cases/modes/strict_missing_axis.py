@@ -12,4 +12,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     reveal_type(x)  # T: {dp: R, tp: R}
     y = torch.randn(8, 16)
     reveal_type(y)  # T: {}
-    z = x + y  # E: spmd-missing-axis
+    z = x + y  # E: spmd-missing-axis "missing axis dp"

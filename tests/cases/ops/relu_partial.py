@@ -9,4 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": P})
-    y = torch.relu(x)  # E: spmd-partial-nonlinear
+    y = torch.relu(x)  # E: spmd-partial-nonlinear "axis tp"

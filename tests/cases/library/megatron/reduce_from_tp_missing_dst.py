@@ -1,0 +1,45 @@
+# Porting Megatron's mappings to spmd_types: reduce_from_tensor_model_parallel_region takes no
+# destination type, but spmd.all_reduce requires dst (R and I differ in their backward). The
+# call fails on its arguments, whatever the tensor.
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+
+
+def copy_to_tensor_model_parallel_region(input_, group):
+    return spmd.convert(input_, group, src=I, dst=R)
+
+
+def reduce_from_tensor_model_parallel_region(input_, group):
+    return spmd.all_reduce(input_, group)  # E: spmd-missing-argument
+
+
+class ParallelMLP(nn.Module):
+    def __init__(self, hidden_size, ffn_hidden_size, tp_group):
+        super().__init__()
+        self.tp_group = tp_group
+        tp_size = tp_group.size()
+        self.w_in = nn.Parameter(torch.empty(ffn_hidden_size // tp_size, hidden_size))
+        self.w_out = nn.Parameter(torch.empty(hidden_size, ffn_hidden_size // tp_size))
+        spmd.assert_type(self.w_in, {tp_group: S(0)})
+        spmd.assert_type(self.w_out, {tp_group: S(1)})
+
+    def forward(self, hidden_states):
+        x = copy_to_tensor_model_parallel_region(hidden_states, self.tp_group)
+        h = F.gelu(F.linear(x, self.w_in))
+        out = F.linear(h, self.w_out)
+        return reduce_from_tensor_model_parallel_region(out, self.tp_group)
+
+
+# --- driver ---
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (4,), mesh_dim_names=("tp",))
+with spmd.set_current_mesh(mesh), typecheck():
+    mlp = ParallelMLP(16, 64, mesh.get_group("tp"))
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"tp": I})
+    y = mlp(x)

@@ -1,0 +1,35 @@
+# A row-parallel projection marks its local products as a pending sum with convert(V, P)
+# instead of reinterpret(V, P). convert keeps the global value, so V -> P pads with zeros and
+# needs expert_mode=True: the call fails on its arguments, whatever the tensor.
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+
+
+class MLP(nn.Module):
+    def __init__(self, dim, hidden_dim, tp_size):
+        super().__init__()
+        self.up = nn.Parameter(torch.empty(hidden_dim // tp_size, dim))
+        self.down = nn.Parameter(torch.empty(dim, hidden_dim // tp_size))
+        spmd.assert_type(self.up, {"tp": S(0)}, R)
+        spmd.assert_type(self.down, {"tp": S(1)}, R)
+
+    def forward(self, x):
+        h = F.gelu(F.linear(x, self.up))
+        out = F.linear(h, self.down)
+        out = spmd.convert(out, "tp", src=V, dst=P)  # E: spmd-expert-mode
+        return spmd.all_reduce(out, "tp", dst=R)
+
+
+# --- driver ---
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    mlp = MLP(16, 64, tp_size=4)
+    x = torch.randn(2, 8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    y = mlp(x)
