@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .lattice import LocalType
+
 _MARK = "#"
 
 
@@ -41,3 +43,14 @@ def relabel(text: str, keys: Iterable[str]) -> str:
     for key in sorted({k for k in keys if is_symbolic(k)}, key=len, reverse=True):
         text = text.replace(key, label(key))
     return text
+
+
+def shown(local: LocalType) -> LocalType:
+    """A type as the user reads it: symbolic axes under their spelling (unless two of them
+    share one, when the keys stay apart)."""
+    if not any(is_symbolic(key) for key in local):
+        return local
+    labels = [label(key) for key in local]
+    if len(set(labels)) != len(labels):
+        return local
+    return LocalType({label(key): t for key, t in local.items()})

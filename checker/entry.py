@@ -85,6 +85,7 @@ def entry_arguments(
     caller passes."""
     node = function.node
     positional = [*node.args.posonlyargs, *node.args.args]
+    first_default = len(positional) - len(function.defaults)
     args: list[Value] = []
     for index, arg in enumerate(positional):
         if index == 0 and function.owner is not None and not _is_static(node):
@@ -92,9 +93,23 @@ def entry_arguments(
             continue
         leaf = declared[index] if index < len(declared) else None
         typed = contract_leaf(leaf) if leaf is not None and contract_leaf is not None else None
-        args.append(typed if typed is not None else parameter_value(function, arg, mesh))
-    kwargs = {arg.arg: parameter_value(function, arg, mesh) for arg in node.args.kwonlyargs}
+        default = function.defaults[index - first_default] if index >= first_default else None
+        args.append(typed if typed is not None else _passed(function, arg, mesh, default))
+    kwargs = {
+        arg.arg: _passed(function, arg, mesh, function.kw_defaults.get(arg.arg))
+        for arg in node.args.kwonlyargs
+    }
     return args, kwargs
+
+
+def _passed(
+    function: FunctionVal, arg: ast.arg, mesh: tuple[str, ...] | None, default: Value | None
+) -> Value:
+    """What the caller passes for a parameter: a number where the default is one (``eps=1e-6``
+    is a number whatever the caller picks), else what its annotation allows."""
+    if isinstance(default, ScalarVal) and arg.annotation is None:
+        return ScalarVal(None)
+    return parameter_value(function, arg, mesh)
 
 
 def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -103,6 +118,10 @@ def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def _is_classmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list)
+
+
+def is_classmethod(function: FunctionVal) -> bool:
+    return _is_classmethod(function.node)
 
 
 def copy_instance(instance: InstanceVal, memo: dict[int, InstanceVal] | None = None) -> InstanceVal:

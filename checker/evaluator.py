@@ -49,6 +49,15 @@ class Evaluator(Protocol):
     @property
     def config(self) -> Config: ...
 
+    def is_running(self, function: FunctionVal) -> bool:
+        """Whether the function is on the call stack (the code runs inside it)."""
+        ...
+
+    @property
+    def numbers(self) -> set[str]:
+        """Roots of values the caller supplies that the code uses as numbers."""
+        ...
+
     def axis(self, value: Value, node: ast.AST | None, frame: Frame) -> Value:
         """An axis argument as an ``AxisVal`` (UNKNOWN when it is not one); a name is
         resolved against the current mesh (no current mesh, or no such axis in it, is

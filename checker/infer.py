@@ -62,6 +62,8 @@ from .values import (
     TypeVal,
     Value,
     join,
+    type_dict,
+    type_options,
 )
 
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
@@ -157,8 +159,14 @@ class Interpreter:
         # what this check used or made: the next cache
         self.used_journals: dict[Any, journal.Journal] = {}
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)
-        # per class, the object its methods run on when analysed on their own
+        # per class, the object its methods run on when analysed on their own, and the
+        # state its set-up left (a unittest setUp may enter the mesh and typecheck())
         self.templates: dict[int, InstanceVal] = {}
+        self.template_states: dict[int, State] = {}
+        # states before each context entered by a hand-called __enter__(), innermost last
+        self.entered: list[State] = []
+        # values the caller supplies that the code uses as numbers (sizes, counts)
+        self.numbers: set[str] = set()
         self.state = self._initial_state()
         self.state_at_start = self.state
 
@@ -303,16 +311,17 @@ class Interpreter:
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
-            complete = value.type.concrete(frame.bindings)
+            mesh = self.state.known_mesh
+            complete = value.type.concrete(frame.bindings, mesh)
             self.sink.fact(
                 TypeFact(
                     span,
                     frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
-                    complete,
+                    axes.shown(complete) if complete is not None else None,
                     value.grad,
                     value.origin,
                     is_target=target,
-                    shown=value.type.describe(frame.bindings) if complete is None else None,
+                    shown=value.type.describe(frame.bindings, mesh) if complete is None else None,
                 ),
             )
 
@@ -345,8 +354,11 @@ class Interpreter:
         elif isinstance(stmt, ast.AugAssign):
             self._aug_assign(stmt, frame)
         elif isinstance(stmt, ast.If):
-            self._eval(stmt.test, frame)
-            self._branches([stmt.body, stmt.orelse], frame)
+            taken = _truth(self._eval(stmt.test, frame))
+            if taken is None:
+                self._branches([stmt.body, stmt.orelse], frame)
+            else:  # a condition the code fixes (a flag set from a literal): one path
+                self._exec_block(stmt.body if taken else stmt.orelse, frame)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             iterable = self._eval(stmt.iter, frame)
             if (
@@ -531,9 +543,13 @@ class Interpreter:
     def _unrolled(
         self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]
     ) -> None:
-        """A loop over a short literal sequence: run the body once per element, in order."""
+        """A loop over a short literal sequence: run the body once per element, in order.
+        ``for w in (self.w1, self.w2): assert_type(w, ...)`` annotates the attributes
+        themselves: an element named in the loop's literal gets what its loop variable
+        became in place (when the body never rebinds the variable)."""
         current = frame.child(dict(frame.env))
-        for item in items:
+        sources = _loop_sources(stmt)
+        for index, item in enumerate(items):
             body = current.child(dict(current.env))
             self._assign(stmt.target, item, body)
             self._exec_block(stmt.body, body)
@@ -543,6 +559,10 @@ class Interpreter:
             if body.terminated:  # a break, continue or return somewhere: fall back to a join
                 current = _join_paths([current, body])
                 break
+            if sources is not None and isinstance(stmt.target, ast.Name):
+                after = body.env.get(stmt.target.id, item)
+                if after is not item:
+                    self.mutate(sources[index], after, body)
             current = body
         _adopt(frame, current)
 
@@ -629,10 +649,20 @@ class Interpreter:
         }
         opaque = False
         unchecked = False
+        grad: bool | None = None
         contract: ContractVal | None = None
         for decorator in node.decorator_list:
             value = self._eval(decorator, frame)
             name = value.qualname if isinstance(value, RefVal) else ""
+            if isinstance(value, ContextVal) and value.kind in (
+                ContextKind.NO_GRAD,
+                ContextKind.ENABLE_GRAD,
+            ):
+                grad = value.kind is ContextKind.ENABLE_GRAD  # the body runs in that grad mode
+                continue
+            if canonical(name) in ("torch.no_grad", "torch.inference_mode"):
+                grad = False
+                continue
             if canonical(name) in ("spmd.no_typecheck", "spmd.register_no_typecheck") or (
                 isinstance(value, ContextVal) and value.kind is ContextKind.NO_TYPECHECK
             ):
@@ -669,6 +699,7 @@ class Interpreter:
             unchecked=unchecked,
             owner=owner,
             contract=contract,
+            grad=grad,
         )
         self.functions.append(function)
         return function
@@ -722,7 +753,8 @@ class Interpreter:
             return
         finally:
             self.state = saved_state
-        self._run_standalone(function, args, kwargs)
+        state = self.template_states.get(id(function.owner)) if function.owner else None
+        self._run_standalone(function, args, kwargs, state)
 
     def _declared_tensor(self, function: FunctionVal, leaf: Value) -> Value | None:
         """An input a contract declares (``local_map(in_types=...)``), as a tensor."""
@@ -750,6 +782,7 @@ class Interpreter:
             return found
         instance = InstanceVal(cls, {})
         self.templates[id(cls)] = instance  # a constructor that builds its own class
+        saved_state, saved_entered = self.state, list(self.entered)
         for name in ("__init__", *entry.SETUP_METHODS):
             method = cls.method(name)
             if method is None or method.opaque:
@@ -763,6 +796,9 @@ class Interpreter:
             frame = Frame(self._bind(method, args, kwargs), method.unit, method, [], None)
             with self._running(method, None):
                 self._exec_block(method.node.body, frame)
+        if self.state != saved_state:
+            self.template_states[id(cls)] = self.state
+        self.state, self.entered = saved_state, saved_entered
         return instance
 
     def _dataclass_init(self, cls: ClassVal, instance: InstanceVal) -> None:
@@ -780,10 +816,14 @@ class Interpreter:
         )
 
     def _run_standalone(
-        self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value]
+        self,
+        function: FunctionVal,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        state: State | None = None,
     ) -> None:
         saved = self.state
-        self.state = self._standalone_state()
+        self.state = state or self._standalone_state()
         self.budget.start()
         try:
             self.invoke(function, args, kwargs, None)
@@ -1003,14 +1043,32 @@ class Interpreter:
         file's code belongs to that file), with checking off if it is @no_typecheck."""
         self.stack.append(function)
         saved = self.state
+        entered = len(self.entered)
         if function.unchecked:
             self.state = replace(self.state, checking=False)
+        if function.grad is not None:
+            self.state = replace(self.state, grad=function.grad)
         try:
             with self.sink.running(function.unit.path, call_site):
                 yield
         finally:
             self.stack.pop()
-            self.state = saved
+            if len(self.entered) == entered:
+                self.state = saved
+            # else: contexts it entered with __enter__() stay entered after it returns (a
+            # unittest setUp that enters the mesh and typecheck() for the tests)
+
+    def is_running(self, function: FunctionVal) -> bool:
+        return function in self.stack
+
+    def _enter_explicitly(self, context: ContextVal, entering: bool) -> None:
+        """``cm.__enter__()`` / ``cm.__exit__(...)`` called by hand: the state changes until
+        the matching exit, whatever function returns in between."""
+        if entering:
+            self.entered.append(self.state)
+            self.state = self._enter(context)
+        elif self.entered:
+            self.state = self.entered.pop()
 
     # ------------------------------------------------------------ expressions
     def _eval(self, node: ast.expr | None, frame: Frame) -> Value:
@@ -1054,6 +1112,8 @@ class Interpreter:
                 if dunder is None:
                     return UNKNOWN
                 return self.op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
+            if isinstance(operand, SymbolicVal) and not isinstance(node.op, ast.Not):
+                return ops.derived(operand, type(node.op).__name__)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
                 if isinstance(node.op, ast.USub) and operand.value is not None:
                     return ScalarVal(-operand.value)
@@ -1062,6 +1122,7 @@ class Interpreter:
         if isinstance(node, ast.Compare):
             left = self._eval(node.left, frame)
             result: Value = UNKNOWN
+            known: bool | None = True
             for op, comparator in zip(node.ops, node.comparators, strict=True):
                 right = self._eval(comparator, frame)
                 name = _COMPARE.get(type(op))
@@ -1069,10 +1130,18 @@ class Interpreter:
                     isinstance(left, TensorVal) or isinstance(right, TensorVal)
                 ):
                     result = self.binary(name, left, right, node.left, comparator, node, frame)
+                    known = None
+                elif known is not None:
+                    outcome = _compare_constants(op, left, right)
+                    known = None if outcome is None else known and outcome
                 left = right
-            return result
+            return ConstVal(known) if known is not None else result
         if isinstance(node, ast.BoolOp):
             values = [self._eval(v, frame) for v in node.values]
+            truths = [_truth(v) for v in values]
+            if all(t is not None for t in truths):
+                combine = all if isinstance(node.op, ast.And) else any
+                return ConstVal(combine(truths))
             return values[0] if len(set(map(id, values))) == 1 else UNKNOWN
         if isinstance(node, ast.Subscript):
             return self._subscript(node, frame)
@@ -1085,8 +1154,10 @@ class Interpreter:
         if isinstance(node, ast.Dict):
             return self._dict(node, frame)
         if isinstance(node, ast.IfExp):
-            self._eval(node.test, frame)
-            return join(self._eval(node.body, frame), self._eval(node.orelse, frame))
+            taken = _truth(self._eval(node.test, frame))
+            if taken is not None:
+                return self._eval(node.body if taken else node.orelse, frame)
+            return self._either(node, frame)
         if isinstance(node, ast.NamedExpr):
             value = self._eval(node.value, frame)
             self._assign(node.target, value, frame)
@@ -1108,6 +1179,23 @@ class Interpreter:
             return ScalarVal(None)  # an index, never a tensor
         # lambdas, other comprehensions, sets, slices, yields: not analysed
         return UNKNOWN
+
+    def _either(self, node: ast.IfExp, frame: Frame) -> Value:
+        """``a if c else b`` on a condition the code does not fix: each side on its own path;
+        the value holds on both (an error both sides raise stops the path)."""
+        body = frame.child(frame.env)
+        value = self._eval(node.body, body)
+        orelse = frame.child(frame.env)
+        other = self._eval(node.orelse, orelse)
+        if body.raised and orelse.raised:
+            frame.stop()
+            return UNKNOWN
+        if body.raised or orelse.raised:
+            kept = orelse if body.raised else body
+            frame.bindings = kept.bindings
+            return other if body.raised else value
+        frame.bindings = body.bindings.join(orelse.bindings)
+        return join(value, other, body.bindings, orelse.bindings)
 
     def _comprehension(self, node: ast.ListComp | ast.GeneratorExp, frame: Frame) -> Value:
         """``[f(t) for t in xs]``: per element over a short literal sequence, else one
@@ -1198,10 +1286,11 @@ class Interpreter:
                 return BoundMethodVal(owner, "apply")
             method = owner.method(node.attr)
             if method is not None:
-                return method
+                # a classmethod gets its class; anything else is the plain function
+                return BoundMethodVal(owner, node.attr) if entry.is_classmethod(method) else method
             found = owner.attribute(node.attr)
             return found if found is not None else UNKNOWN
-        if isinstance(owner, (MeshVal, AxisVal)):
+        if isinstance(owner, (MeshVal, AxisVal, ContextVal)):
             return BoundMethodVal(owner, node.attr)
         if (
             isinstance(owner, ConstVal)
@@ -1234,21 +1323,21 @@ class Interpreter:
         if owner.tensor is not False and (
             attr in optable.PASSTHROUGH_PROPERTIES or attr in ("T", "mT", "H", "mH")
         ):
-            tensor = ops.as_tensor(owner, self.state)
+            tensor = ops.as_tensor(owner, self.numbers)
             if tensor is not None:
                 return self._tensor_attribute(tensor, node, frame)
-        if attr in _GROUP_METHODS or _is_tensor_method(attr):
+        if attr in _GROUP_METHODS or attr == "get_group" or _is_tensor_method(attr):
             return BoundMethodVal(owner, attr)
-        root = owner.root
-        return SymbolicVal(Root(f"{root.key}.{attr}", f"{root.label}.{attr}"))
+        # shown as the attribute (cfg.tp_group reads "tp_group")
+        return SymbolicVal(Root(f"{owner.root.key}.{attr}", attr))
 
     def _subscript(self, node: ast.Subscript, frame: Frame) -> Value:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
-        if isinstance(container, SymbolicVal):
+        if isinstance(container, (SymbolicVal, MeshVal)):
             if isinstance(index, ConstVal) and isinstance(index.value, str):
                 return AxisVal(index.value, "submesh")  # mesh["tp"]: axis tp, whatever the mesh
-            tensor = ops.as_tensor(container, self.state)
+            tensor = ops.as_tensor(container, self.numbers)
             if tensor is None:
                 return UNKNOWN
             container = tensor
@@ -1275,20 +1364,28 @@ class Interpreter:
         return UNKNOWN
 
     def _dict(self, node: ast.Dict, frame: Frame) -> Value:
-        items: list[tuple[AxisVal, AxisType]] = []
+        """``{axis: type, **other}``: a type dict as Python builds it (a later equal key
+        replaces an earlier one: the same group passed twice is one key)."""
+        entries: dict[AxisVal, frozenset[AxisType]] = {}
         known = True
         for key_node, value_node in zip(node.keys, node.values, strict=True):
+            value = self._eval(value_node, frame)
             if key_node is None:  # {**other}
-                self._eval(value_node, frame)
-                known = False
+                if isinstance(value, TypeDictVal):
+                    entries.update(value.entries())
+                else:
+                    known = False
                 continue
             key = self.axis(self._eval(key_node, frame), key_node, frame, resolve=False)
-            value = self._eval(value_node, frame)
-            if isinstance(key, AxisVal) and isinstance(value, TypeVal):
-                items.append((key, value.type))
+            options = type_options(value)
+            if isinstance(key, AxisVal) and options is not None:
+                entries.pop(key, None)  # the key moves to its new place, as in a dict
+                entries[key] = options
             else:
                 known = False
-        return TypeDictVal(tuple(items)) if known else UNKNOWN
+        if not known:
+            return UNKNOWN
+        return type_dict(entries)
 
     def axis(self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True) -> Value:
         """An axis argument as an AxisVal. A name is checked against the current mesh when it
@@ -1391,9 +1488,17 @@ class Interpreter:
                 if method is None:
                     self._escape(node, [receiver, *args, *kwargs.values()], frame)
                     return UNKNOWN
-                return self._call_function(method, [receiver, *args], kwargs, node, frame)
+                bound: Value = receiver.cls if entry.is_classmethod(method) else receiver
+                return self._call_function(method, [bound, *args], kwargs, node, frame)
             if isinstance(receiver, ClassVal) and callee.name == "apply":
                 return spmd_api.autograd_apply(self, receiver, node, args, frame)
+            if isinstance(receiver, ClassVal):
+                method = receiver.method(callee.name)
+                if method is not None:
+                    return self._call_function(method, [receiver, *args], kwargs, node, frame)
+            if isinstance(receiver, ContextVal) and callee.name in ("__enter__", "__exit__"):
+                self._enter_explicitly(receiver, entering=callee.name == "__enter__")
+                return UNKNOWN
             if isinstance(receiver, SymbolicVal):
                 return self._symbolic_method(
                     receiver, callee.name, node, args, kwargs, kw_nodes, frame
@@ -1437,7 +1542,7 @@ class Interpreter:
             return ShapeVal(None)
         if method in _GROUP_METHODS:
             return ScalarVal(None)
-        tensor = ops.as_tensor(receiver, self.state)
+        tensor = ops.as_tensor(receiver, self.numbers)
         if tensor is None:
             self._escape(node, [*args, *kwargs.values()], frame)
             return UNKNOWN
@@ -1632,6 +1737,51 @@ def _adopt(frame: Frame, path: Frame) -> None:
     frame.env.clear()
     frame.env.update(path.env)
     frame.bindings = path.bindings
+
+
+def _truth(value: Value) -> bool | None:
+    """Whether a condition holds, when the code fixes it (a literal, a flag set from one)."""
+    if isinstance(value, ConstVal):
+        return bool(value.value)
+    if isinstance(value, ScalarVal) and value.value is not None:
+        return bool(value.value)
+    return None
+
+
+def _compare_constants(op: ast.cmpop, left: Value, right: Value) -> bool | None:
+    """A comparison of two values the code fixes (``activation == "gelu"``, ``x is None``)."""
+    constants = (ConstVal, ScalarVal)
+    if not isinstance(left, constants) or not isinstance(right, constants):
+        return None
+    a, b = left.value, right.value
+    if (isinstance(left, ScalarVal) and a is None) or (isinstance(right, ScalarVal) and b is None):
+        return None  # a number whose value is not known
+    if isinstance(op, (ast.Eq, ast.Is)):
+        return bool(a == b)
+    if isinstance(op, (ast.NotEq, ast.IsNot)):
+        return bool(a != b)
+    return None
+
+
+def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
+    """The element expressions of a loop over a literal tuple or list of names and
+    attributes whose body never rebinds the loop variable (it may only change it in
+    place); None otherwise."""
+    if not isinstance(stmt.iter, (ast.Tuple, ast.List)) or not isinstance(stmt.target, ast.Name):
+        return None
+    if not all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.iter.elts):
+        return None
+    name = stmt.target.id
+    for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+            targets = [node.target]
+        for target in targets:
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
+                return None
+    return list(stmt.iter.elts)
 
 
 def _is_tensor_method(name: str) -> bool:

@@ -13,6 +13,7 @@ one that holds for some narrows what the path knows.
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from dataclasses import replace
 
 from . import codes, optable
@@ -21,7 +22,7 @@ from .lattice import AxisType, Kind, LocalType, R
 from .results import Origin
 from .rules import Linearity, RuleViolation, check_inplace, check_nonlinear_args
 from .state import Frame, State
-from .tensortype import EXACT, NOTHING, SCALAR, UNKNOWN_TYPE, TensorType, fill
+from .tensortype import EXACT, NOTHING, SCALAR, UNKNOWN_TYPE, Root, TensorType, fill
 from .values import (
     UNKNOWN,
     ConstVal,
@@ -75,13 +76,33 @@ _NOT_TENSOR_KEYWORDS = frozenset(
 )
 
 
-def as_tensor(value: Value, state: State) -> TensorVal | None:
-    """The tensor a value is, when it is one or may be one the caller supplies."""
+def as_tensor(value: Value, numbers: Collection[str] = ()) -> TensorVal | None:
+    """The tensor a value is, when it is one or may be one the caller supplies (one the
+    code uses as a number, ``numbers``, is none)."""
     if isinstance(value, TensorVal):
         return value
-    if isinstance(value, SymbolicVal) and value.tensor is not False:
-        return TensorVal(TensorType.of_root(value.root, state.known_mesh), None)
+    if isinstance(value, SymbolicVal) and not is_number(value, numbers):
+        return value.as_tensor()
     return None
+
+
+def is_number(value: Value, numbers: Collection[str]) -> bool:
+    """A value the caller supplies that the code uses as a size or count (``hidden // tp``
+    as a factory's size): a number, not a tensor."""
+    return isinstance(value, SymbolicVal) and value.root.key.split("|", 1)[0] in numbers
+
+
+def note_number(value: Value, numbers: set[str]) -> None:
+    """Remember that a value the caller supplies is used as a number."""
+    if isinstance(value, SymbolicVal):
+        numbers.add(value.root.key.split("|", 1)[0])
+
+
+def derived(value: SymbolicVal, how: str) -> SymbolicVal:
+    """A value computed from one the caller supplies (a size, a scaled tensor): also
+    unknown to the checker, and related to nothing."""
+    root = value.root
+    return SymbolicVal(Root(f"{root.key}|{how}", f"{root.label}"))
 
 
 def binary(
@@ -94,13 +115,31 @@ def binary(
     node: ast.AST,
     frame: Frame,
 ) -> Value:
-    """A binary operator: the tensor's dunder (reflected when the tensor is on the right)."""
-    left_tensor = as_tensor(left, ev.state)
-    right_tensor = as_tensor(right, ev.state)
-    if isinstance(left, TensorVal) or (left_tensor is not None and right_tensor is not None):
+    """A binary operator: the tensor's dunder (reflected when the tensor is on the right).
+    Between values the caller supplies and numbers, whether a tensor is involved is not
+    known (``dim // n_heads`` is a size): the result is another value the caller supplies."""
+    if is_number(left, ev.numbers):
+        left = ScalarVal(None)
+    if is_number(right, ev.numbers):
+        right = ScalarVal(None)
+    if (
+        name in ("floordiv", "mod")
+        and isinstance(left, SymbolicVal)
+        and (isinstance(right, ScalarVal) or is_number(right, ev.numbers))
+    ):
+        note_number(left, ev.numbers)  # a size computed from it
+    if isinstance(left, TensorVal):
         return apply(
             ev, f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
         )
+    if isinstance(left, SymbolicVal) and isinstance(right, TensorVal):
+        return apply(
+            ev, f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
+        )
+    if isinstance(left, SymbolicVal):
+        return derived(left, name)
+    if isinstance(right, SymbolicVal) and isinstance(left, ScalarVal):
+        return derived(right, name)
     if isinstance(right, TensorVal):
         if left is UNKNOWN:
             return UNKNOWN
@@ -116,8 +155,9 @@ def binary(
 class _Operands:
     """An op's operands as the runtime collects them, with the expressions they came from."""
 
-    def __init__(self, state: State, op: str) -> None:
+    def __init__(self, state: State, op: str, numbers: set[str]) -> None:
         self.state = state
+        self.numbers = numbers
         self.op = op
         self.spec = optable.lookup(op)
         self.operands: list[Operand] = []
@@ -130,7 +170,14 @@ class _Operands:
     def add(self, value: Value, node: ast.AST | None, tensor_position: bool, index: int) -> None:
         if isinstance(value, TensorSeqVal):
             value = value.element
-        tensor = as_tensor(value, self.state)
+        if isinstance(value, SymbolicVal) and (
+            self._structural(tensor_position, index) or self._sizes_only()
+        ):
+            note_number(value, self.numbers)
+            return  # a size or a dim the caller passes: no tensor
+        if is_number(value, self.numbers):
+            value = ScalarVal(None)
+        tensor = as_tensor(value, self.numbers)
         if tensor is not None:
             self._operand(Operand(tensor.type, self._no_grad(tensor.grad)), node, tensor)
             self.tensors += 1
@@ -168,6 +215,12 @@ class _Operands:
             return True
         return None if grad is None else not grad
 
+    def _sizes_only(self) -> bool:
+        """A factory that takes sizes (``torch.zeros(n, d)``), not a tensor (``zeros_like``)."""
+        name = self.op
+        factory = name in optable.FACTORIES or name in optable.SHAPED_FACTORIES
+        return factory and not name.endswith("_like")
+
     def _structural(self, tensor_position: bool, index: int) -> bool:
         spec = self.spec
         return (
@@ -186,7 +239,7 @@ def apply(
     state = ev.state
     span = frame.unit.span(node)
     origin = Origin(span, f"{name.replace('Tensor.', '.')}(...) at line {span.line + 1}")
-    collected = _Operands(state, name)
+    collected = _Operands(state, name, ev.numbers)
     tensor_positions = set(spec.tensor_args)
     for index, (value, arg_node) in enumerate(args):
         collected.add(value, arg_node, index in tensor_positions, index)
@@ -205,7 +258,8 @@ def apply(
         return result(factory_type(state, deterministic=True))
     if collected.tensors == 0:
         if collected.unknown:
-            return UNKNOWN if name not in optable.FACTORIES else result(UNKNOWN_TYPE)
+            # an op of values whose kind is not known: a tensor of unknown type
+            return result(UNKNOWN_TYPE)
         if all(op.type is not None for op in collected.operands):  # no numbers either
             if name in optable.FACTORIES or (
                 name.startswith("torch.") and not name.startswith("torch.nn.functional")

@@ -281,10 +281,15 @@ class TensorType:
                 return frozenset(a for a in bound if a not in self.items)
         return None
 
-    def closed(self, bindings: Bindings = NO_BINDINGS) -> TensorType | None:
+    def closed(
+        self, bindings: Bindings = NO_BINDINGS, mesh: tuple[str, ...] | None = None
+    ) -> TensorType | None:
         """This type with its rest spelled out (every axis listed, rest exact), when the
-        rest's axis set is known."""
+        rest's axis set is known, or the current mesh is (``mesh``: a tensor's axes are
+        axes of the mesh it is used under)."""
         hidden = self.hidden_axes(bindings)
+        if hidden is None and mesh is not None:
+            hidden = frozenset(a for a in mesh if a not in self.items)
         if hidden is None:
             return None
         items: dict[str, Term] = {}
@@ -294,9 +299,11 @@ class TensorType:
                 items[axis] = term
         return TensorType(items, EXACT)
 
-    def concrete(self, bindings: Bindings = NO_BINDINGS) -> LocalType | None:
+    def concrete(
+        self, bindings: Bindings = NO_BINDINGS, mesh: tuple[str, ...] | None = None
+    ) -> LocalType | None:
         """The complete type when it is known on every axis, else None."""
-        closed = self.closed(bindings)
+        closed = self.closed(bindings, mesh)
         if closed is None:
             return None
         if not all(isinstance(t, AxisType) for t in closed.items.values()):
@@ -315,6 +322,18 @@ class TensorType:
     # ------------------------------------------------------------------ changing
     def with_axis(self, axis: str, term: Term) -> TensorType:
         items = dict(self.items)
+        items[axis] = term
+        return TensorType(items, self.rest)
+
+    def written(self, axis: str, term: Term) -> TensorType:
+        """The type after something sets one axis (a collective's dst, an assert_type): an
+        axis listed under another name that may be the same mesh axis may have changed too."""
+        items = dict(self.items)
+        for other, old in self.items.items():
+            if axes.may_alias(axis, other):
+                joined = as_term(join_terms(old, term))
+                if joined is not None:
+                    items[other] = joined
         items[axis] = term
         return TensorType(items, self.rest)
 
@@ -347,10 +366,12 @@ class TensorType:
         )
 
     # ------------------------------------------------------------------ showing
-    def describe(self, bindings: Bindings = NO_BINDINGS) -> str:
+    def describe(
+        self, bindings: Bindings = NO_BINDINGS, mesh: tuple[str, ...] | None = None
+    ) -> str:
         """How a hover reads it: ``{dp: R, tp: V}``, or what is known: ``{tp: V, ...}``,
         ``{tp: as x, ...}``, ``{tp: R or I}``."""
-        closed = self.closed(bindings)
+        closed = self.closed(bindings, mesh)
         shown = closed if closed is not None else self
         parts = []
         for axis, term in shown.items.items():

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Union
 
 from .lattice import AxisType, LocalType
 from .results import Origin
-from .tensortype import NO_BINDINGS, UNKNOWN_TYPE, Bindings, Root, TensorType, join_types
+from .tensortype import NO_BINDINGS, UNKNOWN_TYPE, Bindings, Root, TensorType, join_types, row
 
 if TYPE_CHECKING:
     from .frontend import Unit
@@ -58,6 +58,12 @@ class SymbolicVal:
 
     root: Root
     tensor: bool | None = None  # True: annotated as a tensor; False: as something else
+
+    def as_tensor(self) -> TensorVal | None:
+        """The tensor it is, used as one: unknown on every axis (the root's row)."""
+        if self.tensor is False:
+            return None
+        return TensorVal(TensorType({}, row(self.root)), None)
 
 
 @dataclass(frozen=True)
@@ -111,10 +117,22 @@ class TypeVal:
 
 
 @dataclass(frozen=True)
+class TypeChoiceVal:
+    """One of several types, as a flag the code does not fix picks it (``P if sp else R``)."""
+
+    types: frozenset[AxisType]
+
+
+@dataclass(frozen=True)
 class TypeDictVal:
-    """A literal ``{axis: type}`` dict."""
+    """A literal ``{axis: type}`` dict; ``choices``: axes whose type is one of several."""
 
     items: tuple[tuple[AxisVal, AxisType], ...]
+    choices: tuple[tuple[AxisVal, frozenset[AxisType]], ...] = ()
+
+    def entries(self) -> list[tuple[AxisVal, frozenset[AxisType]]]:
+        """Every axis with the types it may have, in the dict's order."""
+        return [(axis, frozenset({t})) for axis, t in self.items] + list(self.choices)
 
 
 @dataclass(frozen=True)
@@ -170,6 +188,7 @@ class FunctionVal:
     unchecked: bool = False  # @no_typecheck: its body runs with type checking off
     contract: ContractVal | None = None  # @local_map(in_types=..., out_types=...)
     owner: ClassVal | None = None
+    grad: bool | None = None  # @torch.no_grad() (False) / @torch.enable_grad() (True)
 
 
 @dataclass(frozen=True)
@@ -270,6 +289,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     AxisVal,
     MeshVal,
     TypeVal,
+    TypeChoiceVal,
     TypeDictVal,
     PartitionSpecVal,
     RefVal,
@@ -284,13 +304,35 @@ Value = Union[  # noqa: UP007 - a runtime alias
 ]
 
 
+def type_dict(entries: dict[AxisVal, frozenset[AxisType]]) -> TypeDictVal:
+    """A type dict from its entries (an axis with one possible type is an item)."""
+    items = tuple((axis, next(iter(ts))) for axis, ts in entries.items() if len(ts) == 1)
+    choices = tuple((axis, ts) for axis, ts in entries.items() if len(ts) > 1)
+    return TypeDictVal(items, choices)
+
+
+def _type_options(value: TypeVal | TypeChoiceVal) -> frozenset[AxisType]:
+    return frozenset({value.type}) if isinstance(value, TypeVal) else value.types
+
+
+def type_options(value: Value) -> frozenset[AxisType] | None:
+    """The types a type value may be (one for ``R``, several for ``P if sp else R``)."""
+    if isinstance(value, (TypeVal, TypeChoiceVal)):
+        return _type_options(value)
+    return None
+
+
 def join(a: Value, b: Value, ba: Bindings = NO_BINDINGS, bb: Bindings = NO_BINDINGS) -> Value:
     """The value that holds on both paths of a branch (each read through its path's
     bindings)."""
-    if (a is b or a == b) and ba == bb:
+    if a is b or a == b:
         if isinstance(a, TensorVal) and isinstance(b, TensorVal) and a.origin != b.origin:
             return TensorVal(a.type, a.grad, None, a.ndim)
-        return a
+        return a  # a type that is the same on both paths stays (the bindings join apart)
+    if isinstance(a, SymbolicVal) and isinstance(b, TensorVal):
+        a = a.as_tensor() or a
+    if isinstance(b, SymbolicVal) and isinstance(a, TensorVal):
+        b = b.as_tensor() or b
     if isinstance(a, TensorVal) and isinstance(b, TensorVal):
         return TensorVal(
             join_types(a.type, b.type, ba, bb),
@@ -300,6 +342,10 @@ def join(a: Value, b: Value, ba: Bindings = NO_BINDINGS, bb: Bindings = NO_BINDI
         )
     if isinstance(a, ScalarVal) and isinstance(b, ScalarVal):
         return ScalarVal(None)
+    if isinstance(a, (TypeVal, TypeChoiceVal)) and isinstance(b, (TypeVal, TypeChoiceVal)):
+        return TypeChoiceVal(_type_options(a) | _type_options(b))
+    if isinstance(a, ConstVal) and isinstance(b, ConstVal):
+        return UNKNOWN  # two different constants: which one is not known
     if isinstance(a, TupleVal) and isinstance(b, TupleVal) and len(a.items) == len(b.items):
         return TupleVal(tuple(join(x, y, ba, bb) for x, y in zip(a.items, b.items, strict=True)))
     if isinstance(a, TensorSeqVal) and isinstance(b, TensorSeqVal):

@@ -452,7 +452,9 @@ def check_collective(
             )
             outcomes.append(_Outcome(variables, value))
         except RuleViolation as error:
-            outcomes.append(_Outcome(variables, None, error, error.certain))
+            # an uncertain failure may pass: the path then goes on with the operand's type
+            passes_as = None if error.certain else value
+            outcomes.append(_Outcome(variables, passes_as, error, error.certain))
     fails, result, violation, certain, narrowed = _judge(outcomes, bindings)
     if fails:
         assert violation is not None
@@ -469,8 +471,8 @@ def collective_output(
     if before is ABSENT:
         return base.without_axis(axis)
     if isinstance(before, Unknown) and ABSENT in before.domain:
-        return base.with_axis(axis, Unknown(frozenset({dst.local, ABSENT})))
-    return base.with_axis(axis, dst.local)
+        return base.written(axis, Unknown(frozenset({dst.local, ABSENT})))
+    return base.written(axis, dst.local)
 
 
 # ---------------------------------------------------------------------- assert_type

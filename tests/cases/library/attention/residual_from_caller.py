@@ -1,6 +1,7 @@
 # The same attention block without its input contract: the residual add before the reduction
-# fails in the driver, where x is Replicate. In the library view nothing is expected: x comes
-# from the caller, and a Partial x would make the add legal (P + P).
+# fails in the driver, where x is Replicate. The library view finds it too: x comes from the
+# caller, but a Partial x (the only one that would make the add legal) fails at the first
+# F.linear already, so every x that reaches the add makes it fail.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -28,7 +29,7 @@ class Attention(nn.Module):
         ctx = F.softmax(scores, dim=-1) @ v
         ctx = ctx.transpose(1, 2).reshape(bsz, seqlen, -1)
         out = spmd.reinterpret(F.linear(ctx, self.wo), "tp", src=V, dst=P)
-        return x + out  # E: spmd-partial-affine  # L: -
+        return x + out  # E: spmd-partial-affine
 
 
 # --- driver ---

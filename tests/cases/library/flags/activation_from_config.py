@@ -1,6 +1,7 @@
 # The activation comes from a @dataclass config (the caller's: unknown in the library view),
 # and is applied to a partial sum. Both choices are non-linear, so the line fails whichever
-# the config picks: the library view finds it without knowing the config.
+# the config picks: the library view finds it without knowing the config, on each side of the
+# conditional expression.
 from dataclasses import dataclass
 
 import torch
@@ -32,7 +33,7 @@ class HiddenParallelMLP(nn.Module):
 
     def forward(self, x):
         h = spmd.reinterpret(F.linear(x, self.up), "tp", src=V, dst=P)
-        h = F.silu(h) if self.config.activation == "silu" else F.gelu(h)  # E: spmd-partial-nonlinear
+        h = F.silu(h) if self.config.activation == "silu" else F.gelu(h)  # E: spmd-partial-nonlinear  # LE: spmd-partial-nonlinear, spmd-partial-nonlinear
         return F.linear(h, self.down)
 
 

@@ -18,7 +18,7 @@ class ColumnParallelLinear(nn.Module):
     def forward(self, input_):
         input_parallel = spmd.convert(input_, self.tp_group, src=I, dst=R)
         output_parallel = F.linear(input_parallel, self.weight)
-        reveal_type(output_parallel)  # T: {tp: V}  # LT: {tp_group: V, ...}
+        reveal_type(output_parallel)  # T: {tp: V}  # LT: {tp_group: V}
         if self.gather_output:
             return spmd.all_gather(output_parallel, self.tp_group, src=S(-1), dst=R)
         return output_parallel

@@ -32,7 +32,7 @@ class RowParallelLinear(nn.Module):
         output = spmd.all_reduce(output_parallel, self.tp_group, dst=R)
         if self.bias is not None:
             output = output + self.bias
-        reveal_type(output)  # T: {tp: R}  # LT: {tp_group: R, ...}
+        reveal_type(output)  # T: {tp: R}  # LT: {tp_group: R}
         return output
 
 

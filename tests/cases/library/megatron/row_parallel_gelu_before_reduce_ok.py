@@ -49,9 +49,9 @@ class ParallelMLP(nn.Module):
     def forward(self, hidden_states):
         intermediate = F.gelu(self.dense_h_to_4h(hidden_states))
         output = self.dense_4h_to_h(intermediate)
-        reveal_type(output)  # T: {tp: P}  # LT: {tp_group: P, ...}
+        reveal_type(output)  # T: {tp: P}  # LT: {tp_group: P}
         output = spmd.all_reduce(output, self.tp_group, dst=I)
-        reveal_type(output)  # T: {tp: I}  # LT: {tp_group: I, ...}
+        reveal_type(output)  # T: {tp: I}  # LT: {tp_group: I}
         return F.gelu(output)
 
 

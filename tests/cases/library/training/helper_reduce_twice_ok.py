@@ -38,7 +38,7 @@ class TransformerLayer(nn.Module):
 
     def forward(self, hidden_states):
         mlp_output = self.mlp(hidden_states)
-        reveal_type(mlp_output)  # T: {tp: I}  # LT: {tp_group: I, ...}
+        reveal_type(mlp_output)  # T: {tp: I}  # LT: {tp_group: I}
         return hidden_states + mlp_output
 
 

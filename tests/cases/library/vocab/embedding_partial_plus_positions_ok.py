@@ -30,7 +30,7 @@ class VocabParallelEmbedding(nn.Module):
         # reduce_from_tensor_model_parallel_region: the Varying rows are summed over the ranks
         # (all_reduce's default src=P accepts a Varying input: V is reinterpreted as P)
         output = spmd.all_reduce(output_parallel, self.tp_group, dst=R)
-        reveal_type(output)  # T: {tp: R}  # LT: {tp_group: R, ...}
+        reveal_type(output)  # T: {tp: R}  # LT: {tp_group: R}
         return output
 
 

@@ -44,7 +44,7 @@ class LanguageModelHead(nn.Module):
     def forward(self, hidden_states, labels):
         hidden_states = spmd.convert(hidden_states, self.tp_group, src=I, dst=R)
         logits = F.linear(hidden_states, self.weight)
-        reveal_type(logits)  # T: {tp: V}  # LT: {tp_group: V, ...}
+        reveal_type(logits)  # T: {tp: V}  # LT: {tp_group: V}
         return _VocabParallelCrossEntropy.apply(logits, labels, self.tp_group)
 
 
