@@ -322,6 +322,10 @@ class Interpreter:
                     value.origin,
                     is_target=target,
                     shown=value.type.describe(frame.bindings, mesh) if complete is None else None,
+                    known=axes.shown(value.type.known(frame.bindings))
+                    if complete is None
+                    else None,
+                    fill=value.type.rest.fill if complete is None else None,
                 ),
             )
 

@@ -28,6 +28,7 @@ from .values import (
     ConstVal,
     InstanceVal,
     ScalarVal,
+    ShapeVal,
     SymbolicVal,
     TensorSeqVal,
     TensorVal,
@@ -147,8 +148,8 @@ def binary(
         if name in _MIRRORED:
             reflected = f"Tensor.__{_MIRRORED[name]}__"
         return apply(ev, reflected, [(right, right_node), (left, left_node)], {}, node, frame)
-    if isinstance(left, ScalarVal) and isinstance(right, ScalarVal):
-        return ScalarVal(None)
+    if isinstance(left, (ScalarVal, ShapeVal)) and isinstance(right, (ScalarVal, ShapeVal)):
+        return ScalarVal(None)  # sizes and numbers: never a tensor
     return UNKNOWN
 
 

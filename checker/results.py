@@ -115,8 +115,11 @@ class TypeFact:
     origin: Origin | None = None
     is_target: bool = False  # the left-hand side of an assignment (where inlay hints go)
     context: str | None = None  # set when the type comes from a call in another file
-    # when ``types`` is None: what is known of the type, as it reads (``{tp: V, ...}``)
+    # when ``types`` is None: what is known of the type, as it reads (``{tp: V, ...}``), and
+    # the axes whose type is known
     shown: str | None = None
+    known: LocalType | None = None
+    fill: AxisType | None = None  # the type of every other axis of the mesh, when that is known
 
     @property
     def partition_spec(self) -> tuple[tuple[str, ...], ...] | None:

@@ -15,7 +15,11 @@ from spmd_check.analysis import Analyzer
 
 HEAD = "import torch\nimport spmd_types as spmd\nfrom spmd_types import P, R\n\n"
 BROKEN = "def broken(x):\n    spmd.assert_type(x, {'tp': P})\n    return torch.relu(x)\n\n"
-MODULE_LEVEL = "m = torch.randn(4)\nspmd.assert_type(m, {'tp': P})\nn = torch.relu(m)\n"
+# (module-level code runs unchecked, at import: the rest of the file is another function)
+MODULE_LEVEL = (
+    "def after():\n    m = torch.randn(4)\n    spmd.assert_type(m, {'tp': P})\n"
+    "    n = torch.relu(m)\n"
+)
 
 
 def big(parameters: str) -> str:
