@@ -67,6 +67,8 @@ from .values import (
 )
 
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
+# nn.Module methods that set an attribute: register_buffer(name, tensor) and the like.
+_REGISTERS = frozenset({"register_buffer", "register_parameter"})
 # Methods of a mesh or process group that give numbers, not tensors.
 _GROUP_METHODS = frozenset({"size", "rank", "get_rank", "get_local_rank", "get_coordinate"})
 # Methods that build the object the others run on: analysing them is building ``self``.
@@ -452,6 +454,19 @@ class Interpreter:
             self._fact(frame, target, value, target=not in_place)
         elif isinstance(target, ast.Subscript):
             container = self._eval(target.value, frame)
+            if isinstance(container, TypeDictVal) and isinstance(target.value, ast.Name):
+                # d[group] = t on a type dict: the name now holds the changed dict
+                slot = self.axis(
+                    self._eval(target.slice, frame), target.slice, frame, resolve=False
+                )
+                options = type_options(value)
+                if isinstance(slot, AxisVal) and options is not None:
+                    entries = {k: ts for k, ts in container.entries() if k != slot}
+                    entries[slot] = options
+                    frame.env[target.value.id] = type_dict(entries, container.rest)
+                else:
+                    frame.env[target.value.id] = UNKNOWN
+                return
             if isinstance(container, TensorVal):
                 index = self._eval(target.slice, frame)
                 self.op(
@@ -1372,11 +1387,13 @@ class Interpreter:
         replaces an earlier one: the same group passed twice is one key)."""
         entries: dict[AxisVal, frozenset[AxisType]] = {}
         known = True
+        rest = None
         for key_node, value_node in zip(node.keys, node.values, strict=True):
             value = self._eval(value_node, frame)
             if key_node is None:  # {**other}
                 if isinstance(value, TypeDictVal):
                     entries.update(value.entries())
+                    rest = value.rest if value.rest is not None else rest
                 else:
                     known = False
                 continue
@@ -1389,7 +1406,7 @@ class Interpreter:
                 known = False
         if not known:
             return UNKNOWN
-        return type_dict(entries)
+        return type_dict(entries, rest)
 
     def axis(self, value: Value, node: ast.AST | None, frame: Frame, resolve: bool = True) -> Value:
         """An axis argument as an AxisVal. A name is checked against the current mesh when it
@@ -1489,6 +1506,12 @@ class Interpreter:
                 )
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
+                if method is None and callee.name in _REGISTERS and len(args) >= 2:
+                    # nn.Module.register_buffer / register_parameter: an attribute
+                    attribute = args[0]
+                    if isinstance(attribute, ConstVal) and isinstance(attribute.value, str):
+                        receiver.attributes[attribute.value] = args[1]
+                        return ConstVal(None)
                 if method is None:
                     self._escape(node, [receiver, *args, *kwargs.values()], frame)
                     return UNKNOWN

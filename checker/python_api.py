@@ -22,6 +22,7 @@ from .values import (
     ScalarVal,
     TensorVal,
     TupleVal,
+    TypeDictVal,
     Value,
 )
 
@@ -72,6 +73,13 @@ def parameter(ctx: CallContext) -> Value:
     origin = Origin(span, f"nn.Parameter (untyped) at line {span.line + 1}")
     ndim = data.ndim if isinstance(data, TensorVal) else None
     return TensorVal(TensorType({}, EXACT), grad, origin, ndim)
+
+
+def dict_(ctx: CallContext) -> Value:
+    """dict(type_dict): a copy (the type dict a later ``d[group] = t`` changes)."""
+    if len(ctx.args) == 1 and not ctx.kwargs and isinstance(ctx.args[0], TypeDictVal):
+        return ctx.args[0]
+    return UNKNOWN
 
 
 def module_list(ctx: CallContext) -> Value:
@@ -137,6 +145,7 @@ HANDLERS: Mapping[str, Handler] = {
     "DeviceMesh": device_mesh,
     "Parameter": parameter,
     "torch.nn.ModuleList": module_list,
+    "dict": dict_,
     "range": range_,
     "sum": sum_,
     "torch.distributed.get_world_size": number,

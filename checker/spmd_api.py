@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from . import axes, codes
 from . import collectives as coll
@@ -28,6 +29,8 @@ from .tensortype import (
     EXACT,
     UNKNOWN_TYPE,
     Bindings,
+    Rest,
+    RestKind,
     TensorType,
     Term,
     as_term,
@@ -339,7 +342,10 @@ def assert_values(
     choices: dict[str, frozenset[AxisType]] = {}  # axes whose type a flag picks
     bare: AxisType | None = None
     known = True
+    rest: Rest | None = None  # get_local_type(y) asserted: y's other axes
     for value, arg_node in type_args:
+        if isinstance(value, TypeDictVal) and value.rest is not None:
+            rest = value.rest
         if isinstance(value, TypeDictVal):
             for axis, options in value.choices:
                 if not isinstance(ev.axis(axis, arg_node, frame), AxisVal):
@@ -421,7 +427,18 @@ def assert_values(
                 asserted.setdefault(mesh_axis, bare)
     if not known:
         return assert_result(ev, x, x_node, None, span, frame)
-    return assert_result(ev, x, x_node, asserted, span, frame, rest_fill, choices)
+    result = assert_result(ev, x, x_node, asserted, span, frame, rest_fill, choices)
+    if (
+        rest is not None
+        and rest_fill is None
+        and isinstance(result, TensorVal)
+        and result.type.rest.kind in (RestKind.OPEN, RestKind.ROW)
+        and result.type.rest != rest
+    ):
+        # the tensor's other axes are now said to be those of the dict's tensor
+        result = replace(result, type=TensorType(result.type.items, rest))
+        ev.mutate(x_node, result, frame)
+    return result
 
 
 def assert_result(
@@ -880,6 +897,27 @@ def local(ctx: CallContext) -> Value:
     return ContextVal(ContextKind.LOCAL)
 
 
+def get_local_type(ctx: CallContext) -> Value:
+    """get_local_type(x): x's type as a dict (``{**get_local_type(x), group: I}``): the whole
+    type, or what is known and x's other axes."""
+    tensor = as_tensor(ctx.arg(0, "x"), ctx.evaluator.numbers)
+    if tensor is None:
+        return UNKNOWN
+    bindings, mesh = ctx.frame.bindings, ctx.evaluator.state.known_mesh
+    local = tensor.type.concrete(bindings, mesh)
+    if local is not None:
+        return TypeDictVal(tuple((AxisVal(axis, "meshaxis"), t) for axis, t in local.items()))
+    listed = tensor.type.listed(bindings)
+    if not all(isinstance(t, AxisType) for t in listed.values()):
+        return UNKNOWN
+    # what is known, and "the other axes of this tensor" for the rest; keyed by the runtime's
+    # MeshAxis objects: a group for the same axis is another key
+    known = tuple(
+        (AxisVal(axis, "meshaxis"), t) for axis, t in listed.items() if isinstance(t, AxisType)
+    )
+    return TypeDictVal(known, (), tensor.type.rest)
+
+
 def set_current_mesh(ctx: CallContext) -> Value:
     """set_current_mesh(mesh | [groups...] | frozenset(axes) | {name: group}): a mesh whose
     axes the checker knows when every axis is named; otherwise one it cannot see."""
@@ -914,4 +952,5 @@ HANDLERS: Mapping[str, Handler] = {
     "spmd.no_typecheck": no_typecheck,
     "spmd.local": local,
     "spmd.set_current_mesh": set_current_mesh,
+    "spmd.get_local_type": get_local_type,
 }

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Union
 
 from .lattice import AxisType, LocalType
 from .results import Origin
-from .tensortype import NO_BINDINGS, UNKNOWN_TYPE, Bindings, Root, TensorType, join_types, row
+from .tensortype import (
+    NO_BINDINGS,
+    UNKNOWN_TYPE,
+    Bindings,
+    Rest,
+    Root,
+    TensorType,
+    join_types,
+    row,
+)
 
 if TYPE_CHECKING:
     from .frontend import Unit
@@ -129,6 +138,9 @@ class TypeDictVal:
 
     items: tuple[tuple[AxisVal, AxisType], ...]
     choices: tuple[tuple[AxisVal, frozenset[AxisType]], ...] = ()
+    # a tensor's type as a dict (get_local_type(x)) whose other axes are not known: they are
+    # that tensor's (None: a literal dict, its keys only)
+    rest: Rest | None = None
 
     def entries(self) -> list[tuple[AxisVal, frozenset[AxisType]]]:
         """Every axis with the types it may have, in the dict's order."""
@@ -304,11 +316,11 @@ Value = Union[  # noqa: UP007 - a runtime alias
 ]
 
 
-def type_dict(entries: dict[AxisVal, frozenset[AxisType]]) -> TypeDictVal:
+def type_dict(entries: dict[AxisVal, frozenset[AxisType]], rest: Rest | None = None) -> TypeDictVal:
     """A type dict from its entries (an axis with one possible type is an item)."""
     items = tuple((axis, next(iter(ts))) for axis, ts in entries.items() if len(ts) == 1)
     choices = tuple((axis, ts) for axis, ts in entries.items() if len(ts) > 1)
-    return TypeDictVal(items, choices)
+    return TypeDictVal(items, choices, rest)
 
 
 def _type_options(value: TypeVal | TypeChoiceVal) -> frozenset[AxisType]:
