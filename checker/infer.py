@@ -67,6 +67,8 @@ from .values import (
 )
 
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
+# Calls that build or enter a mesh: at module level, they make a module a script.
+_SETS_UP_A_MESH = frozenset({"init_device_mesh", "DeviceMesh", "set_current_mesh"})
 # nn.Module methods that set an attribute: register_buffer(name, tensor) and the like.
 _REGISTERS = frozenset({"register_buffer", "register_parameter"})
 # Methods of a mesh or process group that give numbers, not tensors.
@@ -174,15 +176,16 @@ class Interpreter:
 
     # ------------------------------------------------------------------ setup
     def _initial_state(self) -> State:
-        # Module-level code runs when the module is imported, before anything enters
-        # typecheck(): nothing is checked until a `with` says so. A script (a module that
-        # calls typecheck() itself) starts with no current mesh either; a library module's
-        # functions run under typecheck() with a mesh the checker cannot see (unless the
-        # configuration names its axes), see _standalone_state.
-        is_script = _calls_typecheck(self.units)
+        # A script (a module that calls typecheck() or sets up its mesh itself, _is_script)
+        # starts with nothing set: no checking and no current mesh until its `with` blocks
+        # say so. Any other module is
+        # checked as if it ran under typecheck() with a mesh the checker cannot see (unless
+        # the configuration names its axes): its functions, and the snippets people try at
+        # module level.
+        is_script = _is_script(self.units)
         mesh_axes = self.config.mesh_axes
         return State(
-            checking=False,  # module-level code runs at import, before any typecheck()
+            checking=not is_script,
             strict=self.config.mode is Mode.STRICT,
             mesh=None if is_script else mesh_axes,
             mesh_known=is_script or mesh_axes is not None,
@@ -1777,6 +1780,9 @@ def _truth(value: Value) -> bool | None:
 
 def _compare_constants(op: ast.cmpop, left: Value, right: Value) -> bool | None:
     """A comparison of two values the code fixes (``activation == "gelu"``, ``x is None``)."""
+    if isinstance(op, (ast.Is, ast.IsNot)) and _none_or_not(left, right) is not None:
+        same = _none_or_not(left, right)
+        return same if isinstance(op, ast.Is) else not same
     constants = (ConstVal, ScalarVal)
     if not isinstance(left, constants) or not isinstance(right, constants):
         return None
@@ -1787,6 +1793,18 @@ def _compare_constants(op: ast.cmpop, left: Value, right: Value) -> bool | None:
         return bool(a == b)
     if isinstance(op, (ast.NotEq, ast.IsNot)):
         return bool(a != b)
+    return None
+
+
+def _none_or_not(left: Value, right: Value) -> bool | None:
+    """``a is None``: whether the value is None, when one side is None and the other is a
+    value that certainly is or is not None (a tensor, an object, a number)."""
+    for value, other in ((left, right), (right, left)):
+        if isinstance(other, ConstVal) and other.value is None:
+            if isinstance(value, ConstVal):
+                return value.value is None
+            if isinstance(value, (TensorVal, TensorSeqVal, InstanceVal, ScalarVal, TupleVal)):
+                return False
     return None
 
 
@@ -1819,18 +1837,32 @@ def _is_tensor_method(name: str) -> bool:
     )
 
 
-def _calls_typecheck(units: list[Unit]) -> bool:
-    """Whether a module enables type checking itself (a script): it calls ``typecheck``."""
+def _is_script(units: list[Unit]) -> bool:
+    """Whether a module is a program that sets up what it runs under (a script): it calls
+    ``typecheck`` somewhere, or builds a mesh or enters one at module level. A library
+    module does neither: its code runs under what its unseen caller entered."""
     for unit in units:
         if unit.tree is None:
             continue
         for node in ast.walk(unit.tree):
-            if isinstance(node, ast.Call):
-                func = node.func
-                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-                if name == "typecheck":
-                    return True
+            if _called(node) == "typecheck":
+                return True
+        for statement in unit.tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement)):
+                return True
     return False
+
+
+def _called(node: ast.AST) -> str | None:
+    """The name a call calls (``f`` for ``f(...)`` and ``m.f(...)``)."""
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _settled(value: Value, bindings: Bindings) -> Value:

@@ -13,15 +13,16 @@ from lsprotocol import types
 CASE = """import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
-with spmd.set_current_mesh(mesh):
+with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(8, 16, requires_grad=True)
     spmd.assert_type(x, {"dp": R, "tp": P})
     note = "é𝔘"; y = torch.relu(x)
 """
-ERROR_LINE = 9
+ERROR_LINE = 10
 
 
 def _full_change(session: Session, uri: str, version: int, text: str) -> None:
