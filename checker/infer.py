@@ -331,6 +331,9 @@ class Interpreter:
                     if complete is None
                     else None,
                     fill=value.type.rest.fill if complete is None else None,
+                    listed=tuple(axes.label(a) for a in value.type.listed(frame.bindings))
+                    if complete is None
+                    else (),
                 ),
             )
 

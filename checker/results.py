@@ -120,6 +120,7 @@ class TypeFact:
     shown: str | None = None
     known: LocalType | None = None
     fill: AxisType | None = None  # the type of every other axis of the mesh, when that is known
+    listed: tuple[str, ...] = ()  # the axes the incomplete type names (known or not)
 
     @property
     def partition_spec(self) -> tuple[tuple[str, ...], ...] | None:

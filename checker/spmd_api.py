@@ -407,6 +407,18 @@ def assert_values(
         for name, t in list(asserted.items()):
             if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
                 asserted[name] = S(t.shard_dim + ndim)
+    # two groups the checker cannot tell apart may be one object at run time (the same
+    # group passed twice): then the dict has one key, with the later value, so the earlier
+    # axis may have either type. (A name and a group are two keys even for one axis: the
+    # runtime rejects them as conflicting, so that path does not go on.)
+    order = list(asserted)
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            groups = axes.is_symbolic(a) and axes.is_symbolic(b)
+            if groups and asserted[a] != asserted[b]:
+                choices[a] = choices.get(a, frozenset({asserted[a]})) | {asserted[b]}
+    for name in choices:
+        asserted.pop(name, None)
     state = ev.state
     rest_fill: AxisType | None = None
     if bare is not None:
