@@ -24,7 +24,7 @@ from .config import Config
 from .frontend import Unit, UnitCache, split_units
 from .infer import Interpreter
 from .journal import Journal
-from .results import Diagnostic, ModuleResult, Span, TypeFact, order_key
+from .results import Diagnostic, ModuleResult, Span, order_key
 from .state import Cancelled
 from .values import ModuleVal
 from .workspace import Workspace
@@ -121,9 +121,6 @@ class Analyzer:
         self.workspace = workspace or Workspace()
         self._modules: dict[str, _Loaded] = {}
         self._imports: dict[str, set[str]] = {}  # checked path -> workspace files it used
-        # hover facts of a file's functions as other files call them: path -> caller -> (digest
-        # of the text they were computed on, facts)
-        self._context: dict[str, dict[str, tuple[str, dict[Span, TypeFact]]]] = {}
         self._cache = UnitCache(parse_cache_entries)
         self._lock = threading.Lock()
         # standalone function analyses by what they depend on, per path (see DESIGN.md)
@@ -189,15 +186,6 @@ class Analyzer:
                 used.update(loaded.dependencies if loaded is not None else {imported: ""})
             with self._lock:
                 self._imports[path] = used
-                for contexts in self._context.values():
-                    contexts.pop(path, None)
-                for other, facts in interpreter.sink.elsewhere_facts.items():
-                    loaded = self._modules.get(other)
-                    if loaded is not None and other in loaded.dependencies:
-                        self._context.setdefault(other, {})[path] = (
-                            loaded.dependencies[other],
-                            facts,
-                        )
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
@@ -231,16 +219,9 @@ class Analyzer:
             kept = policy.visible(found.values(), lines, ignore)
             if kept:
                 elsewhere[other] = kept
-        digest = _digest(source)
-        with self._lock:
-            context = [
-                facts
-                for caller, (seen, facts) in sorted(self._context.get(path, {}).items())
-                if seen == digest and caller != path
-            ]
+        # A file's hover facts are its own analysis's: what it knows whatever the caller
+        # passes, whichever other files were checked before it.
         fact_tables = interpreter.sink.fact_tables
-        if context:
-            fact_tables = [_fill_unknowns(context), *fact_tables, _known_only(context)]
         return ModuleResult(
             path,
             diagnostics=diagnostics,
@@ -251,23 +232,6 @@ class Analyzer:
             fact_tables=fact_tables,
             elsewhere=elsewhere,
         )
-
-
-def _fill_unknowns(tables: list[dict[Span, TypeFact]]) -> dict[Span, TypeFact]:
-    """Context facts for spans the file's own analysis may not reach (merged first: its own
-    facts override them)."""
-    merged: dict[Span, TypeFact] = {}
-    for table in reversed(tables):
-        merged.update(table)
-    return merged
-
-
-def _known_only(tables: list[dict[Span, TypeFact]]) -> dict[Span, TypeFact]:
-    """Context facts with a known type (merged last: they replace the file's own Unknowns)."""
-    merged: dict[Span, TypeFact] = {}
-    for table in reversed(tables):
-        merged.update({span: fact for span, fact in table.items() if fact.types is not None})
-    return merged
 
 
 def check_source(source: str, path: str = "<string>", config: Config | None = None) -> ModuleResult:

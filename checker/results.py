@@ -114,7 +114,6 @@ class TypeFact:
     requires_grad: bool | None
     origin: Origin | None = None
     is_target: bool = False  # the left-hand side of an assignment (where inlay hints go)
-    context: str | None = None  # set when the type comes from a call in another file
     # when ``types`` is None: what is known of the type, as it reads (``{tp: V, ...}``), and
     # the axes whose type is known
     shown: str | None = None

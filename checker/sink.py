@@ -5,8 +5,9 @@ Three things decide where a record goes:
 
 - code of another file of the workspace, called from this one (``running``): an error
   belongs to that file, where the runtime raises, with the call in this file as related
-  information (``elsewhere``); hover facts are kept for that file too (``elsewhere_facts``,
-  marked with the call), reveals and collective facts are that file's own check's business;
+  information (``elsewhere``); hover facts, reveals and collective facts are that file's own
+  check's business (what it knows whatever its caller passes: a file's results never depend
+  on which other files were checked before it);
 - a journal being recorded (``journaling``): everything also goes into it, so a standalone
   analysis can be replayed (``replay``) instead of re-run when its inputs are unchanged;
 - otherwise the checked file's own tables.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
 from . import codes
@@ -40,7 +40,6 @@ class ResultSink:
         self.certain_errors = 0
         # found while running other files' code from this one, by the other file's path
         self.elsewhere: dict[str, dict[DiagnosticKey, Diagnostic]] = {}
-        self.elsewhere_facts: dict[str, dict[Span, TypeFact]] = {}
         self._caller: Related | None = None  # the call in this file that led into another file
         self._running = ""  # the path of the code running now
         self._journal: Journal | None = None
@@ -89,15 +88,8 @@ class ResultSink:
         self._journal_entry("collective_facts", fact.span, fact)
 
     def fact(self, fact: TypeFact) -> None:
-        other = self._other_file()
-        if other is not None and self._caller is not None:
-            # Facts of another file's code as this file calls it: that file shows them where
-            # its own analysis (with unknown parameters) has no type.
-            line = self._caller.span.line + 1
-            self.elsewhere_facts.setdefault(other, {}).setdefault(
-                fact.span, replace(fact, context=f"as called from {_short(self.path)}:{line}")
-            )
-            return
+        if self._other_file() is not None:
+            return  # another file's facts are that file's own analysis's
         (self._journal.facts if self._journal is not None else self.facts)[fact.span] = fact
 
     # ------------------------------------------------------------ whose code runs

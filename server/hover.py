@@ -42,12 +42,35 @@ def partition_spec_text(spec: tuple[tuple[str, ...], ...]) -> str:
     return f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(dims)})"
 
 
+def type_text(fact: TypeFact) -> str:
+    """A tensor's type as it reads: the type, what is known of it, or Unknown; ``{}`` in
+    words."""
+    if fact.types is not None:
+        return "{} (typed on no mesh axis)" if not fact.types else format_type(fact.types)
+    return fact.shown or "Unknown"
+
+
+def gradient_text(fact: TypeFact) -> str | None:
+    """The gradient's type as far as it is known."""
+    if fact.types is not None:
+        return format_type(fact.types.gradient)
+    if fact.known:
+        return str(fact.known.gradient)[:-1] + ", ...}"
+    return None
+
+
 def type_fact_text(fact: TypeFact, lines: Sequence[str]) -> tuple[str, list[str]]:
     """The code line and the prose lines for a tensor."""
-    code = f"{_short(fact.expression)}: {format_type(fact.types)}"
+    code = f"{_short(fact.expression)}: {type_text(fact)}"
     prose: list[str] = []
+    gradient = gradient_text(fact)
+    if gradient is not None:
+        prose.append(f"gradient: `{gradient}`")
+    if fact.types is None and fact.shown:
+        prose.append(
+            "known in part: the rest depends on values this code does not fix (the caller's)"
+        )
     if fact.types is not None:
-        prose.append(f"gradient: `{format_type(fact.types.gradient)}`")
         spec = fact.partition_spec
         if spec is not None:
             prose.append(f"partition spec: `{partition_spec_text(spec)}`")
@@ -58,8 +81,6 @@ def type_fact_text(fact: TypeFact, lines: Sequence[str]) -> tuple[str, list[str]
     origin = _origin_line(fact, lines)
     if origin:
         prose.append(origin)
-    if fact.context:  # a type seen through a call from another file
-        prose.append(fact.context)
     return code, prose
 
 

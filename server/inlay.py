@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spmd_check.lattice import format_type
 from spmd_check.results import ModuleResult
+
+from .hover import gradient_text, type_text
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,18 @@ def hints(result: ModuleResult, first: int, last: int) -> list[Hint]:
     """Hints for the lines ``first..last`` (inclusive) of the analysed text."""
     found: dict[tuple[int, int], Hint] = {}
     for fact in result.facts:
-        if not fact.is_target or fact.types is None or not first <= fact.span.line <= last:
+        known = fact.types is not None or bool(fact.known) or fact.fill is not None
+        if not fact.is_target or not known or not first <= fact.span.line <= last:
             continue
         key = (fact.span.end_line, fact.span.end_column)
+        gradient = gradient_text(fact)
         found.setdefault(
             key,
             Hint(
                 line=fact.span.end_line,
                 column=fact.span.end_column,
-                label=f": {format_type(fact.types)}",
-                tooltip=f"gradient: {format_type(fact.types.gradient)}",
+                label=f": {type_text(fact)}",
+                tooltip=f"gradient: {gradient}" if gradient is not None else "",
             ),
         )
     return sorted(found.values(), key=lambda h: (h.line, h.column))

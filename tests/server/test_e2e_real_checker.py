@@ -145,7 +145,7 @@ async def test_real_ignore_setting_and_inlay_hints(real_session: Session) -> Non
         )
     )
     labels = {(h.position.line, h.label) for h in hints or []}
-    assert any(line == 7 for line, _ in labels), labels  # x = torch.randn(...)
+    assert any(line == 8 for line, _ in labels), labels  # x = torch.randn(...)
 
 
 CALLEE = """import torch

@@ -253,20 +253,6 @@ def test_hover_shows_partition_spec() -> None:
     assert "partition spec" not in text
 
 
-def test_hover_shows_the_calling_context() -> None:
-    import dataclasses
-
-    fact = TypeFact(Span(0, 0, 0, 1), "x", LocalType({"tp": P}), None)
-    if "context" not in {f.name for f in dataclasses.fields(TypeFact)}:
-        pytest.skip("the checker's TypeFact has no context yet")
-    fact = dataclasses.replace(fact, context="as called from caller.py:8")  # type: ignore[call-arg]
-    text, _ = hover_at(ModuleResult("m.py", facts=[fact]), ["x"], 0, 0, markdown=False) or (
-        "",
-        None,
-    )
-    assert text.splitlines()[-1] == "as called from caller.py:8"
-
-
 # ---------------------------------------------------------------- scheduler
 
 
