@@ -21,7 +21,7 @@ import ast
 import builtins
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import axes, codes, entry, journal, ops, optable, python_api, spmd_api
@@ -316,25 +316,9 @@ class Interpreter:
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if isinstance(value, TensorVal):
             span = frame.unit.span(node)
-            mesh = self.state.known_mesh
-            complete = value.type.concrete(frame.bindings, mesh)
+            expression = frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id
             self.sink.fact(
-                TypeFact(
-                    span,
-                    frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id,
-                    axes.shown(complete) if complete is not None else None,
-                    value.grad,
-                    value.origin,
-                    is_target=target,
-                    shown=value.type.describe(frame.bindings, mesh) if complete is None else None,
-                    known=axes.shown(value.type.known(frame.bindings))
-                    if complete is None
-                    else None,
-                    fill=value.type.rest.fill if complete is None else None,
-                    listed=tuple(axes.label(a) for a in value.type.listed(frame.bindings))
-                    if complete is None
-                    else (),
-                ),
+                _Fact(span, expression, value, frame.bindings, self.state.known_mesh, target)
             )
 
     # ------------------------------------------------------------ statements
@@ -1830,6 +1814,43 @@ def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
             if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
                 return None
     return list(stmt.iter.elts)
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """A hover fact, built when first asked for (``results.PendingFact``)."""
+
+    span: Span
+    expression: str
+    value: TensorVal
+    bindings: Bindings
+    mesh: tuple[str, ...] | None
+    target: bool
+
+    def resolve(self) -> TypeFact:
+        value, bindings, mesh = self.value, self.bindings, self.mesh
+        complete = value.type.concrete(bindings, mesh)
+        if complete is not None:
+            return TypeFact(
+                self.span,
+                self.expression,
+                axes.shown(complete),
+                value.grad,
+                value.origin,
+                is_target=self.target,
+            )
+        return TypeFact(
+            self.span,
+            self.expression,
+            None,
+            value.grad,
+            value.origin,
+            is_target=self.target,
+            shown=value.type.describe(bindings, mesh),
+            known=axes.shown(value.type.known(bindings)),
+            fill=value.type.rest.fill,
+            listed=tuple(axes.label(a) for a in value.type.listed(bindings)),
+        )
 
 
 def _is_tensor_method(name: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .results import Span, TypeFact
+from .results import FactEntry, Span
 from .values import (
     BoundMethodVal,
     ClassVal,
@@ -35,7 +35,7 @@ class Journal:
     """What one standalone analysis recorded, to replay when its inputs are unchanged."""
 
     entries: list[tuple[str, Any, Any]] = field(default_factory=list)
-    facts: dict[Span, TypeFact] = field(default_factory=dict)
+    facts: dict[Span, FactEntry] = field(default_factory=dict)
 
 
 _FREE_NAMES: dict[tuple[str, str, int], frozenset[str]] = {}

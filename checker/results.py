@@ -9,6 +9,7 @@ converts columns to UTF-16 units, the command line adds 1 to both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, Union
 
 from .codes import Severity
 from .lattice import AxisType, LocalType
@@ -154,6 +155,23 @@ class CollectiveFact:
     transitions: tuple[AxisTransition, ...]
 
 
+class PendingFact(Protocol):
+    """A hover fact not built yet: most checks are never hovered, and what an incomplete
+    type reads as costs more than the check that found it."""
+
+    @property
+    def span(self) -> Span: ...
+
+    def resolve(self) -> TypeFact: ...
+
+
+FactEntry = Union[TypeFact, PendingFact]  # noqa: UP007 - a runtime alias
+
+
+def resolved(fact: FactEntry) -> TypeFact:
+    return fact if isinstance(fact, TypeFact) else fact.resolve()
+
+
 class ModuleResult:
     """Everything one check found. Hover facts are assembled lazily: most checks are never
     hovered, and a re-check reuses the fact tables of unchanged functions as they are."""
@@ -165,7 +183,7 @@ class ModuleResult:
         reveals: list[Reveal] | None = None,
         facts: list[TypeFact] | None = None,
         collectives: list[CollectiveFact] | None = None,
-        fact_tables: list[dict[Span, TypeFact]] | None = None,
+        fact_tables: list[dict[Span, FactEntry]] | None = None,
         elsewhere: dict[str, list[Diagnostic]] | None = None,
     ) -> None:
         self.path = path
@@ -184,10 +202,12 @@ class ModuleResult:
     def facts(self) -> list[TypeFact]:
         """Every tensor-valued expression's type, in source order."""
         if self._facts is None:
-            merged: dict[Span, TypeFact] = {}
+            merged: dict[Span, FactEntry] = {}
             for table in self._fact_tables:
                 merged.update(table)
-            self._facts = sorted(merged.values(), key=lambda f: order_key(f.span))
+            self._facts = sorted(
+                (resolved(f) for f in merged.values()), key=lambda f: order_key(f.span)
+            )
             self._fact_tables = []
         return self._facts
 

@@ -22,7 +22,7 @@ from typing import Any
 from . import codes
 from .codes import Code, Severity
 from .journal import Journal
-from .results import CollectiveFact, Diagnostic, Fix, Related, Reveal, Span, TypeFact
+from .results import CollectiveFact, Diagnostic, FactEntry, Fix, Related, Reveal, Span
 
 DiagnosticKey = tuple[Span, str, str]  # span, code, message: one diagnostic however often found
 
@@ -32,8 +32,8 @@ class ResultSink:
         self.path = path
         self.diagnostics: dict[DiagnosticKey, Diagnostic] = {}
         self.reveals: dict[Span, Reveal] = {}
-        self.facts: dict[Span, TypeFact] = {}
-        self.fact_tables: list[dict[Span, TypeFact]] = [self.facts]  # own facts, then journals'
+        self.facts: dict[Span, FactEntry] = {}
+        self.fact_tables: list[dict[Span, FactEntry]] = [self.facts]  # own facts, then journals'
         self.collective_facts: dict[Span, CollectiveFact] = {}
         # errors reported so far where the runtime certainly raises (ignored or not): a branch
         # that adds one does not reach the join after it
@@ -87,7 +87,7 @@ class ResultSink:
         self.collective_facts[fact.span] = fact
         self._journal_entry("collective_facts", fact.span, fact)
 
-    def fact(self, fact: TypeFact) -> None:
+    def fact(self, fact: FactEntry) -> None:
         if self._other_file() is not None:
             return  # another file's facts are that file's own analysis's
         (self._journal.facts if self._journal is not None else self.facts)[fact.span] = fact

@@ -38,6 +38,7 @@ from .tensortype import (
     Possibility,
     Rest,
     RestKind,
+    Root,
     TensorType,
     Term,
     Unknown,
@@ -151,12 +152,30 @@ class _Outcome:
     result: Possibility | None  # None when this assignment fails
     violation: RuleViolation | None = None
     certain: bool = True
+    # what the runtime's fix suggestions for the violation are computed from (only for the
+    # one violation reported: suggesting fixes for every failing assignment is costly)
+    fix_source: tuple[str, tuple[AxisEntry, ...], tuple[int, ...], Linearity] | None = None
+
+    def reported(self) -> RuleViolation:
+        """The violation with the runtime's fixes."""
+        assert self.violation is not None
+        if self.fix_source is None:
+            return self.violation
+        axis, entries, index, linearity = self.fix_source
+        v = self.violation
+        fixes = suggest_fixes(axis, list(entries), list(index), linearity)
+        return RuleViolation(
+            v.code, v.message, operand=v.operand, axis=v.axis, fixes=fixes, certain=v.certain
+        )
 
 
 def _judge(
     outcomes: list[_Outcome], bindings: Bindings
-) -> tuple[bool, Term | Marker | None, RuleViolation | None, bool, Bindings]:
-    """(fails everywhere, result term, violation, certain, narrowed bindings)."""
+) -> tuple[bool, Term | Marker | None, _Outcome | None, bool, Bindings]:
+    """(fails everywhere, result term, the failing outcome to report, certain, narrowed
+    bindings)."""
+    if len(outcomes) == 1 and outcomes[0].violation is None:
+        return False, _result_term(outcomes), None, True, bindings  # the common case
     maybe = [o for o in outcomes if o.violation is not None and not o.certain]
     failing = [o for o in outcomes if o.violation is not None]
     if not failing:
@@ -166,9 +185,9 @@ def _judge(
         certain_failures = [o for o in failing if o.certain]
         first = (certain_failures or failing)[0]
         if not maybe:
-            return True, None, first.violation, True, bindings
+            return True, None, first, True, bindings
         # some fail only if an operand of unknown requires_grad gets a gradient
-        return True, _result_term(maybe), maybe[0].violation, False, bindings
+        return True, _result_term(maybe), maybe[0], False, bindings
     narrowed = bindings
     allowed: dict[VarId, set[Possibility]] = {}
     for outcome in survivors:
@@ -231,10 +250,10 @@ def infer_op(
             _axis_outcome(axis, values, variables, operands, linearity, mesh, strict, grad_mode)
             for values, variables in _assignments(terms)
         ]
-        fails, term, violation, certain, narrowed = _judge(outcomes, narrowed)
+        fails, term, failed, certain, narrowed = _judge(outcomes, narrowed)
         if fails:
-            assert violation is not None
-            violation = _relabelled(violation, considered)
+            assert failed is not None
+            violation = _relabelled(failed.reported(), considered)
             if certain:
                 return Verdict(None, violation, True, bindings)
             if uncertain is None:
@@ -288,6 +307,9 @@ def _axis_outcome(
     return _with_flags(axis, entries, index, flags, linearity, variables)
 
 
+_RULES: dict[tuple[object, ...], tuple[Possibility | None, RuleViolation | None, bool]] = {}
+
+
 def _with_flags(
     axis: str,
     entries: list[AxisEntry],
@@ -296,27 +318,45 @@ def _with_flags(
     linearity: Linearity,
     variables: dict[VarId, Possibility],
 ) -> _Outcome:
-    """Run the axis rule; an unknown requires_grad that decides the verdict makes a failure
-    uncertain (the relaxed reading passes)."""
+    """Run the axis rule (memoised: the same operand types meet again and again); an unknown
+    requires_grad that decides the verdict makes a failure uncertain (the relaxed reading
+    passes)."""
+    key = (axis, tuple(entries), tuple(index), tuple(flags), linearity)
+    found = _RULES.get(key)
+    if found is None:
+        found = _rule(axis, entries, index, flags, linearity)
+        if len(_RULES) > 200_000:
+            _RULES.clear()
+        _RULES[key] = found
+    result, violation, certain = found
+    fix_source = (axis, tuple(entries), tuple(index), linearity) if violation else None
+    return _Outcome(variables, result, violation, certain, fix_source)
 
+
+def _rule(
+    axis: str,
+    entries: list[AxisEntry],
+    index: list[int],
+    flags: list[bool | None],
+    linearity: Linearity,
+) -> tuple[Possibility | None, RuleViolation | None, bool]:
     def run(assume: bool) -> AxisType:
         chosen = [assume if f is None else f for f in flags]
         return infer_axis(axis, entries, linearity, chosen)
 
     def violation_of(error: RuleViolation) -> RuleViolation:
-        fixes = suggest_fixes(axis, entries, index, linearity)
         operand = index[error.operand] if error.operand is not None else None
-        return RuleViolation(error.code, error.message, operand=operand, axis=axis, fixes=fixes)
+        return RuleViolation(error.code, error.message, operand=operand, axis=axis)
 
     if all(f is not None for f in flags):
         try:
-            return _Outcome(variables, run(True))
+            return run(True), None, True
         except RuleViolation as error:
-            return _Outcome(variables, None, violation_of(error))
+            return None, violation_of(error), True
     try:
         relaxed = run(True)
     except RuleViolation as error:
-        return _Outcome(variables, None, violation_of(error))
+        return None, violation_of(error), True
     try:
         tight = run(False)
     except RuleViolation as error:
@@ -328,8 +368,8 @@ def _with_flags(
         undecided = violation_of(
             RuleViolation(error.code, message, operand=error.operand, axis=axis)
         )
-        return _Outcome(variables, relaxed, undecided, certain=False)
-    return _Outcome(variables, tight if tight == relaxed else relaxed)
+        return relaxed, undecided, False
+    return (tight if tight == relaxed else relaxed), None, True
 
 
 def _missing_axis(
@@ -389,6 +429,53 @@ def _output_rest(
     terms = [op.hidden_term(bindings) for op in operands]
     if all(t is None or t is ABSENT for t in terms):
         return EXACT, bindings
+    key = (
+        tuple(terms),
+        tuple(op.no_grad for op in operands),
+        tuple(op.extra for op in operands),
+        linearity,
+        strict,
+        grad_mode,
+    )
+    shape = _REST_SHAPES.get(key)
+    if shape is None:
+        shape = _rest_shape(operands, terms, linearity, strict, grad_mode)
+        if len(_REST_SHAPES) > 100_000:
+            _REST_SHAPES.clear()
+        _REST_SHAPES[key] = shape
+    kind, value = shape
+    if kind == "closes":
+        for op in operands:
+            rest = op.type.rest if op.type is not None else None
+            if rest is not None and rest.root is not None and rest.kind is not RestKind.OPEN:
+                listed = frozenset(op.type.items) if op.type is not None else frozenset()
+                bindings = bindings.bound_row(rest.root, listed | frozenset(considered))
+        return EXACT, bindings
+    if kind == "exact":
+        return EXACT, bindings
+    if kind == "fill":
+        assert isinstance(value, AxisType)
+        mesh = next(t.rest.root for t in _types(operands) if t.rest.kind is RestKind.FILL)
+        assert mesh is not None
+        return fill(mesh, value), bindings
+    if kind == "row":
+        assert isinstance(value, Root)
+        return row(value), bindings
+    return OPEN, bindings
+
+
+_REST_SHAPES: dict[tuple[object, ...], tuple[str, object]] = {}
+
+
+def _rest_shape(
+    operands: Sequence[Operand],
+    terms: list[Term | Marker | None],
+    linearity: Linearity,
+    strict: bool,
+    grad_mode: bool,
+) -> tuple[str, object]:
+    """What the rule gives on a generic hidden axis: ("closes" | "exact" | "fill" | "row" |
+    "open", the fill's type or the row's root)."""
     outcomes = [
         _axis_outcome(HIDDEN, values, variables, operands, linearity, None, strict, grad_mode)
         for values, variables in _assignments(terms)
@@ -397,23 +484,19 @@ def _output_rest(
     results = {o.result for o in survivors}
     if results <= {None, ABSENT}:
         if strict and any(t is ABSENT for t in terms):
-            for op in operands:
-                rest = op.type.rest if op.type is not None else None
-                if rest is not None and rest.root is not None and rest.kind is not RestKind.OPEN:
-                    listed = frozenset(op.type.items) if op.type is not None else frozenset()
-                    bindings = bindings.bound_row(rest.root, listed | frozenset(considered))
-        return EXACT, bindings
+            return "closes", None
+        return "exact", None
     if len(results) == 1:
         (only,) = results
-        mesh = next((t.rest.root for t in _types(operands) if t.rest.kind is RestKind.FILL), None)
-        if isinstance(only, AxisType) and mesh is not None:
-            return fill(mesh, only.local), bindings
+        has_fill = any(t.rest.kind is RestKind.FILL for t in _types(operands))
+        if isinstance(only, AxisType) and has_fill:
+            return "fill", only.local
     hidden = {var for o in survivors for var in o.variables if var.axis == HIDDEN}
     if len(hidden) == 1:
         (var,) = hidden
         if all(o.variables.get(var) == (o.result or ABSENT) for o in survivors):
-            return row(var.root), bindings  # each hidden axis passes through unchanged
-    return OPEN, bindings
+            return "row", var.root  # each hidden axis passes through unchanged
+    return "open", None
 
 
 def _types(operands: Sequence[Operand]) -> list[TensorType]:
@@ -455,10 +538,10 @@ def check_collective(
             # an uncertain failure may pass: the path then goes on with the operand's type
             passes_as = None if error.certain else value
             outcomes.append(_Outcome(variables, passes_as, error, error.certain))
-    fails, result, violation, certain, narrowed = _judge(outcomes, bindings)
+    fails, result, failed, certain, narrowed = _judge(outcomes, bindings)
     if fails:
-        assert violation is not None
-        return Verdict(None, _relabelled(violation, {axis}), certain, bindings), ABSENT
+        assert failed is not None
+        return Verdict(None, _relabelled(failed.reported(), {axis}), certain, bindings), ABSENT
     return Verdict(operand, None, True, narrowed), result if result is not None else ABSENT
 
 
