@@ -30,6 +30,8 @@ from .values import (
 
 # Methods a unittest class runs before each test, in this order.
 SETUP_METHODS = ("setUpClass", "setUp")
+# the methods that build an instance: a method analysed on its own runs on the ``self`` they build
+BUILDS_SELF = frozenset({"__init__", *SETUP_METHODS})
 _TENSOR_ANNOTATIONS = ("Tensor", "Parameter")
 _OTHER_ANNOTATIONS = ("ProcessGroup", "DeviceMesh", "MeshAxis", "Module", "Config")
 _NUMBER_ANNOTATIONS = frozenset({"int", "float", "complex"})
@@ -146,22 +148,25 @@ def _copy_value(value: Value, memo: dict[int, InstanceVal]) -> Value:
 
 
 def entry_order(functions: list[FunctionVal]) -> list[FunctionVal]:
-    """Functions in the order to analyse them on their own: those no other function names
-    first (they are the entry points; what they call is analysed in their context)."""
+    """Functions in the order to analyse them on their own: the methods that build ``self``
+    first (each in its own analysis, so a re-check that replays them does not rebuild every
+    class's ``self``), then those no other function names (they are the entry points; what
+    they call is analysed in their context), then the rest."""
     named_by: dict[str, set[int]] = {}
     for function in functions:
-        for node in ast.walk(function.node):
-            name = (
-                node.id
-                if isinstance(node, ast.Name)
-                else node.attr
-                if isinstance(node, ast.Attribute)
-                else None
-            )
-            if name is not None:
-                named_by.setdefault(name, set()).add(id(function))
+        mentions = function.mentions()
+        for name in mentions.names | mentions.attributes:
+            named_by.setdefault(name, set()).add(id(function))
+
+    def builds_self(function: FunctionVal) -> bool:
+        return function.owner is not None and function.node.name in BUILDS_SELF
 
     def called(function: FunctionVal) -> bool:
         return bool(named_by.get(function.node.name, set()) - {id(function)})
 
-    return [f for f in functions if not called(f)] + [f for f in functions if called(f)]
+    rest = [f for f in functions if not builds_self(f)]
+    return (
+        [f for f in functions if builds_self(f)]
+        + [f for f in rest if not called(f)]
+        + [f for f in rest if called(f)]
+    )

@@ -46,6 +46,7 @@ from .values import (
     ContextKind,
     ContextVal,
     ContractVal,
+    FunctionIdentity,
     FunctionVal,
     InstanceVal,
     MeshVal,
@@ -73,8 +74,6 @@ _SETS_UP_A_MESH = frozenset({"init_device_mesh", "DeviceMesh", "set_current_mesh
 _REGISTERS = frozenset({"register_buffer", "register_parameter"})
 # Methods of a mesh or process group that give numbers, not tensors.
 _GROUP_METHODS = frozenset({"size", "rank", "get_rank", "get_local_rank", "get_coordinate"})
-# Methods that build the object the others run on: analysing them is building ``self``.
-_BUILDS_SELF = frozenset({"__init__", *entry.SETUP_METHODS})
 _OPERATORS: dict[type[ast.operator], str] = {
     ast.Add: "add",
     ast.Sub: "sub",
@@ -145,7 +144,8 @@ class Interpreter:
         self.sink = ResultSink(path)
         self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
-        self.analysed: set[int] = set()
+        # functions run so far (by id, in the order first run): not analysed on their own again
+        self.analysed: dict[int, FunctionVal] = {}
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
         # of the last invoke: in-place effects on arguments
@@ -229,8 +229,9 @@ class Interpreter:
                 self.budget.stop()
         if self.module_level_only:
             return
+        covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
-            if id(function) in self.analysed:
+            if id(function) in self.analysed or function.identity in covered:
                 continue
             self.budget.check_cancelled()
             key = self.cache_keys.key(function)
@@ -238,8 +239,10 @@ class Interpreter:
             if cached is not None:
                 self.used_journals[key] = cached
                 self.sink.replay(cached)
+                covered.update(cached.covered)
                 self.reused += 1
                 continue
+            before = len(self.analysed)
             with self.sink.journaling() as recorded:
                 known = len(self.functions)
                 self._analyse_standalone(function)
@@ -247,6 +250,7 @@ class Interpreter:
                 for nested in self.functions[known:]:
                     if id(nested) not in self.analysed:
                         self._analyse_standalone(nested)
+            recorded.covered = frozenset(f.identity for f in list(self.analysed.values())[before:])
             if key is not None:
                 self.used_journals[key] = recorded
 
@@ -740,13 +744,13 @@ class Interpreter:
     # ------------------------------------------------------------ functions
     def _analyse_standalone(self, function: FunctionVal) -> None:
         """Run a function nothing calls with what its unseen caller passes."""
-        self.analysed.add(id(function))
+        self.analysed[id(function)] = function
         declared = function.contract.in_types if function.contract is not None else None
         leaves = declared.items if isinstance(declared, TupleVal) else ()
         saved_state = self.state
         self.state = self._standalone_state()
         try:
-            if function.owner is not None and function.node.name in _BUILDS_SELF:
+            if function.owner is not None and function.node.name in entry.BUILDS_SELF:
                 self.budget.start()
                 self._template(function.owner)  # running them is building ``self``
                 return
@@ -798,7 +802,7 @@ class Interpreter:
                 if name == "__init__":
                     self._dataclass_init(cls, instance)
                 continue
-            self.analysed.add(id(method))
+            self.analysed[id(method)] = method
             args, kwargs = entry.entry_arguments(
                 method, self.state.known_mesh, lambda _cls: instance
             )
@@ -859,7 +863,7 @@ class Interpreter:
             self.last_raised = key in self.memo_raised
             return self.memo[key]
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
-        self.analysed.add(id(function))
+        self.analysed[id(function)] = function
         frame = Frame(env, function.unit, function, [], call_site)
         with self._running(function, call_site):
             self._exec_block(function.node.body, frame)
@@ -1041,7 +1045,7 @@ class Interpreter:
             site = Related(frame.unit.span(node), "constructed here")
             # instances are mutable: no memo across constructions
             env = self._bind(init, [instance, *args], kwargs)
-            self.analysed.add(id(init))
+            self.analysed[id(init)] = init
             with self._running(init, site):
                 self._exec_block(init.node.body, Frame(env, init.unit, init, [], site))
         return instance

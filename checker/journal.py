@@ -8,7 +8,6 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from .results import FactEntry, Span
 from .values import (
     BoundMethodVal,
     ClassVal,
+    FunctionIdentity,
     FunctionVal,
     InstanceVal,
     ModuleVal,
@@ -36,21 +36,9 @@ class Journal:
 
     entries: list[tuple[str, Any, Any]] = field(default_factory=list)
     facts: dict[Span, FactEntry] = field(default_factory=dict)
-
-
-_FREE_NAMES: dict[tuple[str, str, int], frozenset[str]] = {}
-
-
-def free_names(function: FunctionVal) -> frozenset[str]:
-    """Every name a function's body mentions (a superset of the globals it reads)."""
-    key = (function.unit.key, function.qualname, function.node.lineno)
-    names = _FREE_NAMES.get(key)
-    if names is None:
-        names = frozenset(n.id for n in ast.walk(function.node) if isinstance(n, ast.Name))
-        if len(_FREE_NAMES) > 50_000:
-            _FREE_NAMES.clear()
-        _FREE_NAMES[key] = names
-    return names
+    # the functions it ran in context (a replay covers them: they are not analysed again on
+    # their own, as the check that recorded it did not)
+    covered: frozenset[FunctionIdentity] = frozenset()
 
 
 class CacheKeys:
@@ -87,7 +75,7 @@ class CacheKeys:
             if owner is None:
                 return None
             parts.append(owner)
-        for name in sorted(free_names(function)):
+        for name in sorted(function.mentions().names):
             if name not in self.globals:
                 continue
             signature = self.value_signature(self.globals[name], visiting)

@@ -202,6 +202,41 @@ class FunctionVal:
     owner: ClassVal | None = None
     grad: bool | None = None  # @torch.no_grad() (False) / @torch.enable_grad() (True)
 
+    @property
+    def identity(self) -> FunctionIdentity:
+        """What names the function across checks (its value is rebuilt by every check)."""
+        return (self.unit.key, self.qualname, self.node.lineno)
+
+    def mentions(self) -> Mentions:
+        """The names and attributes its body mentions (memoised by its text: a re-check walks
+        only the functions that changed)."""
+        found = _MENTIONS.get(self.identity)
+        if found is None:
+            names: set[str] = set()
+            attributes: set[str] = set()
+            for node in ast.walk(self.node):
+                if isinstance(node, ast.Name):
+                    names.add(node.id)
+                elif isinstance(node, ast.Attribute):
+                    attributes.add(node.attr)
+            found = Mentions(frozenset(names), frozenset(attributes))
+            if len(_MENTIONS) > 50_000:
+                _MENTIONS.clear()
+            _MENTIONS[self.identity] = found
+        return found
+
+
+FunctionIdentity = tuple[str, str, int]  # the unit's text, the qualified name, the line
+
+
+@dataclass(frozen=True)
+class Mentions:
+    names: frozenset[str]  # a superset of the globals the function reads
+    attributes: frozenset[str]
+
+
+_MENTIONS: dict[FunctionIdentity, Mentions] = {}
+
 
 @dataclass(frozen=True)
 class ContractVal:
