@@ -19,6 +19,7 @@ from typing import Any
 
 from . import explain, output, policy
 from .analysis import Analyzer
+from .api import tune_garbage_collector
 from .codes import CODES
 from .config import Config, ConfigError, load_file, load_for
 from .output import FileReport, Style, Summary, display_path
@@ -474,6 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    tune_garbage_collector()
     parser = _parser()
     args = parser.parse_args(argv)
     mismatch = runtime_mismatch()

@@ -76,10 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     address = _tcp_address(args.tcp) if args.tcp else None
     configure_logging(args.log_level, args.log_file)
 
+    from spmd_check.api import tune_garbage_collector
+
     from . import transport
     from .server import Options, SpmdServer
 
     transport.install()
+    tune_garbage_collector()
 
     server = SpmdServer(
         Options(
