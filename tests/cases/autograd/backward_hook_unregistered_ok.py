@@ -7,7 +7,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-
 @spmd.register_local_backward_hook
 def log_grads(module, grad_input, grad_output):
     return None

@@ -1,11 +1,9 @@
-# checker: pending -- autograd contracts: spmd_typecheck needs no registration
 """Twin of both_hooks: spmd_typecheck alone is found without registering; returning the input tensor types the output like it."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V, rules
 from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
-
 
 
 class Double(torch.autograd.Function):

@@ -7,7 +7,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-
 class Double(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):

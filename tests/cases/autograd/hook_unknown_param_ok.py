@@ -1,11 +1,9 @@
-# checker: pending -- autograd contracts: spmd_typecheck parameters name forward parameters
 """Twin of hook_unknown_param: the hook names forward's x; a hook parameter with a default may be absent from forward."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V, rules
 from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
-
 
 
 class Double(torch.autograd.Function):

@@ -7,7 +7,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-
 @spmd.no_typecheck(out_types={"dp": V, "tp": R})
 def activation(x):
     return torch.relu(x)

@@ -1,11 +1,9 @@
-# checker: pending -- no_typecheck(): a nested typecheck() turns checking back on
 """Unlike register_no_typecheck, a with no_typecheck() region is re-enabled by a typecheck() entered inside it."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V, rules
 from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
-
 
 
 def activation(x):

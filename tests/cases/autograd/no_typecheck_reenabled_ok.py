@@ -1,11 +1,9 @@
-# checker: pending -- no_typecheck(): a nested typecheck() turns checking back on
 """Twin of no_typecheck_reenabled: the helper without its own typecheck() stays unchecked inside no_typecheck()."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V, rules
 from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
-
 
 
 def activation(x):

@@ -1,11 +1,9 @@
-# checker: pending -- no_typecheck forms: the bare decorator
 """Twin of no_typecheck_without_out_types: the bare @no_typecheck runs the body unchecked and leaves the result untyped."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V, rules
 from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
-
 
 
 @spmd.no_typecheck

@@ -7,7 +7,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-
 # provisional code (same exception class): proposed spmd-registration
 @spmd.register_autograd_function  # E: spmd-missing-argument
 class Double(torch.autograd.Function):

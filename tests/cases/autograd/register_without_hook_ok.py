@@ -1,11 +1,9 @@
-# checker: pending -- autograd contracts: register_autograd_function with typecheck_forward
 """Twin of register_without_hook: a legacy typecheck_forward; the decorator and the call form both register it."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V, rules
 from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
-
 
 
 @spmd.register_autograd_function

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: type-only rules collectives
 """Twin of rules_all_reduce_varying: src=V says the reinterpret out loud."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: type-only rules collectives
 """Twin of rules_bad_transition: all_reduce P -> I, then reduce_scatter is the P -> V spelling."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop: assert_type rejects DTensors
 """Twin of assert_type_dtensor: assert the local tensor from to_local()."""
 import torch
 import spmd_types as spmd

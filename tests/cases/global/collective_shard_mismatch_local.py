@@ -1,4 +1,3 @@
-# checker: pending -- local SPMD mode does not compare a collective's S(i) with the PartitionSpec
 """Local mode: the same all_gather(src=S(1)) on a tensor recorded as S(0) runs; only global mode checks the shard dim."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: assert_type with a PartitionSpec
 """A PartitionSpec entry implies V on its axis: naming that axis R in the same assert_type is an error."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: assert_type with a PartitionSpec
 """Twin of partition_spec_axis_not_varying: naming the PartitionSpec's axis V (or leaving it out) agrees with it."""
 import torch
 import spmd_types as spmd

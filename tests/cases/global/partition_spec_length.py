@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a PartitionSpec has one entry per tensor dim
 """A PartitionSpec must have one entry per tensor dim: PartitionSpec("dp") on a 2-D tensor is an error."""
 import torch
 import spmd_types as spmd
@@ -9,5 +8,4 @@ from torch.distributed.device_mesh import init_device_mesh
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(4, 8)
-    # provisional code (same exception class): proposed spmd-partition-spec-rank
-    spmd.assert_type(x, R, PartitionSpec("dp"))  # E: spmd-assert-mismatch
+    spmd.assert_type(x, R, PartitionSpec("dp"))  # E: spmd-conflicting-types

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a PartitionSpec has one entry per tensor dim
 """Twin of partition_spec_length: None marks the unsharded dim."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: re-asserting a PartitionSpec
 """Global mode: re-asserting S(1) on a tensor sharded S(0) on dp contradicts its PartitionSpec."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: axis names come from the current mesh only
 """The flattened mesh dim name is not a name of the current (dp, tp) mesh: a collective on "dp_tp" raises RuntimeError."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: axis names come from the current mesh only
 """Twin of flattened_name_not_in_mesh: under the flattened mesh, "dp_tp" is a name."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: input type
 """Twin of all_gather_into_tensor_replicate_input: convert the replicated input to V first."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: output tensors must be pre-annotated
 """Twin of all_gather_into_tensor_untyped_out: a V input gathered into an output pre-annotated R; the output keeps its type."""
 import torch
 import torch.distributed as dist

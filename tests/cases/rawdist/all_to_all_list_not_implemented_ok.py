@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives the runtime does not implement
 """Twin of all_to_all_list_not_implemented: spmd.all_to_all does the same exchange, typed (local mode records no shard dim on the result)."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: all_to_all_single
 """Twin of all_to_all_single_replicate: V in, V out."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: reduce_scatter_tensor
 """Twin of reduce_scatter_tensor_bad_out: the output is V; the input keeps its P type (it is not written)."""
 import torch
 import torch.distributed as dist

@@ -11,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": S(0)})
     row = torch.randn(8)
-    # provisional code (same exception class): proposed spmd-partition-spec-rank
-    spmd.assert_type_like(row, x)  # E: spmd-assert-mismatch
+    spmd.assert_type_like(row, x)  # E: spmd-conflicting-types

@@ -1,4 +1,3 @@
-# checker: pending -- assert_type_like copies the PartitionSpec
 """Twin of assert_type_like_rank: assert_local_type_like does not copy the PartitionSpec."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- assert_type_like copies the PartitionSpec
 """Twin of assert_type_like_spec: assert_local_type_like copies only the local types, so the override applies."""
 import torch
 import spmd_types as spmd

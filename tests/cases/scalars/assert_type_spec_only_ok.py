@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """Twin of assert_type_spec_only: an empty mapping next to the PartitionSpec is enough (its axes become V)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """Twin of assert_type_two_bare: one bare type plus a mapping for the exception."""
 import torch
 import spmd_types as spmd

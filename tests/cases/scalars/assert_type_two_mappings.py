@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """assert_type(x, *types): a third positional argument is another type mapping, merged with the first; they must agree."""
 import torch
 import spmd_types as spmd

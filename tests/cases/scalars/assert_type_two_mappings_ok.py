@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """Twin of assert_type_two_mappings: mappings on different axes merge; a PartitionSpec may be positional; a bare type fills the rest."""
 import torch
 import spmd_types as spmd

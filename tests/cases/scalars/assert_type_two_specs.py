@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """Two PartitionSpecs in one assert_type must be equal."""
 import torch
 import spmd_types as spmd

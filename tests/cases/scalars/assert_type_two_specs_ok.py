@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """Twin of assert_type_two_specs: the same PartitionSpec given twice is accepted."""
 import torch
 import spmd_types as spmd

@@ -7,7 +7,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-
 @spmd.local_map(in_types=(spmd.Infer,), out_types={"dp": V, "tp": R})
 def double(x):
     return x * 2

@@ -1,11 +1,9 @@
-# checker: pending -- Infer is only valid as the bare in_types
 """Twin of infer_leaf: in_types=Infer (the default) passes the arguments through unchecked."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V, PartitionSpec
 from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
-
 
 
 @spmd.local_map(in_types=spmd.Infer, out_types={"dp": V, "tp": R})

@@ -1,4 +1,3 @@
-# checker: pending -- invariant_to_replicate src
 """invariant_to_replicate on an R tensor that requires grad: its src (I) does not match."""
 import torch
 import spmd_types as spmd

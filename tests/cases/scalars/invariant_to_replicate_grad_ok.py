@@ -1,4 +1,3 @@
-# checker: pending -- invariant_to_replicate src
 """Twin of invariant_to_replicate_grad: without grad, R stands in for I; with I the conversion is the documented one."""
 import torch
 import spmd_types as spmd

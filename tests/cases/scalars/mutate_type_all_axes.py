@@ -1,4 +1,3 @@
-# checker: pending -- mutate_type call forms
 """mutate_type without an axis updates every axis of the tensor, each of which must be src."""
 import torch
 import spmd_types as spmd

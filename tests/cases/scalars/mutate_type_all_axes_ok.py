@@ -1,4 +1,3 @@
-# checker: pending -- mutate_type call forms
 """Twin of mutate_type_all_axes: name the axis to update."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mutate_type call forms
 """Twin of mutate_type_dict_keys: the four call shapes (one axis, all axes, dict dst, dict src and dst)."""
 import torch
 import spmd_types as spmd

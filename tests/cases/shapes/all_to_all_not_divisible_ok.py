@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: all_to_all S(i) -> S(j) needs a divisible split dim
 """Twin of all_to_all_not_divisible: a dim of 8 splits evenly."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: unbinding reduce_scatter(dst=V) needs dim 0 equal to the axis size
 """Twin of reduce_scatter_stack_dim0: dim 0 equal to the axis size (4) unbinds; the stacking all_gather(src=V) takes any dim 0."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: scatter_dim must agree with dst=S(i)
 """Twin of scatter_dim_conflict: dst=S(1) scatters along dim 1."""
 import torch
 import spmd_types as spmd

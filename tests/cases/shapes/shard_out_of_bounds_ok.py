@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: S(i) is resolved against the tensor rank
 """Twin of shard_out_of_bounds: a negative S(i) counts from the last dim (S(-1) on 2-D is S(1))."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: split_sizes need src=S(i)
 """Twin of split_sizes_varying: uneven gather from S(0); uneven reduce_scatter to S(0)."""
 import torch
 import spmd_types as spmd
