@@ -1,0 +1,30 @@
+# checker: pending -- autograd contracts: rules.einsum and linear_in
+"""rules.einsum lets a Partial operand through only if linear_in declares the op linear in it; the default claims nothing."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V, rules
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+
+class Mul(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, w):
+        return x * w
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+    @staticmethod
+    def spmd_typecheck(*, x, w):
+        return rules.einsum("mk,mk->mk", x, w)  # E: spmd-partial-nonlinear
+
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": V, "tp": P})
+    w = torch.randn(4, 8)
+    spmd.assert_type(w, {"dp": R, "tp": R})
+    y = Mul.apply(x, w)

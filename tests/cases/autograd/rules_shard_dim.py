@@ -1,0 +1,30 @@
+# checker: pending -- autograd contracts: rules transitions compare S(i) with the PartitionSpec in local mode too
+"""rules.all_gather(src=S(1)) on an input recorded as S(0) is an error even in local mode (spmd.all_gather only checks it in global mode)."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V, rules
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+
+
+class Gather(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+    @staticmethod
+    def spmd_typecheck(*, x):
+        return rules.all_gather(x, tp, src=S(1), dst=R)  # E: spmd-src-mismatch
+
+
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": S(0)})
+    y = Gather.apply(x)

@@ -1,0 +1,14 @@
+# checker: pending -- DTensor interop: from_local/to_local placements
+"""DTensor.from_local checks its input against the placements: Replicate means I (not R), so an R-typed tensor is rejected."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+from torch.distributed.tensor import DTensor, Partial, Replicate, Shard
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    d = DTensor.from_local(x, mesh, [Replicate(), Replicate()])  # E: spmd-assert-mismatch

@@ -1,0 +1,16 @@
+# checker: pending -- global SPMD mode: operands must agree on global shapes
+"""Global mode: local shapes agree, but S(0) makes x globally 16 rows against r's 8, so add has no sharding strategy."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    r = torch.randn(8, 16)
+    spmd.assert_type(r, {"dp": R, "tp": R})
+    # provisional code (same exception class): proposed spmd-global-no-strategy
+    y = x + r  # E: spmd-conflicting-types

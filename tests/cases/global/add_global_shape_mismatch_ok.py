@@ -1,0 +1,16 @@
+# checker: pending -- global SPMD mode: broadcasting against a sharded operand
+"""Twin of add_global_shape_mismatch: a Replicate bias broadcast over the sharded dim keeps S(0)."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    r = torch.randn(16)
+    spmd.assert_type(r, {"dp": R, "tp": R})
+    y = x + r
+    reveal_type(y)  # T: {dp: S(0), tp: R}

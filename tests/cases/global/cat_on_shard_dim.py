@@ -1,0 +1,16 @@
+# checker: pending -- global SPMD mode: no DTensor strategy without redistribution
+"""Global mode: concatenating along the sharded dim has no sharding strategy without a redistribution."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    a = torch.randn(8, 16)
+    spmd.assert_type(a, {"dp": S(0), "tp": R})
+    b = torch.randn(8, 16)
+    spmd.assert_type(b, {"dp": S(0), "tp": R})
+    # provisional code (same exception class): proposed spmd-global-no-strategy
+    c = torch.cat([a, b], 0)  # E: spmd-conflicting-types

@@ -1,0 +1,17 @@
+# checker: pending -- global SPMD mode: results computed inside spmd.local() carry no PartitionSpec
+"""A result computed inside spmd.local() has no PartitionSpec; back in global mode its V axis fails the first op."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    with spmd.local():
+        y = x * 2
+        reveal_type(y)  # T: {dp: V, tp: R}
+    # provisional code (same exception class): proposed spmd-global-unsharded-varying
+    z = y + 1  # E: spmd-missing-axis

@@ -1,0 +1,16 @@
+# checker: pending -- global SPMD mode: DTensor matmul strategies
+"""Global mode: the contraction dim is sharded on tp in w but not in x, so matmul has no strategy without a redistribution."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    w = torch.randn(16, 4)
+    spmd.assert_type(w, {"dp": R, "tp": S(0)})
+    # provisional code (same exception class): proposed spmd-global-no-strategy
+    y = x @ w  # E: spmd-conflicting-types

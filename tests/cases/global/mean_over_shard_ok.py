@@ -1,0 +1,15 @@
+# checker: pending -- global SPMD mode: shard propagation through reductions
+"""Twin of mean_over_shard: a mean over the unsharded dim keeps S(0); over the sharded dim, sum then divide."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    reveal_type(x.mean(1))  # T: {dp: S(0), tp: R}
+    m = x.sum(0) / 16
+    reveal_type(m)  # T: {dp: P, tp: R}

@@ -1,0 +1,16 @@
+# checker: pending -- global SPMD mode: redistribute S(i) -> S(j) moves the PartitionSpec entry
+"""Global mode: redistribute S(0) -> S(1) is an all_to_all, and the result is recorded as S(1)."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    y = spmd.redistribute(x, "dp", src=S(0), dst=S(1))
+    reveal_type(y)  # T: {dp: S(1), tp: R}
+    z = spmd.all_to_all(y, "dp", src=S(1), dst=S(0))
+    reveal_type(z)  # T: {dp: S(0), tp: R}

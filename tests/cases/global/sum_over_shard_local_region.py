@@ -1,0 +1,16 @@
+# checker: pending -- global SPMD mode: spmd.local() switches shard propagation off
+"""Inside spmd.local() the same sum over the sharded dim stays Varying: local mode ignores PartitionSpecs."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    reveal_type(x.sum(0))  # T: {dp: P, tp: R}
+    with spmd.local():
+        y = x.sum(0)
+        reveal_type(y)  # T: {dp: V, tp: R}

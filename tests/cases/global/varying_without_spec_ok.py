@@ -1,0 +1,15 @@
+# checker: pending -- global SPMD mode: S(i) records the shard dim, ops propagate it
+"""Twin of varying_without_spec: S(0) gives the Varying axis its PartitionSpec entry, and ops carry it."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck(local=False):
+    x = torch.randn(8, 16)
+    spmd.assert_type(x, {"dp": S(0), "tp": R})
+    reveal_type(x)  # T: {dp: S(0), tp: R}
+    y = x * 2
+    reveal_type(y)  # T: {dp: S(0), tp: R}

@@ -1,0 +1,14 @@
+# checker: pending -- mesh algebra: orthogonality of the axes of one type
+"""A type naming both the flattened dp_tp axis and dp: the axes overlap (not orthogonal), an error."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+dp_tp = mesh["dp", "tp"]._flatten("dp_tp").get_group()
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    # provisional code (same exception class): proposed spmd-axes-not-orthogonal
+    spmd.assert_type(x, {dp_tp: P, "dp": R})  # E: spmd-conflicting-types

@@ -1,0 +1,18 @@
+# checker: pending -- raw torch.distributed collectives: output tensor types
+"""dist.all_gather_into_tensor into an output annotated V: the output must be R or I."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": V})
+    out = torch.empty(16, 8)
+    spmd.assert_type(out, {"dp": R, "tp": V})
+    # provisional code (same exception class): proposed spmd-raw-output-type
+    dist.all_gather_into_tensor(out, x, group=tp)  # E: spmd-src-mismatch

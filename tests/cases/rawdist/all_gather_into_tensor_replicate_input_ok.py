@@ -1,0 +1,18 @@
+"""Twin of all_gather_into_tensor_replicate_input: convert the replicated input to V first."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(16, 8)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    shard = spmd.convert(x, tp, src=R, dst=S(0))
+    out = torch.empty(16, 8)
+    spmd.assert_type(out, {"dp": R, "tp": R})
+    dist.all_gather_into_tensor(out, shard, group=tp)
+    reveal_type(out)  # T: {dp: R, tp: R}

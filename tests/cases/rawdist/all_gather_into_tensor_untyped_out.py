@@ -1,0 +1,16 @@
+# checker: pending -- raw torch.distributed collectives: output tensors must be pre-annotated
+"""dist.all_gather_into_tensor: the output tensor must already be typed R or I on the group axis (strict mode)."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": V})
+    out = torch.empty(16, 8)
+    dist.all_gather_into_tensor(out, x, group=tp)  # E: spmd-missing-axis

@@ -1,0 +1,18 @@
+# checker: pending -- raw torch.distributed collectives: async_op
+"""dist.all_reduce(async_op=True) changes the type at the call, not at wait()."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    work = dist.all_reduce(x, group=tp, async_op=True)
+    reveal_type(x)  # T: {dp: R, tp: R}
+    work.wait()
+    reveal_type(x)  # T: {dp: R, tp: R}

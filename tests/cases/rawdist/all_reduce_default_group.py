@@ -1,0 +1,15 @@
+# checker: pending -- raw torch.distributed collectives: group=None is the world group
+"""Raw dist.all_reduce without group= reduces over the world group, which is not an axis the tensor is typed on (strict mode)."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": P, "tp": P})
+    dist.all_reduce(x)  # E: spmd-missing-axis

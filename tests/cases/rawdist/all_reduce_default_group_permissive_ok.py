@@ -1,0 +1,17 @@
+# checker: pending -- raw torch.distributed collectives: permissive mode
+"""Twin of all_reduce_default_group_permissive: with group= the permissive all-reduce is the strict one."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck(strict_mode="permissive"):
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": P, "tp": P})
+    dist.all_reduce(x, group=tp)
+    y = x * 2
+    reveal_type(y)  # T: {dp: P, tp: R}

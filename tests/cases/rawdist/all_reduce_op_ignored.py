@@ -1,0 +1,16 @@
+# checker: pending -- raw torch.distributed collectives: the reduce op is not part of the rule
+"""Raw dist.all_reduce types P -> R whatever the op: ReduceOp.MAX on a Partial operand is accepted and gives R."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    dist.all_reduce(x, op=dist.ReduceOp.MAX, group=tp)
+    reveal_type(x)  # T: {dp: R, tp: R}

@@ -1,0 +1,16 @@
+"""Twin of broadcast_not_implemented: under no_typecheck() the broadcast runs and the tensor keeps its type."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    with spmd.no_typecheck():
+        dist.broadcast(x, group_src=0, group=tp)
+    reveal_type(x)  # T: {dp: R, tp: R}

@@ -1,0 +1,17 @@
+# checker: pending -- DeviceMesh indexing runs tensor ops
+"""Twin of mesh_index_in_typecheck: take the group from mesh["tp"] before entering typecheck()."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+g = mesh["tp"].get_group()
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    dist.all_reduce(x, group=g)
+    reveal_type(x)  # T: {dp: R, tp: R}

@@ -1,0 +1,15 @@
+"""Twin of reduce_not_implemented: the typed spelling is spmd.all_reduce (every rank gets the sum)."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = spmd.all_reduce(x, tp, src=P, dst=R)
+    reveal_type(y)  # T: {dp: R, tp: R}

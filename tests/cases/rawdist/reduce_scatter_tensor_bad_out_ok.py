@@ -1,0 +1,18 @@
+"""Twin of reduce_scatter_tensor_bad_out: the output is V; the input keeps its P type (it is not written)."""
+import torch
+import torch.distributed as dist
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(16, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    out = torch.empty(4, 8)
+    spmd.assert_type(out, {"dp": R, "tp": V})
+    dist.reduce_scatter_tensor(out, x, group=tp)
+    reveal_type(out)  # T: {dp: R, tp: V}
+    reveal_type(x)  # T: {dp: R, tp: P}

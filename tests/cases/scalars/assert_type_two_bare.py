@@ -1,0 +1,13 @@
+# checker: pending -- assert_type argument forms in 0.3.1
+"""At most one bare type may be given: assert_type(x, R, V) is a TypeError."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V, PartitionSpec
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    # provisional code (same exception class): proposed spmd-assert-form
+    spmd.assert_type(x, R, V)  # E: spmd-missing-argument

@@ -1,0 +1,12 @@
+"""invariant_to_replicate on an R tensor that requires grad: its src (I) does not match."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V, PartitionSpec
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8, requires_grad=True)
+    spmd.assert_type(x, {"dp": R, "tp": R})
+    y = spmd.invariant_to_replicate(x, "tp")  # E: spmd-src-mismatch

@@ -1,0 +1,13 @@
+"""Twin of mutate_type_all_axes: name the axis to update."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V, PartitionSpec
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": V})
+    spmd.mutate_type(x, "dp", src=R, dst=I)
+    reveal_type(x)  # T: {dp: I, tp: V}

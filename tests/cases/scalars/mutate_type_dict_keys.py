@@ -1,0 +1,14 @@
+# checker: pending -- mutate_type call forms
+"""mutate_type with src and dst dicts: their axes must match."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V, PartitionSpec
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": V})
+    # provisional code (same exception class): proposed spmd-mutate-type-form
+    spmd.mutate_type(x, src={"dp": R}, dst={"tp": P})  # E: spmd-conflicting-types

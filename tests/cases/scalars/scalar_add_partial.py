@@ -1,0 +1,14 @@
+# checker: pending -- typed scalars (spmd.Scalar)
+"""An R Scalar added to a Partial tensor is affine (summed once per rank), like a plain number."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    eps = spmd.Scalar(1e-6, {"dp": R, "tp": R})
+    y = x + eps  # E: spmd-partial-affine

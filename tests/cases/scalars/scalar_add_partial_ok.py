@@ -1,0 +1,15 @@
+# checker: pending -- typed scalars (spmd.Scalar)
+"""Twin of scalar_add_partial: a Partial Scalar adds to a Partial tensor (all operands Partial)."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    shift = spmd.Scalar(1.0, {"dp": R, "tp": P})
+    y = x + shift
+    reveal_type(y)  # T: {dp: R, tp: P}

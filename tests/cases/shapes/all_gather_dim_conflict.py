@@ -1,0 +1,13 @@
+# checker: pending -- shape rules: gather_dim must agree with src=S(i)
+"""all_gather with src=S(1) and gather_dim=0 disagree (ValueError)."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": S(1)})
+    y = spmd.all_gather(x, "tp", src=S(1), dst=R, gather_dim=0)  # E: spmd-invalid-transition

@@ -1,0 +1,14 @@
+# checker: pending -- shape rules: a collective's S(i) is resolved against the operand rank
+"""all_gather(src=S(2)) on a 2-D operand: the shard dim is out of bounds."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": S(0)})
+    # provisional code (same exception class): proposed spmd-shard-dim-range
+    y = spmd.all_gather(x, "tp", src=S(2), dst=R)  # E: spmd-conflicting-types
