@@ -20,9 +20,12 @@ from typing import Any
 from . import explain, output, policy
 from .analysis import Analyzer
 from .api import tune_garbage_collector
+from .batch import Batch
 from .codes import CODES
 from .config import Config, ConfigError, load_file, load_for
+from .diskcache import DiskCache, default_directory
 from .output import FileReport, Style, Summary, display_path
+from .parallel import CheckTask
 from .repair import fix_source, fixable, verify_fixes
 from .results import Diagnostic, ModuleResult
 from .version import runtime_mismatch, version_text
@@ -115,11 +118,42 @@ def _parser() -> argparse.ArgumentParser:
         help="colour the full output (default: auto, when writing to a terminal)",
     )
     parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="check in up to N worker processes (default: one per core, as many as the work "
+        "warrants; 1: in this process)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where results are kept between runs (default: $SPMD_CHECK_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/spmd-check, else ~/.cache/spmd-check)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, and keep no results for the next run",
+    )
+    parser.add_argument(
         "--version",
         action="store_true",
         help="print the version and the spmd-types release it models, and exit",
     )
     return parser
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of processes, 1 or more (1: check in this process), found {value!r}"
+        )
+    return jobs
 
 
 # ---------------------------------------------------------------------------------------
@@ -225,9 +259,7 @@ class Checked:
 def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
     """Check every file the paths name: (checked files, problems, number of files)."""
     explicit = load_file(Path(args.config)) if args.config is not None else None
-    checked: list[Checked] = []
     problems: list[str] = []
-    analyzers: dict[Config, Analyzer] = {}
     configs: dict[Path, Config] = {}
     seen: set[str] = set()
     files: list[tuple[Path, Config]] = []
@@ -242,6 +274,7 @@ def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
                 continue
             seen.add(key)
             files.append((path, _config_for(path, explicit, configs)))
+    tasks: list[CheckTask] = []
     for path, config in files:
         try:
             source = _read(path)
@@ -251,9 +284,23 @@ def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
         except UnicodeDecodeError as error:
             problems.append(f"{path}: not valid UTF-8 (byte {error.start}); skipped")
             continue
-        analyzer = analyzers.setdefault(config, Analyzer(config))
-        checked.append(Checked(str(path), source, analyzer, analyzer.check(str(path), source)))
+        tasks.append(CheckTask(str(path), source, config))
+    cache = None if args.no_cache else DiskCache(_cache_directory(args))
+    batch = Batch(cache, args.jobs)
+    results = batch.run(tasks)
+    if cache is not None and cache.problem is not None:
+        print(f"spmd-check: warning: {cache.problem}", file=sys.stderr)
+    checked = [
+        Checked(task.path, task.source, batch.analyzer(task.config), result)
+        for task, result in zip(tasks, results, strict=True)
+    ]
     return checked, problems, len(files)
+
+
+def _cache_directory(args: argparse.Namespace) -> Path:
+    if args.cache_dir is not None:
+        return Path(args.cache_dir).expanduser()
+    return default_directory()
 
 
 def _merge_elsewhere(checked: list[Checked]) -> list[Checked]:
