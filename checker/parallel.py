@@ -1,10 +1,11 @@
 """Checks in worker processes (``spmd-check --jobs N``), with the output of one process.
 
 The files are split before anything runs (``split``: longest first, each to the worker
-with the fewest lines so far), so the split depends only on the files. Each worker is a
-spawned interpreter (never a fork: it inherits nothing, and imports ``spmd_check`` only,
-never torch, whatever the parent imported) with its own ``Analyzer`` per configuration;
-it sends each result back as ``serialize`` data as soon as it has it. Results go back
+with the fewest lines so far), so the split depends only on the files. No worker is a fork
+of this process: workers are forked from a fork server (a fresh interpreter that imported
+``spmd_check`` only, never torch, whatever this process imported), or spawned where there
+is none. Each has its own ``Analyzer`` per configuration and sends each result back as
+``serialize`` data as soon as it has it. Results go back
 into the tasks' order. A file's result does not depend on which files its analyzer
 checked before it, so the results are those of one process checking every file.
 
@@ -22,6 +23,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkServerContext, SpawnContext
 
 from . import codes
 from .analysis import Analyzer
@@ -103,19 +105,24 @@ def stopped(path: str, how: str) -> ModuleResult:
     )
 
 
+Serve = Callable[[Connection, list[tuple[int, CheckTask]]], None]
+"""A worker process's main function (``serve``; the tests give one that dies)."""
+
+
 def check_all(
     tasks: Sequence[CheckTask],
     workers: int,
     check_here: Callable[[CheckTask], ModuleResult],
+    worker_main: Serve | None = None,
 ) -> list[ModuleResult]:
     """Every task's result, in the tasks' order: with ``workers`` <= 1 by ``check_here``
-    (in this process), else in that many worker processes (``check_here`` checks what a
-    worker that died had not reached)."""
+    (in this process), else in that many worker processes running ``worker_main``
+    (default ``serve``; ``check_here`` checks what a worker that died had not reached)."""
     if workers <= 1 or len(tasks) <= 1:
         return [check_here(task) for task in tasks]
     results: list[ModuleResult | None] = [None] * len(tasks)
     left_over: list[int] = []
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     running: dict[Connection, _Worker] = {}
     try:
         for share in split(tasks, workers):
@@ -123,7 +130,7 @@ def check_all(
                 continue
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(
-                target=serve,
+                target=worker_main or serve,
                 args=(writer, [(p, tasks[p]) for p in share]),
                 name="spmd-check worker",
                 daemon=True,
@@ -150,6 +157,17 @@ def check_all(
     for position in sorted(left_over):
         results[position] = check_here(tasks[position])
     return [r if r is not None else check_here(tasks[p]) for p, r in enumerate(results)]
+
+
+def _context() -> ForkServerContext | SpawnContext:
+    """Workers start from a fresh interpreter, never as a fork of this process: a fork
+    server's (one fresh interpreter that has imported the checker, forked once per worker)
+    where the platform has one, else each spawned."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 class _Worker:
