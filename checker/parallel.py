@@ -2,10 +2,9 @@
 
 The files are split before anything runs (``split``: longest first, each to the worker
 with the fewest lines so far), so the split depends only on the files. No worker is a fork
-of this process: workers are forked from a fork server (a fresh interpreter that imported
-``spmd_check`` only, never torch, whatever this process imported), or spawned where there
-is none. Each has its own ``Analyzer`` per configuration and sends each result back as
-``serialize`` data as soon as it has it. Results go back
+of this process: each is spawned (a fresh interpreter that imports ``spmd_check`` only,
+never torch, whatever this process imported), has its own ``Analyzer`` per configuration,
+and sends each result back as ``serialize`` data as soon as it has it. Results go back
 into the tasks' order. A file's result does not depend on which files its analyzer
 checked before it, so the results are those of one process checking every file.
 
@@ -23,7 +22,6 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from multiprocessing.context import ForkServerContext, SpawnContext
 
 from . import codes
 from .analysis import Analyzer
@@ -122,7 +120,10 @@ def check_all(
         return [check_here(task) for task in tasks]
     results: list[ModuleResult | None] = [None] * len(tasks)
     left_over: list[int] = []
-    context = _context()
+    # spawned: a fresh interpreter that imports the checker only (a fork would inherit
+    # whatever this process imported), and a child of this process, so its time counts as
+    # this run's (a fork server's children are the server's)
+    context = multiprocessing.get_context("spawn")
     running: dict[Connection, _Worker] = {}
     try:
         for share in split(tasks, workers):
@@ -157,17 +158,6 @@ def check_all(
     for position in sorted(left_over):
         results[position] = check_here(tasks[position])
     return [r if r is not None else check_here(tasks[p]) for p, r in enumerate(results)]
-
-
-def _context() -> ForkServerContext | SpawnContext:
-    """Workers start from a fresh interpreter, never as a fork of this process: a fork
-    server's (one fresh interpreter that has imported the checker, forked once per worker)
-    where the platform has one, else each spawned."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 class _Worker:

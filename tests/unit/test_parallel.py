@@ -261,6 +261,5 @@ def test_workers_import_no_torch() -> None:
         for line in run.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     ]
-    # this process, and the workers' (or their fork server's, which imports for them)
-    assert modules.count("spmd_check.infer") >= 2
+    assert modules.count("spmd_check.infer") >= 3  # this process and two workers
     assert not [m for m in modules if m == "torch" or m.startswith(("torch.", "spmd_types"))]
