@@ -22,7 +22,6 @@ from .values import (
     ClassVal,
     FunctionVal,
     InstanceVal,
-    Mentions,
     ScalarVal,
     SymbolicVal,
     TensorVal,
@@ -149,7 +148,7 @@ def _copy_value(value: Value, memo: dict[int, InstanceVal]) -> Value:
     return value
 
 
-_ORDERS: dict[tuple[tuple[str, bool, Mentions], ...], list[int]] = {}
+_ORDERS: dict[tuple[tuple[str, bool, frozenset[str]], ...], list[int]] = {}
 
 
 def entry_order(functions: list[FunctionVal]) -> list[FunctionVal]:
@@ -171,15 +170,13 @@ def entry_order(functions: list[FunctionVal]) -> list[FunctionVal]:
 def _entry_order(functions: list[FunctionVal]) -> list[int]:
     mentioned_by: Counter[str] = Counter()
     for function in functions:
-        mentions = function.mentions()
-        mentioned_by.update(mentions.names | mentions.attributes)
+        mentioned_by.update(function.mentions())
 
     def builds_self(function: FunctionVal) -> bool:
         return function.owner is not None and function.node.name in BUILDS_SELF
 
     def called(function: FunctionVal) -> bool:
-        mentions = function.mentions()
-        own = function.node.name in mentions.names or function.node.name in mentions.attributes
+        own = function.node.name in function.mentions()  # a recursive call
         return mentioned_by[function.node.name] > own
 
     indices = range(len(functions))

@@ -75,7 +75,7 @@ class CacheKeys:
             if owner is None:
                 return None
             parts.append(owner)
-        for name in sorted(function.mentions().names):
+        for name in sorted(function.mentions()):
             if name not in self.globals:
                 continue
             signature = self.value_signature(self.globals[name], visiting)
