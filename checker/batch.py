@@ -2,22 +2,27 @@
 
 ``Batch.run`` takes the files' tasks and gives their results in the same order: a result
 from the cache when its entry is current, else a fresh check (in this process, or in
-worker processes), stored for the next run. Whatever it does, the results are those of a
-check of each file in this process (see DESIGN.md, "The on-disk cache and parallel
-checks"); the command line does everything after this as before.
+worker processes), stored for the next run. ``Batch.verified`` verifies a file's fixes
+(``repair.verify_fixes``), or takes the diagnostics of the same verification from the
+cache: it re-checks edited texts, most of a warm run's work otherwise. Whatever they do,
+the results are those of checks in this process without a cache (see DESIGN.md, "The
+on-disk cache and parallel checks"); the command line does everything else as before.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from . import parallel
 from .analysis import Analyzer
 from .config import Config
-from .dependencies import Validator
-from .diskcache import DiskCache, EntryKey
+from .dependencies import Dependencies, Validator, text_digest
+from .diskcache import DiskCache, EntryKey, keeps
 from .parallel import CheckTask
-from .results import ModuleResult
+from .repair import verify_fixes
+from .results import Diagnostic, ModuleResult
+from .serialize import dump_diagnostic
 from .workspace import Workspace
 
 
@@ -64,3 +69,62 @@ class Batch:
 
     def _check_here(self, task: CheckTask) -> ModuleResult:
         return self.analyzer(task.config).check(task.path, task.source)
+
+    def verified(
+        self, task: CheckTask, baseline: ModuleResult, diagnostics: Sequence[Diagnostic]
+    ) -> list[Diagnostic]:
+        """The diagnostics with only the fixes that re-checking shows leave the code correct,
+        verified against ``baseline`` (the file's result as the run shows it); from the cache
+        when the same verification is stored and what its checks used still reads the same
+        (read now: ``--fix`` may have changed files since the run's checks)."""
+        cache = self.cache
+        key: EntryKey | None = None
+        if cache is not None:
+            purpose = _verification(baseline, diagnostics)
+            key = EntryKey.of(task.path, task.source, task.config, purpose)
+            stored = cache.load(key, Validator(Workspace()))
+            if stored is not None:
+                return stored.diagnostics
+        recorder = _Recorder(self.analyzer(task.config))
+        verified = [
+            verify_fixes(recorder, task.path, task.source, d, baseline=baseline).verified_diagnostic
+            if d.fixes
+            else d
+            for d in diagnostics
+        ]
+        if cache is not None and key is not None and recorder.dependencies is not None:
+            cache.store(key, ModuleResult(task.path, verified, dependencies=recorder.dependencies))
+        return verified
+
+
+def _verification(baseline: ModuleResult, diagnostics: Sequence[Diagnostic]) -> str:
+    """What a verification's outcome depends on besides the file's text and the checks it
+    runs: the diagnostics verified, and what the baseline reports (a fix must not add an
+    error it does not have), as one digest."""
+    inputs = {
+        "verify": [dump_diagnostic(d) for d in diagnostics],
+        "baseline": [dump_diagnostic(d) for d in baseline.diagnostics],
+        "elsewhere": [
+            [path, [dump_diagnostic(d) for d in found]]
+            for path, found in baseline.elsewhere.items()
+        ],
+    }
+    return "verified " + text_digest(json.dumps(inputs, sort_keys=True))
+
+
+class _Recorder:
+    """An analyzer that remembers what the checks made through it depended on (None when
+    one of them may not be kept: its verdict depends on more than its inputs)."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.dependencies: Dependencies | None = Dependencies()
+
+    def check(self, path: str, source: str) -> ModuleResult:
+        result = self.analyzer.check(path, source)
+        if self.dependencies is not None:
+            if keeps(result) and result.dependencies is not None:
+                self.dependencies = self.dependencies.union(result.dependencies)
+            else:
+                self.dependencies = None
+        return result

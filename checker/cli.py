@@ -26,7 +26,7 @@ from .config import Config, ConfigError, load_file, load_for
 from .diskcache import DiskCache, default_directory
 from .output import FileReport, Style, Summary, display_path
 from .parallel import CheckTask
-from .repair import fix_source, fixable, verify_fixes
+from .repair import fix_source, fixable
 from .results import Diagnostic, ModuleResult
 from .version import runtime_mismatch, version_text
 
@@ -254,9 +254,10 @@ class Checked:
     source: str | None
     analyzer: Analyzer | None
     result: ModuleResult
+    config: Config | None = None  # the analyzer's; None for a file that was not checked
 
 
-def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
+def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int, Batch]:
     """Check every file the paths name: (checked files, problems, number of files)."""
     explicit = load_file(Path(args.config)) if args.config is not None else None
     problems: list[str] = []
@@ -291,10 +292,10 @@ def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
     if cache is not None and cache.problem is not None:
         print(f"spmd-check: warning: {cache.problem}", file=sys.stderr)
     checked = [
-        Checked(task.path, task.source, batch.analyzer(task.config), result)
+        Checked(task.path, task.source, batch.analyzer(task.config), result, task.config)
         for task, result in zip(tasks, results, strict=True)
     ]
-    return checked, problems, len(files)
+    return checked, problems, len(files), batch
 
 
 def _cache_directory(args: argparse.Namespace) -> Path:
@@ -329,20 +330,14 @@ def _merge_elsewhere(checked: list[Checked]) -> list[Checked]:
 # fixes
 
 
-def _verified(item: Checked, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _verified(item: Checked, diagnostics: list[Diagnostic], batch: Batch) -> list[Diagnostic]:
     """The diagnostics with only the fixes that re-checking shows leave the code correct."""
-    out: list[Diagnostic] = []
-    for d in diagnostics:
-        if not d.fixes:
-            out.append(d)
-        elif item.analyzer is None or item.source is None:
-            out.append(replace(d, fixes=()))
-        else:
-            verification = verify_fixes(
-                item.analyzer, item.path, item.source, d, baseline=item.result
-            )
-            out.append(verification.verified_diagnostic)
-    return out
+    if not any(d.fixes for d in diagnostics):
+        return diagnostics
+    if item.config is None or item.source is None:
+        return [replace(d, fixes=()) for d in diagnostics]
+    task = CheckTask(item.path, item.source, item.config)
+    return batch.verified(task, item.result, diagnostics)
 
 
 @dataclass
@@ -425,7 +420,7 @@ def _run(args: argparse.Namespace) -> int:
     stdout = sys.stdout
     selection = Selection(_codes(args.select, "--select"), _codes(args.ignore, "--ignore"))
     try:
-        checked, problems, files = _collect(args)
+        checked, problems, files, batch = _collect(args)
     except ConfigError as error:
         raise UsageError(str(error)) from None
     checked = _merge_elsewhere(checked)
@@ -465,7 +460,7 @@ def _run(args: argparse.Namespace) -> int:
     for item in checked:
         diagnostics = item.result.diagnostics
         if shows_fixes or args.statistics:
-            diagnostics = _verified(item, diagnostics)
+            diagnostics = _verified(item, diagnostics, batch)
         reports.append(
             FileReport(
                 display_path(item.path) if item.analyzer is not None else item.path,

@@ -71,18 +71,21 @@ def default_directory(environ: dict[str, str] | None = None) -> Path:
 @dataclass(frozen=True)
 class EntryKey:
     """What a stored result is the result of. ``cwd`` is the working folder when ``path`` is
-    relative: the paths in a result are as the checker was given them."""
+    relative: the paths in a result are as the checker was given them. ``purpose`` says
+    what the result is: the file's check, or (``verified ...``) the diagnostics of one with
+    their fixes verified, for the inputs whose digest it names."""
 
     checker: str  # version.checker_build()
     config: str  # Config.canonical() of the analyzer that checked the file
     path: str
     text: str  # dependencies.text_digest of the checked text
     cwd: str | None = None
+    purpose: str = "check"
 
     @classmethod
-    def of(cls, path: str, text: str, config: Config) -> EntryKey:
+    def of(cls, path: str, text: str, config: Config, purpose: str = "check") -> EntryKey:
         cwd = None if os.path.isabs(path) else os.getcwd()
-        return cls(checker_build(), config.canonical(), path, text_digest(text), cwd)
+        return cls(checker_build(), config.canonical(), path, text_digest(text), cwd, purpose)
 
     @property
     def name(self) -> str:
@@ -133,13 +136,16 @@ class DiskCache:
         """The stored result for the key when it is current, and what the lookup found."""
         path = self.path_of(key)
         try:
-            data = path.read_bytes()
+            with path.open("rb") as stream:
+                data = stream.read(_MAX_ENTRY_BYTES + 1)  # no entry is larger
         except FileNotFoundError:
             return self._count(Lookup.MISSING), None
         except OSError as error:
             log.debug("cannot read %s: %s", path, error)
             return self._count(Lookup.MISSING), None
         try:
+            if len(data) > _MAX_ENTRY_BYTES:
+                raise FormatError(f"larger than an entry can be ({_MAX_ENTRY_BYTES} bytes)")
             result = _decode(data, key)
         except FormatError as error:
             log.debug("bad cache entry %s: %s", path, error)

@@ -17,7 +17,7 @@ from spmd_check import codes
 from spmd_check.batch import Batch
 from spmd_check.codes import Severity
 from spmd_check.config import Config
-from spmd_check.dependencies import Validator
+from spmd_check.dependencies import Dependencies, Validator
 from spmd_check.diskcache import (
     FORMAT,
     DiskCache,
@@ -296,8 +296,6 @@ def test_results_read_back_whole(workspace: Path, cache: DiskCache) -> None:
 def test_results_that_depend_on_more_than_their_inputs_are_not_kept() -> None:
     internal = Diagnostic(Span(0, 0, 0, 0), codes.INTERNAL.name, "gave up", Severity.INFORMATION)
     assert not keeps(ModuleResult("a.py"))  # dependencies unknown
-    from spmd_check.dependencies import Dependencies
-
     assert keeps(ModuleResult("a.py", dependencies=Dependencies()))
     assert not keeps(ModuleResult("a.py", [internal], dependencies=Dependencies()))
     assert not keeps(
@@ -361,8 +359,6 @@ def _write_many(directory: str, path: str, variant: int, rounds: int) -> None:
     cache = DiskCache(Path(directory))
     text = Path(path).read_text(encoding="utf-8")
     key = EntryKey.of(path, text, Config())
-    from spmd_check.dependencies import Dependencies
-
     result = ModuleResult(
         path,
         [

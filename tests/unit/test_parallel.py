@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from spmd_check import cli, codes, parallel
 from spmd_check.analysis import Analyzer
+from spmd_check.batch import Batch
 from spmd_check.config import Config
+from spmd_check.diskcache import DiskCache
 from spmd_check.parallel import CheckTask, Finished, Started
 from spmd_check.serialize import dump_result
 
@@ -263,3 +265,75 @@ def test_workers_import_no_torch() -> None:
     ]
     assert modules.count("spmd_check.infer") >= 3  # this process and two workers
     assert not [m for m in modules if m == "torch" or m.startswith(("torch.", "spmd_types"))]
+
+
+# ---------------------------------------------------------------------------------------
+# verified fixes through the cache
+
+HELPERS = """import spmd_types as spmd
+from spmd_types import P, R
+
+
+def finish(t):
+    return spmd.all_reduce(t, "tp", src=P, dst=R)
+"""
+
+MAIN = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+from helpers import finish
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": P})
+    y = torch.relu(x)
+    w = finish(y)
+"""
+
+
+def test_a_stored_verification_follows_the_files_its_checks_used(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The fix of the relu (reduce x first) breaks helpers.finish, which wants a Partial:
+    it is not offered. Once finish takes anything, it is, though main.py's own check
+    reports the same as before: the stored verification depended on helpers.py."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "helpers.py").write_text(HELPERS, encoding="utf-8")
+    (root / "main.py").write_text(MAIN, encoding="utf-8")
+    monkeypatch.chdir(root)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    before = spmd_check(capsys, *cache, ".")
+    assert before == spmd_check(capsys, *cache, ".")  # warm
+    assert "help:" not in before[1]
+    (root / "helpers.py").write_text(
+        HELPERS.replace('spmd.all_reduce(t, "tp", src=P, dst=R)', "t * 2"), encoding="utf-8"
+    )
+    after = spmd_check(capsys, *cache, ".")
+    assert after == spmd_check(capsys, "--no-cache", ".")
+    assert "help:" in after[1]
+
+
+def test_a_warm_run_verifies_no_fix_again(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    generate(root, packages=1, modules=3)
+    tasks = _tasks(root)
+
+    def verified_by(batch: Batch) -> list[list[object]]:
+        results = batch.run(tasks)
+        return [
+            [dump_result(r), [str(d) for d in batch.verified(t, r, r.diagnostics)]]
+            for t, r in zip(tasks, results, strict=True)
+        ]
+
+    cold = Batch(DiskCache(tmp_path / "cache"), jobs=1)
+    first = verified_by(cold)
+    assert any("preferred=True" in d for _, ds in first for d in ds)  # fixes were verified
+    warm = Batch(DiskCache(tmp_path / "cache"), jobs=1)
+    assert verified_by(warm) == first
+    assert warm.checked == []
+    assert warm.analyzer(Config()).cache_stats().parsed == 0  # it checked nothing at all
+    assert verified_by(Batch(None, jobs=1)) == first
