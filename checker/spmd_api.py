@@ -449,6 +449,7 @@ def assert_values(
     ):
         # the tensor's other axes are now said to be those of the dict's tensor
         result = replace(result, type=TensorType(result.type.items, rest))
+        ev.declare(result)
         ev.mutate(x_node, result, frame)
     return result
 
@@ -546,6 +547,7 @@ def assert_result(
     elif state.mesh_known and state.mesh is not None and set(items) >= set(state.mesh):
         rest = EXACT  # typed on every axis of the mesh
     new = TensorVal(TensorType(items, rest), tensor.grad, origin, tensor.ndim)
+    ev.declare(new)
     ev.mutate(x_node, new, frame)
     return new
 
@@ -741,6 +743,7 @@ def mutate_type(ctx: CallContext) -> Value:
         Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"),
         x.ndim,
     )
+    ev.declare(updated)
     ev.mutate(x_node, updated, frame)
     return updated
 
