@@ -257,7 +257,7 @@ def _collective_fact(
                     axes.label(axis.name),
                     src,
                     dst,
-                    coll.forward_text(src, dst),
+                    coll.forward_text(function, src, dst),
                     coll.backward_text(function, src, dst),
                 ),
             ),
