@@ -46,7 +46,7 @@ def parameter_value(function: FunctionVal, arg: ast.arg, mesh: tuple[str, ...] |
     root = root_of(function, arg.arg)
     kind = _annotation_kind(arg.annotation)
     if kind == "tensor":
-        origin = Origin(function.unit.span(arg), f"parameter {arg.arg} (from the caller)")
+        origin = Origin(function.unit.span(arg), f"parameter `{arg.arg}`, from the caller")
         return TensorVal(TensorType.of_root(root, mesh), None, origin)
     if kind == "number":
         return ScalarVal(None)

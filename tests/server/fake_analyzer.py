@@ -220,7 +220,7 @@ class _Run:
                         )
                     )
         name = call.args[0].id
-        self.env[name] = (LocalType(items), Origin(self.span(call), "assert_type"), True)
+        self.env[name] = (LocalType(items), Origin(self.span(call), "`assert_type(...)`"), True)
         self.fact(call.args[0], name)
 
     # expressions -------------------------------------------------------------

@@ -35,7 +35,7 @@ async def test_hover_on_tensor(session: Session) -> None:
     assert value.startswith("```python\nx: {dp: R, tp: P}\n```")
     assert "gradient: `{dp: P, tp: R}`" in value
     assert "requires_grad: True" in value
-    assert "type from line 6: assert_type" in value
+    assert "why: `assert_type(...)` (line 6)" in value  # what happened there, and where
     assert hover.range == target
 
     # after the non-ASCII text on the line: the right tensor

@@ -217,7 +217,7 @@ def test_hover_plaintext_and_unknown() -> None:
                 "x",
                 LocalType({"tp": P}),
                 False,
-                Origin(Span(0, 0, 0, 9), "assert_type"),
+                Origin(Span(0, 0, 0, 9), "`assert_type(x, ...)`"),
             ),
             TypeFact(Span(1, 0, 1, 1), "y", None, None),
         ],
@@ -227,7 +227,7 @@ def test_hover_plaintext_and_unknown() -> None:
         "x: {tp: P}",
         "gradient: `{tp: R}`",
         "requires_grad: False",
-        "type from line 1: assert_type (`x = thing`)",
+        "why: `assert_type(x, ...)` (line 1)",  # no fact there: no type for the step
     ]
     assert span == Span(0, 0, 0, 1)
     text, _ = hover_at(result, ["x = thing", "y"], 1, 0) or ("", None)

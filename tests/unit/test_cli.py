@@ -115,7 +115,8 @@ def test_json_output(project: Path) -> None:
                 "column": 5,
                 "end_line": 10,
                 "end_column": 44,
-                "message": "the operand got its type here: assert_type at line 10",
+                # what happened there, not where (the location says that)
+                "message": 'the operand got its type here: `spmd.assert_type(x, {"dp": R, "tp": P})`',
             }
         ],
         "fixes": [
