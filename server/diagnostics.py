@@ -11,7 +11,10 @@ from spmd_check.results import Diagnostic, Span
 
 from .positions import Codec
 
-SOURCE = "spmd"
+# What editors show next to each diagnostic: VS Code's Problems panel reads
+# "SPMD Types(spmd-partial-nonlinear)", like "Pylance(reportX)"; Neovim's float
+# "SPMD Types: message". The code carries the "spmd-" prefix already.
+SOURCE = "SPMD Types"
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,

@@ -163,7 +163,7 @@ async def test_code_action_for_foreign_or_stale_diagnostic(session: Session) -> 
         ),
         message=diagnostic.message,
         code=diagnostic.code,
-        source="spmd",
+        source="SPMD Types",
     )
     actions = await _actions(session, uri, moved)
     assert [a.title for a in actions] == ["Ignore spmd-partial-nonlinear on this line"]
