@@ -398,3 +398,30 @@ def test_incremental_line_starts_equal_a_rescan(
         )
         assert doc._line_starts() == [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", doc.text))]
         assert [doc._line_text(i) for i in range(len(doc._line_starts()))] == split_lines(doc.text)
+
+
+# ---------------------------------------------------------------- log levels
+
+
+def test_log_records_keep_their_level_in_the_editor() -> None:
+    import logging
+
+    from spmd_lsp import logs
+
+    assert logs.message_type(logging.ERROR) == types.MessageType.Error
+    assert logs.message_type(logging.CRITICAL) == types.MessageType.Error
+    assert logs.message_type(logging.WARNING) == types.MessageType.Warning
+    assert logs.message_type(logging.INFO) == types.MessageType.Info
+    assert logs.message_type(logging.DEBUG) == types.MessageType.Debug
+    cancel = logging.LogRecord(
+        "pygls.protocol.json_rpc",
+        logging.WARNING,
+        __file__,
+        1,
+        'Cancel notification for unknown message id "%s"',
+        ("7",),
+        None,
+    )
+    assert logs.routine(cancel)
+    own = logging.LogRecord("spmd_lsp.checks", logging.WARNING, __file__, 1, "x", (), None)
+    assert not logs.routine(own)
