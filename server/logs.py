@@ -4,7 +4,7 @@ An editor shows what a server writes on stderr as it sees fit: VS Code's languag
 writes it to the output channel as errors, whatever the line says, so a pygls warning read
 "[error] ... WARNING pygls.protocol.json_rpc: Cancel notification for unknown message id".
 Once the client has sent ``initialize``, every record goes to it as ``window/logMessage``
-with the type of its level instead (error, warning, info, debug), and the editor files it
+with the type of its level instead (error, warning, info; debug as log), and the editor files it
 under that level (vscode-languageclient 11: ``outputChannel.error`` for every stderr line,
 the message's own level for ``window/logMessage``). Before that, the handler the command
 line set up writes it (stderr; with ``--log-file``, only that file has the log).
@@ -41,7 +41,10 @@ def message_type(level: int) -> types.MessageType:
     for threshold, kind in _TYPES:
         if level >= threshold:
             return kind
-    return types.MessageType.Debug  # VS Code's client files Log (4) under no level
+    # Log, not Debug: VS Code's log output channel hides Debug messages unless its own level
+    # is lowered, so spmdTypes.logLevel "debug" would show nothing more; a Log message is
+    # written as it is.
+    return types.MessageType.Log
 
 
 def routine(record: logging.LogRecord) -> bool:

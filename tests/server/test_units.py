@@ -412,7 +412,7 @@ def test_log_records_keep_their_level_in_the_editor() -> None:
     assert logs.message_type(logging.CRITICAL) == types.MessageType.Error
     assert logs.message_type(logging.WARNING) == types.MessageType.Warning
     assert logs.message_type(logging.INFO) == types.MessageType.Info
-    assert logs.message_type(logging.DEBUG) == types.MessageType.Debug
+    assert logs.message_type(logging.DEBUG) == types.MessageType.Log  # shown as it is
     cancel = logging.LogRecord(
         "pygls.protocol.json_rpc",
         logging.WARNING,
