@@ -51,7 +51,7 @@ def parameter_value(function: FunctionVal, arg: ast.arg, mesh: tuple[str, ...] |
     root = root_of(function, arg.arg)
     kind = _annotation_kind(arg.annotation)
     if kind == "tensor":
-        origin = Origin(function.unit.span(arg), f"parameter {arg.arg} (from the caller)")
+        origin = Origin(function.unit.span(arg), f"parameter `{arg.arg}`, from the caller")
         return TensorVal(TensorType.of_root(root, mesh), None, origin)
     if kind == "number":
         return ScalarVal(None)
@@ -173,7 +173,7 @@ def _copy_value(value: Value, path: str, cls: ClassVal, copy: _ReceiverCopy) -> 
         root = Root(f"{cls.qualname}.{path}", path)
         where = value.origin.span if value.origin is not None else None
         origin = (
-            Origin(where, f"{path}, as the code that built the object left it")
+            Origin(where, f"`{path}`, as the code that built the object left it")
             if where is not None
             else None
         )
