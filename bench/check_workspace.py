@@ -45,7 +45,8 @@ def run_once(command: list[str], cwd: Path) -> dict[str, Any]:
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     assert child.stdout is not None
-    output = child.stdout.read()  # drained while it runs, so a full pipe never stalls it
+    with child.stdout:
+        output = child.stdout.read()  # drained while it runs, so a full pipe never stalls it
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped: keep Popen from waiting
