@@ -31,13 +31,16 @@ def _functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]
 
 
 def edit_site(text: str) -> Site:
-    """The end of a local variable's use in the function (or method) nearest the middle."""
+    """The end of a local variable's use in the function (or method, constructors last)
+    nearest the middle of the file."""
     tree = ast.parse(text)
     middle = (text.count("\n") + 1) // 2
 
-    def distance(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int]:
+    def distance(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, int, int]:
+        # code that computes (forward, functions) before constructors: where tensors flow
         end = node.end_lineno or node.lineno
-        return (0 if node.lineno <= middle <= end else 1, abs(node.lineno - middle))
+        spans = node.lineno <= middle <= end
+        return (node.name == "__init__", 0 if spans else 1, abs(node.lineno - middle))
 
     for function in sorted(_functions(tree), key=distance):
         arguments = function.args
