@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import stats, tools
+from bench.lsp import procstat
 
 
 def python_lines(root: Path) -> int:
@@ -91,9 +91,8 @@ def measure(root: Path, runs: int, spmd_check: str, ruff: str) -> dict[str, Any]
     result: dict[str, Any] = {"workspace": str(root), "lines": lines}
     for name, command in todo.items():
         result[name] = aggregate(command, samples[name], lines)
-    result["measurer_peak_rss_mib"] = round(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-    )
+    # this process's own peak (VmHWM of its memory map): its rusage would be its parent's
+    result["measurer_peak_rss_mib"] = procstat.peak_rss_mib(os.getpid())
     return result
 
 

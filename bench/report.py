@@ -68,8 +68,10 @@ def number(value: float | None) -> str:
 
 
 def ratio(mine: float | None, peer: float | None) -> str:
-    if mine is None or not peer:
+    if not mine or not peer:
         return "-"
+    if mine / peer < 0.1:  # a throughput far below the peer's: say "1/N" rather than 0.00x
+        return f"1/{peer / mine:,.0f}"
     return f"{mine / peer:,.1f}x" if mine / peer >= 10 else f"{mine / peer:.2f}x"
 
 
@@ -110,7 +112,8 @@ def render(results: dict[str, Any]) -> str:
     workspace = results["workloads"]["workspace"]
     seen = loads(results)
     out = [
-        f"Measured {env['date']} with `{env['command']}` ({env['cpus']} CPUs, Python "
+        f"Measured {env['date']} with `{env['command']}` (it took "
+        f"{env.get('wall_s', 0) / 60:.0f} min; {env['cpus']} CPUs, Python "
         f"{env['python']}; {env['versions']['spmd-lsp']}, pygls {env['versions']['pygls']}, "
         f"{env['versions']['ruff']}).",
         f"Load average (1/5/15 min) at the start {env['loadavg_start']}, at the end "

@@ -63,6 +63,7 @@ def rss_mib(pid: int) -> float:
 
 
 def peak_rss_mib(pid: int) -> float:
-    """VmHWM (the high-water mark) summed over the tree, in MiB."""
+    """VmHWM (the high-water mark of each memory map) summed over the tree, in MiB. Unlike
+    rusage's maxrss it starts afresh at exec: nothing of the parent is counted."""
     total = sum(_status_kib(member, "VmHWM") for member in [pid, *descendants(pid)])
     return round(total / 1024, 1)
