@@ -156,6 +156,7 @@ async def module_run(
     site = edit_site(text)
     uri = path.resolve().as_uri()
     result: dict[str, Any] = {"file": str(path), "lines": text.count("\n"), "pull": pull}
+    result["edit_site"] = vars(site)
     async with server(command, path.parent, log) as client:
         try:
             await client.initialize(path.parent, pull, settings.init_timeout)
@@ -192,6 +193,7 @@ async def workspace_run(
     site = edit_site(text)
     uri = path.resolve().as_uri()
     result: dict[str, Any] = {"file": str(path), "lines": text.count("\n"), "pull": pull}
+    result["edit_site"] = vars(site)
     async with server(command, root, log) as client:
         try:
             initialized = await client.initialize(root, pull, settings.init_timeout)
