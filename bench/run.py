@@ -1,6 +1,6 @@
 """Every benchmark in one command: spmd-lsp and spmd-check next to ruff and the floor.
 
-    python bench/run.py            # the full matrix (about 25 minutes on the 2-core box)
+    python bench/run.py            # the full matrix (about 20 minutes on a quiet 2-core box)
     python bench/run.py --quick    # a smoke test of the whole thing (a few minutes)
 
 Run it with the Python of the venv that has the project and bench/requirements.txt

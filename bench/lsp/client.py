@@ -105,21 +105,24 @@ class Client:
         self._reader = asyncio.create_task(self._read_loop())
 
     async def stop(self, timeout: float = 5.0) -> None:
-        """shutdown + exit; then SIGTERM/SIGKILL by pid (the server and its descendants)."""
+        """shutdown + exit; then SIGKILL, by pid, to the server and the descendants it had
+        if they outlive it (each checked to be the same process: pids get reused)."""
         if self.process is None:
             return
-        tree = procstat.descendants(self.process.pid)
+        tree = [(pid, procstat.started(pid)) for pid in procstat.descendants(self.process.pid)]
         if not self.dead:
             with contextlib.suppress(ServerDied, TimeoutError):
                 await self.request("shutdown", None, timeout)
                 await self.notify("exit", None)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.process.wait(), timeout)
-        for pid in [self.process.pid, *tree]:
-            if pid == self.process.pid and self.process.returncode is not None:
-                continue
+        if self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(self.process.pid, signal.SIGKILL)
+        for pid, start in tree:
+            if start is not None and procstat.started(pid) == start:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.process.wait(), timeout)
         if self._reader is not None:

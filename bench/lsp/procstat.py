@@ -21,6 +21,13 @@ def _stat_fields(pid: int) -> list[str] | None:
     return data[data.rindex(")") + 2 :].split()
 
 
+def started(pid: int) -> int | None:
+    """When the process started (clock ticks after boot), or None if it is gone: with the pid,
+    an identity that a reused pid does not have."""
+    fields = _stat_fields(pid)
+    return None if fields is None else int(fields[19])  # stat field 22, starttime
+
+
 def descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
