@@ -156,6 +156,18 @@ def command_line(root: Path, runs: int, output: Path) -> dict[str, Any]:
     return result
 
 
+def relative(node: Any, prefix: str) -> Any:
+    """The results with paths inside the repository made relative to it: the JSON says
+    nothing about the machine's folders, and results from two clones compare."""
+    if isinstance(node, str):
+        return node.replace(prefix, "")
+    if isinstance(node, list):
+        return [relative(item, prefix) for item in node]
+    if isinstance(node, dict):
+        return {key: relative(value, prefix) for key, value in node.items()}
+    return node
+
+
 def environment(plan: Plan, quick: bool) -> dict[str, Any]:
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -205,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         results["lsp"][scenario.key] = asyncio.run(run_scenario(scenario, commands, plan, logs))
     log(f"spmd-check and ruff check on {root}, {plan.cli_runs} runs each")
     results["cli"] = command_line(root, plan.cli_runs, out / "cli.json")
+    results = relative(results, str(BENCH.parent) + os.sep)
     results["environment"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     results["environment"]["wall_s"] = round(time.perf_counter() - started, 1)
     (out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
