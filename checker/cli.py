@@ -258,7 +258,8 @@ class Checked:
 
 
 def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int, Batch]:
-    """Check every file the paths name: (checked files, problems, number of files)."""
+    """Check every file the paths name (through the on-disk cache, unless --no-cache):
+    (checked files, problems, number of files, the batch that checked them)."""
     explicit = load_file(Path(args.config)) if args.config is not None else None
     problems: list[str] = []
     configs: dict[Path, Config] = {}
