@@ -414,7 +414,7 @@ class Interpreter:
         """The object a name refers to changed in place (its SPMD type was set or changed):
         rebind the name, and if it is a parameter still naming the caller's object, record
         the effect for the caller."""
-        if not isinstance(target, (ast.Name, ast.Attribute)):
+        if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
             return
         self._assign(target, value, frame, in_place=True)
         if (
@@ -460,6 +460,12 @@ class Interpreter:
                     frame.env[target.value.id] = type_dict(entries, container.rest)
                 else:
                     frame.env[target.value.id] = UNKNOWN
+                return
+            if isinstance(container, (TupleVal, TensorSeqVal)):
+                # an element of a list replaced or changed in place: the list the name
+                # holds is the same object, so the name sees it
+                index = self._eval(target.slice, frame)
+                self.mutate(target.value, _with_element(container, index, value), frame)
                 return
             if isinstance(container, TensorVal):
                 index = self._eval(target.slice, frame)
@@ -536,11 +542,20 @@ class Interpreter:
     ) -> None:
         entry = dict(frame.env)
         current = frame.child(dict(entry))
+        changed: Value | None = None  # the loop variable as the body left it in place
         for _ in range(_LOOP_ROUNDS):
             body = current.child(dict(current.env))
             if element is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._assign(stmt.target, element, body)
             self._exec_block(stmt.body, body)
+            if (
+                element is not None
+                and isinstance(stmt, (ast.For, ast.AsyncFor))
+                and isinstance(stmt.target, ast.Name)
+            ):
+                after = body.env.get(stmt.target.id, element)
+                if after is not element and not body.terminated:
+                    changed = after if changed is None else join(changed, after)
             merged = _join_paths([current, body])
             if merged.env == current.env and merged.bindings == current.bindings:
                 break
@@ -552,6 +567,29 @@ class Interpreter:
         orelse = current.child(dict(current.env))
         self._exec_block(stmt.orelse, orelse)
         _adopt(frame, _join_paths([current, orelse]) if not orelse.terminated else current)
+        if changed is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._write_back(stmt, changed, frame)
+
+    def _write_back(self, stmt: ast.For | ast.AsyncFor, changed: Value, frame: Frame) -> None:
+        """A loop over a list held by a name changed its variable in place (annotated it):
+        the element it changed is the list's, which one is not known, so every element
+        may have changed."""
+        base = _loop_base(stmt)
+        if base is None:
+            return
+        container = self._peek(base[0], frame)
+        if isinstance(container, TupleVal):
+            start = base[1]
+            items = tuple(
+                join(item, changed) if i >= start else item
+                for i, item in enumerate(container.items)
+            )
+            self.mutate(base[0], TupleVal(items), frame)
+        elif isinstance(container, TensorSeqVal):
+            element = join(container.element, changed)
+            self.mutate(
+                base[0], TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN, frame
+            )
 
     def _unrolled(
         self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]
@@ -561,7 +599,7 @@ class Interpreter:
         themselves: an element named in the loop's literal gets what its loop variable
         became in place (when the body never rebinds the variable)."""
         current = frame.child(dict(frame.env))
-        sources = _loop_sources(stmt)
+        sources = _loop_sources(stmt, len(items))
         for index, item in enumerate(items):
             body = current.child(dict(current.env))
             self._assign(stmt.target, item, body)
@@ -1371,6 +1409,9 @@ class Interpreter:
                 and -len(container.items) <= index.value < len(container.items)
             ):
                 return container.items[index.value]
+            bounds = _literal_slice(node.slice)
+            if bounds is not None:
+                return TupleVal(container.items[bounds[0] : bounds[1]])
             return UNKNOWN
         if isinstance(container, ShapeVal):
             return ScalarVal(None) if not isinstance(node.slice, ast.Slice) else ShapeVal(None)
@@ -1799,15 +1840,86 @@ def _none_or_not(left: Value, right: Value) -> bool | None:
     return None
 
 
-def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
-    """The element expressions of a loop over a literal tuple or list of names and
-    attributes whose body never rebinds the loop variable (it may only change it in
-    place); None otherwise."""
-    if not isinstance(stmt.iter, (ast.Tuple, ast.List)) or not isinstance(stmt.target, ast.Name):
+def _loop_sources(stmt: ast.For | ast.AsyncFor, count: int) -> list[ast.expr] | None:
+    """The element expressions of a loop whose body never rebinds the loop variable (it may
+    only change it in place) over a literal tuple or list of names and attributes, or over
+    the ``count`` elements of a list a name holds (``outs``, ``outs[1:]``: ``outs[i]``);
+    None otherwise."""
+    if not isinstance(stmt.target, ast.Name) or _rebinds(stmt, stmt.target.id):
         return None
-    if not all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.iter.elts):
+    if isinstance(stmt.iter, (ast.Tuple, ast.List)):
+        if not all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.iter.elts):
+            return None
+        return list(stmt.iter.elts)
+    base = _loop_base(stmt)
+    if base is None:
         return None
-    name = stmt.target.id
+    container, start = base
+    return [
+        ast.copy_location(ast.Subscript(container, ast.Constant(start + i), ast.Load()), stmt.iter)
+        for i in range(count)
+    ]
+
+
+def _loop_base(stmt: ast.For | ast.AsyncFor) -> tuple[ast.Name | ast.Attribute, int] | None:
+    """The list a loop runs over when a name or attribute holds it, and the index of its
+    first element the loop sees (``outs[2:]``: 2), when the body never rebinds the loop
+    variable."""
+    iterable = stmt.iter
+    start = 0
+    if isinstance(iterable, ast.Subscript):
+        bounds = _literal_slice(iterable.slice)
+        if bounds is None or (bounds[0] or 0) < 0:
+            return None
+        start = bounds[0] or 0
+        iterable = iterable.value
+    if not isinstance(iterable, (ast.Name, ast.Attribute)):
+        return None
+    if not isinstance(stmt.target, ast.Name) or _rebinds(stmt, stmt.target.id):
+        return None
+    return iterable, start
+
+
+def _literal_slice(node: ast.expr) -> tuple[int | None, int | None] | None:
+    """``a:b`` with literal (or omitted) bounds and no step."""
+    if not isinstance(node, ast.Slice) or node.step is not None:
+        return None
+    bounds: list[int | None] = []
+    for part in (node.lower, node.upper):
+        if part is None:
+            bounds.append(None)
+        elif isinstance(part, ast.Constant) and type(part.value) is int:
+            bounds.append(part.value)
+        elif (
+            isinstance(part, ast.UnaryOp)
+            and isinstance(part.op, ast.USub)
+            and isinstance(part.operand, ast.Constant)
+            and type(part.operand.value) is int
+        ):
+            bounds.append(-part.operand.value)
+        else:
+            return None
+    return bounds[0], bounds[1]
+
+
+def _with_element(container: TupleVal | TensorSeqVal, index: Value, value: Value) -> Value:
+    """A list with one element replaced (an unknown index: any element may be the one)."""
+    if isinstance(container, TensorSeqVal):
+        element = join(container.element, value)
+        return TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN
+    items = list(container.items)
+    if (
+        isinstance(index, ScalarVal)
+        and isinstance(index.value, int)
+        and -len(items) <= index.value < len(items)
+    ):
+        items[index.value] = value
+        return TupleVal(tuple(items))
+    return TupleVal(tuple(join(item, value) for item in items))
+
+
+def _rebinds(stmt: ast.For | ast.AsyncFor, name: str) -> bool:
+    """Whether the loop's body assigns the name (rather than changing its object in place)."""
     for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
         targets: list[ast.expr] = []
         if isinstance(node, ast.Assign):
@@ -1816,8 +1928,8 @@ def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
             targets = [node.target]
         for target in targets:
             if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
-                return None
-    return list(stmt.iter.elts)
+                return True
+    return False
 
 
 @dataclass(frozen=True)
