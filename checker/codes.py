@@ -217,6 +217,39 @@ MISSING_ARGUMENT: Final = _code(
     "{function}() missing required keyword-only argument: '{which}'. Say which type the tensor "
     "has{also}, e.g. {which}=R.",
 )
+RAW_OUTPUT_TYPE: Final = _code(
+    "spmd-raw-output-type",
+    "a raw torch.distributed collective writes into an output tensor of the wrong type",
+    "SpmdTypeError",
+    "{function}: expected {label} type {want} on axis {axis}, got {have}",
+)
+# the raw collectives' other messages: an untyped input or output in strict mode
+RAW_MISSING_AXIS: Final = (
+    "{function}: {label} has no type for axis {axis}. Use assert_type() to annotate the tensor "
+    "on this axis before calling collectives."
+)
+RAW_DIST_UNSUPPORTED: Final = _code(
+    "spmd-raw-dist-unsupported",
+    "a raw torch.distributed function the runtime's checker does not type",
+    "SpmdTypeError",
+    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
+    "use the spmd_types wrapper instead",
+)
+# where the checker only assumes that the code runs under typecheck() (a library)
+RAW_DIST_UNSUPPORTED_IF_CHECKED: Final = (
+    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
+    "use the spmd_types wrapper instead. (A warning: this raises only if it runs under "
+    "typecheck(), which the checker assumes here but does not see.)"
+)
+MESH_OP_IN_TYPECHECK: Final = _code(
+    "spmd-mesh-op-in-typecheck",
+    "a DeviceMesh is sliced inside typecheck()",
+    "SpmdTypeError",
+    "Slicing a DeviceMesh inside typecheck() runs tensor ops on the mesh's own untyped rank "
+    "tensor: args[0] missing axis {axis} from the current mesh {mesh}. args[0] has axes {{}}. "
+    "Slice the mesh (or take its groups) before entering typecheck(), or use "
+    "mesh.get_group({name!r}).",
+)
 INTERNAL: Final = _code(
     "spmd-internal",
     "the checker gave up on a function (time or size budget); please report it",

@@ -4,7 +4,7 @@ It walks statements with an environment from names to abstract values
 (``values.py``): assignments, branches and loops, calls, attributes and
 subscripts, functions and classes of the workspace, ``local_map`` contracts.
 What a call of an outside name does is the business of the handler tables
-(``spmd_api.HANDLERS``, ``python_api.HANDLERS``), else of the op table
+(``spmd_api.HANDLERS``, ``python_api.HANDLERS``, ``dist_api.HANDLERS``), else of the op table
 (``ops.py``); both see the interpreter only as an ``Evaluator``
 (``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
 one ``ResultSink`` (``sink.py``).
@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import axes, codes, entry, journal, ops, optable, python_api, spmd_api
+from . import axes, codes, dist_api, entry, journal, ops, optable, python_api, spmd_api
 from .codes import Severity
 from .config import Config, Mode
 from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
@@ -191,6 +191,7 @@ class Interpreter:
             mesh_known=is_script or mesh_axes is not None,
             grad=True,
             mesh_root=self.mesh_root,
+            assumed=not is_script,
         )
 
     def _standalone_state(self) -> State:
@@ -202,6 +203,7 @@ class Interpreter:
             mesh_axes is not None,
             True,
             mesh_root=self.mesh_root,
+            assumed=True,
         )
 
     def run(self) -> None:
@@ -668,9 +670,9 @@ class Interpreter:
                 if context.strict is not None
                 else (state.strict if state.checking else True)
             )
-            return replace(state, checking=True, strict=strict)
+            return replace(state, checking=True, strict=strict, assumed=False)
         if context.kind is ContextKind.NO_TYPECHECK:
-            return replace(state, checking=False)
+            return replace(state, checking=False, assumed=False)
         if context.kind is ContextKind.LOCAL:
             return state  # local SPMD is the only mode the checker models
         if context.kind is ContextKind.NO_GRAD:
@@ -1387,6 +1389,8 @@ class Interpreter:
         index = self._eval(node.slice, frame)
         if isinstance(container, (SymbolicVal, MeshVal)):
             if isinstance(index, ConstVal) and isinstance(index.value, str):
+                if isinstance(container, MeshVal):
+                    dist_api.mesh_index(self, container, index.value, node, frame)
                 return AxisVal(index.value, "submesh")  # mesh["tp"]: axis tp, whatever the mesh
             tensor = ops.as_tensor(container, self.numbers)
             if tensor is None:
@@ -1667,7 +1671,11 @@ class Interpreter:
     ) -> Value:
         """A call of an outside name: its handler (spmd_types, then torch and Python), else
         the op table's rule for a torch function or Tensor method."""
-        handler = spmd_api.HANDLERS.get(name) or python_api.HANDLERS.get(name)
+        handler = (
+            spmd_api.HANDLERS.get(name)
+            or python_api.HANDLERS.get(name)
+            or dist_api.HANDLERS.get(name)
+        )
         if handler is not None:
             return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))
         if name.startswith("torch.") and not name.startswith(_NOT_OP_PREFIXES):

@@ -60,7 +60,7 @@ def device_mesh(ctx: CallContext) -> Value:
             for s in shape.items
         ]
     kept = tuple(n for n, size in zip(axis_names, sizes, strict=True) if size != 1)
-    return MeshVal(kept)
+    return MeshVal(kept, tuple(axis_names))
 
 
 def parameter(ctx: CallContext) -> Value:

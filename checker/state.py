@@ -33,6 +33,9 @@ class State:
     mesh_known: bool  # False: whether a mesh is current (and which) is unknown
     grad: bool
     mesh_root: Root = DEFAULT_MESH
+    # checking is on because the checker assumes the caller runs this code under
+    # typecheck() (a library's code), not because the code entered it
+    assumed: bool = False
 
     @property
     def known_mesh(self) -> tuple[str, ...] | None:

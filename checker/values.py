@@ -113,9 +113,12 @@ class AxisVal:
 
 @dataclass(frozen=True)
 class MeshVal:
-    """A DeviceMesh; ``axes`` are its dim names of size > 1 (None when unreadable)."""
+    """A DeviceMesh; ``axes`` are its dim names of size > 1 (None when unreadable); ``dims``
+    all its dim names in order, size 1 included (None when not known): a DTensor placement
+    or ``mesh.get_group(i)`` is per dim."""
 
     axes: tuple[str, ...] | None
+    dims: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
