@@ -250,6 +250,14 @@ MESH_OP_IN_TYPECHECK: Final = _code(
     "Slice the mesh (or take its groups) before entering typecheck(), or use "
     "mesh.get_group({name!r}).",
 )
+DTENSOR_ASSERT: Final = _code(
+    "spmd-dtensor-assert",
+    "assert_type on a DTensor",
+    "TypeError",
+    "assert_type() does not support DTensor. SPMD type checking operates on local tensors "
+    "only; DTensor tracks its own placement metadata. Assert the local tensor instead "
+    "(d.to_local()).",
+)
 INTERNAL: Final = _code(
     "spmd-internal",
     "the checker gave up on a function (time or size budget); please report it",

@@ -4,7 +4,8 @@ It walks statements with an environment from names to abstract values
 (``values.py``): assignments, branches and loops, calls, attributes and
 subscripts, functions and classes of the workspace, ``local_map`` contracts.
 What a call of an outside name does is the business of the handler tables
-(``spmd_api.HANDLERS``, ``python_api.HANDLERS``, ``dist_api.HANDLERS``), else of the op table
+(``spmd_api.HANDLERS``, ``python_api.HANDLERS``, ``dist_api.HANDLERS``,
+``dtensor_api.HANDLERS``), else of the op table
 (``ops.py``); both see the interpreter only as an ``Evaluator``
 (``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
 one ``ResultSink`` (``sink.py``).
@@ -24,7 +25,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import axes, codes, dist_api, entry, journal, ops, optable, python_api, spmd_api
+from . import (
+    axes,
+    codes,
+    dist_api,
+    dtensor_api,
+    dtensors,
+    entry,
+    journal,
+    ops,
+    optable,
+    python_api,
+    spmd_api,
+)
 from .codes import Severity
 from .config import Config, Mode
 from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
@@ -46,6 +59,7 @@ from .values import (
     ContextKind,
     ContextVal,
     ContractVal,
+    DTensorVal,
     FunctionIdentity,
     FunctionVal,
     InstanceVal,
@@ -1327,6 +1341,8 @@ class Interpreter:
             return self._import_from(owner.name, node.attr) or UNKNOWN
         if isinstance(owner, TensorVal):
             return self._tensor_attribute(owner, node, frame)
+        if isinstance(owner, DTensorVal):
+            return dtensor_api.attribute(owner, node.attr)
         if isinstance(owner, InstanceVal):
             if node.attr in owner.attributes:
                 return owner.attributes[node.attr]
@@ -1543,6 +1559,10 @@ class Interpreter:
                 return self._tensor_method(
                     callee.name, receiver, node, args, kwargs, kw_nodes, frame
                 )
+            if isinstance(receiver, DTensorVal):
+                name = f"DTensor.{callee.name}"
+                context = CallContext(self, name, node, args, kwargs, kw_nodes, frame)
+                return dtensor_api.method(context, receiver)
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
                 if method is None and callee.name in _REGISTERS and len(args) >= 2:
@@ -1671,10 +1691,17 @@ class Interpreter:
     ) -> Value:
         """A call of an outside name: its handler (spmd_types, then torch and Python), else
         the op table's rule for a torch function or Tensor method."""
+        dtensor = dtensors.among([*args, *kwargs.values()])
+        if dtensor is not None:  # the runtime does not check calls of DTensors
+            context = CallContext(self, name, node, args, kwargs, kw_nodes, frame)
+            result = dtensor_api.call_with_dtensor(context, dtensor)
+            if result is not None:
+                return result
         handler = (
             spmd_api.HANDLERS.get(name)
             or python_api.HANDLERS.get(name)
             or dist_api.HANDLERS.get(name)
+            or dtensor_api.HANDLERS.get(name)
         )
         if handler is not None:
             return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))

@@ -16,7 +16,7 @@ import ast
 from collections.abc import Collection
 from dataclasses import replace
 
-from . import codes, optable
+from . import codes, dtensors, optable
 from .evaluator import Evaluator, OpArgs, OpKwargs
 from .lattice import AxisType, Kind, LocalType, R
 from .results import Origin
@@ -26,6 +26,7 @@ from .tensortype import EXACT, NOTHING, SCALAR, UNKNOWN_TYPE, Root, TensorType, 
 from .values import (
     UNKNOWN,
     ConstVal,
+    DTensorVal,
     InstanceVal,
     ScalarVal,
     ShapeVal,
@@ -129,7 +130,7 @@ def binary(
         and (isinstance(right, ScalarVal) or is_number(right, ev.numbers))
     ):
         note_number(left, ev.numbers)  # a size computed from it
-    if isinstance(left, TensorVal):
+    if isinstance(left, TensorVal | DTensorVal) or isinstance(right, DTensorVal):
         return apply(
             ev, f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
         )
@@ -236,6 +237,10 @@ def apply(
     ev: Evaluator, name: str, args: OpArgs, kwargs: OpKwargs, node: ast.AST, frame: Frame
 ) -> Value:
     """The result of the op ``name`` on these arguments, reporting what the runtime rejects."""
+    dtensor = dtensors.among([v for v, _ in args] + [v for v, _ in kwargs.values()])
+    if dtensor is not None:
+        # an op of a DTensor: the runtime does not check it, DTensor places the result
+        return dtensors.unchecked(name, dtensor, [v for v, _ in [*args, *kwargs.values()]])
     spec = optable.lookup(name)
     state = ev.state
     span = frame.unit.span(node)

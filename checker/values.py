@@ -157,6 +157,43 @@ class PartitionSpecVal:
     dims: tuple[tuple[str, ...], ...]
 
 
+class Placement(Enum):
+    """A DTensor placement's kind (``torch.distributed.tensor``)."""
+
+    REPLICATE = "Replicate"
+    SHARD = "Shard"
+    PARTIAL = "Partial"
+
+
+@dataclass(frozen=True)
+class PlacementVal:
+    """``Replicate()``, ``Shard(dim)`` (``dim`` None: not a literal) or ``Partial()``."""
+
+    kind: Placement
+    dim: int | None = None
+
+    def __str__(self) -> str:
+        if self.kind is Placement.SHARD:
+            return f"Shard({self.dim if self.dim is not None else '?'})"
+        return f"{self.kind.value}()"
+
+
+@dataclass(frozen=True)
+class DTensorVal:
+    """A DTensor: its mesh (None: not known) and one placement per mesh dim (an element
+    None: that one is not known; the tuple None: none is)."""
+
+    mesh: MeshVal | None
+    placements: tuple[PlacementVal | None, ...] | None
+
+
+@dataclass(frozen=True)
+class TensorShardingVal:
+    """``spmd.TensorSharding(...)``: per tensor dim, the mesh dim names sharding it."""
+
+    dims: tuple[tuple[str, ...], ...]
+
+
 @dataclass(frozen=True)
 class RefVal:
     """Something outside the workspace, by qualified name: ``torch.relu``, ``spmd_types.R``."""
@@ -342,6 +379,9 @@ Value = Union[  # noqa: UP007 - a runtime alias
     TypeChoiceVal,
     TypeDictVal,
     PartitionSpecVal,
+    PlacementVal,
+    DTensorVal,
+    TensorShardingVal,
     RefVal,
     TupleVal,
     ContextVal,
