@@ -570,7 +570,7 @@ class Interpreter:
                 and isinstance(stmt.target, ast.Name)
             ):
                 after = body.env.get(stmt.target.id, element)
-                if after is not element and not body.terminated:
+                if after is not element:
                     changed = after if changed is None else join(changed, after)
             merged = _join_paths([current, body])
             if merged.env == current.env and merged.bindings == current.bindings:
