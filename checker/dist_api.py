@@ -149,20 +149,20 @@ def _group_axis(ctx: CallContext, rule: coll.RawRule, tensors: list[TensorVal]) 
 
 
 def _world_is_apart(state: State, tensors: list[TensorVal], frame: Frame) -> bool:
-    """Whether the world group is certainly none of the tensors' axes: each lists only axes
-    of the current mesh, which has two axes or more (so each is a proper subgroup of the
-    world), or groups the checker cannot name (those may be the world: their verdicts are
-    latent)."""
+    """Whether the world group is certainly none of the tensors' axes: each has a known set
+    of axes, of the current mesh, which has two axes or more (so each is a proper subgroup
+    of the world), or groups the checker cannot name (those may be the world: their
+    verdicts are latent)."""
     mesh = state.known_mesh
     if mesh is None or len(mesh) < 2:
         return False
     for tensor in tensors:
         t = tensor.type
-        if t.rest.kind is RestKind.FILL:
-            return False
         hidden = t.hidden_axes(frame.bindings)
+        if hidden is None or t.rest.kind is RestKind.FILL:
+            return False  # other axes the checker does not know: one may be the world
         named = [a for a in t.listed(frame.bindings) if not axes.is_symbolic(a)]
-        if any(a not in mesh for a in [*named, *(hidden or ())]):
+        if any(a not in mesh for a in [*named, *hidden]):
             return False
     return True
 

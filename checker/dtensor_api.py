@@ -253,7 +253,7 @@ def call_with_dtensor(ctx: CallContext, dtensor: DTensorVal) -> Value | None:
     if name in HANDLERS or name == "reveal_type":
         return None
     if name in _ASSERTS:
-        if ctx.args and ctx.args[0] is dtensor:
+        if ctx.args and isinstance(ctx.args[0], DTensorVal):
             frame = ctx.frame
             ctx.evaluator.sink.report(
                 frame.unit.span(ctx.arg_node(0) or ctx.node),
@@ -265,8 +265,9 @@ def call_with_dtensor(ctx: CallContext, dtensor: DTensorVal) -> Value | None:
             frame.stop()
             return UNKNOWN
         return None
-    if name == "Parameter" and ctx.args and ctx.args[0] is dtensor:
-        return dtensor  # nn.Parameter of a DTensor is a DTensor, of the same placements
+    data = ctx.arg(0, "data")
+    if name == "Parameter" and isinstance(data, DTensorVal):
+        return data  # nn.Parameter of a DTensor is a DTensor, of the same placements
     if name.startswith(("torch.", "Tensor.")):
         return dtensors.unchecked(name, dtensor, [*ctx.args, *ctx.kwargs.values()])
     if name.startswith("spmd."):

@@ -18,6 +18,8 @@ from .values import (
     MeshVal,
     Placement,
     PlacementVal,
+    RefVal,
+    ScalarVal,
     TensorVal,
     TupleVal,
     Value,
@@ -33,20 +35,26 @@ Placements = tuple[PlacementVal | None, ...]
 # tests/cases/dtensor/unary_ops_keep_placements.py.
 ELEMENTWISE = frozenset(
     name
-    for op in (
-        "relu",
-        "exp",
-        "log",
-        "sqrt",
-        "rsqrt",
-        "tanh",
-        "sigmoid",
-        "abs",
-    )
+    for op in ("relu", "exp", "log", "sqrt", "rsqrt", "tanh", "sigmoid", "abs", "clone")
     for name in (f"torch.{op}", f"Tensor.{op}")
 ) | frozenset(
     f"torch.nn.functional.{op}"
     for op in ("relu", "gelu", "silu", "sigmoid", "tanh", "softplus", "elu", "leaky_relu")
+)
+# Ops of one DTensor (and numbers) after which DTensor keeps every placement, Partial too.
+PRESERVING = frozenset(
+    {
+        "Tensor.detach",
+        "torch.detach",
+        "Tensor.contiguous",
+        "Tensor.float",
+        "Tensor.to",
+        "Tensor.neg",
+        "torch.neg",
+        "Tensor.__neg__",
+        "Tensor.__mul__",
+        "Tensor.__truediv__",
+    }
 )
 
 
@@ -139,11 +147,15 @@ def grads_of(value: Value, count: int) -> Placements | None:
 
 def unchecked(op: str, dtensor: DTensorVal, operands: Sequence[Value]) -> DTensorVal:
     """The DTensor an op with a DTensor operand returns (the runtime does not check it):
-    its placements are DTensor's business, known only after an element-wise op of that one
-    tensor that keeps them."""
-    alone = bool(operands) and operands[0] is dtensor and among(operands[1:]) is None
-    others = any(isinstance(v, TensorVal) for v in operands[1:])
-    if op in ELEMENTWISE and dtensor.placements is not None and alone and not others:
+    its placements are DTensor's business, known only after an op of that one DTensor that
+    keeps them (all of them, or all but a Partial one)."""
+    rest = operands[1:]
+    alone = bool(operands) and operands[0] is dtensor and among(rest) is None
+    if not alone or dtensor.placements is None:
+        return DTensorVal(dtensor.mesh, None)
+    if op in PRESERVING and all(isinstance(v, ScalarVal | ConstVal | RefVal) for v in rest):
+        return dtensor
+    if op in ELEMENTWISE and not any(isinstance(v, TensorVal) for v in rest):
         return DTensorVal(
             dtensor.mesh,
             tuple(

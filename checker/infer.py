@@ -1175,7 +1175,7 @@ class Interpreter:
             return self.binary(name, left, right, node.left, node.right, node, frame)
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, frame)
-            if isinstance(operand, TensorVal):
+            if isinstance(operand, TensorVal | DTensorVal):
                 dunder = {ast.USub: "__neg__", ast.UAdd: "__pos__", ast.Invert: "__invert__"}.get(
                     type(node.op)
                 )
@@ -1915,6 +1915,8 @@ def _loop_base(stmt: ast.For | ast.AsyncFor) -> tuple[ast.Name | ast.Attribute, 
         return None
     if not isinstance(stmt.target, ast.Name) or _rebinds(stmt, stmt.target.id):
         return None
+    if isinstance(iterable, ast.Name) and _rebinds(stmt, iterable.id):
+        return None  # the body makes the name hold another list
     return iterable, start
 
 

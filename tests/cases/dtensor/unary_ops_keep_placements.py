@@ -1,4 +1,4 @@
-"""Element-wise ops of one DTensor run unchecked and keep its Replicate and Shard placements (DTensor's own propagation), so to_local() of the result has the same types; a Partial placement is redistributed, to Replicate or to a Shard as DTensor's cost model picks."""
+"""Element-wise ops of one DTensor run unchecked and keep its Replicate and Shard placements (DTensor's own propagation), so to_local() of the result has the same types; a Partial placement is redistributed, to Replicate or to a Shard as DTensor's cost model picks. detach, dtype casts, negation and scaling by a number keep every placement."""
 import torch
 import torch.nn.functional as F
 import spmd_types as spmd
@@ -22,3 +22,5 @@ with spmd.set_current_mesh(mesh), typecheck():
     f = DTensor.from_local(p, mesh, [Partial(), Shard(1)])
     g = torch.tanh(f)
     reveal_type(g.redistribute(mesh, [Replicate(), Shard(1)]).to_local())  # T: {dp: I, tp: V}
+    reveal_type(f.detach().float().to_local())  # T: {dp: P, tp: V}
+    reveal_type((-f * 2 / 4).contiguous().to_local())  # T: {dp: P, tp: V}
