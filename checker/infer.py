@@ -22,6 +22,7 @@ import builtins
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from . import axes, codes, entry, journal, ops, optable, python_api, spmd_api
@@ -1842,6 +1843,10 @@ class _Fact:
     target: bool
 
     def resolve(self) -> TypeFact:
+        return self.fact  # a replayed journal's facts are resolved once, not per check
+
+    @cached_property
+    def fact(self) -> TypeFact:
         value, bindings, mesh = self.value, self.bindings, self.mesh
         complete = value.type.concrete(bindings, mesh)
         if complete is not None:
