@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: operands from another mesh are re-read on the current mesh
 """An operand typed on the (dp, tp) mesh used under the flattened mesh is folded onto dp_tp: R on dp and V on tp cannot fold."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: flattening a DeviceMesh runs tensor ops
 """DeviceMesh._flatten inside typecheck() runs untyped tensor ops on the mesh tensor: strict mode rejects them."""
 import torch
 import spmd_types as spmd

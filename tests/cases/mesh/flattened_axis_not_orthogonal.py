@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: orthogonality of the axes of one type
 """A type naming both the flattened dp_tp axis and dp: the axes overlap (not orthogonal), an error."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: local_axes must be the outer axes
 """set_current_mesh(local_axes=("tp",)): the local axes must come before all global axes in outer-to-inner order (ValueError)."""
 import torch
 import spmd_types as spmd

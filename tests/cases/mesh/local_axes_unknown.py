@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: local_axes names are validated
 """local_axes naming an axis the mesh does not have is a ValueError."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- set_current_mesh forms: the axes must be orthogonal
 """set_current_mesh with dp and the flattened dp_tp group: the axes overlap, an error when the mesh is set."""
 import torch
 import spmd_types as spmd

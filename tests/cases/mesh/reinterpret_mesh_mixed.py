@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: reinterpret_mesh
 """reinterpret_mesh onto the flattened mesh needs one type for the flattened group: R on dp and V on tp cannot merge."""
 import torch
 import spmd_types as spmd

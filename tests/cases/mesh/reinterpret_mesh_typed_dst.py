@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: reinterpret_mesh with an explicit destination type
 """reinterpret_mesh to an explicit {dp: V, tp: R}: a flattened V cannot become mixed types."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- DeviceMesh indexing runs tensor ops
 """Indexing a DeviceMesh inside typecheck() runs untyped tensor ops on the mesh tensor: strict mode rejects them."""
 import torch
 import torch.distributed as dist

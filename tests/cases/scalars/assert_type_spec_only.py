@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """A PartitionSpec alone is not a type: assert_type(x, PartitionSpec(...)) is a TypeError."""
 import torch
 import spmd_types as spmd

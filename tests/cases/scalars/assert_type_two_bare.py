@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """At most one bare type may be given: assert_type(x, R, V) is a TypeError."""
 import torch
 import spmd_types as spmd

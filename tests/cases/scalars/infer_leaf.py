@@ -1,4 +1,3 @@
-# checker: pending -- Infer is only valid as the bare in_types
 """local_map(in_types=(Infer,)): Infer as a leaf of an in_types pytree is an error at the call."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mutate_type call forms
 """mutate_type with src and dst dicts: their axes must match."""
 import torch
 import spmd_types as spmd

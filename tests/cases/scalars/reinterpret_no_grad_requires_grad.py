@@ -1,4 +1,3 @@
-# checker: pending -- reinterpret_no_grad
 """reinterpret_no_grad is for tensors that cannot receive a gradient: on a tensor that requires grad it is a ValueError."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: Scalar arithmetic
 """Scalars typed on different axis sets do not merge: TypeError."""
 import torch
 import spmd_types as spmd

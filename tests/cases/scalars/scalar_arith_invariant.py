@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: Scalar arithmetic
 """Scalar + Scalar merges per axis (same type, or R with V); V with I does not merge, and Python raises TypeError."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: a Scalar holds local types only
 """Scalar types are R, I, V or P: S(i) is a TypeError (a scalar has no dims)."""
 import torch
 import spmd_types as spmd
