@@ -1485,6 +1485,7 @@ class Interpreter:
         has_star = any(isinstance(a, ast.Starred) for a in node.args) or has_star_kwargs
         if isinstance(callee, RefVal):
             name = canonical(callee.qualname)
+            mesh_api.passed(self, name, [*args, *kwargs.values()])
             if has_star and name not in ("spmd.assert_type",):
                 self._escape(node, [*args, *kwargs.values()], frame)
                 return UNKNOWN

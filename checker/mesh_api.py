@@ -196,10 +196,22 @@ def _flatten(
 
 
 def frozenset_(ctx: CallContext) -> Value:
-    """frozenset(axes): as set_current_mesh takes it, the axes without names."""
-    if len(ctx.args) == 1 and isinstance(ctx.args[0], TupleVal):
-        return ctx.args[0]
+    """frozenset(axes): as set_current_mesh takes it, the axes without names (a frozenset
+    of anything else is not followed)."""
+    items = ctx.args[0] if len(ctx.args) == 1 else None
+    if isinstance(items, TupleVal) and all(isinstance(i, AxisVal) for i in items.items):
+        return items
     return UNKNOWN
+
+
+def passed(ev: Evaluator, callee: str, values: Sequence[Value]) -> None:
+    """A literal mesh handed to code outside spmd_types (``fully_shard(model, mesh=mesh)``)
+    may be flattened there: its root may then hold any flattened dim."""
+    if callee.startswith("spmd.") or callee in HANDLERS:
+        return
+    for value in values:
+        if isinstance(value, MeshVal) and value.root is not None:
+            ev.algebra.escaped(value.root)
 
 
 # ---------------------------------------------------------------------- set_current_mesh

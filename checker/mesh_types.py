@@ -29,7 +29,7 @@ def on_current_mesh(
     current mesh, read on the current mesh's axes (a violation when they cannot fold);
     None when nothing changes or it is not known."""
     mesh = ev.state.known_mesh
-    if not mesh:
+    if not mesh or ev.algebra.empty or all(a in mesh for a in t.items):
         return None
     local = t.concrete(frame.bindings)
     if local is None or all(a in mesh for a in local):
@@ -74,6 +74,8 @@ def collective_axes(
     read (``_resolve_collective_axes``, re-reading it on the current mesh first when that
     finds none): the components of a flattened axis; just ``axis`` where the tensor is typed
     on it, or where its axes or layouts are not known."""
+    if axis in t.items or ev.algebra.empty:
+        return [axis], t
     local = t.concrete(frame.bindings)
     if local is None or axis in local:
         return [axis], t

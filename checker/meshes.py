@@ -161,14 +161,22 @@ class Algebra:
         """The first pair of axes that are not orthogonal (``_check_orthogonality``), when
         every layout is known; None otherwise."""
         layouts = self.layouts(names)
-        if layouts is None or len(names) < 2 or orthogonal(layouts):
+        if layouts is None or len(names) < 2:
+            return None
+        # two names of one layout are one axis to the runtime (one dict key): no overlap
+        if orthogonal(list(dict.fromkeys(layouts))):
             return None
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 pair = self.layouts([a, b])
-                if pair is not None and not orthogonal(pair):
+                if pair is not None and pair[0] != pair[1] and not orthogonal(pair):
                     return (a, b)
         return None
+
+    @property
+    def empty(self) -> bool:
+        """No layout known: nothing here can relate two names."""
+        return not any(self._layouts.values())
 
     def components(self, axis: str, typed: Iterable[str]) -> list[str] | None:
         """The tensor's axes a collective on ``axis`` acts on
@@ -186,6 +194,8 @@ class Algebra:
             layout = self.layout(name)
             if layout is None:
                 return None
+            if layout == target:
+                return [name]  # the same axis under another name
             if layout.within(target):
                 inside.append(name)
         if not inside:

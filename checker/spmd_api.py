@@ -399,6 +399,8 @@ def assert_values(
                     frame.stop()
                     return UNKNOWN
                 asserted[axis.name] = t
+        elif isinstance(value, TypeVal) and value.type.shard_dim is not None:
+            known = False  # a bare S(i) is no type the runtime merges (it fails on it)
         elif isinstance(value, TypeVal):
             if bare is not None:
                 ev.sink.report(
