@@ -438,7 +438,14 @@ def assert_values(
     if known:
         # the runtime's types hold mutually orthogonal axes only (a flattened axis overlaps
         # its components)
-        overlap = ev.algebra.overlap([*asserted, *choices])
+        # (with the axes the tensor already has: an assertion refines its type)
+        typed = as_tensor(x, ev.numbers)
+        held = (
+            [a for a, t in typed.type.listed(frame.bindings).items() if isinstance(t, AxisType)]
+            if typed is not None
+            else []
+        )
+        overlap = ev.algebra.overlap(list(dict.fromkeys([*held, *asserted, *choices])))
         if overlap is not None:
             ev.sink.report(
                 span, codes.CONFLICTING_TYPES, overlap, Severity.ERROR, call_site_of(frame)
