@@ -168,8 +168,7 @@ class Analyzer:
         config = self.config.for_path(path)  # [[tool.spmd-check.overrides]] for this file
         try:
             with self._lock:
-                journals = self._journals.setdefault(path, {})
-            previous = dict(journals)
+                previous = dict(self._journals.setdefault(path, {}))
             interpreter = Interpreter(
                 path,
                 units,
@@ -179,7 +178,15 @@ class Analyzer:
                 loader=_Loader(self.workspace, self.config, self._modules, self._parse),
                 cancelled=cancelled,
             )
-            interpreter.run()
+            try:
+                interpreter.run()
+            except Cancelled:
+                # the functions analysed before it stopped are as good as any: the check
+                # that replaces it (or resumes it, for a background check that yielded to
+                # an open document) replays them
+                with self._lock:
+                    self._journals.setdefault(path, {}).update(interpreter.used_journals)
+                raise
             used: set[str] = set()
             for imported in interpreter.imported:
                 loaded = self._modules.get(imported)

@@ -12,6 +12,7 @@ so the attributes it sets are known to every method, each of which runs on its o
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable
 
 from .results import Origin
@@ -147,26 +148,41 @@ def _copy_value(value: Value, memo: dict[int, InstanceVal]) -> Value:
     return value
 
 
+_ORDERS: dict[tuple[tuple[str, bool, frozenset[str]], ...], list[int]] = {}
+
+
 def entry_order(functions: list[FunctionVal]) -> list[FunctionVal]:
     """Functions in the order to analyse them on their own: the methods that build ``self``
     first (each in its own analysis, so a re-check that replays them does not rebuild every
     class's ``self``), then those no other function names (they are the entry points; what
-    they call is analysed in their context), then the rest."""
-    named_by: dict[str, set[int]] = {}
+    they call is analysed in their context), then the rest. Memoised by what decides it (a
+    keystroke inside a body seldom changes who names whom)."""
+    key = tuple((f.node.name, f.owner is not None, f.mentions()) for f in functions)
+    order = _ORDERS.get(key)
+    if order is None:
+        order = _entry_order(functions)
+        if len(_ORDERS) > 16:
+            _ORDERS.clear()
+        _ORDERS[key] = order
+    return [functions[i] for i in order]
+
+
+def _entry_order(functions: list[FunctionVal]) -> list[int]:
+    mentioned_by: Counter[str] = Counter()
     for function in functions:
-        mentions = function.mentions()
-        for name in mentions.names | mentions.attributes:
-            named_by.setdefault(name, set()).add(id(function))
+        mentioned_by.update(function.mentions())
 
     def builds_self(function: FunctionVal) -> bool:
         return function.owner is not None and function.node.name in BUILDS_SELF
 
     def called(function: FunctionVal) -> bool:
-        return bool(named_by.get(function.node.name, set()) - {id(function)})
+        own = function.node.name in function.mentions()  # a recursive call
+        return mentioned_by[function.node.name] > own
 
-    rest = [f for f in functions if not builds_self(f)]
+    indices = range(len(functions))
+    rest = [i for i in indices if not builds_self(functions[i])]
     return (
-        [f for f in functions if builds_self(f)]
-        + [f for f in rest if not called(f)]
-        + [f for f in rest if called(f)]
+        [i for i in indices if builds_self(functions[i])]
+        + [i for i in rest if not called(functions[i])]
+        + [i for i in rest if called(functions[i])]
     )

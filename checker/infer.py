@@ -744,14 +744,17 @@ class Interpreter:
             value = self._eval(decorator, frame)
             if isinstance(value, RefVal):
                 spmd_api.register(canonical(value.qualname), cls)
-        body_frame = Frame(dict(frame.env), frame.unit, None, [])
+        # a class body reads the module's names through the globals; one inside a function
+        # sees the function's locals too (a copy: its own names must not leak out)
+        at_module_level = frame.env is self.globals
+        body_frame = Frame({} if at_module_level else dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 cls.methods[stmt.name] = self._define_function(stmt, body_frame, cls)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 self._exec(stmt, body_frame)
         for name, value in body_frame.env.items():
-            if name not in frame.env or frame.env[name] is not value:
+            if at_module_level or name not in frame.env or frame.env[name] is not value:
                 cls.attributes[name] = value
         return cls
 

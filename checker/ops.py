@@ -327,6 +327,9 @@ def apply(
                     frame.stop()
                 return UNKNOWN
             output = _keep_shards(target.type, output)  # the same object: its PartitionSpec stays
+            # and its requires_grad (an in-place op under no_grad does not detach it)
+            value = TensorVal(output, target.grad if not state.grad else grad, origin)
+            return TensorSeqVal(value) if is_sequence else value
     return result(output)
 
 

@@ -172,6 +172,79 @@ def resolved(fact: FactEntry) -> TypeFact:
     return fact if isinstance(fact, TypeFact) else fact.resolve()
 
 
+def _agreeing(
+    a: LocalType | None, a_complete: bool, b: LocalType | None, b_complete: bool
+) -> tuple[LocalType | None, bool]:
+    """What two readings of one expression's type agree on (the same expression run twice:
+    a function called with different types, a loop's iterations): the axes typed alike in
+    both; the type is complete only if both are the same complete type."""
+    if a is None or b is None:
+        return None, False
+    if a == b and a_complete == b_complete:
+        return a, a_complete
+    kept = LocalType({axis: t for axis, t in a.items() if b.get(axis) == t})
+    return (kept if len(kept) else None), False
+
+
+def _partial_text(known: LocalType | None) -> str | None:
+    return None if known is None else str(known)[:-1] + ", ...}"
+
+
+def join_reveals(a: Reveal, b: Reveal) -> Reveal:
+    """One reveal for a ``reveal_type`` line run more than once: what holds each time."""
+    if a == b:
+        return a
+    types, complete = _agreeing(a.types, a.complete, b.types, b.complete)
+    if complete:
+        return a
+    return Reveal(a.span, a.expression, types, False, _partial_text(types))
+
+
+def join_facts(a: TypeFact, b: TypeFact) -> TypeFact:
+    """One hover fact for an expression evaluated more than once: what holds each time."""
+    if a == b:
+        return a
+    a_known = a.types if a.types is not None else a.known
+    b_known = b.types if b.types is not None else b.known
+    types, complete = _agreeing(a_known, a.types is not None, b_known, b.types is not None)
+    grad = a.requires_grad if a.requires_grad == b.requires_grad else None
+    origin = a.origin if a.origin == b.origin else None
+    if complete:
+        return TypeFact(a.span, a.expression, types, grad, origin, a.is_target)
+    return TypeFact(
+        a.span,
+        a.expression,
+        None,
+        grad,
+        origin,
+        a.is_target,
+        shown=_partial_text(types),
+        known=types,
+        fill=a.fill if a.fill == b.fill else None,
+        listed=tuple(types or ()),
+    )
+
+
+@dataclass(frozen=True)
+class JoinedFact:
+    """Hover facts recorded more than once for one expression, joined when first asked for."""
+
+    first: FactEntry
+    second: FactEntry
+
+    @property
+    def span(self) -> Span:
+        return self.first.span
+
+    def resolve(self) -> TypeFact:
+        return join_facts(resolved(self.first), resolved(self.second))
+
+
+def joined(old: FactEntry | None, new: FactEntry) -> FactEntry:
+    """The entry for an expression's span after recording ``new``."""
+    return new if old is None or old is new else JoinedFact(old, new)
+
+
 class ModuleResult:
     """Everything one check found. Hover facts are assembled lazily: most checks are never
     hovered, and a re-check reuses the fact tables of unchanged functions as they are."""
@@ -204,7 +277,8 @@ class ModuleResult:
         if self._facts is None:
             merged: dict[Span, FactEntry] = {}
             for table in self._fact_tables:
-                merged.update(table)
+                for span, entry in table.items():
+                    merged[span] = joined(merged.get(span), entry)
             self._facts = sorted(
                 (resolved(f) for f in merged.values()), key=lambda f: order_key(f.span)
             )

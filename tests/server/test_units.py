@@ -17,7 +17,15 @@ from spmd_lsp import actions, inlay
 from spmd_lsp.documents import Document
 from spmd_lsp.hover import hover_at
 from spmd_lsp.positions import UTF8, UTF16, UTF32, Codec, split_lines
-from spmd_lsp.scheduler import BACKGROUND, OPEN, Job, Outcome, PriorityGate, Scheduler
+from spmd_lsp.scheduler import (
+    BACKGROUND,
+    OPEN,
+    Job,
+    Outcome,
+    Preempted,
+    PriorityGate,
+    Scheduler,
+)
 from spmd_lsp.settings import EditorSettings, Settings, parse_editor_settings
 
 # ---------------------------------------------------------------- positions
@@ -303,6 +311,44 @@ async def test_scheduler_supersedes_and_delivers_only_the_newest() -> None:
     assert last is not None and last.version == 4
     scheduler.forget("u")
     assert scheduler.last("u") is None
+    scheduler.shutdown()
+
+
+async def test_a_background_check_yields_to_an_edit_and_runs_again() -> None:
+    """The scan's check stops (between steps, as the checker polls) when the edited document
+    needs the worker; the edit is checked first, then the scan's check runs again and is
+    delivered."""
+    scan_started = threading.Event()
+    order: list[str] = []
+    holder: list[Scheduler[str]] = []
+
+    def work(job: Job) -> str:
+        scheduler = holder[0]
+        if job.priority == BACKGROUND:
+            first_run = not scan_started.is_set()
+            scan_started.set()
+            # a long check polling its cancel callback; a deadline, not a count, bounds it
+            deadline = time.monotonic() + 30
+            while first_run and time.monotonic() < deadline:
+                if scheduler.preempted(job):
+                    order.append("scan yielded")
+                    raise Preempted()
+                time.sleep(0.001)
+        order.append(job.text)
+        return job.text
+
+    delivered: list[Outcome[str]] = []
+    scheduler: Scheduler[str] = Scheduler(work, delivered.append, debounce=0)
+    holder.append(scheduler)
+    scheduler.submit(Job("scan", None, "scan", "/scan.py", BACKGROUND), 0)
+    await asyncio.to_thread(scan_started.wait, 30)
+    scheduler.submit(Job("edit", 1, "edit", "/edit.py", OPEN), 0)
+    edit = await asyncio.wait_for(scheduler.wait("edit"), 30)
+    scan = await asyncio.wait_for(scheduler.wait("scan"), 30)
+    assert edit is not None and scan is not None
+    assert order == ["scan yielded", "edit", "scan"]
+    assert scheduler.preemptions == 1
+    assert [o.uri for o in delivered] == ["edit", "scan"]
     scheduler.shutdown()
 
 
