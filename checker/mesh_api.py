@@ -101,7 +101,11 @@ def _mesh_op_in_typecheck(ev: Evaluator, node: ast.AST, frame: Frame, what: str)
         "typecheck(): do it before entering typecheck().)"
     )
     ev.sink.report(
-        frame.unit.span(node), codes.MISSING_AXIS, message, Severity.ERROR, call_site_of(frame)
+        frame.unit.span(node),
+        codes.MESH_OP_IN_TYPECHECK,
+        message,
+        Severity.ERROR,
+        call_site_of(frame),
     )
     frame.stop()
     return True
@@ -243,10 +247,10 @@ def set_current_mesh(ctx: CallContext) -> Value:
     if mesh is not None and mesh.axes is not None:
         problem = ev.algebra.overlap(mesh.axes)
         if problem is not None:
-            return _stop(ctx, codes.CONFLICTING_TYPES, problem)
+            return _stop(ctx, codes.AXES_NOT_ORTHOGONAL, problem)
         rejected = _region_error(ev, mesh, ctx.kwargs.get("local_axes"))
         if rejected is not None:
-            return _stop(ctx, codes.INVALID_TRANSITION, rejected)
+            return _stop(ctx, codes.MESH_REGION, rejected)
     return ContextVal(ContextKind.SET_MESH, mesh=mesh, site=site)
 
 
@@ -344,7 +348,7 @@ def reinterpret_mesh(ctx: CallContext) -> Value:
         dst_axes = list(dst_values)
         problem = ev.algebra.overlap(dst_axes)
         if problem is not None:
-            return _stop(ctx, codes.CONFLICTING_TYPES, problem)
+            return _stop(ctx, codes.AXES_NOT_ORTHOGONAL, problem)
     if dst_axes is None:
         return unknown
     regrouped = meshes.regroup(
@@ -353,7 +357,7 @@ def reinterpret_mesh(ctx: CallContext) -> Value:
     if regrouped is None:
         return unknown
     if regrouped.values is None:
-        return _stop(ctx, codes.CONFLICTING_TYPES, regrouped.error or "")
+        return _stop(ctx, codes.MESH_INCOMPATIBLE, regrouped.error or "")
     result = TensorVal(TensorType(LocalType(regrouped.values), EXACT), x.grad, origin, x.ndim)
     inplace = ctx.kwargs.get("inplace")
     if isinstance(inplace, ConstVal) and inplace.value is True and x_node is not None:

@@ -41,7 +41,7 @@ def on_current_mesh(
         return None
     if regrouped.values is None:
         return RuleViolation(
-            codes.CONFLICTING_TYPES,
+            codes.MESH_INCOMPATIBLE,
             f"cannot be auto-reinterpreted from {_axis_set(ev, list(local))} to the current mesh "
             f"{_axis_set(ev, list(mesh))}. {regrouped.error}",
         )

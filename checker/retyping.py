@@ -33,7 +33,7 @@ def reinterpret_no_grad(ctx: CallContext) -> Value:
     if x.grad is True:
         return _reject(
             ctx,
-            codes.INVALID_TRANSITION,
+            codes.REINTERPRET_NO_GRAD,
             "reinterpret_no_grad requires tensor.requires_grad=False",
         )
     if not isinstance(dst, TypeVal):
@@ -41,7 +41,7 @@ def reinterpret_no_grad(ctx: CallContext) -> Value:
     if dst.type.local.kind not in _NO_GRAD_KINDS:
         return _reject(
             ctx,
-            codes.INVALID_TRANSITION,
+            codes.REINTERPRET_NO_GRAD,
             f"reinterpret_no_grad requires dst=R or dst=I; got dst={dst.type}",
         )
     axis = ev.axis(ctx.arg(1, "axis"), ctx.arg_node(1, "axis"), frame)

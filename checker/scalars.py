@@ -41,7 +41,7 @@ def scalar(ctx: CallContext) -> Value:
     if isinstance(value, ConstVal) and isinstance(value.value, bool):
         return _reject(
             ctx,
-            codes.MISSING_ARGUMENT,
+            codes.SCALAR_TYPE,
             f"Scalar value must be int, float, or complex (not bool), got bool: {value.value!r}",
         )
     if not isinstance(given, TypeDictVal) or given.choices or given.rest is not None:
@@ -54,7 +54,7 @@ def scalar(ctx: CallContext) -> Value:
         if t.shard_dim is not None:
             return _reject(
                 ctx,
-                codes.MISSING_ARGUMENT,
+                codes.SCALAR_TYPE,
                 "Expected PerMeshAxisLocalSpmdType (R, I, V, or P) on axis "
                 f"{resolved.name!r}, got {t}",
             )
@@ -62,7 +62,7 @@ def scalar(ctx: CallContext) -> Value:
             items[resolved.name] = t
     problem = ev.algebra.overlap(list(items))
     if problem is not None:
-        return _reject(ctx, codes.CONFLICTING_TYPES, problem)
+        return _reject(ctx, codes.AXES_NOT_ORTHOGONAL, problem)
     if not isinstance(value, ScalarVal):
         return UNKNOWN
     return TypedScalarVal(LocalType(items))
@@ -110,7 +110,7 @@ def arithmetic(
         return TypedScalarVal(merged)
     ev.sink.report(
         frame.unit.span(node),
-        codes.MISSING_ARGUMENT,
+        codes.SCALAR_MIX,
         f"unsupported operand type(s) for {symbol}: 'Scalar' and 'Scalar' (their types "
         f"{typed[0].type} and {typed[1].type} do not combine: a Scalar pair needs the same "
         "axes and, per axis, the same type or R with V)",

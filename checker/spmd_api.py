@@ -336,7 +336,7 @@ def assert_type(ctx: CallContext) -> Value:
     ):
         ev.sink.report(
             span,
-            codes.MISSING_ARGUMENT,
+            codes.ASSERT_FORM,
             "assert_type() requires at least one type argument. (A PartitionSpec alone is no "
             "type: write assert_type(x, {}, spec).)",
             Severity.ERROR,
@@ -405,7 +405,7 @@ def assert_values(
             if bare is not None:
                 ev.sink.report(
                     span,
-                    codes.MISSING_ARGUMENT,
+                    codes.ASSERT_FORM,
                     f"merge_types() takes at most one bare type, got {bare} and {value.type}.",
                     Severity.ERROR,
                     call_site_of(frame),
@@ -448,7 +448,7 @@ def assert_values(
         overlap = ev.algebra.overlap(list(dict.fromkeys([*held, *asserted, *choices])))
         if overlap is not None:
             ev.sink.report(
-                span, codes.CONFLICTING_TYPES, overlap, Severity.ERROR, call_site_of(frame)
+                span, codes.AXES_NOT_ORTHOGONAL, overlap, Severity.ERROR, call_site_of(frame)
             )
             frame.stop()
             return UNKNOWN
@@ -789,7 +789,7 @@ def mutate_type(ctx: CallContext) -> Value:
         mismatch = retyping.mutate_keys_mismatch(src, dst)
         if mismatch is not None:
             ev.sink.report(
-                ctx.span, codes.CONFLICTING_TYPES, mismatch, Severity.ERROR, call_site_of(frame)
+                ctx.span, codes.MUTATE_TYPE_FORM, mismatch, Severity.ERROR, call_site_of(frame)
             )
             frame.stop()
             return UNKNOWN
@@ -964,7 +964,7 @@ def infer_at_leaf(ev: Evaluator, span: Span | None, kind: str, frame: Frame) -> 
     be Infer (the runtime raises when the call checks that leaf)."""
     ev.sink.report(
         span or Span(0, 0, 0, 0),
-        codes.CONFLICTING_TYPES,
+        codes.BOUNDARY_SPEC,
         f"local_map: {kind}_types contains Infer at a leaf; only the bare value of in_types "
         "may be Infer.",
         Severity.ERROR,

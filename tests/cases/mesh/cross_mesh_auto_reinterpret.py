@@ -11,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": V})
     with spmd.set_current_mesh(flat):
-        # provisional code (same exception class): proposed spmd-mesh-incompatible
-        y = x * 2  # E: spmd-conflicting-types
+        y = x * 2  # E: spmd-mesh-incompatible

@@ -10,6 +10,5 @@ dp_tp = mesh["dp", "tp"]._flatten("dp_tp").get_group()
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {dp_tp: P})
-    # provisional code (same exception class): proposed spmd-axes-not-orthogonal
-    spmd.assert_type(x, {"tp": P})  # E: spmd-conflicting-types
+    spmd.assert_type(x, {"tp": P})  # E: spmd-axes-not-orthogonal
     y = x * 2

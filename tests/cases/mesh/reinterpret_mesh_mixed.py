@@ -10,5 +10,4 @@ flat = mesh["dp", "tp"]._flatten("dp_tp")
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": V})
-    # provisional code (same exception class): proposed spmd-mesh-incompatible
-    y = spmd.reinterpret_mesh(x, flat)  # E: spmd-conflicting-types
+    y = spmd.reinterpret_mesh(x, flat)  # E: spmd-mesh-incompatible

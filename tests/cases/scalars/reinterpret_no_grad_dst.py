@@ -9,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-reinterpret-no-grad
-    y = spmd.reinterpret_no_grad(x, "tp", dst=V)  # E: spmd-invalid-transition
+    y = spmd.reinterpret_no_grad(x, "tp", dst=V)  # E: spmd-reinterpret-no-grad
