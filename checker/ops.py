@@ -297,7 +297,7 @@ def apply(
     if verdict.failed:
         assert verdict.violation is not None
         ev.violation(
-            verdict.violation,
+            _tensor_fixes_only(verdict.violation, collected.values),
             frame,
             node,
             collected.nodes,
@@ -331,6 +331,25 @@ def apply(
             value = TensorVal(output, target.grad if not state.grad else grad, origin)
             return TensorSeqVal(value) if is_sequence else value
     return result(output)
+
+
+def _tensor_fixes_only(violation: RuleViolation, values: list[Value]) -> RuleViolation:
+    """The runtime's fixes wrap an operand in a collective: never a Scalar (no tensor)."""
+    kept = tuple(
+        f
+        for f in violation.fixes
+        if not (f.operand < len(values) and isinstance(values[f.operand], TypedScalarVal))
+    )
+    if len(kept) == len(violation.fixes):
+        return violation
+    return RuleViolation(
+        violation.code,
+        violation.message,
+        operand=violation.operand,
+        axis=violation.axis,
+        fixes=kept,
+        certain=violation.certain,
+    )
 
 
 def _on_current_mesh(
