@@ -2,7 +2,8 @@
 managers, ``nn.Parameter``, ``nn.ModuleList``, ``range`` and ``sum``, and
 the functions that give plain numbers (``len``, ``math.sqrt``, ``dist.get_rank``). One
 handler per function, in ``HANDLERS`` by canonical name; the interpreter looks a call up
-here after ``spmd_api.HANDLERS``, and what neither table has is an op of the op table.
+here after ``spmd_api.HANDLERS`` and ``mesh_api.HANDLERS``, and what no table has is an op of
+the op table.
 """
 
 from __future__ import annotations
