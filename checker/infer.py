@@ -24,7 +24,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import axes, codes, entry, journal, mesh_api, meshes, ops, optable, python_api, spmd_api
+from . import (
+    axes,
+    codes,
+    entry,
+    journal,
+    mesh_api,
+    meshes,
+    ops,
+    optable,
+    python_api,
+    scalars,
+    spmd_api,
+)
 from .codes import Severity
 from .config import Config, Mode
 from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
@@ -60,6 +72,7 @@ from .values import (
     TensorVal,
     TupleVal,
     TypeDictVal,
+    TypedScalarVal,
     TypeVal,
     Value,
     join,
@@ -1149,6 +1162,8 @@ class Interpreter:
                 return self.op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
             if isinstance(operand, SymbolicVal) and not isinstance(node.op, ast.Not):
                 return ops.derived(operand, type(node.op).__name__)
+            if isinstance(operand, TypedScalarVal) and isinstance(node.op, (ast.USub, ast.UAdd)):
+                return scalars.signed(self, operand)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
                 if isinstance(node.op, ast.USub) and operand.value is not None:
                     return ScalarVal(-operand.value)

@@ -119,3 +119,8 @@ def arithmetic(
     )
     frame.stop()
     return UNKNOWN
+
+
+def signed(ev: Evaluator, operand: TypedScalarVal) -> Value:
+    """``-s`` / ``+s``: the same type under type checking, else a plain number."""
+    return operand if ev.state.checking else ScalarVal(None)

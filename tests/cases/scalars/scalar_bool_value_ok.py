@@ -1,4 +1,4 @@
-"""Twin of scalar_bool_value: an int Scalar; a number times a Scalar keeps its type under typecheck()."""
+"""Twin of scalar_bool_value: an int Scalar; a number times a Scalar, and a negated Scalar, keep its type under typecheck()."""
 import torch
 import spmd_types as spmd
 from spmd_types import I, P, R, S, V
@@ -11,3 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": R})
     reveal_type(x + 3 * one)  # T: {dp: R, tp: V}
+    reveal_type(x * -one)  # T: {dp: R, tp: V}
