@@ -245,6 +245,7 @@ class Interpreter:
                 self.budget.stop()
         if self.module_level_only:
             return
+        self.algebra.open_world = True  # the functions nothing here calls: any caller
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:

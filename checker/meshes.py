@@ -121,6 +121,9 @@ class Algebra:
         self._flattened: set[tuple[str, str]] = set()
         # root meshes handed to code the checker cannot see (which may have flattened them)
         self._escaped: set[str] = set()
+        # True while functions are analysed on their own: their unseen callers may have run
+        # anything before them, flattenings included
+        self.open_world = False
 
     def register(self, name: str, layout: Layout | None) -> None:
         if name in self._layouts and self._layouts[name] != layout:
@@ -144,10 +147,11 @@ class Algebra:
 
     def flattened(self, root: str, name: str) -> bool:
         """Whether the root mesh may already have a flattened dim of this name."""
-        return (root, name) in self._flattened or root in self._escaped
+        return self.open_world or (root, name) in self._flattened or root in self._escaped
 
     def fingerprint(self) -> tuple[tuple[str, Layout | None], ...]:
-        """What a cached analysis that may have read the algebra depends on."""
+        """What a cached (standalone) analysis that may have read the algebra depends on: the
+        layouts (in the open world, what was flattened does not count)."""
         return tuple(sorted(self._layouts.items(), key=lambda item: item[0]))
 
     # ------------------------------------------------------------------ the rules
