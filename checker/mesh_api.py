@@ -275,8 +275,11 @@ def _region_error(ev: Evaluator, mesh: MeshVal, given: Value | None) -> str | No
     outermost axes (largest stride first). None: valid, or not known."""
     if given is None:
         return None
-    names = _literal_names(given) if not isinstance(given, TupleVal) or given.items else ()
-    if names is None or not names:
+    if isinstance(given, ConstVal) and isinstance(given.value, str):
+        names: tuple[str, ...] | None = tuple(given.value)  # a string is its characters
+    else:
+        names = _literal_names(given) if isinstance(given, TupleVal) else None
+    if not names:
         return None
     table = set(mesh.axes or ()) | set(mesh.trivial)
     if not mesh.named:
