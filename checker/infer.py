@@ -157,6 +157,8 @@ class Interpreter:
         self.sink = ResultSink(path)
         self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
+        # tensors whose type the code stated (assert_type, mutate_type), by id
+        self.declared: dict[int, Value] = {}
         # functions run so far (by id, in the order first run): not analysed on their own again
         self.analysed: dict[int, FunctionVal] = {}
         self.memo: dict[tuple[Any, ...], Value] = {}
@@ -426,6 +428,9 @@ class Interpreter:
             self._eval(stmt.subject, frame)
             self._branches([case.body for case in stmt.cases] + [[]], frame)
         # pass, global, nonlocal: nothing to do
+
+    def declare(self, value: Value) -> None:
+        self.declared[id(value)] = value  # held: an id is only unique while its object lives
 
     def mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
         """The object a name refers to changed in place (its SPMD type was set or changed):
@@ -815,7 +820,9 @@ class Interpreter:
     def _receiver(self, cls: ClassVal) -> Value:
         """The ``self`` a method runs on when analysed on its own: a copy of the class's
         template."""
-        return entry.copy_instance(self._template(cls))
+        return entry.receiver(
+            self._template(cls), self.state.known_mesh, lambda v: id(v) in self.declared
+        )
 
     def _template(self, cls: ClassVal) -> InstanceVal:
         """The object a class's ``__init__`` (or generated dataclass ``__init__``; for a

@@ -8,7 +8,7 @@ converts columns to UTF-16 units, the command line adds 1 to both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, Union
 
 from .codes import Severity
@@ -33,11 +33,24 @@ class Span:
 
 @dataclass(frozen=True)
 class Related:
-    """A place that explains a diagnostic: where an operand got its type, a call site."""
+    """A place that explains a diagnostic: where an operand got its type, a call site. The
+    message says what happened there, never where (the place is ``span``): a call that led
+    into the code that raised says ``called from here with ...`` (``constructed here``,
+    ``F.apply called here``), which is how ``is_call_site`` knows it."""
 
     span: Span
     message: str
     path: str | None = None  # None: the same file
+
+    @property
+    def is_call_site(self) -> bool:
+        """Whether this is the call through which the diagnostic's code ran."""
+        message = self.message
+        return (
+            message.startswith("called from here")
+            or message == "constructed here"
+            or message.endswith(".apply called here")
+        )
 
 
 @dataclass(frozen=True)
@@ -99,10 +112,46 @@ class Reveal:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a value got its type: the assert_type, collective, parameter or op."""
+    """Where a value got its type: the assert_type, collective, parameter or op.
+
+    ``description`` says what happened there, without the place (``assert_type(...)``,
+    ``reinterpret(..., src=V, dst=P)``, ```h @ w```): the place is ``span`` (in ``path``, the
+    file whose code it is; None when not recorded: the file checked). ``previous`` is the
+    origin of the value the new type was made from (an op's first tensor operand, a
+    collective's input, the tensor an assert_type refined): the steps a hover shows (see
+    ``after``)."""
 
     span: Span
     description: str
+    previous: Origin | None = field(default=None, compare=False, repr=False)
+    path: str | None = None
+
+    def chain(self, limit: int = 3) -> list[Origin]:
+        """This origin and the ones before it, most recent first, at most ``limit``."""
+        steps: list[Origin] = []
+        step: Origin | None = self
+        while step is not None and len(steps) < limit:
+            steps.append(step)
+            step = step.previous
+        return steps
+
+
+CHAIN = 4  # origins a hover reads: the three it shows, and whether there are more
+
+
+def after(previous: Origin | None) -> Origin | None:
+    """``previous`` as the step before a new origin. Its chain is cut back to ``CHAIN`` steps
+    once it is twice as long: a loop must not grow a chain without bound, and a hover reads
+    no further."""
+    if previous is None:
+        return None
+    kept = previous.chain(2 * CHAIN)
+    if len(kept) < 2 * CHAIN:
+        return previous
+    tail: Origin | None = None
+    for step in reversed(kept[:CHAIN]):
+        tail = Origin(step.span, step.description, tail, step.path)
+    return tail
 
 
 @dataclass(frozen=True)
@@ -270,6 +319,7 @@ class ModuleResult:
         self._fact_tables = fact_tables or []
         self._index: dict[int, list[TypeFact | CollectiveFact]] | None = None
         self._indexed = -1
+        self._by_span: dict[Span, TypeFact] | None = None
 
     @property
     def facts(self) -> list[TypeFact]:
@@ -284,6 +334,12 @@ class ModuleResult:
             )
             self._fact_tables = []
         return self._facts
+
+    def fact_for(self, span: Span) -> TypeFact | None:
+        """The fact of exactly this expression, if it has one (an origin's type)."""
+        if self._by_span is None or len(self._by_span) != len(self.facts):
+            self._by_span = {fact.span: fact for fact in self.facts}
+        return self._by_span.get(span)
 
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
         """The innermost fact whose span contains the position (for hover)."""

@@ -70,7 +70,7 @@ class ResultSink:
         if other is not None and self._caller is not None:
             site = Related(
                 self._caller.span,
-                f"called from {_short(self.path)}:{self._caller.span.line + 1}",
+                self._caller.message,  # "called from here with ...": the place is the span
                 path=self.path,
             )
             self.elsewhere.setdefault(other, {}).setdefault(
@@ -156,7 +156,3 @@ class ResultSink:
     def _journal_entry(self, table: str, key: Any, value: Any) -> None:
         if self._journal is not None:
             self._journal.entries.append((table, key, value))
-
-
-def _short(path: str) -> str:
-    return path.rsplit("/", 1)[-1]

@@ -17,6 +17,8 @@
 * ``wait`` gives the result for the newest submitted version (requests such as
   pull diagnostics await it); ``last`` gives the newest completed result at
   once (hover never waits).
+* ``exclusive`` runs other work with the checker (verifying quick fixes) on the same
+  worker thread, between checks.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Generic, TypeVar
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 OPEN = 0  # priority of a document the user is editing or opening
 DEPENDENT = 1  # priority of an open document re-checked because a file it imports changed
@@ -147,6 +150,15 @@ class Scheduler(Generic[T]):
         task = asyncio.ensure_future(self._run(job, delay))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def exclusive(self, work: Callable[[], R]) -> R:
+        """Run ``work`` on the worker thread between checks (the checker is never used by two
+        threads at once), before the workspace scan's queued checks."""
+        await self._gate.acquire(OPEN)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        finally:
+            self._gate.release()
 
     def busy(self) -> bool:
         """Whether any document's analysis is queued or running."""

@@ -225,7 +225,7 @@ def test_hover_plaintext_and_unknown() -> None:
                 "x",
                 LocalType({"tp": P}),
                 False,
-                Origin(Span(0, 0, 0, 9), "assert_type"),
+                Origin(Span(0, 0, 0, 9), "`assert_type(x, ...)`"),
             ),
             TypeFact(Span(1, 0, 1, 1), "y", None, None),
         ],
@@ -235,7 +235,7 @@ def test_hover_plaintext_and_unknown() -> None:
         "x: {tp: P}",
         "gradient: `{tp: R}`",
         "requires_grad: False",
-        "type from line 1: assert_type (`x = thing`)",
+        "why: `assert_type(x, ...)` (line 1)",  # no fact there: no type for the step
     ]
     assert span == Span(0, 0, 0, 1)
     text, _ = hover_at(result, ["x = thing", "y"], 1, 0) or ("", None)
@@ -444,3 +444,30 @@ def test_incremental_line_starts_equal_a_rescan(
         )
         assert doc._line_starts() == [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", doc.text))]
         assert [doc._line_text(i) for i in range(len(doc._line_starts()))] == split_lines(doc.text)
+
+
+# ---------------------------------------------------------------- log levels
+
+
+def test_log_records_keep_their_level_in_the_editor() -> None:
+    import logging
+
+    from spmd_lsp import logs
+
+    assert logs.message_type(logging.ERROR) == types.MessageType.Error
+    assert logs.message_type(logging.CRITICAL) == types.MessageType.Error
+    assert logs.message_type(logging.WARNING) == types.MessageType.Warning
+    assert logs.message_type(logging.INFO) == types.MessageType.Info
+    assert logs.message_type(logging.DEBUG) == types.MessageType.Log  # shown as it is
+    cancel = logging.LogRecord(
+        "pygls.protocol.json_rpc",
+        logging.WARNING,
+        __file__,
+        1,
+        'Cancel notification for unknown message id "%s"',
+        ("7",),
+        None,
+    )
+    assert logs.routine(cancel)
+    own = logging.LogRecord("spmd_lsp.checks", logging.WARNING, __file__, 1, "x", (), None)
+    assert not logs.routine(own)
