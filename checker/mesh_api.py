@@ -18,8 +18,7 @@ from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
 from .lattice import AxisType, LocalType
 from .names import call_site_of
-from .ops import as_tensor
-from .results import Origin
+from .ops import as_tensor, origin_at
 from .state import Frame, State
 from .tensortype import EXACT, UNKNOWN_TYPE, TensorType
 from .values import (
@@ -325,8 +324,7 @@ def reinterpret_mesh(ctx: CallContext) -> Value:
     x_node = ctx.arg_node(0, "tensor")
     if x is None:
         return UNKNOWN
-    span = ctx.span
-    origin = Origin(span, f"reinterpret_mesh at line {span.line + 1}")
+    origin = origin_at(frame, ctx.node, x.origin)
     unknown = TensorVal(UNKNOWN_TYPE, x.grad, origin, x.ndim)
     src = x.type.concrete(frame.bindings)
     if src is None or not ev.state.checking or any(t.shard_dim is not None for t in src.values()):
@@ -364,6 +362,7 @@ def reinterpret_mesh(ctx: CallContext) -> Value:
     result = TensorVal(TensorType(LocalType(regrouped.values), EXACT), x.grad, origin, x.ndim)
     inplace = ctx.kwargs.get("inplace")
     if isinstance(inplace, ConstVal) and inplace.value is True and x_node is not None:
+        ev.declare(result)
         ev.mutate(x_node, result, frame)
     return result
 

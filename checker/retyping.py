@@ -9,18 +9,21 @@ a size-1 axis leaves x as it is, x is typed on the axis and R or I there
 
 from __future__ import annotations
 
+import weakref
+
 from . import axes, codes
 from .codes import Code, Severity
 from .evaluator import CallContext
 from .lattice import AxisType, Kind
 from .names import call_site_of
-from .ops import as_tensor
-from .results import Origin
+from .ops import as_tensor, origin_at
 from .tensortype import ABSENT, UNKNOWN_TYPE, Unknown, domain
 from .values import UNKNOWN, AxisVal, TensorVal, TypeDictVal, TypeVal, Value
 
 _NO_GRAD_KINDS = (Kind.R, Kind.I)
-_ORIGIN = "reinterpret_no_grad"
+# the tensors reinterpret_no_grad returned: each is also its argument (one object under two
+# names), as long as it lives
+_RETYPED: weakref.WeakValueDictionary[int, TensorVal] = weakref.WeakValueDictionary()
 
 
 def reinterpret_no_grad(ctx: CallContext) -> Value:
@@ -75,20 +78,21 @@ def reinterpret_no_grad(ctx: CallContext) -> Value:
         )
     if isinstance(term, Unknown) and term.var is not None:
         frame.bindings = frame.bindings.narrow(term.var, allowed)
-    span = ctx.span
     retyped = TensorVal(
         x.type.written(axis.name, dst.type.local),
         x.grad,
-        Origin(span, f"{_ORIGIN} at line {span.line + 1}"),
+        origin_at(frame, ctx.node, x.origin),
         x.ndim,
     )
+    ev.declare(retyped)
     ev.mutate(x_node, retyped, frame)  # the same tensor, retyped in place
     # the names an earlier reinterpret_no_grad left bound to this very tensor (``y`` of
     # ``y = reinterpret_no_grad(x, ...)`` is ``x``) see it too
-    if x.origin is not None and x.origin.description.startswith(_ORIGIN):
+    if _RETYPED.get(id(x)) is x:
         for name, value in list(frame.env.items()):
             if value is x:
                 frame.env[name] = retyped
+    _RETYPED[id(retyped)] = retyped
     return retyped
 
 
