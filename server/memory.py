@@ -3,13 +3,15 @@
 A check of a large module allocates hundreds of thousands of objects that live
 on (parsed units, journals, hover facts), so CPython's automatic full
 collections walk the whole heap: 150-250 ms pauses every few keystrokes on a
-10,000-line file (measured: ``bench/lsp/RESULTS.md``). Instead, once the
+10,000-line file (measured with ``bench/run.py``). Instead, once the
 server has been idle for a moment after a check, the objects that survived are
 collected and then *frozen* (``gc.freeze``): the automatic collections that
 follow only walk what was allocated since, which is small. Frozen objects that
 die later are still freed by reference counting; the few that die in cycles
 are reclaimed by a full collection (unfreeze, collect, freeze) at an idle
-moment at most every ``full_every`` seconds.
+moment at most every ``full_every`` seconds. While the user types without a
+pause, the raised thresholds of ``spmd_check.api.tune_garbage_collector`` keep
+the automatic collections rare.
 """
 
 from __future__ import annotations
