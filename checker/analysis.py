@@ -8,7 +8,6 @@ internal failure is an ``spmd-internal`` diagnostic with what to report.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import traceback
@@ -27,7 +26,7 @@ from .journal import Journal
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .state import Cancelled
 from .values import ModuleVal
-from .workspace import Workspace
+from .workspace import Workspace, digest
 
 log = logging.getLogger(__name__)
 
@@ -85,27 +84,21 @@ class _Loader:
             interpreter.run()
         finally:
             self.loading.discard(path)
-        dependencies = {path: _digest(text)}
+        dependencies = {path: digest(text)}
         for imported in interpreter.imported:
             loaded = self.modules.get(imported)
             if loaded is not None:
                 dependencies.update(loaded.dependencies)
-        fingerprint = _digest("".join(f"{k}={v};" for k, v in sorted(dependencies.items())))
+        fingerprint = digest("".join(f"{k}={v};" for k, v in sorted(dependencies.items())))
         loaded_module = ModuleVal(module, path, fingerprint, interpreter.globals)
         self.modules[path] = _Loaded(loaded_module, dependencies)
         return loaded_module
 
     def _fresh(self, loaded: _Loaded) -> bool:
         workspace = self.workspace
-        for path, digest in loaded.dependencies.items():
-            text = workspace.read(Path(path))
-            if text is None or _digest(text) != digest:
-                return False
-        return True
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=12).hexdigest()
+        return all(
+            workspace.digest(Path(path)) == known for path, known in loaded.dependencies.items()
+        )
 
 
 class Analyzer:

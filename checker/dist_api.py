@@ -1,6 +1,6 @@
 """What calls of ``torch.distributed`` do under ``typecheck()``: one handler per function, in
 ``HANDLERS`` by canonical name (``torch.distributed.all_reduce``); the interpreter looks a
-call up here after ``spmd_api.HANDLERS`` and ``python_api.HANDLERS``.
+call up here after ``spmd_api.HANDLERS``, ``mesh_api.HANDLERS`` and ``python_api.HANDLERS``.
 
 - The raw collectives the runtime types (``collectives.RAW_RULES``): the input must be
   ``src`` on the group's axis, an in-place collective (``all_reduce``) retypes its input,
@@ -12,8 +12,6 @@ call up here after ``spmd_api.HANDLERS`` and ``python_api.HANDLERS``.
   (``collectives.RAW_UNSUPPORTED``).
 - Functional collectives (``torch.distributed._functional_collectives``): ops the runtime
   has no rule for, so the non-linear rule on their tensor argument.
-- ``mesh_index``: slicing a DeviceMesh inside ``typecheck()`` runs untyped tensor ops on
-  the mesh's rank tensor (called by the interpreter for ``mesh["tp"]``).
 """
 
 from __future__ import annotations
@@ -36,7 +34,6 @@ from .values import (
     UNKNOWN,
     AxisVal,
     ConstVal,
-    MeshVal,
     SymbolicVal,
     TensorSeqVal,
     TensorVal,
@@ -231,39 +228,6 @@ def functional_collective(ctx: CallContext) -> Value:
     if x_node is None:
         return UNKNOWN
     return ctx.evaluator.op(ctx.name, [(x, x_node)], {}, ctx.node, ctx.frame)
-
-
-def mesh_index(ev: Evaluator, mesh: MeshVal, name: str, node: ast.AST, frame: Frame) -> None:
-    """``mesh["tp"]`` slices the mesh with tensor ops on its untyped rank tensor: inside
-    ``typecheck()`` under a current mesh, strict mode rejects them (a mesh of one dim is
-    its own slice: no op). Reported only where the checker saw ``typecheck()`` entered:
-    in a library, slicing is mostly set-up code, which runs before it."""
-    state = ev.state
-    current = state.known_mesh
-    dims = mesh.dims
-    if (
-        not state.checking
-        or state.assumed
-        or not state.strict
-        or not current
-        or dims is None
-        or len(dims) < 2
-        or name not in dims
-    ):
-        return
-    missing = sorted(current, key=axes.label)[0]
-    ev.sink.report(
-        frame.unit.span(node),
-        codes.MESH_OP_IN_TYPECHECK,
-        codes.MESH_OP_IN_TYPECHECK.message(
-            axis=axes.label(missing),
-            mesh="{" + ", ".join(sorted(axes.label(a) for a in current)) + "}",
-            name=name,
-        ),
-        Severity.ERROR,
-        call_site_of(frame),
-    )
-    frame.stop()
 
 
 def _names(short: str) -> list[str]:

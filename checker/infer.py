@@ -23,6 +23,7 @@ import builtins
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from . import (
@@ -33,9 +34,12 @@ from . import (
     dtensors,
     entry,
     journal,
+    mesh_api,
+    meshes,
     ops,
     optable,
     python_api,
+    scalars,
     spmd_api,
 )
 from .codes import Severity
@@ -74,6 +78,7 @@ from .values import (
     TensorVal,
     TupleVal,
     TypeDictVal,
+    TypedScalarVal,
     TypeVal,
     Value,
     join,
@@ -171,7 +176,10 @@ class Interpreter:
         self.memo_raised: set[tuple[Any, ...]] = set()
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
-        self.cache_keys = journal.CacheKeys(path, self._standalone_state(), self.globals)
+        self.algebra = meshes.Algebra()
+        self.cache_keys = journal.CacheKeys(
+            path, self._standalone_state(), self.globals, self.algebra.fingerprint
+        )
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
@@ -247,6 +255,7 @@ class Interpreter:
                 self.budget.stop()
         if self.module_level_only:
             return
+        self.algebra.open_world = True  # the functions nothing here calls: any caller
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:
@@ -704,9 +713,20 @@ class Interpreter:
                 configured = self.config.mesh_axes
                 root = Root(f"mesh#{context.site}", "the mesh set here")
                 return replace(
-                    state, mesh=configured, mesh_known=configured is not None, mesh_root=root
+                    state,
+                    mesh=configured,
+                    mesh_known=configured is not None,
+                    mesh_root=root,
+                    trivial=frozenset(),
+                    named=True,
                 )
-            return replace(state, mesh=mesh.axes, mesh_known=True)
+            return replace(
+                state,
+                mesh=mesh.axes,
+                mesh_known=True,
+                trivial=frozenset(mesh.trivial),
+                named=mesh.named,
+            )
         return state
 
     # ------------------------------------------------------------ definitions
@@ -1075,6 +1095,11 @@ class Interpreter:
     ) -> Value:
         if isinstance(spec, ConstVal) and spec.value is None:
             return value
+        if spmd_api.is_infer(spec):
+            anchor = value_node or site
+            kind = "input" if value_node is not None else "output"
+            span = frame.unit.span(anchor) if anchor is not None else None
+            return spmd_api.infer_at_leaf(self, span, kind, frame)
         if isinstance(spec, TupleVal) and len(spec.items) == 2:
             type_args = [(spec.items[0], value_node or site)]
             spec_value: Value | None = spec.items[1]
@@ -1191,6 +1216,8 @@ class Interpreter:
                 return self.op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
             if isinstance(operand, SymbolicVal) and not isinstance(node.op, ast.Not):
                 return ops.derived(operand, type(node.op).__name__)
+            if isinstance(operand, TypedScalarVal) and isinstance(node.op, (ast.USub, ast.UAdd)):
+                return scalars.signed(self, operand)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
                 if isinstance(node.op, ast.USub) and operand.value is not None:
                     return ScalarVal(-operand.value)
@@ -1413,10 +1440,10 @@ class Interpreter:
     def _subscript(self, node: ast.Subscript, frame: Frame) -> Value:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
-        if isinstance(container, (SymbolicVal, MeshVal)):
+        if isinstance(container, MeshVal):
+            return mesh_api.index(self, container, index, node, frame)
+        if isinstance(container, SymbolicVal):
             if isinstance(index, ConstVal) and isinstance(index.value, str):
-                if isinstance(container, MeshVal):
-                    dist_api.mesh_index(self, container, index.value, node, frame)
                 return AxisVal(index.value, "submesh")  # mesh["tp"]: axis tp, whatever the mesh
             tensor = ops.as_tensor(container, self.numbers)
             if tensor is None:
@@ -1497,13 +1524,16 @@ class Interpreter:
                     call_site_of(frame),
                 )
                 return UNKNOWN
+            if state.mesh_known and name in state.trivial:
+                return AxisVal(name, "name", trivial=True)  # a size-1 dim: accepted, dropped
             if (
                 state.mesh_known
                 and state.mesh is not None
-                and name not in state.mesh
+                and (name not in state.mesh or not state.named)
                 and node is not None
             ):
-                available = ", ".join(sorted(state.mesh)) or "(no named axes)"
+                names = sorted([*state.mesh, *state.trivial]) if state.named else []
+                available = ", ".join(names) or "(no named axes)"
                 self.sink.report(
                     frame.unit.span(node),
                     codes.UNKNOWN_AXIS,
@@ -1532,6 +1562,7 @@ class Interpreter:
         has_star = any(isinstance(a, ast.Starred) for a in node.args) or has_star_kwargs
         if isinstance(callee, RefVal):
             name = canonical(callee.qualname)
+            mesh_api.passed(self, name, [*args, *kwargs.values()])
             if has_star and name not in ("spmd.assert_type",):
                 self._escape(node, [*args, *kwargs.values()], frame)
                 return UNKNOWN
@@ -1603,17 +1634,8 @@ class Interpreter:
                 return ScalarVal(None)
             if isinstance(receiver, AxisVal) and callee.name == "get_group" and not args:
                 return receiver  # mesh["tp"].get_group()
-            if isinstance(receiver, MeshVal) and callee.name in (
-                "size",
-                "get_local_rank",
-                "get_coordinate",
-            ):
-                return ScalarVal(None)
-            if isinstance(receiver, MeshVal) and callee.name == "get_group":
-                group = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
-                if isinstance(group, ConstVal) and isinstance(group.value, str):
-                    return AxisVal(group.value, "group")
-                return UNKNOWN
+            if isinstance(receiver, MeshVal):
+                return mesh_api.method(self, receiver, callee.name, args, kwargs, node, frame)
         return UNKNOWN
 
     def _symbolic_method(
@@ -1677,6 +1699,8 @@ class Interpreter:
         return UNKNOWN
 
     def _havoc(self, value: Value, seen: set[int]) -> None:
+        if isinstance(value, MeshVal) and value.root is not None:
+            self.algebra.escaped(value.root)  # code the checker cannot see may flatten it
         if isinstance(value, InstanceVal) and id(value) not in seen:
             seen.add(id(value))
             for name, attribute in list(value.attributes.items()):
@@ -1709,6 +1733,7 @@ class Interpreter:
                 return result
         handler = (
             spmd_api.HANDLERS.get(name)
+            or mesh_api.HANDLERS.get(name)
             or python_api.HANDLERS.get(name)
             or dist_api.HANDLERS.get(name)
             or dtensor_api.HANDLERS.get(name)
@@ -1991,6 +2016,10 @@ class _Fact:
     target: bool
 
     def resolve(self) -> TypeFact:
+        return self.fact  # a replayed journal's facts are resolved once, not per check
+
+    @cached_property
+    def fact(self) -> TypeFact:
         value, bindings, mesh = self.value, self.bindings, self.mesh
         complete = value.type.concrete(bindings, mesh)
         if complete is not None:
