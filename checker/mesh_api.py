@@ -68,7 +68,11 @@ def device_mesh(ctx: CallContext) -> Value:
         for name, layout in layouts:
             ctx.evaluator.algebra.register(name, layout)
     site = f"{ctx.frame.unit.path}:{ctx.span.line}:{ctx.span.column}"
-    return MeshVal(kept, trivial, dims, layouts, site)
+    # the rank tensor is made by torch ops here: typed by them only under typecheck() with
+    # a current mesh (with none, on no axis)
+    state = ctx.evaluator.state
+    untyped = not state.checking or (state.mesh_known and not state.mesh)
+    return MeshVal(kept, trivial, dims, layouts, site, untyped_ranks=untyped)
 
 
 def _literal_names(index: Value) -> tuple[str, ...] | None:
@@ -130,7 +134,7 @@ def index(ev: Evaluator, mesh: MeshVal, key: Value, node: ast.AST, frame: Frame)
     names = _literal_names(key)
     if names is None:
         return UNKNOWN
-    if _builds_submesh(mesh, names):
+    if mesh.untyped_ranks and _builds_submesh(mesh, names):
         advice = "Slice the mesh (or take its groups) before entering typecheck()" + (
             f", or use mesh.get_group({names[0]!r})." if len(names) == 1 else "."
         )
@@ -147,6 +151,7 @@ def index(ev: Evaluator, mesh: MeshVal, key: Value, node: ast.AST, frame: Frame)
         names,
         tuple((n, layouts[n]) for n in names if n in layouts),
         mesh.root,
+        untyped_ranks=mesh.untyped_ranks,
     )
 
 
@@ -200,7 +205,11 @@ def _flatten(
         "Flatten the mesh before entering typecheck(): flattening it again with that name "
         "inside builds no new mesh."
     )
-    if fresh and _mesh_op_in_typecheck(ev, node, frame, "Flattening", advice):
+    if (
+        fresh
+        and mesh.untyped_ranks
+        and _mesh_op_in_typecheck(ev, node, frame, "Flattening", advice)
+    ):
         return UNKNOWN
     if mesh.root is not None:
         ev.algebra.note_flattened(mesh.root, name)
@@ -212,6 +221,7 @@ def _flatten(
         (name,),
         ((name, flat),),
         mesh.root,
+        untyped_ranks=mesh.untyped_ranks,
     )
 
 

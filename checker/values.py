@@ -131,7 +131,9 @@ class MeshVal:
     DeviceMesh the checker can read); ``layouts`` the dims' rank layouts when its shape is
     literal (``meshes.py``); ``root`` the ``init_device_mesh`` call a DeviceMesh comes from
     (its flattened dims are that root's); ``named`` False: axes without names (a list of
-    process groups)."""
+    process groups); ``untyped_ranks``: the rank tensor it is sliced and flattened with
+    (its root's) is typed on no axis, the root having been built outside ``typecheck()`` or
+    with no current mesh (built under a mesh, its tensor ops typed it)."""
 
     axes: tuple[str, ...] | None
     trivial: tuple[str, ...] = ()
@@ -139,6 +141,7 @@ class MeshVal:
     layouts: tuple[tuple[str, Layout], ...] = ()
     root: str | None = None
     named: bool = True
+    untyped_ranks: bool = False
 
 
 @dataclass(frozen=True)
