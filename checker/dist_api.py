@@ -42,8 +42,6 @@ from .values import (
 )
 from .verdicts import check_term
 
-# How the runtime names the world group, the axis of ``group=None``.
-WORLD = "default_pg"
 _C10D = "torch.distributed.distributed_c10d."
 _FUNCTIONAL = "torch.distributed._functional_collectives."
 # Functional collectives that take one tensor (``self``) and return one.
@@ -138,7 +136,7 @@ def _group_axis(ctx: CallContext, rule: coll.RawRule, tensors: list[TensorVal]) 
     ev = ctx.evaluator
     group = ctx.arg(rule.group, "group", default=ConstVal(None))
     if isinstance(group, ConstVal) and group.value is None:
-        return WORLD if _world_is_apart(ev.state, tensors, ctx.frame) else None
+        return axes.WORLD if _world_is_apart(ev.state, tensors, ctx.frame) else None
     if isinstance(group, (AxisVal, SymbolicVal)):
         axis = ev.axis(group, ctx.arg_node(rule.group, "group"), ctx.frame)
         return axis.name if isinstance(axis, AxisVal) else None
@@ -151,7 +149,7 @@ def _world_is_apart(state: State, tensors: list[TensorVal], frame: Frame) -> boo
     of the world), or groups the checker cannot name (those may be the world: their
     verdicts are latent)."""
     mesh = state.known_mesh
-    if mesh is None or len(mesh) < 2:
+    if mesh is None or not axes.apart_from_world(mesh):
         return False
     for tensor in tensors:
         t = tensor.type
