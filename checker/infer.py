@@ -4,8 +4,8 @@ It walks statements with an environment from names to abstract values
 (``values.py``): assignments, branches and loops, calls, attributes and
 subscripts, functions and classes of the workspace, ``local_map`` contracts.
 What a call of an outside name does is the business of the handler tables
-(``spmd_api.HANDLERS``, ``python_api.HANDLERS``, ``dist_api.HANDLERS``,
-``dtensor_api.HANDLERS``), else of the op table
+(``spmd_api.HANDLERS``, ``mesh_api.HANDLERS``, ``python_api.HANDLERS``,
+``dist_api.HANDLERS``, ``dtensor_api.HANDLERS``; no name is in two), else of the op table
 (``ops.py``); both see the interpreter only as an ``Evaluator``
 (``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
 one ``ResultSink`` (``sink.py``).
@@ -1723,8 +1723,9 @@ class Interpreter:
         kw_nodes: dict[str, ast.expr],
         frame: Frame,
     ) -> Value:
-        """A call of an outside name: its handler (spmd_types, then torch and Python), else
-        the op table's rule for a torch function or Tensor method."""
+        """A call of an outside name: with a DTensor argument, what DTensor does (unchecked);
+        else its handler (spmd_types, meshes, torch and Python, torch.distributed, DTensor),
+        else the op table's rule for a torch function or Tensor method."""
         dtensor = dtensors.among([*args, *kwargs.values()])
         if dtensor is not None:  # the runtime does not check calls of DTensors
             context = CallContext(self, name, node, args, kwargs, kw_nodes, frame)
