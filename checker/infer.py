@@ -1927,18 +1927,29 @@ def _is_script(units: list[Unit]) -> bool:
     """Whether a module is a program that sets up what it runs under (a script): it calls
     ``typecheck`` somewhere, or builds a mesh or enters one at module level. A library
     module does neither: its code runs under what its unseen caller entered."""
-    for unit in units:
-        if unit.tree is None:
-            continue
-        for node in ast.walk(unit.tree):
-            if _called(node) == "typecheck":
-                return True
-        for statement in unit.tree.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            if any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement)):
-                return True
-    return False
+    return any(_sets_up_what_it_runs_under(unit) for unit in units)
+
+
+_SETS_UP: dict[str, bool] = {}  # by unit text: every check of every module asks
+_SETS_UP_NAMES = ("typecheck", *_SETS_UP_A_MESH)
+
+
+def _sets_up_what_it_runs_under(unit: Unit) -> bool:
+    if unit.tree is None:
+        return False
+    found = _SETS_UP.get(unit.key)
+    if found is None and not any(name in unit.text for name in _SETS_UP_NAMES):
+        found = False  # the names are not even in the text: no need to walk the tree
+    if found is None:
+        found = any(_called(node) == "typecheck" for node in ast.walk(unit.tree)) or any(
+            any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement))
+            for statement in unit.tree.body
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        )
+        if len(_SETS_UP) > 50_000:
+            _SETS_UP.clear()
+        _SETS_UP[unit.key] = found
+    return found
 
 
 _IMPORTS_SPMD_TYPES = re.compile(
