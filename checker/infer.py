@@ -220,7 +220,7 @@ class Interpreter:
             mesh_known=is_script or mesh_axes is not None,
             grad=True,
             mesh_root=self.mesh_root,
-            assumed=not is_script,
+            assumed=not is_script and self.assumes_checking,
         )
 
     def _standalone_state(self) -> State:
@@ -232,7 +232,7 @@ class Interpreter:
             mesh_axes is not None,
             True,
             mesh_root=self.mesh_root,
-            assumed=True,
+            assumed=self.assumes_checking,
         )
 
     def run(self) -> None:
