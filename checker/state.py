@@ -38,6 +38,9 @@ class State:
     trivial: frozenset[str] = frozenset()
     # False: the current mesh has no axis names (a list or frozenset of groups)
     named: bool = True
+    # checking is on because the checker assumes the caller runs this code under
+    # typecheck() (a library's code), not because the code entered it
+    assumed: bool = False
 
     @property
     def known_mesh(self) -> tuple[str, ...] | None:
