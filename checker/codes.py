@@ -219,6 +219,91 @@ MISSING_ARGUMENT: Final = _code(
     "{function}() missing required keyword-only argument: '{which}'. Say which type the tensor "
     "has{also}, e.g. {which}=R.",
 )
+AXES_NOT_ORTHOGONAL: Final = _code(
+    "spmd-axes-not-orthogonal",
+    "a type or a mesh names axes that overlap (a flattened axis and one of its components)",
+    "SpmdTypeError",
+)
+MESH_INCOMPATIBLE: Final = _code(
+    "spmd-mesh-incompatible",
+    "a type cannot be read on another mesh's axes (reinterpret_mesh, an operand of another mesh)",
+    "SpmdTypeError",
+)
+MESH_OP_IN_TYPECHECK: Final = _code(
+    "spmd-mesh-op-in-typecheck",
+    "a DeviceMesh is sliced or flattened inside typecheck(): its own rank tensor is untyped",
+    "SpmdTypeError",
+    "{what} a DeviceMesh inside typecheck() runs tensor ops on the mesh's own untyped rank "
+    "tensor: args[0] missing axis {axis} from the current mesh {mesh}. args[0] has axes {{}}. "
+    "{advice}",
+)
+MESH_REGION: Final = _code(
+    "spmd-mesh-region",
+    "set_current_mesh(local_axes=...) names axes the mesh does not have, twice, or out of order",
+    "ValueError",
+)
+SCALAR_TYPE: Final = _code(
+    "spmd-scalar-type",
+    "spmd.Scalar given a bool, or a type other than R, I, V or P",
+    "TypeError",
+)
+SCALAR_MIX: Final = _code(
+    "spmd-scalar-mix",
+    "arithmetic between two spmd.Scalar values whose types do not combine",
+    "TypeError",
+)
+ASSERT_FORM: Final = _code(
+    "spmd-assert-form",
+    "assert_type called with no type, or with two bare types",
+    "TypeError",
+)
+REINTERPRET_NO_GRAD: Final = _code(
+    "spmd-reinterpret-no-grad",
+    "reinterpret_no_grad of a tensor that requires grad, or to a dst other than R or I",
+    "ValueError",
+)
+MUTATE_TYPE_FORM: Final = _code(
+    "spmd-mutate-type-form",
+    "mutate_type called with src and dst dicts whose axes differ",
+    "SpmdTypeError",
+)
+BOUNDARY_SPEC: Final = _code(
+    "spmd-boundary-spec",
+    "Infer used inside local_map's in_types or out_types (only the bare in_types may be Infer)",
+    "SpmdTypeError",
+)
+RAW_OUTPUT_TYPE: Final = _code(
+    "spmd-raw-output-type",
+    "a raw torch.distributed collective writes into an output tensor of the wrong type",
+    "SpmdTypeError",
+    "{function}: expected {label} type {want} on axis {axis}, got {have}",
+)
+# the raw collectives' other messages: an untyped input or output in strict mode
+RAW_MISSING_AXIS: Final = (
+    "{function}: {label} has no type for axis {axis}. Use assert_type() to annotate the tensor "
+    "on this axis before calling collectives."
+)
+RAW_DIST_UNSUPPORTED: Final = _code(
+    "spmd-raw-dist-unsupported",
+    "a raw torch.distributed function the runtime's checker does not type",
+    "SpmdTypeError",
+    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
+    "use the spmd_types wrapper instead",
+)
+# where the checker only assumes that the code runs under typecheck() (a library)
+RAW_DIST_UNSUPPORTED_IF_CHECKED: Final = (
+    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
+    "use the spmd_types wrapper instead. (A warning: this raises only if it runs under "
+    "typecheck(), which the checker assumes here but does not see.)"
+)
+DTENSOR_ASSERT: Final = _code(
+    "spmd-dtensor-assert",
+    "assert_type on a DTensor",
+    "TypeError",
+    "assert_type() does not support DTensor. SPMD type checking operates on local tensors "
+    "only; DTensor tracks its own placement metadata. Assert the local tensor instead "
+    "(d.to_local()).",
+)
 INTERNAL: Final = _code(
     "spmd-internal",
     "the checker gave up on a function (time or size budget); please report it",

@@ -10,16 +10,22 @@ of loaded modules and the on-disk cache (``diskcache``) both validate with it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .workspace import digest as text_digest
 
-def text_digest(text: str) -> str:
-    """The digest a dependency records of a text (lone surrogates kept, not an error)."""
-    return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=12).hexdigest()
+__all__ = [
+    "Dependencies",
+    "FileVersion",
+    "PackageOf",
+    "Resolution",
+    "Validator",
+    "WorkspaceView",
+    "text_digest",  # the digest a dependency records of a text (``workspace.digest``)
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -91,7 +97,9 @@ class Dependencies:
 class WorkspaceView(Protocol):
     """What validation asks of a workspace (``workspace.Workspace`` is one)."""
 
-    def read(self, path: Path) -> str | None: ...
+    def digest(self, path: Path) -> str | None:
+        """``text_digest`` of the file's current text, None when it has none."""
+        ...
 
     def resolve(self, importer: str, module: str) -> Path | None: ...
 
@@ -111,8 +119,8 @@ class Validator:
 
     def digest(self, path: str) -> str | None:
         if path not in self._digests:
-            text = self.workspace.read(Path(path))
-            self._digests[path] = None if text is None else text_digest(text)
+            # the workspace's own memo (by the open text, or the file's stat) spares a read
+            self._digests[path] = self.workspace.digest(Path(path))
         return self._digests[path]
 
     def resolve(self, importer: str, module: str) -> str | None:

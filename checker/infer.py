@@ -4,7 +4,8 @@ It walks statements with an environment from names to abstract values
 (``values.py``): assignments, branches and loops, calls, attributes and
 subscripts, functions and classes of the workspace, ``local_map`` contracts.
 What a call of an outside name does is the business of the handler tables
-(``spmd_api.HANDLERS``, ``python_api.HANDLERS``), else of the op table
+(``spmd_api.HANDLERS``, ``mesh_api.HANDLERS``, ``python_api.HANDLERS``,
+``dist_api.HANDLERS``, ``dtensor_api.HANDLERS``; no name is in two), else of the op table
 (``ops.py``); both see the interpreter only as an ``Evaluator``
 (``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
 one ``ResultSink`` (``sink.py``).
@@ -19,12 +20,29 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
-from . import axes, codes, entry, journal, ops, optable, python_api, spmd_api
+from . import (
+    axes,
+    codes,
+    dist_api,
+    dtensor_api,
+    dtensors,
+    entry,
+    journal,
+    mesh_api,
+    meshes,
+    ops,
+    optable,
+    python_api,
+    scalars,
+    spmd_api,
+)
 from .codes import Severity
 from .config import Config, Mode
 from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
@@ -46,6 +64,7 @@ from .values import (
     ContextKind,
     ContextVal,
     ContractVal,
+    DTensorVal,
     FunctionIdentity,
     FunctionVal,
     InstanceVal,
@@ -60,6 +79,7 @@ from .values import (
     TensorVal,
     TupleVal,
     TypeDictVal,
+    TypedScalarVal,
     TypeVal,
     Value,
     join,
@@ -140,6 +160,9 @@ class Interpreter:
         self.units = units
         self.config = config
         self.package = package
+        # code of a module that never imports spmd_types is not assumed to run under
+        # typecheck() (see _initial_state)
+        self.assumes_checking = _imports_spmd_types(units)
         self.globals: dict[str, Value] = {}
         self.sink = ResultSink(path)
         self.spelling = Spelling(units, self.globals)
@@ -157,7 +180,10 @@ class Interpreter:
         self.memo_raised: set[tuple[Any, ...]] = set()
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
-        self.cache_keys = journal.CacheKeys(path, self._standalone_state(), self.globals)
+        self.algebra = meshes.Algebra()
+        self.cache_keys = journal.CacheKeys(
+            path, self._standalone_state(), self.globals, self.algebra.fingerprint
+        )
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
@@ -180,30 +206,33 @@ class Interpreter:
     def _initial_state(self) -> State:
         # A script (a module that calls typecheck() or sets up its mesh itself, _is_script)
         # starts with nothing set: no checking and no current mesh until its `with` blocks
-        # say so. Any other module is
-        # checked as if it ran under typecheck() with a mesh the checker cannot see (unless
-        # the configuration names its axes): its functions, and the snippets people try at
-        # module level.
+        # say so. Any other module that uses spmd_types is checked as if it ran under
+        # typecheck() with a mesh the checker cannot see (unless the configuration names its
+        # axes): its functions, and the snippets people try at module level. A module that
+        # never imports spmd_types is not written for typecheck() (a tracing test, a data
+        # loader): its own code runs unchecked, as it does when nothing enters typecheck().
         is_script = _is_script(self.units)
         mesh_axes = self.config.mesh_axes
         return State(
-            checking=not is_script,
+            checking=not is_script and self.assumes_checking,
             strict=self.config.mode is Mode.STRICT,
             mesh=None if is_script else mesh_axes,
             mesh_known=is_script or mesh_axes is not None,
             grad=True,
             mesh_root=self.mesh_root,
+            assumed=not is_script and self.assumes_checking,
         )
 
     def _standalone_state(self) -> State:
         mesh_axes = self.config.mesh_axes
         return State(
-            True,
+            self.assumes_checking,
             self.config.mode is Mode.STRICT,
             mesh_axes,
             mesh_axes is not None,
             True,
             mesh_root=self.mesh_root,
+            assumed=self.assumes_checking,
         )
 
     def run(self) -> None:
@@ -231,6 +260,7 @@ class Interpreter:
                 self.budget.stop()
         if self.module_level_only:
             return
+        self.algebra.open_world = True  # the functions nothing here calls: any caller
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:
@@ -419,7 +449,7 @@ class Interpreter:
         """The object a name refers to changed in place (its SPMD type was set or changed):
         rebind the name, and if it is a parameter still naming the caller's object, record
         the effect for the caller."""
-        if not isinstance(target, (ast.Name, ast.Attribute)):
+        if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
             return
         self._assign(target, value, frame, in_place=True)
         if (
@@ -465,6 +495,12 @@ class Interpreter:
                     frame.env[target.value.id] = type_dict(entries, container.rest)
                 else:
                     frame.env[target.value.id] = UNKNOWN
+                return
+            if isinstance(container, (TupleVal, TensorSeqVal)):
+                # an element of a list replaced or changed in place: the list the name
+                # holds is the same object, so the name sees it
+                index = self._eval(target.slice, frame)
+                self.mutate(target.value, _with_element(container, index, value), frame)
                 return
             if isinstance(container, TensorVal):
                 index = self._eval(target.slice, frame)
@@ -541,11 +577,20 @@ class Interpreter:
     ) -> None:
         entry = dict(frame.env)
         current = frame.child(dict(entry))
+        changed: Value | None = None  # the loop variable as the body left it in place
         for _ in range(_LOOP_ROUNDS):
             body = current.child(dict(current.env))
             if element is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._assign(stmt.target, element, body)
             self._exec_block(stmt.body, body)
+            if (
+                element is not None
+                and isinstance(stmt, (ast.For, ast.AsyncFor))
+                and isinstance(stmt.target, ast.Name)
+            ):
+                after = body.env.get(stmt.target.id, element)
+                if after is not element:
+                    changed = after if changed is None else join(changed, after)
             merged = _join_paths([current, body])
             if merged.env == current.env and merged.bindings == current.bindings:
                 break
@@ -557,6 +602,29 @@ class Interpreter:
         orelse = current.child(dict(current.env))
         self._exec_block(stmt.orelse, orelse)
         _adopt(frame, _join_paths([current, orelse]) if not orelse.terminated else current)
+        if changed is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._write_back(stmt, changed, frame)
+
+    def _write_back(self, stmt: ast.For | ast.AsyncFor, changed: Value, frame: Frame) -> None:
+        """A loop over a list held by a name changed its variable in place (annotated it):
+        the element it changed is the list's, which one is not known, so every element
+        may have changed."""
+        base = _loop_base(stmt)
+        if base is None:
+            return
+        container = self._peek(base[0], frame)
+        if isinstance(container, TupleVal):
+            start = base[1]
+            items = tuple(
+                join(item, changed) if i >= start else item
+                for i, item in enumerate(container.items)
+            )
+            self.mutate(base[0], TupleVal(items), frame)
+        elif isinstance(container, TensorSeqVal):
+            element = join(container.element, changed)
+            self.mutate(
+                base[0], TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN, frame
+            )
 
     def _unrolled(
         self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]
@@ -566,7 +634,7 @@ class Interpreter:
         themselves: an element named in the loop's literal gets what its loop variable
         became in place (when the body never rebinds the variable)."""
         current = frame.child(dict(frame.env))
-        sources = _loop_sources(stmt)
+        sources = _loop_sources(stmt, len(items))
         for index, item in enumerate(items):
             body = current.child(dict(current.env))
             self._assign(stmt.target, item, body)
@@ -635,9 +703,9 @@ class Interpreter:
                 if context.strict is not None
                 else (state.strict if state.checking else True)
             )
-            return replace(state, checking=True, strict=strict)
+            return replace(state, checking=True, strict=strict, assumed=False)
         if context.kind is ContextKind.NO_TYPECHECK:
-            return replace(state, checking=False)
+            return replace(state, checking=False, assumed=False)
         if context.kind is ContextKind.LOCAL:
             return state  # local SPMD is the only mode the checker models
         if context.kind is ContextKind.NO_GRAD:
@@ -650,9 +718,20 @@ class Interpreter:
                 configured = self.config.mesh_axes
                 root = Root(f"mesh#{context.site}", "the mesh set here")
                 return replace(
-                    state, mesh=configured, mesh_known=configured is not None, mesh_root=root
+                    state,
+                    mesh=configured,
+                    mesh_known=configured is not None,
+                    mesh_root=root,
+                    trivial=frozenset(),
+                    named=True,
                 )
-            return replace(state, mesh=mesh.axes, mesh_known=True)
+            return replace(
+                state,
+                mesh=mesh.axes,
+                mesh_known=True,
+                trivial=frozenset(mesh.trivial),
+                named=mesh.named,
+            )
         return state
 
     # ------------------------------------------------------------ definitions
@@ -1021,6 +1100,11 @@ class Interpreter:
     ) -> Value:
         if isinstance(spec, ConstVal) and spec.value is None:
             return value
+        if spmd_api.is_infer(spec):
+            anchor = value_node or site
+            kind = "input" if value_node is not None else "output"
+            span = frame.unit.span(anchor) if anchor is not None else None
+            return spmd_api.infer_at_leaf(self, span, kind, frame)
         if isinstance(spec, TupleVal) and len(spec.items) == 2:
             type_args = [(spec.items[0], value_node or site)]
             spec_value: Value | None = spec.items[1]
@@ -1128,7 +1212,7 @@ class Interpreter:
             return self.binary(name, left, right, node.left, node.right, node, frame)
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, frame)
-            if isinstance(operand, TensorVal):
+            if isinstance(operand, TensorVal | DTensorVal):
                 dunder = {ast.USub: "__neg__", ast.UAdd: "__pos__", ast.Invert: "__invert__"}.get(
                     type(node.op)
                 )
@@ -1137,6 +1221,8 @@ class Interpreter:
                 return self.op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
             if isinstance(operand, SymbolicVal) and not isinstance(node.op, ast.Not):
                 return ops.derived(operand, type(node.op).__name__)
+            if isinstance(operand, TypedScalarVal) and isinstance(node.op, (ast.USub, ast.UAdd)):
+                return scalars.signed(self, operand)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
                 if isinstance(node.op, ast.USub) and operand.value is not None:
                     return ScalarVal(-operand.value)
@@ -1297,6 +1383,8 @@ class Interpreter:
             return self._import_from(owner.name, node.attr) or UNKNOWN
         if isinstance(owner, TensorVal):
             return self._tensor_attribute(owner, node, frame)
+        if isinstance(owner, DTensorVal):
+            return dtensor_api.attribute(owner, node.attr)
         if isinstance(owner, InstanceVal):
             if node.attr in owner.attributes:
                 return owner.attributes[node.attr]
@@ -1357,7 +1445,9 @@ class Interpreter:
     def _subscript(self, node: ast.Subscript, frame: Frame) -> Value:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
-        if isinstance(container, (SymbolicVal, MeshVal)):
+        if isinstance(container, MeshVal):
+            return mesh_api.index(self, container, index, node, frame)
+        if isinstance(container, SymbolicVal):
             if isinstance(index, ConstVal) and isinstance(index.value, str):
                 return AxisVal(index.value, "submesh")  # mesh["tp"]: axis tp, whatever the mesh
             tensor = ops.as_tensor(container, self.numbers)
@@ -1381,6 +1471,9 @@ class Interpreter:
                 and -len(container.items) <= index.value < len(container.items)
             ):
                 return container.items[index.value]
+            bounds = _literal_slice(node.slice)
+            if bounds is not None:
+                return TupleVal(container.items[bounds[0] : bounds[1]])
             return UNKNOWN
         if isinstance(container, ShapeVal):
             return ScalarVal(None) if not isinstance(node.slice, ast.Slice) else ShapeVal(None)
@@ -1436,13 +1529,16 @@ class Interpreter:
                     call_site_of(frame),
                 )
                 return UNKNOWN
+            if state.mesh_known and name in state.trivial:
+                return AxisVal(name, "name", trivial=True)  # a size-1 dim: accepted, dropped
             if (
                 state.mesh_known
                 and state.mesh is not None
-                and name not in state.mesh
+                and (name not in state.mesh or not state.named)
                 and node is not None
             ):
-                available = ", ".join(sorted(state.mesh)) or "(no named axes)"
+                names = sorted([*state.mesh, *state.trivial]) if state.named else []
+                available = ", ".join(names) or "(no named axes)"
                 self.sink.report(
                     frame.unit.span(node),
                     codes.UNKNOWN_AXIS,
@@ -1471,6 +1567,7 @@ class Interpreter:
         has_star = any(isinstance(a, ast.Starred) for a in node.args) or has_star_kwargs
         if isinstance(callee, RefVal):
             name = canonical(callee.qualname)
+            mesh_api.passed(self, name, [*args, *kwargs.values()])
             if has_star and name not in ("spmd.assert_type",):
                 self._escape(node, [*args, *kwargs.values()], frame)
                 return UNKNOWN
@@ -1508,6 +1605,10 @@ class Interpreter:
                 return self._tensor_method(
                     callee.name, receiver, node, args, kwargs, kw_nodes, frame
                 )
+            if isinstance(receiver, DTensorVal):
+                name = f"DTensor.{callee.name}"
+                context = CallContext(self, name, node, args, kwargs, kw_nodes, frame)
+                return dtensor_api.method(context, receiver)
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
                 if method is None and callee.name in _REGISTERS and len(args) >= 2:
@@ -1538,17 +1639,8 @@ class Interpreter:
                 return ScalarVal(None)
             if isinstance(receiver, AxisVal) and callee.name == "get_group" and not args:
                 return receiver  # mesh["tp"].get_group()
-            if isinstance(receiver, MeshVal) and callee.name in (
-                "size",
-                "get_local_rank",
-                "get_coordinate",
-            ):
-                return ScalarVal(None)
-            if isinstance(receiver, MeshVal) and callee.name == "get_group":
-                group = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
-                if isinstance(group, ConstVal) and isinstance(group.value, str):
-                    return AxisVal(group.value, "group")
-                return UNKNOWN
+            if isinstance(receiver, MeshVal):
+                return mesh_api.method(self, receiver, callee.name, args, kwargs, node, frame)
         return UNKNOWN
 
     def _symbolic_method(
@@ -1612,6 +1704,8 @@ class Interpreter:
         return UNKNOWN
 
     def _havoc(self, value: Value, seen: set[int]) -> None:
+        if isinstance(value, MeshVal) and value.root is not None:
+            self.algebra.escaped(value.root)  # code the checker cannot see may flatten it
         if isinstance(value, InstanceVal) and id(value) not in seen:
             seen.add(id(value))
             for name, attribute in list(value.attributes.items()):
@@ -1634,9 +1728,22 @@ class Interpreter:
         kw_nodes: dict[str, ast.expr],
         frame: Frame,
     ) -> Value:
-        """A call of an outside name: its handler (spmd_types, then torch and Python), else
-        the op table's rule for a torch function or Tensor method."""
-        handler = spmd_api.HANDLERS.get(name) or python_api.HANDLERS.get(name)
+        """A call of an outside name: with a DTensor argument, what DTensor does (unchecked);
+        else its handler (spmd_types, meshes, torch and Python, torch.distributed, DTensor),
+        else the op table's rule for a torch function or Tensor method."""
+        dtensor = dtensors.among([*args, *kwargs.values()])
+        if dtensor is not None:  # the runtime does not check calls of DTensors
+            context = CallContext(self, name, node, args, kwargs, kw_nodes, frame)
+            result = dtensor_api.call_with_dtensor(context, dtensor)
+            if result is not None:
+                return result
+        handler = (
+            spmd_api.HANDLERS.get(name)
+            or mesh_api.HANDLERS.get(name)
+            or python_api.HANDLERS.get(name)
+            or dist_api.HANDLERS.get(name)
+            or dtensor_api.HANDLERS.get(name)
+        )
         if handler is not None:
             return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))
         if name.startswith("torch.") and not name.startswith(_NOT_OP_PREFIXES):
@@ -1809,15 +1916,88 @@ def _none_or_not(left: Value, right: Value) -> bool | None:
     return None
 
 
-def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
-    """The element expressions of a loop over a literal tuple or list of names and
-    attributes whose body never rebinds the loop variable (it may only change it in
-    place); None otherwise."""
-    if not isinstance(stmt.iter, (ast.Tuple, ast.List)) or not isinstance(stmt.target, ast.Name):
+def _loop_sources(stmt: ast.For | ast.AsyncFor, count: int) -> list[ast.expr] | None:
+    """The element expressions of a loop whose body never rebinds the loop variable (it may
+    only change it in place) over a literal tuple or list of names and attributes, or over
+    the ``count`` elements of a list a name holds (``outs``, ``outs[1:]``: ``outs[i]``);
+    None otherwise."""
+    if not isinstance(stmt.target, ast.Name) or _rebinds(stmt, stmt.target.id):
         return None
-    if not all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.iter.elts):
+    if isinstance(stmt.iter, (ast.Tuple, ast.List)):
+        if not all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.iter.elts):
+            return None
+        return list(stmt.iter.elts)
+    base = _loop_base(stmt)
+    if base is None:
         return None
-    name = stmt.target.id
+    container, start = base
+    return [
+        ast.copy_location(ast.Subscript(container, ast.Constant(start + i), ast.Load()), stmt.iter)
+        for i in range(count)
+    ]
+
+
+def _loop_base(stmt: ast.For | ast.AsyncFor) -> tuple[ast.Name | ast.Attribute, int] | None:
+    """The list a loop runs over when a name or attribute holds it, and the index of its
+    first element the loop sees (``outs[2:]``: 2), when the body never rebinds the loop
+    variable."""
+    iterable = stmt.iter
+    start = 0
+    if isinstance(iterable, ast.Subscript):
+        bounds = _literal_slice(iterable.slice)
+        if bounds is None or (bounds[0] or 0) < 0:
+            return None
+        start = bounds[0] or 0
+        iterable = iterable.value
+    if not isinstance(iterable, (ast.Name, ast.Attribute)):
+        return None
+    if not isinstance(stmt.target, ast.Name) or _rebinds(stmt, stmt.target.id):
+        return None
+    if isinstance(iterable, ast.Name) and _rebinds(stmt, iterable.id):
+        return None  # the body makes the name hold another list
+    return iterable, start
+
+
+def _literal_slice(node: ast.expr) -> tuple[int | None, int | None] | None:
+    """``a:b`` with literal (or omitted) bounds and no step."""
+    if not isinstance(node, ast.Slice) or node.step is not None:
+        return None
+    bounds: list[int | None] = []
+    for part in (node.lower, node.upper):
+        if part is None:
+            bounds.append(None)
+        elif isinstance(part, ast.Constant) and type(part.value) is int:
+            bounds.append(part.value)
+        elif (
+            isinstance(part, ast.UnaryOp)
+            and isinstance(part.op, ast.USub)
+            and isinstance(part.operand, ast.Constant)
+            and type(part.operand.value) is int
+        ):
+            bounds.append(-part.operand.value)
+        else:
+            return None
+    return bounds[0], bounds[1]
+
+
+def _with_element(container: TupleVal | TensorSeqVal, index: Value, value: Value) -> Value:
+    """A list with one element replaced (an unknown index: any element may be the one)."""
+    if isinstance(container, TensorSeqVal):
+        element = join(container.element, value)
+        return TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN
+    items = list(container.items)
+    if (
+        isinstance(index, ScalarVal)
+        and isinstance(index.value, int)
+        and -len(items) <= index.value < len(items)
+    ):
+        items[index.value] = value
+        return TupleVal(tuple(items))
+    return TupleVal(tuple(join(item, value) for item in items))
+
+
+def _rebinds(stmt: ast.For | ast.AsyncFor, name: str) -> bool:
+    """Whether the loop's body assigns the name (rather than changing its object in place)."""
     for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
         targets: list[ast.expr] = []
         if isinstance(node, ast.Assign):
@@ -1826,8 +2006,8 @@ def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
             targets = [node.target]
         for target in targets:
             if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
-                return None
-    return list(stmt.iter.elts)
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -1842,6 +2022,10 @@ class _Fact:
     target: bool
 
     def resolve(self) -> TypeFact:
+        return self.fact  # a replayed journal's facts are resolved once, not per check
+
+    @cached_property
+    def fact(self) -> TypeFact:
         value, bindings, mesh = self.value, self.bindings, self.mesh
         complete = value.type.concrete(bindings, mesh)
         if complete is not None:
@@ -1879,18 +2063,40 @@ def _is_script(units: list[Unit]) -> bool:
     """Whether a module is a program that sets up what it runs under (a script): it calls
     ``typecheck`` somewhere, or builds a mesh or enters one at module level. A library
     module does neither: its code runs under what its unseen caller entered."""
-    for unit in units:
-        if unit.tree is None:
-            continue
-        for node in ast.walk(unit.tree):
-            if _called(node) == "typecheck":
-                return True
-        for statement in unit.tree.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            if any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement)):
-                return True
-    return False
+    return any(_sets_up_what_it_runs_under(unit) for unit in units)
+
+
+_SETS_UP: dict[str, bool] = {}  # by unit text: every check of every module asks
+_SETS_UP_NAMES = ("typecheck", *_SETS_UP_A_MESH)
+
+
+def _sets_up_what_it_runs_under(unit: Unit) -> bool:
+    if unit.tree is None:
+        return False
+    found = _SETS_UP.get(unit.key)
+    if found is None and not any(name in unit.text for name in _SETS_UP_NAMES):
+        found = False  # the names are not even in the text: no need to walk the tree
+    if found is None:
+        found = any(_called(node) == "typecheck" for node in ast.walk(unit.tree)) or any(
+            any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement))
+            for statement in unit.tree.body
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        )
+        if len(_SETS_UP) > 50_000:
+            _SETS_UP.clear()
+        _SETS_UP[unit.key] = found
+    return found
+
+
+_IMPORTS_SPMD_TYPES = re.compile(
+    r"^\s*(?:from\s+spmd_types\b|import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*spmd_types\b)",
+    re.MULTILINE,
+)
+
+
+def _imports_spmd_types(units: list[Unit]) -> bool:
+    """Whether a module imports spmd_types (anywhere: imports inside functions count)."""
+    return any(_IMPORTS_SPMD_TYPES.search(unit.text) for unit in units)
 
 
 def _called(node: ast.AST) -> str | None:

@@ -61,10 +61,18 @@ class CacheKeys:
     methods' names: an edit of a class another class's ``__init__`` builds then replayed
     the other class's methods as they were.)"""
 
-    def __init__(self, path: str, state: State, module_globals: Mapping[str, Value]) -> None:
+    def __init__(
+        self,
+        path: str,
+        state: State,
+        module_globals: Mapping[str, Value],
+        algebra: Callable[[], Any] = tuple,
+    ) -> None:
         self.path = path
         self.state = state
         self.globals = module_globals
+        # the layouts of the meshes the module built (an analysis may relate axis names)
+        self.algebra = algebra
         # by id of a function or class, for this check (None: not cacheable)
         self.signatures: dict[int, Any] = {}
 
@@ -75,7 +83,7 @@ class CacheKeys:
         signature = self.signature(function)
         if signature is None:
             return None
-        return (self.path, self.state, signature)
+        return (self.path, self.state, signature, self.algebra())
 
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything

@@ -16,7 +16,7 @@ import ast
 from collections.abc import Collection
 from dataclasses import replace
 
-from . import codes, optable
+from . import codes, dtensors, mesh_types, optable, scalars
 from .evaluator import Evaluator, OpArgs, OpKwargs
 from .lattice import AxisType, Kind, LocalType, R
 from .results import Origin, Span, after
@@ -26,6 +26,7 @@ from .tensortype import EXACT, NOTHING, SCALAR, UNKNOWN_TYPE, Root, TensorType, 
 from .values import (
     UNKNOWN,
     ConstVal,
+    DTensorVal,
     InstanceVal,
     ScalarVal,
     ShapeVal,
@@ -33,6 +34,7 @@ from .values import (
     TensorSeqVal,
     TensorVal,
     TupleVal,
+    TypedScalarVal,
     Value,
 )
 from .verdicts import Operand, Verdict, infer_op
@@ -204,6 +206,15 @@ def binary(
         left = ScalarVal(None)
     if is_number(right, ev.numbers):
         right = ScalarVal(None)
+    if isinstance(left, DTensorVal) or isinstance(right, DTensorVal):
+        # first: an operator with a DTensor runs unchecked, whatever the other operand is
+        # (``apply`` hands it to ``dtensors.unchecked``)
+        return apply(
+            ev, f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
+        )
+    typed = scalars.arithmetic(ev, name, left, right, node, frame)
+    if typed is not None:
+        return typed
     if (
         name in ("floordiv", "mod")
         and isinstance(left, SymbolicVal)
@@ -220,7 +231,7 @@ def binary(
         )
     if isinstance(left, SymbolicVal):
         return derived(left, name)
-    if isinstance(right, SymbolicVal) and isinstance(left, ScalarVal):
+    if isinstance(right, SymbolicVal) and isinstance(left, (ScalarVal, TypedScalarVal)):
         return derived(right, name)
     if isinstance(right, TensorVal):
         if left is UNKNOWN:
@@ -246,12 +257,18 @@ class _Operands:
         self.nodes: list[ast.AST | None] = []
         self.values: list[Value] = []
         self.tensors = 0  # operands that are certainly tensors
+        self.typed_scalars = 0  # spmd.Scalar operands (typed, at any position)
         self.unknown = False  # some argument may hide a tensor
         self.grads: list[bool | None] = []
 
     def add(self, value: Value, node: ast.AST | None, tensor_position: bool, index: int) -> None:
         if isinstance(value, TensorSeqVal):
             value = value.element
+        if isinstance(value, TypedScalarVal):
+            # its exact type at any position; it never receives a gradient
+            self._operand(Operand(TensorType.of(value.type), True), node, value)
+            self.typed_scalars += 1
+            return
         if isinstance(value, SymbolicVal) and (
             self._structural(tensor_position, index) or self._sizes_only()
         ):
@@ -317,6 +334,12 @@ def apply(
     ev: Evaluator, name: str, args: OpArgs, kwargs: OpKwargs, node: ast.AST, frame: Frame
 ) -> Value:
     """The result of the op ``name`` on these arguments, reporting what the runtime rejects."""
+    dtensor = dtensors.among([v for v, _ in args] + [v for v, _ in kwargs.values()])
+    if dtensor is not None:
+        # an op of a DTensor: the runtime does not check it, DTensor places the result. So
+        # before anything of the checker's (reading operands on the current mesh, Scalar
+        # operands): none of it runs for such an op
+        return dtensors.unchecked(name, dtensor, [v for v, _ in [*args, *kwargs.values()]])
     spec = optable.lookup(name)
     state = ev.state
     origin = origin_at(frame, node, _first_operand(args, frame))
@@ -337,7 +360,7 @@ def apply(
 
     if name in optable.NEW_FACTORIES:
         return result(factory_type(state, deterministic=True))
-    if collected.tensors == 0:
+    if collected.tensors == 0 and not (collected.typed_scalars and state.checking):
         if collected.unknown:
             # an op of values whose kind is not known: a tensor of unknown type
             return result(UNKNOWN_TYPE)
@@ -360,11 +383,14 @@ def apply(
         ev.violation(violation, frame, node, [args[position][1]], [args[position][0]], certain=True)
         frame.stop()
         return UNKNOWN
-    verdict = _infer(collected.operands, spec, state, frame)
+    operands = _on_current_mesh(ev, collected, node, frame)
+    if operands is None:
+        return UNKNOWN
+    verdict = _infer(operands, spec, state, frame)
     if verdict.failed:
         assert verdict.violation is not None
         ev.violation(
-            verdict.violation,
+            _tensor_fixes_only(verdict.violation, collected.values),
             frame,
             node,
             collected.nodes,
@@ -398,6 +424,46 @@ def apply(
             value = TensorVal(output, target.grad if not state.grad else grad, origin)
             return TensorSeqVal(value) if is_sequence else value
     return result(output)
+
+
+def _tensor_fixes_only(violation: RuleViolation, values: list[Value]) -> RuleViolation:
+    """The runtime's fixes wrap an operand in a collective: never a Scalar (no tensor)."""
+    kept = tuple(
+        f
+        for f in violation.fixes
+        if not (f.operand < len(values) and isinstance(values[f.operand], TypedScalarVal))
+    )
+    if len(kept) == len(violation.fixes):
+        return violation
+    return RuleViolation(
+        violation.code,
+        violation.message,
+        operand=violation.operand,
+        axis=violation.axis,
+        fixes=kept,
+        certain=violation.certain,
+    )
+
+
+def _on_current_mesh(
+    ev: Evaluator, collected: _Operands, node: ast.AST, frame: Frame
+) -> list[Operand] | None:
+    """The operands as the rule sees them: one typed on another mesh's axes is first read on
+    the current mesh (``mesh_types.on_current_mesh``); None after reporting one that cannot
+    be (the runtime raises there)."""
+    operands = list(collected.operands)
+    for i, operand in enumerate(operands):
+        if operand.type is None or not operand.type.items:
+            continue
+        moved = mesh_types.on_current_mesh(ev, operand.type, frame)
+        if isinstance(moved, RuleViolation):
+            moved = RuleViolation(moved.code, f"args[{i}] {moved.message}", operand=i)
+            ev.violation(moved, frame, node, collected.nodes, collected.values, certain=True)
+            frame.stop()
+            return None
+        if moved is not None:
+            operands[i] = replace(operand, type=moved)
+    return operands
 
 
 def _result_grad(state: State, name: str, collected: _Operands, kwargs: OpKwargs) -> bool | None:
@@ -480,9 +546,14 @@ def _divisor_violation(
     known: list[tuple[int, LocalType | None]] = []
     for i, p in enumerate(positions):
         value = args[p][0]
-        known.append(
-            (i, value.type.known(frame.bindings) if isinstance(value, TensorVal) else None)
+        typed = (
+            value.type.known(frame.bindings)
+            if isinstance(value, TensorVal)
+            else value.type
+            if isinstance(value, TypedScalarVal)
+            else None
         )
+        known.append((i, typed))
     try:
         check_nonlinear_args(name.rsplit(".", 1)[-1], known)
     except RuleViolation as violation:

@@ -9,6 +9,7 @@ converts columns to UTF-16 units, the command line adds 1 to both.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol, Union
 
 from .codes import Severity
@@ -252,7 +253,7 @@ def join_reveals(a: Reveal, b: Reveal) -> Reveal:
 
 def join_facts(a: TypeFact, b: TypeFact) -> TypeFact:
     """One hover fact for an expression evaluated more than once: what holds each time."""
-    if a == b:
+    if a is b or a == b:
         return a
     a_known = a.types if a.types is not None else a.known
     b_known = b.types if b.types is not None else b.known
@@ -287,6 +288,10 @@ class JoinedFact:
         return self.first.span
 
     def resolve(self) -> TypeFact:
+        return self.fact
+
+    @cached_property
+    def fact(self) -> TypeFact:
         return join_facts(resolved(self.first), resolved(self.second))
 
 

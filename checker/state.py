@@ -33,6 +33,14 @@ class State:
     mesh_known: bool  # False: whether a mesh is current (and which) is unknown
     grad: bool
     mesh_root: Root = DEFAULT_MESH
+    # names of the current mesh's dims of size 1: accepted wherever an axis is named, and
+    # dropped (the runtime's name table has them, its mesh does not)
+    trivial: frozenset[str] = frozenset()
+    # False: the current mesh has no axis names (a list or frozenset of groups)
+    named: bool = True
+    # checking is on because the checker assumes the caller runs this code under
+    # typecheck() (a library's code), not because the code entered it
+    assumed: bool = False
 
     @property
     def known_mesh(self) -> tuple[str, ...] | None:

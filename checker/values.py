@@ -13,6 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Union
 
 from .lattice import AxisType, LocalType
+from .meshes import Layout
 from .results import Origin
 from .tensortype import (
     NO_BINDINGS,
@@ -91,6 +92,14 @@ class ScalarVal:
 
 
 @dataclass(frozen=True)
+class TypedScalarVal:
+    """A ``spmd.Scalar``: a number with a local type (R, I, V or P per axis), which an op
+    takes as an operand at any argument position, with that exact type."""
+
+    type: LocalType
+
+
+@dataclass(frozen=True)
 class ShapeVal:
     """``x.shape``: a tuple of sizes, never a tensor."""
 
@@ -110,13 +119,29 @@ class AxisVal:
 
     name: str
     spelling: str  # "name", "group", "meshaxis": how the axis was given
+    # a mesh dim of size 1: the runtime accepts it wherever an axis is named and drops it
+    trivial: bool = False
 
 
 @dataclass(frozen=True)
 class MeshVal:
-    """A DeviceMesh; ``axes`` are its dim names of size > 1 (None when unreadable)."""
+    """A mesh: a DeviceMesh, or the axes ``set_current_mesh`` is given. ``axes`` are its
+    dims of size > 1 (None when unreadable); ``trivial`` its named dims of size 1 (names
+    the runtime accepts and drops); ``dims`` a DeviceMesh's dim names in order (None: not a
+    DeviceMesh the checker can read); ``layouts`` the dims' rank layouts when its shape is
+    literal (``meshes.py``); ``root`` the ``init_device_mesh`` call a DeviceMesh comes from
+    (its flattened dims are that root's); ``named`` False: axes without names (a list of
+    process groups); ``untyped_ranks``: the rank tensor it is sliced and flattened with
+    (its root's) is typed on no axis, the root having been built outside ``typecheck()`` or
+    with no current mesh (built under a mesh, its tensor ops typed it)."""
 
     axes: tuple[str, ...] | None
+    trivial: tuple[str, ...] = ()
+    dims: tuple[str, ...] | None = None
+    layouts: tuple[tuple[str, Layout], ...] = ()
+    root: str | None = None
+    named: bool = True
+    untyped_ranks: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +176,43 @@ class TypeDictVal:
 @dataclass(frozen=True)
 class PartitionSpecVal:
     """A literal ``PartitionSpec(...)``: per tensor dim, the axes sharding it."""
+
+    dims: tuple[tuple[str, ...], ...]
+
+
+class Placement(Enum):
+    """A DTensor placement's kind (``torch.distributed.tensor``)."""
+
+    REPLICATE = "Replicate"
+    SHARD = "Shard"
+    PARTIAL = "Partial"
+
+
+@dataclass(frozen=True)
+class PlacementVal:
+    """``Replicate()``, ``Shard(dim)`` (``dim`` None: not a literal) or ``Partial()``."""
+
+    kind: Placement
+    dim: int | None = None
+
+    def __str__(self) -> str:
+        if self.kind is Placement.SHARD:
+            return f"Shard({self.dim if self.dim is not None else '?'})"
+        return f"{self.kind.value}()"
+
+
+@dataclass(frozen=True)
+class DTensorVal:
+    """A DTensor: its mesh (None: not known) and one placement per mesh dim (an element
+    None: that one is not known; the tuple None: none is)."""
+
+    mesh: MeshVal | None
+    placements: tuple[PlacementVal | None, ...] | None
+
+
+@dataclass(frozen=True)
+class TensorShardingVal:
+    """``spmd.TensorSharding(...)``: per tensor dim, the mesh dim names sharding it."""
 
     dims: tuple[tuple[str, ...], ...]
 
@@ -322,6 +384,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     TensorSeqVal,
     SymbolicVal,
     ScalarVal,
+    TypedScalarVal,
     ShapeVal,
     ConstVal,
     AxisVal,
@@ -330,6 +393,9 @@ Value = Union[  # noqa: UP007 - a runtime alias
     TypeChoiceVal,
     TypeDictVal,
     PartitionSpecVal,
+    PlacementVal,
+    DTensorVal,
+    TensorShardingVal,
     RefVal,
     TupleVal,
     ContextVal,
