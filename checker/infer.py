@@ -24,7 +24,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import axes, codes, entry, journal, ops, optable, python_api, spmd_api
+from . import (
+    autograd_api,
+    axes,
+    codes,
+    entry,
+    journal,
+    ops,
+    optable,
+    python_api,
+    rules_api,
+    spmd_api,
+)
 from .codes import Severity
 from .config import Config, Mode
 from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
@@ -53,6 +64,7 @@ from .values import (
     ModuleVal,
     PartitionSpecVal,
     RefVal,
+    RegistrarVal,
     ScalarVal,
     ShapeVal,
     SymbolicVal,
@@ -68,6 +80,13 @@ from .values import (
 )
 
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
+# What a call of an outside name does, by canonical name: spmd_types first, then torch/Python.
+_HANDLERS = {
+    **python_api.HANDLERS,
+    **spmd_api.HANDLERS,
+    **rules_api.HANDLERS,
+    **autograd_api.HANDLERS,
+}
 # Calls that build or enter a mesh: at module level, they make a module a script.
 _SETS_UP_A_MESH = frozenset({"init_device_mesh", "DeviceMesh", "set_current_mesh"})
 # nn.Module methods that set an attribute: register_buffer(name, tensor) and the like.
@@ -421,7 +440,7 @@ class Interpreter:
             isinstance(target, ast.Name)
             and frame.function is not None
             and target.id not in frame.rebound
-            and target.id in parameter_names(frame.function.node)
+            and target.id in _all_parameters(frame.function.node)
         ):
             frame.effects[target.id] = value
 
@@ -630,7 +649,8 @@ class Interpreter:
                 if context.strict is not None
                 else (state.strict if state.checking else True)
             )
-            return replace(state, checking=True, strict=strict)
+            # a register_no_typecheck function on the stack keeps checking paused
+            return replace(state, checking=not state.paused, strict=strict)
         if context.kind is ContextKind.NO_TYPECHECK:
             return replace(state, checking=False)
         if context.kind is ContextKind.LOCAL:
@@ -662,6 +682,8 @@ class Interpreter:
         }
         opaque = False
         unchecked = False
+        paused = False
+        registrars: list[RegistrarVal] = []
         grad: bool | None = None
         contract: ContractVal | None = None
         for decorator in node.decorator_list:
@@ -676,7 +698,10 @@ class Interpreter:
             if canonical(name) in ("torch.no_grad", "torch.inference_mode"):
                 grad = False
                 continue
-            if canonical(name) in ("spmd.no_typecheck", "spmd.register_no_typecheck") or (
+            if canonical(name) == "spmd.register_no_typecheck":
+                paused = True
+                continue
+            if canonical(name) == "spmd.no_typecheck" or (
                 isinstance(value, ContextVal) and value.kind is ContextKind.NO_TYPECHECK
             ):
                 unchecked = True
@@ -696,6 +721,10 @@ class Interpreter:
                 continue
             if isinstance(value, ContractVal):
                 contract = value
+                unchecked = unchecked or value.unchecked
+                continue
+            if isinstance(value, RegistrarVal):
+                registrars.append(value)  # register_decomposition(cls): registers it, keeps it
                 continue
             opaque = True
         closure = frame.env if frame.function is not None else None
@@ -710,11 +739,14 @@ class Interpreter:
             kw_defaults,
             opaque=opaque,
             unchecked=unchecked,
+            no_typecheck_frame=paused,
             owner=owner,
             contract=contract,
             grad=grad,
         )
         self.functions.append(function)
+        for registrar in registrars:
+            autograd_api.register_decomposition(registrar.cls, function)
         return function
 
     def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
@@ -726,10 +758,7 @@ class Interpreter:
                 cls.autograd |= value.autograd
             elif isinstance(value, RefVal) and canonical(value.qualname) in _AUTOGRAD_BASES:
                 cls.autograd = True
-        for decorator in node.decorator_list:
-            value = self._eval(decorator, frame)
-            if isinstance(value, RefVal):
-                spmd_api.register(canonical(value.qualname), cls)
+        decorators = [(self._eval(d, frame), d) for d in node.decorator_list]
         body_frame = Frame(dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -739,6 +768,9 @@ class Interpreter:
         for name, value in body_frame.env.items():
             if name not in frame.env or frame.env[name] is not value:
                 cls.attributes[name] = value
+        for value, decorator in reversed(decorators):  # applied to the class once it is built
+            if isinstance(value, RefVal):
+                autograd_api.decorate_class(self, canonical(value.qualname), cls, decorator, frame)
         return cls
 
     # ------------------------------------------------------------ functions
@@ -836,7 +868,7 @@ class Interpreter:
         state: State | None = None,
     ) -> None:
         saved = self.state
-        self.state = state or self._standalone_state()
+        self.state = autograd_api.standalone_state(function, state or self._standalone_state())
         self.budget.start()
         try:
             self.invoke(function, args, kwargs, None)
@@ -1059,6 +1091,8 @@ class Interpreter:
         entered = len(self.entered)
         if function.unchecked:
             self.state = replace(self.state, checking=False)
+        if function.no_typecheck_frame:
+            self.state = replace(self.state, checking=False, paused=True)
         if function.grad is not None:
             self.state = replace(self.state, grad=function.grad)
         try:
@@ -1073,6 +1107,15 @@ class Interpreter:
 
     def is_running(self, function: FunctionVal) -> bool:
         return function in self.stack
+
+    @contextmanager
+    def running_in(self, state: State) -> Iterator[None]:
+        saved = self.state
+        self.state = state
+        try:
+            yield
+        finally:
+            self.state = saved
 
     def _enter_explicitly(self, context: ContextVal, entering: bool) -> None:
         """``cm.__enter__()`` / ``cm.__exit__(...)`` called by hand: the state changes until
@@ -1483,7 +1526,12 @@ class Interpreter:
             return self._call_function(callee, args, kwargs, node, frame)
         if isinstance(callee, ContractVal):
             if len(args) == 1 and isinstance(args[0], FunctionVal) and not kwargs:
-                return replace(args[0], contract=callee)
+                return replace(args[0], contract=callee, unchecked=callee.unchecked)
+            return UNKNOWN
+        if isinstance(callee, RegistrarVal):
+            if len(args) == 1 and isinstance(args[0], FunctionVal) and not kwargs:
+                autograd_api.register_decomposition(callee.cls, args[0])
+                return args[0]
             return UNKNOWN
         if isinstance(callee, ClassVal):
             return self._instantiate(callee, args, kwargs, node, frame)
@@ -1512,7 +1560,7 @@ class Interpreter:
                 bound: Value = receiver.cls if entry.is_classmethod(method) else receiver
                 return self._call_function(method, [bound, *args], kwargs, node, frame)
             if isinstance(receiver, ClassVal) and callee.name == "apply":
-                return spmd_api.autograd_apply(self, receiver, node, args, frame)
+                return autograd_api.apply(self, receiver, node, args, frame)
             if isinstance(receiver, ClassVal):
                 method = receiver.method(callee.name)
                 if method is not None:
@@ -1626,7 +1674,7 @@ class Interpreter:
     ) -> Value:
         """A call of an outside name: its handler (spmd_types, then torch and Python), else
         the op table's rule for a torch function or Tensor method."""
-        handler = spmd_api.HANDLERS.get(name) or python_api.HANDLERS.get(name)
+        handler = _HANDLERS.get(name)
         if handler is not None:
             return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))
         if name.startswith("torch.") and not name.startswith(_NOT_OP_PREFIXES):
@@ -1908,6 +1956,11 @@ def _settled(value: Value, bindings: Bindings) -> Value:
     return value
 
 
+def _all_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """Every named parameter, keyword-only ones included (an autograd hook's)."""
+    return [*parameter_names(node), *(a.arg for a in node.args.kwonlyargs)]
+
+
 def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
 
@@ -1922,7 +1975,7 @@ def _signature(env: dict[str, Value]) -> tuple[Any, ...]:
         if isinstance(value, (InstanceVal, FunctionVal, ClassVal)):
             out.append((name, id(value)))
         elif isinstance(value, TensorVal):
-            out.append((name, value.type, value.grad))
+            out.append((name, value.type, value.grad, value.spec, value.shape))
         else:
             try:
                 hash(value)

@@ -1,11 +1,12 @@
 """What the calls of spmd_types do, as the interpreter runs them: one handler per function,
-in ``HANDLERS`` by canonical name (``spmd.all_reduce``, ``spmd.rules.all_reduce``).
+in ``HANDLERS`` by canonical name (``spmd.all_reduce``).
 
 assert_type and its relatives set or check (refine) a tensor's type in place; collectives
 and conversions check their arguments and src, then give the dst type; reveal_type records
 the type; the context managers (typecheck, set_current_mesh...) are values a ``with``
-enters. Also here, for the interpreter: local_map's boundary check (``assert_values``),
-registrations of autograd Functions and their ``apply``, and ``backward()``.
+enters. Also here, for the interpreter: local_map's boundary check (``assert_values``) and
+``backward()``. Autograd Functions and their registrations are ``autograd_api``'s, the
+type-only ``spmd.rules`` operations ``rules_api``'s.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
 from .lattice import AxisType, Kind, S
 from .lattice import V as TYPE_V
-from .names import call_site_of, canonical, parameter_names
+from .names import call_site_of, canonical
 from .ops import as_tensor
 from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span
 from .rules import RuleViolation
@@ -41,7 +42,6 @@ from .tensortype import (
 from .values import (
     UNKNOWN,
     AxisVal,
-    ClassVal,
     ConstVal,
     ContextKind,
     ContextVal,
@@ -49,7 +49,6 @@ from .values import (
     MeshVal,
     PartitionSpecVal,
     RefVal,
-    Registration,
     ScalarVal,
     TensorVal,
     TupleVal,
@@ -66,11 +65,6 @@ from .verdicts import (
     collective_output,
     require,
 )
-
-REGISTRATIONS = {
-    "spmd.register_local_autograd_function": Registration.LOCAL,
-    "spmd.register_autograd_function": Registration.TYPECHECK,
-}
 
 
 def reveal_type(ctx: CallContext) -> Value:
@@ -585,59 +579,6 @@ def _report_mismatch(
     )
 
 
-def register(name: str, cls: ClassVal) -> None:
-    """A registration of an autograd Function (a call, or a decorator of the class)."""
-    registration = REGISTRATIONS.get(name)
-    if registration is not None:
-        cls.registration = registration
-
-
-def registration(ctx: CallContext) -> Value:
-    if ctx.args and isinstance(ctx.args[0], ClassVal):
-        register(ctx.name, ctx.args[0])
-        return ctx.args[0]
-    return UNKNOWN
-
-
-def autograd_apply(
-    ev: Evaluator, cls: ClassVal, node: ast.Call, args: Sequence[Value], frame: Frame
-) -> Value:
-    """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
-    positional = list(zip(args, node.args, strict=True))
-    if not ev.state.checking:
-        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
-    hook = cls.method("spmd_typecheck")
-    legacy = cls.method("typecheck_forward")
-    if legacy is not None and ev.is_running(legacy):
-        # inside its own typecheck_forward the runtime pops the mode: apply runs unchecked
-        # and its result is untyped (the typecheck_forward then asserts it)
-        return TensorVal(TensorType({}, EXACT))
-    if hook is not None:
-        forward = cls.method("forward")
-        hook_params = parameter_names(hook.node)
-        if forward is None or hook_params or hook.node.args.vararg:
-            return UNKNOWN  # a hook that stamps forward's outputs itself: not modelled
-        names = parameter_names(forward.node)[1:]  # after ctx
-        if len(names) < len(args):
-            return UNKNOWN
-        site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return ev.invoke(hook, [], dict(zip(names, args, strict=False)), site)
-    if cls.registration is Registration.TYPECHECK and legacy is not None:
-        site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return ev.invoke(legacy, list(args), {}, site)
-    if cls.registration is Registration.LOCAL:
-        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
-    if ev.state.strict:
-        ev.sink.report(
-            frame.unit.span(node.func),
-            codes.UNREGISTERED_FUNCTION,
-            codes.UNREGISTERED_FUNCTION.message(function=cls.qualname),
-            Severity.WARNING,
-            call_site_of(frame),
-        )
-    return UNKNOWN
-
-
 def assert_type_like(ctx: CallContext) -> Value:
     """assert_type_like(x, like, overrides): ``like``'s type, shards included."""
     return _assert_like(ctx, keep_shards=True)
@@ -862,10 +803,6 @@ def local_map(ctx: CallContext) -> Value:
     return ContractVal(in_types, ctx.kwargs["out_types"])
 
 
-def rules_ignore(ctx: CallContext) -> Value:
-    return ConstVal(None)
-
-
 def shard(ctx: CallContext) -> Value:
     """S(i) / Shard(i) with a literal dim."""
     dim = ctx.arg(0, "dim")
@@ -899,10 +836,6 @@ def typecheck(ctx: CallContext) -> Value:
     if isinstance(local, ConstVal) and local.value is False:
         return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
     return ContextVal(ContextKind.TYPECHECK, strict=strict)
-
-
-def no_typecheck(ctx: CallContext) -> Value:
-    return ContextVal(ContextKind.NO_TYPECHECK)
 
 
 def local(ctx: CallContext) -> Value:
@@ -947,21 +880,17 @@ def set_current_mesh(ctx: CallContext) -> Value:
 HANDLERS: Mapping[str, Handler] = {
     "reveal_type": reveal_type,
     **{f"spmd.{function}": collective for function in coll.SIGNATURES},
-    **{f"spmd.rules.{function}": collective for function in coll.SIGNATURES},
-    "spmd.rules.ignore": rules_ignore,
     "spmd.assert_type": assert_type,
     "spmd.assert_local_type": assert_type,
     "spmd.assert_type_like": assert_type_like,
     "spmd.assert_local_type_like": assert_local_type_like,
     "spmd.mutate_type": mutate_type,
-    **dict.fromkeys(REGISTRATIONS, registration),
     "spmd.local_map": local_map,
     "spmd.S": shard,
     "spmd.Shard": shard,
     "spmd.MeshAxis.of": mesh_axis_of,
     "spmd.PartitionSpec": partition_spec,
     "spmd.typecheck": typecheck,
-    "spmd.no_typecheck": no_typecheck,
     "spmd.local": local,
     "spmd.set_current_mesh": set_current_mesh,
     "spmd.get_local_type": get_local_type,

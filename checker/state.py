@@ -33,6 +33,15 @@ class State:
     mesh_known: bool  # False: whether a mesh is current (and which) is unknown
     grad: bool
     mesh_root: Root = DEFAULT_MESH
+    # global SPMD mode (``typecheck(local=False)``; ``local()`` and local_map bodies turn it
+    # off): the mode's own flag, kept while ``no_typecheck()`` turns checking off, as the
+    # runtime keeps ``_local`` on its disabled mode (a ``typecheck()`` inside inherits it)
+    global_mode: bool = False
+    # the current mesh's local axes (``set_current_mesh(..., local_axes=...)``): none outside
+    # a mesh region; None: a region whose axes the checker cannot read
+    local_axes: frozenset[str] | None = frozenset()
+    # a register_no_typecheck function is running: nothing turns checking back on
+    paused: bool = False
 
     @property
     def known_mesh(self) -> tuple[str, ...] | None:

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: apply of a hooked Function takes positional arguments only
 """Function.apply with a keyword argument, for a Function with an spmd_typecheck hook, is a TypeError."""
 import torch
 import spmd_types as spmd

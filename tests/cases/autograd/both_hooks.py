@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: typecheck_forward and spmd_typecheck are exclusive
 """A Function with both typecheck_forward and spmd_typecheck cannot be registered (TypeError)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: register_decomposition output structure
 """The reference implementation must return the same pytree as the fused apply: a tuple against a tensor is an error at the apply."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: hook coverage of tensor arguments
 """Every tensor argument must reach a rules op, assert_type or rules.ignore: w is never consulted, an error at the apply."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: every output of a positional-form hook must be typed
 """A positional-form spmd_typecheck(outputs, *, x) that never stamps the output: "output 0 was left untyped" at the apply."""
 import torch
 import spmd_types as spmd

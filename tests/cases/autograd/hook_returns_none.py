@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: a keyword-only spmd_typecheck must return the output types
 """A keyword-only spmd_typecheck that returns None leaves the output untyped: an error at the apply."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: spmd_typecheck parameters name forward parameters
 """A hook parameter that is not a parameter of forward is a TypeError at the apply."""
 import torch
 import spmd_types as spmd

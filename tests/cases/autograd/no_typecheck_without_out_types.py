@@ -1,4 +1,3 @@
-# checker: pending -- typed no_typecheck boundaries: out_types is required
 """@no_typecheck(in_types=...) without out_types is a TypeError at the decorator."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: register_autograd_function needs a hook
 """@register_autograd_function on a class with neither typecheck_forward nor spmd_typecheck is a TypeError at the decorator."""
 import torch
 import spmd_types as spmd

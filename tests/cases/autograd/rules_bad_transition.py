@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: type-only rules collectives admit the collective's transitions only
 """rules.all_reduce(src=P, dst=V) is not a transition all_reduce admits: an SpmdTypeError raised in the hook."""
 import torch
 import spmd_types as spmd
