@@ -649,12 +649,15 @@ class Interpreter:
                 if context.strict is not None
                 else (state.strict if state.checking else True)
             )
-            # a register_no_typecheck function on the stack keeps checking paused
-            return replace(state, checking=not state.paused, strict=strict)
+            # a register_no_typecheck function on the stack keeps checking paused; the SPMD
+            # mode is the one asked for, else the active mode's (local when none is)
+            global_mode = state.global_mode if context.local is None else not context.local
+            return replace(state, checking=not state.paused, strict=strict, global_mode=global_mode)
         if context.kind is ContextKind.NO_TYPECHECK:
             return replace(state, checking=False)
         if context.kind is ContextKind.LOCAL:
-            return state  # local SPMD is the only mode the checker models
+            # typecheck(local=True) while checking is on, else nothing
+            return replace(state, global_mode=False) if state.checking else state
         if context.kind is ContextKind.NO_GRAD:
             return replace(state, grad=False)
         if context.kind is ContextKind.ENABLE_GRAD:
@@ -665,9 +668,20 @@ class Interpreter:
                 configured = self.config.mesh_axes
                 root = Root(f"mesh#{context.site}", "the mesh set here")
                 return replace(
-                    state, mesh=configured, mesh_known=configured is not None, mesh_root=root
+                    state,
+                    mesh=configured,
+                    mesh_known=configured is not None,
+                    mesh_root=root,
+                    axis_sizes=(),
+                    local_axes=context.local_axes,
                 )
-            return replace(state, mesh=mesh.axes, mesh_known=True)
+            return replace(
+                state,
+                mesh=mesh.axes,
+                mesh_known=True,
+                axis_sizes=mesh.sizes,
+                local_axes=context.local_axes,
+            )
         return state
 
     # ------------------------------------------------------------ definitions

@@ -60,7 +60,8 @@ def device_mesh(ctx: CallContext) -> Value:
             for s in shape.items
         ]
     kept = tuple(n for n, size in zip(axis_names, sizes, strict=True) if size != 1)
-    return MeshVal(kept)
+    known = tuple((n, size) for n, size in zip(axis_names, sizes, strict=True) if size)
+    return MeshVal(kept, known)
 
 
 def parameter(ctx: CallContext) -> Value:

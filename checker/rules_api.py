@@ -560,7 +560,7 @@ def einsum(ctx: CallContext) -> Value:
     found: dict[str, tuple[str, ...]] = {}
     partial: set[str] = set()
     if state.global_mode:
-        specs = [known_spec(t) for t in present]
+        specs = [global_mode.known_spec(t) for t in present]
         policy = {a: global_mode.is_global_axis(state, a) for t in concrete for a in t}
         if bound is None or any(s is None for s in specs) or None in policy.values():
             return unknown
@@ -611,20 +611,6 @@ def _linear_in(value: Value | None) -> list[int | tuple[int, ...]] | None:
         else:
             return None
     return out
-
-
-def known_spec(tensor: TensorVal) -> layout.Spec | None:
-    """A tensor's PartitionSpec when the checker knows it: recorded, or what its S(i) say
-    when it has no Varying axis whose entry is unknown."""
-    recorded = layout.effective(tensor.type, tensor.spec)
-    if recorded is not None:
-        return recorded
-    if any(
-        not isinstance(t, AxisType) or (t.kind is Kind.V and t.shard_dim is None)
-        for t in tensor.type.items.values()
-    ):
-        return None
-    return layout.of_items(tensor.type.items)
 
 
 HANDLERS: Mapping[str, Handler] = {

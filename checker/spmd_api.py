@@ -832,10 +832,11 @@ def typecheck(ctx: CallContext) -> Value:
         strict = mode.value == "strict"
     elif not (isinstance(mode, ConstVal) and mode.value is None):
         return ContextVal(ContextKind.NO_TYPECHECK)  # unknown mode: stay silent
-    local = ctx.kwargs.get("local", ConstVal(True))
-    if isinstance(local, ConstVal) and local.value is False:
-        return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
-    return ContextVal(ContextKind.TYPECHECK, strict=strict)
+    local = ctx.kwargs.get("local", ctx.args[1] if len(ctx.args) > 1 else ConstVal(None))
+    if not (isinstance(local, ConstVal) and local.value in (None, True, False)):
+        return ContextVal(ContextKind.NO_TYPECHECK)  # a mode the checker cannot read: silent
+    flag = local.value if isinstance(local.value, bool) else None
+    return ContextVal(ContextKind.TYPECHECK, strict=strict, local=flag)
 
 
 def local(ctx: CallContext) -> Value:
@@ -868,13 +869,26 @@ def set_current_mesh(ctx: CallContext) -> Value:
     axes the checker knows when every axis is named; otherwise one it cannot see."""
     mesh = ctx.arg(0, "axes")
     site = f"{ctx.frame.unit.path}:{ctx.span.line}:{ctx.span.column}"
+    region = _local_axes(ctx.kwargs.get("local_axes"))
     if isinstance(mesh, MeshVal):
-        return ContextVal(ContextKind.SET_MESH, mesh=mesh, site=site)
+        return ContextVal(ContextKind.SET_MESH, mesh=mesh, site=site, local_axes=region)
     if isinstance(mesh, TupleVal):
         names = [item.name for item in mesh.items if isinstance(item, AxisVal)]
         if len(names) == len(mesh.items) and not any(axes.is_symbolic(n) for n in names):
-            return ContextVal(ContextKind.SET_MESH, mesh=MeshVal(tuple(names)), site=site)
-    return ContextVal(ContextKind.SET_MESH, mesh=None, site=site)
+            return ContextVal(
+                ContextKind.SET_MESH, mesh=MeshVal(tuple(names)), site=site, local_axes=region
+            )
+    return ContextVal(ContextKind.SET_MESH, mesh=None, site=site, local_axes=region)
+
+
+def _local_axes(value: Value | None) -> frozenset[str] | None:
+    """``set_current_mesh(..., local_axes=(...))`` as literal names (none: an empty set;
+    None: names the checker cannot read)."""
+    if value is None or (isinstance(value, ConstVal) and value.value is None):
+        return frozenset()
+    items = value.items if isinstance(value, TupleVal) else (value,)
+    names = [i.value for i in items if isinstance(i, ConstVal) and isinstance(i.value, str)]
+    return frozenset(names) if len(names) == len(items) else None
 
 
 HANDLERS: Mapping[str, Handler] = {

@@ -42,6 +42,8 @@ class State:
     local_axes: frozenset[str] | None = frozenset()
     # a register_no_typecheck function is running: nothing turns checking back on
     paused: bool = False
+    # the literal sizes of the current mesh's axes (global shapes scale by them)
+    axis_sizes: tuple[tuple[str, int], ...] = ()
 
     @property
     def known_mesh(self) -> tuple[str, ...] | None:

@@ -123,6 +123,7 @@ class MeshVal:
     """A DeviceMesh; ``axes`` are its dim names of size > 1 (None when unreadable)."""
 
     axes: tuple[str, ...] | None
+    sizes: tuple[tuple[str, int], ...] = ()  # the literal sizes of its axes, by name
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules.einsum in global SPMD mode
 """Global mode: label k is sharded on tp in x but not in w; rules.einsum rejects the inconsistent sharding in the hook."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: no DTensor strategy without redistribution
 """Global mode: concatenating along the sharded dim has no sharding strategy without a redistribution."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: results computed inside spmd.local() carry no PartitionSpec
 """A result computed inside spmd.local() has no PartitionSpec; back in global mode its V axis fails the first op."""
 import torch
 import spmd_types as spmd

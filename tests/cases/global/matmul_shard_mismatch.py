@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: DTensor matmul strategies
 """Global mode: the contraction dim is sharded on tp in w but not in x, so matmul has no strategy without a redistribution."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: DTensor's avg-Partial is rejected
 """Global mode: mean over the sharded dim makes DTensor produce Partial('avg'), which the runtime rejects (ValueError)."""
 import torch
 import spmd_types as spmd

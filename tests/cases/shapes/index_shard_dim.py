@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: indexing into the sharded dim
 """Global mode: x[0] picks one row of the dim sharded on dp, which has no sharding strategy without a redistribution."""
 import torch
 import spmd_types as spmd
