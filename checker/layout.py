@@ -135,3 +135,21 @@ def show(spec: Spec) -> str:
         else:
             parts.append("(" + ", ".join(item) + ")")
     return "PartitionSpec(" + ", ".join(parts) + ")"
+
+
+def refined(old: Spec, new: Spec) -> Spec | None:
+    """A re-asserted spec (``assert_type`` on a typed tensor): entries may only be added at
+    unsharded dims, for axes that shard no other dim; None where the runtime rejects it."""
+    dims = list(old) + [()] * max(0, len(new) - len(old))
+    sharding = axis_dims(old)
+    for dim, item in enumerate(new):
+        if not item:
+            continue
+        if dims[dim]:
+            if dims[dim] != item:
+                return None
+            continue
+        if any(axis in sharding for axis in item):
+            return None
+        dims[dim] = item
+    return normalized(dims)

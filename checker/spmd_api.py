@@ -15,7 +15,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from . import axes, codes
+from . import axes, codes, layout
 from . import collectives as coll
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
@@ -65,6 +65,8 @@ from .verdicts import (
     collective_output,
     require,
 )
+
+_UNTYPED = TensorType({}, EXACT)  # a tensor with no SPMD type (or typed on no axis)
 
 
 def reveal_type(ctx: CallContext) -> Value:
@@ -387,7 +389,8 @@ def assert_values(
     ):
         known = False
     if known:
-        conflict = shard_conflict(asserted, shards, specs, ndim)
+        bounds = _out_of_bounds(shards, ndim)
+        conflict = bounds or shard_conflict(asserted, shards, specs, ndim)
         if conflict is not None:
             ev.sink.report(
                 span, codes.CONFLICTING_TYPES, conflict, Severity.ERROR, call_site_of(frame)
@@ -433,7 +436,8 @@ def assert_values(
                 asserted.setdefault(mesh_axis, bare)
     if not known:
         return assert_result(ev, x, x_node, None, span, frame)
-    result = assert_result(ev, x, x_node, asserted, span, frame, rest_fill, choices)
+    ordered = layout.normalized(specs[0].dims) if specs else None
+    result = assert_result(ev, x, x_node, asserted, span, frame, rest_fill, choices, ordered)
     if (
         rest is not None
         and rest_fill is None
@@ -456,11 +460,13 @@ def assert_result(
     frame: Frame,
     rest_fill: AxisType | None = None,
     choices: Mapping[str, frozenset[AxisType]] | None = None,
+    spec: layout.Spec | None = None,
 ) -> Value:
     """Set or check (refine) x's type with the asserted axes (None: an assertion the checker
     cannot read, which leaves x's type unknown); ``rest_fill``: a bare type on a mesh whose
     axes are not known fills every other axis; ``choices``: axes asserted with one of
-    several types (a mismatch is reported when every choice mismatches)."""
+    several types (a mismatch is reported when every choice mismatches); ``spec``: the
+    PartitionSpec asserted, in order (else the S(i) of ``asserted`` say it)."""
     if (
         isinstance(x, TupleVal)
         and isinstance(x_node, (ast.Tuple, ast.List))
@@ -539,9 +545,47 @@ def assert_result(
         rest = fill(state.mesh_root, rest_fill)
     elif state.mesh_known and state.mesh is not None and set(items) >= set(state.mesh):
         rest = EXACT  # typed on every axis of the mesh
-    new = TensorVal(TensorType(items, rest), tensor.grad, origin, tensor.ndim)
+    new = TensorVal(
+        TensorType(items, rest),
+        tensor.grad,
+        origin,
+        tensor.ndim,
+        _asserted_spec(tensor, asserted, choices, spec),
+        tensor.shape,
+    )
     ev.mutate(x_node, new, frame)
     return new
+
+
+def _asserted_spec(
+    tensor: TensorVal,
+    asserted: Mapping[str, AxisType],
+    choices: Mapping[str, frozenset[AxisType]] | None,
+    spec: layout.Spec | None,
+) -> layout.Spec | None:
+    """The PartitionSpec a tensor has after an ``assert_type`` (None: not known): an
+    untyped tensor gets the asserted one, a typed one has it refined."""
+    if any(t.shard_dim is not None for options in (choices or {}).values() for t in options):
+        return None
+    new = spec
+    if new is None:
+        new = layout.of_items({a: t for a, t in asserted.items() if t.shard_dim is not None})
+    old = layout.NO_SPEC if tensor.type == _UNTYPED else layout.effective(tensor.type, tensor.spec)
+    if old is None or new is None:
+        return None
+    return layout.refined(old, new)
+
+
+def _out_of_bounds(shards: Mapping[str, AxisType], ndim: int | None) -> str | None:
+    """``_canonicalize_shard``'s refusal of an S(i) beyond the tensor's rank."""
+    if ndim is None:
+        return None
+    for t in shards.values():
+        dim = t.shard_dim
+        if dim is not None and not -ndim <= dim < ndim:
+            # provisional code (same exception class): spmd-shard-dim-range is proposed
+            return f"S({dim}) is out of bounds for tensor with ndim={ndim}"
+    return None
 
 
 def _report_mismatch(
@@ -676,11 +720,15 @@ def mutate_type(ctx: CallContext) -> Value:
             return UNKNOWN
         current = current.written(name, new.local)
     frame.bindings = bindings
+    # the PartitionSpec is left as it was: an entry may now be on an axis that is not V
+    spec = layout.effective(x.type, x.spec)
     updated = TensorVal(
-        current,
+        layout.with_shards(current, spec) if spec is not None else current,
         x.grad,
         Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"),
         x.ndim,
+        spec,
+        x.shape,
     )
     ev.mutate(x_node, updated, frame)
     return updated

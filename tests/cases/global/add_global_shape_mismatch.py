@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: operands must agree on global shapes
 """Global mode: local shapes agree, but S(0) makes x globally 16 rows against r's 8, so add has no sharding strategy."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: mutate_type leaves the PartitionSpec untouched
 """Global mode: mutate_type V -> R keeps the old PartitionSpec entry, so the next op sees a sharded axis that is not V."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: multi-axis PartitionSpec entries must agree on axis order
 """Global mode: one operand shards dim 0 on (dp, tp), the other on (tp, dp): the orders conflict at the op."""
 import torch
 import spmd_types as spmd

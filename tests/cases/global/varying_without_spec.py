@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a Varying axis needs a PartitionSpec entry
 """Global mode: a V tensor without a PartitionSpec passes assert_type and fails at the first op that uses it."""
 import torch
 import spmd_types as spmd

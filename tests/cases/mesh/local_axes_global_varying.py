@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: the global axes still need PartitionSpecs
 """With dp local, tp stays global: a tp-V tensor without a PartitionSpec entry fails at its first op."""
 import torch
 import spmd_types as spmd

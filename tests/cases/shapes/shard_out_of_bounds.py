@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: S(i) is resolved against the tensor rank
 """S(2) on a 2-D tensor is out of bounds (an SpmdTypeError at assert_type)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: S(i) through view/reshape
 """Global mode: a sharded dim of local size 1 that a view drops is ambiguous (DTensorPropagationError)."""
 import torch
 import spmd_types as spmd

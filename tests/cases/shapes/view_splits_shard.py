@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: S(i) through view/reshape
 """Global mode: viewing the sharded dim 0 (8 rows) as (2, 4) splits it across two output dims: a DTensorPropagationError."""
 import torch
 import spmd_types as spmd
