@@ -16,7 +16,7 @@ import ast
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
-from . import axes, codes, layout, shardprop
+from . import axes, codes, layout, shapes, shardprop
 from .codes import Code, Severity
 from .evaluator import Evaluator, OpArgs, OpKwargs
 from .lattice import AxisType, Kind, P, S, V
@@ -291,3 +291,103 @@ def _result_spec(
             return None
         dims[dim] = order
     return layout.normalized(dims)
+
+
+# ---------------------------------------------------------------------- collectives
+def check_collective(
+    ev: Evaluator,
+    function: str,
+    tensor: TensorVal,
+    axis: str,
+    src: AxisType,
+    node: ast.AST,
+    frame: Frame,
+) -> bool:
+    """``_typecheck_spmd_function``'s global part, on a global collective axis: the axis must
+    be the innermost of its PartitionSpec entry, and ``src=S(i)`` must be its shard dim.
+    False after reporting where the runtime raises."""
+    state = ev.state
+    if not active(state) or is_global_axis(state, axis) is not True:
+        return True
+    spec = known_spec(tensor)
+    have: int | None = None
+    if spec is not None:
+        group = layout.outer_axes(spec, axis)
+        if group:
+            shown = ", ".join(axes.label(a) for a in group)
+            # provisional code (same exception class): spmd-global-not-innermost
+            _report(
+                ev,
+                frame,
+                node,
+                codes.SRC_MISMATCH,
+                f"redistribute on axis {axes.label(axis)} is not allowed because it is not "
+                f"the innermost axis in its PartitionSpec group ({shown}). Only the innermost "
+                f"axis ({axes.label(group[-1])}) can be directly redistributed.",
+            )
+            return False
+        have = layout.dim_of(spec, axis)
+    else:
+        term = tensor.type.items.get(axis)
+        have = term.shard_dim if isinstance(term, AxisType) else None
+    want = src.shard_dim
+    if want is not None and want >= 0 and have is not None and have != want:
+        _report(
+            ev,
+            frame,
+            node,
+            codes.SRC_MISMATCH,
+            f"{function}: expected input shard S({want}) on axis {axes.label(axis)}, got S({have})",
+        )
+        return False
+    return True
+
+
+def collective_result(
+    state: State, tensor: TensorVal, axis: str, dst: AxisType, result: TensorType, same: bool
+) -> tuple[TensorType, layout.Spec | None]:
+    """A collective's result type and PartitionSpec: on a global axis the input's spec with
+    the axis moved to ``dst``'s dim (or taken out; the stacking forms keep the input's
+    dims, as the runtime does); otherwise a new tensor has none, and the input returned
+    itself (``same``) keeps its own."""
+    policy = is_global_axis(state, axis) if active(state) else False
+    if policy is None or (policy and axis not in tensor.type.items):
+        return result, None
+    if policy:
+        spec = known_spec(tensor)
+        if spec is None or (dst.shard_dim is not None and dst.shard_dim < 0):
+            return result, None
+        moved = layout.update_axis(spec, axis, dst.shard_dim)
+        return layout.with_shards(result, moved), moved
+    if same:
+        kept = layout.effective(tensor.type, tensor.spec)
+        return result, kept
+    return result, layout.NO_SPEC
+
+
+def collective_shape(
+    state: State,
+    function: str,
+    tensor: TensorVal,
+    axis: str,
+    src: AxisType,
+    dst: AxisType,
+    kwargs: Mapping[str, Value],
+) -> tuple[int | None, Shape | None]:
+    """A collective's result rank and literal shape (None where not known)."""
+    if any(k in kwargs for k in ("gather_dim", "scatter_dim", "split_sizes", "split_dim")):
+        return None, None  # dims given apart from src/dst: not followed
+    shape = tensor.shape
+    if shape is None:
+        return None, None
+    size = dict(state.axis_sizes).get(axis)
+    stacked = function in ("all_gather", "unshard") and src == V
+    unbound = function == "reduce_scatter" and dst == V
+    src_dim = shapes.normalize_dim(src.shard_dim, len(shape)) if src.shard_dim is not None else None
+    dst_dim = shapes.normalize_dim(dst.shard_dim, len(shape)) if dst.shard_dim is not None else None
+    if (src.shard_dim is not None and src_dim is None) or (
+        dst.shard_dim is not None and dst_dim is None
+    ):
+        return None, None
+    found = shapes.collective(function, src_dim, dst_dim, stacked, unbound, shape, size)
+    return found if found is not None else (None, None)

@@ -133,3 +133,42 @@ def view_groups(src: Shape, dst: Shape) -> list[OutputDim]:
             group = Group.FLATTEN
         out.extend(OutputDim(group, tuple(from_dims)) for _ in to_sizes)
     return out
+
+
+def collective(
+    function: str,
+    src: int | None,
+    dst: int | None,
+    stacked: bool,
+    unbound: bool,
+    shape: Shape | None,
+    size: int | None,
+) -> tuple[int | None, Shape | None] | None:
+    """A collective's result rank and shape from its operand's (``src``/``dst``: the dims of
+    an S(i) given for them; ``stacked``: the stacking all_gather adds a dim of the axis size
+    in front; ``unbound``: the unbinding reduce_scatter takes dim 0 away). None: the rank is
+    not known."""
+    if shape is None:
+        return None
+    dims = list(shape)
+    if function in ("all_reduce", "reinterpret", "invariant_to_replicate"):
+        return len(dims), shape
+    if stacked:
+        return len(dims) + 1, (size, *shape) if size is not None else None
+    if unbound:
+        return len(dims) - 1, shape[1:] if size is not None and shape and shape[0] == size else None
+    if function not in ("all_gather", "reduce_scatter", "all_to_all", "unshard", "shard"):
+        return None
+    out: list[int] | None = dims
+    for dim, grow in ((src, True), (dst, False)):
+        if dim is None or out is None:
+            continue
+        if size is None or not 0 <= dim < len(dims):
+            out = None
+        elif grow:
+            out[dim] *= size
+        elif out[dim] % size == 0:
+            out[dim] //= size
+        else:
+            out = None
+    return len(dims), tuple(out) if out is not None else None

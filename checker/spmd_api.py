@@ -15,7 +15,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from . import axes, codes, layout
+from . import axes, codes, global_mode, layout
 from . import collectives as coll
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
@@ -100,10 +100,13 @@ def collective(ctx: CallContext) -> Value:
     function = ctx.name.rsplit(".", 1)[-1]
     x = ctx.arg(0, "x")
     x_node: ast.AST = ctx.arg_node(0, "x") or node
-    axis = ev.axis(ctx.arg(1, "axis", "group"), ctx.arg_node(1, "axis", "group"), frame)
     params = _collective_params(ctx, function)
     if params is _MISSING:
         return UNKNOWN
+    # global SPMD mode checks the operand's PartitionSpec before the function runs
+    if isinstance(x, TensorVal) and not global_mode.validate(ev, [(x, x_node)], node, frame):
+        return UNKNOWN
+    axis = ev.axis(ctx.arg(1, "axis", "group"), ctx.arg_node(1, "axis", "group"), frame)
     expert = ctx.kwargs.get("expert_mode", ConstVal(False))
     expert_flag = (
         expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
@@ -149,6 +152,10 @@ def collective(ctx: CallContext) -> Value:
         if certain:
             frame.stop()
         return UNKNOWN
+    if len(passing) == 1 and not global_mode.check_collective(
+        ev, function, tensor, axis.name, passing[0][0], node, frame
+    ):
+        return UNKNOWN
     types: list[TensorType] = []
     bindings = None
     noop = True
@@ -165,13 +172,23 @@ def collective(ctx: CallContext) -> Value:
     result_type = types[0]
     for t in types[1:]:
         result_type = join_types(result_type, t)
-    if noop and all(coll.is_noop(function, s, d) for s, d, _, _ in passing):
+    returns_x = noop and all(coll.is_noop(function, s, d) for s, d, _, _ in passing)
+    spec: layout.Spec | None = None
+    ndim, shape = None, None
+    if len(passing) == 1:
+        result_type, spec = global_mode.collective_result(
+            state, tensor, axis.name, passing[0][1], result_type, returns_x
+        )
+        ndim, shape = global_mode.collective_shape(
+            state, function, tensor, axis.name, passing[0][0], passing[0][1], ctx.kwargs
+        )
+    if returns_x:
         # the caller's name sees the new type too: it is the same object
-        same = TensorVal(result_type, tensor.grad, origin, tensor.ndim)
+        same = TensorVal(result_type, tensor.grad, origin, tensor.ndim, spec, tensor.shape)
         if isinstance(x, TensorVal):
             ev.mutate(x_node, same, frame)
         return same
-    return TensorVal(result_type, tensor.grad if state.grad else False, origin)
+    return TensorVal(result_type, tensor.grad if state.grad else False, origin, ndim, spec, shape)
 
 
 _MISSING = object()

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a Varying axis needs a PartitionSpec entry
 """Global mode: a collective on a V tensor without a PartitionSpec fails at the collective itself."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: only the innermost axis of a multi-axis entry can be redistributed
 """Global mode: with dim 0 sharded on (dp, tp), gathering dp first is a RedistributeError: tp is the innermost axis."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: a local-axis collective does not carry the global PartitionSpec
 """With dp local, all_reduce over dp returns a tensor without the input's tp PartitionSpec entry: its next op fails."""
 import torch
 import spmd_types as spmd
