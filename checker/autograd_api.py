@@ -31,7 +31,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from . import codes
+from . import codes, global_mode
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
 from .names import call_site_of, canonical
@@ -211,6 +211,9 @@ def apply(
     positional = list(zip(args, node.args, strict=True))
     if not ev.state.checking:
         return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
+    # global SPMD mode checks every tensor argument's PartitionSpec before any hook
+    if not global_mode.validate(ev, global_mode.tensors_in(positional), node, frame):
+        return UNKNOWN
     legacy = cls.method(_LEGACY)
     if (legacy is not None and ev.is_running(legacy)) or (
         cls.decomposition is not None and ev.is_running(cls.decomposition)

@@ -986,7 +986,10 @@ class Interpreter:
             args = self._boundary(args, call_args, contract.in_types, node, frame)
             if frame.raised:
                 return UNKNOWN
-        result = self.invoke(function, args, kwargs, site)
+        # a local_map body runs under local(): local SPMD, whatever the caller's mode
+        body = self.state if contract.unchecked else replace(self.state, global_mode=False)
+        with self.running_in(body):
+            result = self.invoke(function, args, kwargs, site)
         if self.last_raised:
             frame.stop()
             return UNKNOWN

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: local_map out_types V has no PartitionSpec
 """Global mode: out_types={dp: V} stamps V without a PartitionSpec, so the first op on the result fails."""
 import torch
 import spmd_types as spmd
