@@ -15,7 +15,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from . import axes, codes, global_mode, layout
+from . import axes, codes, global_mode, layout, shape_rules
 from . import collectives as coll
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
@@ -111,8 +111,36 @@ def collective(ctx: CallContext) -> Value:
     expert_flag = (
         expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
     )
+    operand = x if isinstance(x, TensorVal) else None
+    size = dict(ev.state.axis_sizes).get(axis.name) if isinstance(axis, AxisVal) else None
+    ranks = shape_rules.before_types(
+        function,
+        None,
+        params["src"],  # type: ignore[index]
+        params["dst"],  # type: ignore[index]
+        ctx.kwargs,
+        operand.ndim if operand is not None else None,
+        None,
+        None,
+    )
+    if ranks is not None:
+        _refuse(ctx, ranks)
+        return UNKNOWN
     pairs = _valid_pairs(ctx, function, params, expert_flag)  # type: ignore[arg-type]
     if pairs == []:
+        return UNKNOWN
+    refusal = shape_rules.before_types(
+        function,
+        pairs,
+        params["src"],  # type: ignore[index]
+        params["dst"],  # type: ignore[index]
+        ctx.kwargs,
+        operand.ndim if operand is not None else None,
+        operand.shape if operand is not None else None,
+        size,
+    )
+    if refusal is not None:
+        _refuse(ctx, refusal)
         return UNKNOWN
     if isinstance(axis, AxisVal) and pairs is not None and len(pairs) == 1:
         _collective_fact(ctx, function, axis, *pairs[0])
@@ -192,6 +220,14 @@ def collective(ctx: CallContext) -> Value:
 
 
 _MISSING = object()
+
+
+def _refuse(ctx: CallContext, refusal: shape_rules.Refusal) -> None:
+    """The collective raises on its own arguments or shapes: the path stops."""
+    ctx.evaluator.sink.report(
+        ctx.span, refusal.code, refusal.message, Severity.ERROR, call_site_of(ctx.frame)
+    )
+    ctx.frame.stop()
 
 
 def _collective_params(

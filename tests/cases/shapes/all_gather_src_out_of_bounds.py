@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: a collective's S(i) is resolved against the operand rank
 """all_gather(src=S(2)) on a 2-D operand: the shard dim is out of bounds."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: unbinding reduce_scatter(dst=V) needs dim 0 equal to the axis size
 """reduce_scatter(dst=V) unbinds dim 0 across the axis: dim 0 of 3 on a 4-rank axis is rejected by the process group (RuntimeError)."""
 import torch
 import spmd_types as spmd
