@@ -34,6 +34,7 @@ from dataclasses import replace
 from . import codes, global_mode
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
+from .layout import NO_SPEC
 from .names import call_site_of, canonical
 from .ops import as_tensor
 from .results import Origin, Related, Span
@@ -312,7 +313,7 @@ def _fresh(
             _grad(ev, args),
             Origin(span, f".apply(...) at line {span.line + 1}"),
             outputs.ndim,
-            None,
+            NO_SPEC,  # a new tensor object
             outputs.shape,
         )
     return outputs

@@ -23,7 +23,7 @@ from .lattice import AxisType, Kind, P, S, V
 from .names import call_site_of
 from .shapes import Shape
 from .state import Frame, State
-from .tensortype import ABSENT, TensorType, Term, Unknown
+from .tensortype import ABSENT, RestKind, TensorType, Term, Unknown
 from .values import TensorVal, TupleVal, Value
 from .verdicts import narrowed_to, possibilities
 
@@ -47,6 +47,7 @@ RETURNS_SELF = frozenset(
 )
 # V or P: an axis shard propagation decides and the checker does not follow
 _SHARDED_RESULT = Unknown(frozenset({V, P}))
+ANY_AXIS = "*"  # an operand may shard axes its type does not list
 
 
 def is_global_axis(state: State, axis: str) -> bool | None:
@@ -181,10 +182,9 @@ def place(
     operands = [shardprop.Operand(t, known_spec(t), t.shape) for t, _ in arguments]
     call = shardprop.Call(name, args, kwargs, operands, dict(state.axis_sizes))
     shape = shardprop.result_shape(call)
-    if name in RETURNS_SELF and operands:
-        same = operands[0].spec
-        return output, same if same == layout.NO_SPEC else None, shape
     if not active(state):
+        if name in RETURNS_SELF and operands and operands[0].spec != layout.NO_SPEC:
+            return _maybe_self(output, operands[0].value), None, shape
         return output, layout.NO_SPEC, shape
     certain, possible = _shard_axes(state, operands)
     if certain is None:
@@ -197,6 +197,9 @@ def place(
     items: dict[str, Term] = dict(output.items)
     known = True
     placed: dict[str, int] = {}
+    if ANY_AXIS in possible:
+        possible |= set(items)
+        known = False
     for axis in possible - set(certain):
         if axis in items and _may_be_v(items[axis]):
             items[axis] = _SHARDED_RESULT
@@ -221,6 +224,16 @@ def place(
     return TensorType(items, output.rest), spec, shape
 
 
+def _maybe_self(output: TensorType, operand: TensorVal) -> TensorType:
+    """The result of an op that may return its operand itself (keeping its PartitionSpec)
+    or a new tensor (without one): a shard of the operand's may or may not be there."""
+    items = dict(output.items)
+    for axis, term in operand.type.items.items():
+        if isinstance(term, AxisType) and term.shard_dim is not None and items.get(axis) == V:
+            items[axis] = Unknown(frozenset({V, term}))
+    return TensorType(items, output.rest)
+
+
 def _may_be_v(term: Term) -> bool:
     return term == V or (isinstance(term, Unknown) and V in term.domain)
 
@@ -235,6 +248,13 @@ def _shard_axes(
     possible: set[str] = set()
     for operand in operands:
         if operand.spec is None:
+            rest = operand.value.type.rest
+            if rest.kind is not RestKind.EXACT and not (
+                rest.kind is RestKind.FILL
+                and rest.fill is not None
+                and rest.fill.kind is not Kind.V
+            ):
+                possible.add(ANY_AXIS)  # it may shard axes it does not list
             for axis, term in operand.value.type.items.items():
                 if _may_be_v(term) and is_global_axis(state, axis) is not False:
                     possible.add(axis)

@@ -334,7 +334,9 @@ def apply(
         # the same object: its PartitionSpec stays (``out=``: another object, not known)
         output = _keep_shards(target.type, output)
         result_spec = layout.effective(target.type, target.spec) if "out" not in kwargs else None
-        result_shape = target.shape if "out" not in kwargs else None
+        # an in-place op that may reshape its target (``unsqueeze_``, ``resize_``): not known
+        same_shape = "out" not in kwargs and name in shardprop.POINTWISE
+        result_shape = target.shape if same_shape else None
     return result(output, result_spec, result_shape)
 
 

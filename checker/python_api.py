@@ -11,6 +11,7 @@ import ast
 from collections.abc import Mapping
 
 from .evaluator import UNROLL_LIMIT, CallContext, Handler
+from .layout import NO_SPEC
 from .results import Origin
 from .tensortype import EXACT, TensorType
 from .values import (
@@ -73,7 +74,8 @@ def parameter(ctx: CallContext) -> Value:
     span = ctx.span
     origin = Origin(span, f"nn.Parameter (untyped) at line {span.line + 1}")
     ndim = data.ndim if isinstance(data, TensorVal) else None
-    return TensorVal(TensorType({}, EXACT), grad, origin, ndim)
+    shape = data.shape if isinstance(data, TensorVal) else None
+    return TensorVal(TensorType({}, EXACT), grad, origin, ndim, NO_SPEC, shape)
 
 
 def dict_(ctx: CallContext) -> Value:

@@ -623,7 +623,8 @@ def _asserted_spec(
     new = spec
     if new is None:
         new = layout.of_items({a: t for a, t in asserted.items() if t.shard_dim is not None})
-    old = layout.NO_SPEC if tensor.type == _UNTYPED else layout.effective(tensor.type, tensor.spec)
+    untyped = tensor.type == _UNTYPED and tensor.spec == layout.NO_SPEC
+    old = layout.NO_SPEC if untyped else layout.effective(tensor.type, tensor.spec)
     if old is None or new is None:
         return None
     return layout.refined(old, new)
