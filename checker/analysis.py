@@ -8,7 +8,6 @@ internal failure is an ``spmd-internal`` diagnostic with what to report.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import traceback
@@ -27,7 +26,7 @@ from .journal import Journal
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .state import Cancelled
 from .values import ModuleVal
-from .workspace import Workspace
+from .workspace import Workspace, digest
 
 log = logging.getLogger(__name__)
 
@@ -85,27 +84,21 @@ class _Loader:
             interpreter.run()
         finally:
             self.loading.discard(path)
-        dependencies = {path: _digest(text)}
+        dependencies = {path: digest(text)}
         for imported in interpreter.imported:
             loaded = self.modules.get(imported)
             if loaded is not None:
                 dependencies.update(loaded.dependencies)
-        fingerprint = _digest("".join(f"{k}={v};" for k, v in sorted(dependencies.items())))
+        fingerprint = digest("".join(f"{k}={v};" for k, v in sorted(dependencies.items())))
         loaded_module = ModuleVal(module, path, fingerprint, interpreter.globals)
         self.modules[path] = _Loaded(loaded_module, dependencies)
         return loaded_module
 
     def _fresh(self, loaded: _Loaded) -> bool:
         workspace = self.workspace
-        for path, digest in loaded.dependencies.items():
-            text = workspace.read(Path(path))
-            if text is None or _digest(text) != digest:
-                return False
-        return True
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=12).hexdigest()
+        return all(
+            workspace.digest(Path(path)) == known for path, known in loaded.dependencies.items()
+        )
 
 
 class Analyzer:
@@ -168,8 +161,7 @@ class Analyzer:
         config = self.config.for_path(path)  # [[tool.spmd-check.overrides]] for this file
         try:
             with self._lock:
-                journals = self._journals.setdefault(path, {})
-            previous = dict(journals)
+                previous = dict(self._journals.setdefault(path, {}))
             interpreter = Interpreter(
                 path,
                 units,
@@ -179,7 +171,15 @@ class Analyzer:
                 loader=_Loader(self.workspace, self.config, self._modules, self._parse),
                 cancelled=cancelled,
             )
-            interpreter.run()
+            try:
+                interpreter.run()
+            except Cancelled:
+                # the functions analysed before it stopped are as good as any: the check
+                # that replaces it (or resumes it, for a background check that yielded to
+                # an open document) replays them
+                with self._lock:
+                    self._journals.setdefault(path, {}).update(interpreter.used_journals)
+                raise
             used: set[str] = set()
             for imported in interpreter.imported:
                 loaded = self._modules.get(imported)

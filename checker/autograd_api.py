@@ -389,7 +389,12 @@ def _has_default(hook: FunctionVal, name: str) -> bool:
 
 def _mentioned(hook: FunctionVal) -> frozenset[str]:
     """The names the hook's body reads; every name when it reads its locals wholesale."""
-    names = hook.mentions().names
+    names = frozenset(
+        node.id
+        for statement in hook.node.body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name)
+    )
     if "locals" in names or "vars" in names:
         return frozenset(a.arg for a in ast.walk(hook.node.args) if isinstance(a, ast.arg))
     return names

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
-DOCS_URL = "https://github.com/spmd-lsp/spmd-lsp/blob/main/docs/diagnostics.md"
-
 
 class Severity(Enum):
     ERROR = "error"
@@ -39,7 +37,11 @@ class Code:
 
     @property
     def doc_url(self) -> str:
-        return f"{DOCS_URL}#{self.name}"
+        """The link to this code's explanation (``explain.docs_url``: the diagnostics page
+        installed with the package, as a ``file://`` URI, unless a URL is configured)."""
+        from .explain import docs_url
+
+        return docs_url(self.name)
 
     def message(self, **fields: object) -> str:
         """The code's message with its fields filled in."""

@@ -64,38 +64,107 @@ SIGNATURES: dict[str, Signature] = {
 }
 
 
-def _route(src: AxisType, dst: AxisType) -> str:
-    """Which operation performs src -> dst (``redistribute``'s routing)."""
-    s, d = src.kind, dst.kind
-    if s is d:
-        if _is_shard(src) and _is_shard(dst) and src.shard_dim != dst.shard_dim:
-            return "all-to-all"
-        return "no-op"
-    if s is Kind.P and d in (Kind.R, Kind.I):
-        return "all-reduce"
-    if s is Kind.P and d is Kind.V:
-        return "reduce-scatter"
-    if s is Kind.V and d in (Kind.R, Kind.I):
-        return "all-gather"
-    if {s, d} == {Kind.R, Kind.I}:
-        return "no-op"
-    if d is Kind.V:
-        return "local slice"
-    return "zeros on non-rank-0" if s in (Kind.R, Kind.I) else "zero padding"
+# What moves the data, in the words hovers and fix titles use: a collective ("all-reduce",
+# "all-gather", "reduce-scatter", "all-to-all"), a local conversion ("local slice": keep this
+# rank's slice; "zeros on non-rank-0": keep rank 0's value, zero elsewhere; "zero padding":
+# place this rank's value in its own slot of a zero tensor), or "no-op" (the local data is
+# kept as it is: only the type, and what the backward does, change).
+NOOP = "no-op"
+
+
+def _is_v(t: AxisType) -> bool:
+    return t.kind is Kind.V  # V or S(i)
+
+
+def _routed(function: str, src: AxisType, dst: AxisType) -> str:
+    """The function that performs the call: ``redistribute`` delegates per src/dst (as the
+    runtime's ``redistribute`` does), the aliases are what they stand for; "identity" when the
+    call returns its operand itself."""
+    function = canonical_function(function)
+    if function == "redistribute":
+        if src.kind is dst.kind:
+            if _is_shard(src) and _is_shard(dst) and src.shard_dim != dst.shard_dim:
+                return "all_to_all"
+            return "identity"
+        if _is_v(src) and dst.kind in (Kind.R, Kind.I):
+            return "all_gather"
+        if src.kind is Kind.P and dst.kind in (Kind.R, Kind.I):
+            return "all_reduce"
+        if src.kind is Kind.P and _is_v(dst):
+            return "reduce_scatter"
+        return "convert"
+    if function in ("convert", "reinterpret") and src.kind is dst.kind:
+        return "identity"  # returns x (convert(S(i), S(j)) with i != j is rejected before)
+    return function
+
+
+# convert(src, dst) by kinds (S(i) is V here): (forward, backward), from the runtime's
+# ``convert`` docstring ("the backward is ...") and its autograd Functions.
+_CONVERT: dict[tuple[Kind, Kind], tuple[str, str]] = {
+    (Kind.R, Kind.I): (NOOP, "zeros on non-rank-0"),  # backward convert(I,P)
+    (Kind.I, Kind.R): (NOOP, "all-reduce"),  # backward all_reduce(I): P -> I
+    (Kind.R, Kind.V): ("local slice", "zero padding"),  # backward convert(V,P)
+    (Kind.I, Kind.V): ("local slice", "all-gather"),  # backward all_gather(V,I)
+    (Kind.R, Kind.P): ("zeros on non-rank-0", "zeros on non-rank-0"),  # self-dual
+    (Kind.I, Kind.P): ("zeros on non-rank-0", NOOP),  # backward convert(R,I)
+    (Kind.V, Kind.P): ("zero padding", "local slice"),  # backward convert(R,V)
+}
+
+# reinterpret(src, dst): a no-op forward, always; the backward per the runtime's reinterpret
+# docstring and autograd Functions. R<->I delegate to convert; I -> V and I -> P are
+# compositions through R, whose backward ends in convert(I,R)'s all_reduce(I).
+_REINTERPRET_BACKWARD: dict[tuple[Kind, Kind], str] = {
+    (Kind.R, Kind.I): "zeros on non-rank-0",  # convert(I,P)
+    (Kind.I, Kind.R): "all-reduce",  # all_reduce(I): P -> I
+    (Kind.R, Kind.V): NOOP,  # reinterpret(V,P)
+    (Kind.R, Kind.P): NOOP,  # reinterpret(R,P)
+    (Kind.V, Kind.P): NOOP,  # reinterpret(R,V)
+    (Kind.I, Kind.V): "all-reduce",  # reinterpret(V,P), then all_reduce(I): P -> I
+    (Kind.I, Kind.P): "all-reduce",  # reinterpret(R,P), then all_reduce(I): P -> I
+}
+
+
+def _operations(function: str, src: AxisType, dst: AxisType) -> tuple[str, str]:
+    """(forward, backward): what moves the data in each direction."""
+    routed = _routed(function, src, dst)
+    if routed == "identity":
+        return NOOP, NOOP
+    if routed == "all_reduce":  # src V is reinterpreted as P first: still a sum
+        return "all-reduce", "all-reduce" if dst.kind is Kind.R else NOOP
+    if routed == "all_gather":
+        return "all-gather", "reduce-scatter" if dst.kind is Kind.R else "local slice"
+    if routed == "reduce_scatter":  # src V is reinterpreted as P first
+        return "reduce-scatter", "all-gather"
+    if routed == "all_to_all":  # an exchange whatever the dims (S(i) -> S(i) too)
+        return "all-to-all", "all-to-all"
+    key = (src.kind, dst.kind)
+    if routed == "reinterpret":
+        return NOOP, _REINTERPRET_BACKWARD.get(key, NOOP)
+    return _CONVERT.get(key, (NOOP, NOOP))
+
+
+def forward_text(function: str, src: AxisType, dst: AxisType) -> str:
+    """What the call does in forward: ``all-reduce (P -> R)``."""
+    return f"{_operations(function, src, dst)[0]} ({src} -> {dst})"
 
 
 def backward_text(function: str, src: AxisType, dst: AxisType) -> str:
-    """What the backward of a src -> dst transition does: grad(dst) -> grad(src)."""
-    g_src, g_dst = src.gradient, dst.gradient
-    if canonical_function(function) == "reinterpret":
-        how = "no-op" if g_src.kind is g_dst.kind else "reinterpret"
-    else:
-        how = _route(g_dst, g_src)
-    return f"{how} ({g_dst} -> {g_src})"
+    """What its backward does to the gradient, grad(dst) -> grad(src): ``no-op (I -> R)``."""
+    return f"{_operations(function, src, dst)[1]} ({dst.gradient} -> {src.gradient})"
 
 
-def forward_text(src: AxisType, dst: AxisType) -> str:
-    return f"{_route(src, dst)} ({src} -> {dst})"
+def value_note(function: str, src: AxisType, dst: AxisType) -> str | None:
+    """What a reinterpret does to the value the tensor stands for, when it changes it (the
+    runtime's reinterpret docstring): None for every other call."""
+    if _routed(function, src, dst) != "reinterpret":
+        return None
+    if dst.kind is Kind.P and src.kind in (Kind.R, Kind.I):
+        return "the value is scaled by the axis size (the equal copies are now summed)"
+    if dst.kind is Kind.P:
+        return "the value becomes the sum of the ranks' values"
+    if dst.kind is Kind.V and src.kind in (Kind.R, Kind.I):
+        return "the ranks' copies now count as different values"
+    return None
 
 
 def canonical_function(function: str) -> str:

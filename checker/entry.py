@@ -12,7 +12,9 @@ so the attributes it sets are known to every method, each of which runs on its o
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .results import Origin
 from .tensortype import Root, TensorType
@@ -23,6 +25,7 @@ from .values import (
     InstanceVal,
     ScalarVal,
     SymbolicVal,
+    TensorSeqVal,
     TensorVal,
     TupleVal,
     Value,
@@ -48,7 +51,7 @@ def parameter_value(function: FunctionVal, arg: ast.arg, mesh: tuple[str, ...] |
     root = root_of(function, arg.arg)
     kind = _annotation_kind(arg.annotation)
     if kind == "tensor":
-        origin = Origin(function.unit.span(arg), f"parameter {arg.arg} (from the caller)")
+        origin = Origin(function.unit.span(arg), f"parameter `{arg.arg}`, from the caller")
         return TensorVal(TensorType.of_root(root, mesh), None, origin)
     if kind == "number":
         return ScalarVal(None)
@@ -126,47 +129,96 @@ def is_classmethod(function: FunctionVal) -> bool:
     return _is_classmethod(function.node)
 
 
-def copy_instance(instance: InstanceVal, memo: dict[int, InstanceVal] | None = None) -> InstanceVal:
-    """A copy of an object and of the objects it holds (a method run on a template must not
-    change what the next method sees)."""
-    memo = {} if memo is None else memo
-    if id(instance) in memo:
-        return memo[id(instance)]
+def receiver(
+    template: InstanceVal, mesh: tuple[str, ...] | None, declared: Callable[[Value], bool]
+) -> InstanceVal:
+    """The ``self`` a method analysed on its own runs on: a copy of the object its class's
+    ``__init__`` built (a method must not change what the next one sees), holding what the
+    unseen caller's code may have left in it. Its groups, meshes, numbers and sub-objects
+    are as built, and so are the tensors whose type the code that built it stated
+    (``declared``: ``assert_type`` in ``__init__``); its other tensors are not: a framework
+    annotates parameters after construction (``assert_type`` in a parallelize step) or
+    replaces them (``parallelize_module``, FSDP), so each is a tensor of unknown type, the
+    same one at every read."""
+    return _copy_instance(template, "self", _ReceiverCopy(mesh, declared, {}))
+
+
+@dataclass
+class _ReceiverCopy:
+    mesh: tuple[str, ...] | None
+    declared: Callable[[Value], bool]
+    memo: dict[int, InstanceVal]
+
+
+def _copy_instance(instance: InstanceVal, path: str, copy: _ReceiverCopy) -> InstanceVal:
+    if id(instance) in copy.memo:
+        return copy.memo[id(instance)]
     copied = InstanceVal(instance.cls, {})
-    memo[id(instance)] = copied
+    copy.memo[id(instance)] = copied
     for name, value in instance.attributes.items():
-        copied.attributes[name] = _copy_value(value, memo)
+        copied.attributes[name] = _copy_value(value, f"{path}.{name}", instance.cls, copy)
     return copied
 
 
-def _copy_value(value: Value, memo: dict[int, InstanceVal]) -> Value:
+def _copy_value(value: Value, path: str, cls: ClassVal, copy: _ReceiverCopy) -> Value:
     if isinstance(value, InstanceVal):
-        return copy_instance(value, memo)
+        return _copy_instance(value, path, copy)
     if isinstance(value, TupleVal):
-        return TupleVal(tuple(_copy_value(item, memo) for item in value.items))
+        return TupleVal(
+            tuple(
+                _copy_value(item, f"{path}[{i}]", cls, copy) for i, item in enumerate(value.items)
+            )
+        )
+    if isinstance(value, TensorVal) and not copy.declared(value):
+        root = Root(f"{cls.qualname}.{path}", path)
+        where = value.origin.span if value.origin is not None else None
+        origin = (
+            Origin(where, f"`{path}`, as the code that built the object left it")
+            if where is not None
+            else None
+        )
+        return TensorVal(TensorType.of_root(root, copy.mesh), None, origin, value.ndim)
+    if isinstance(value, TensorSeqVal):
+        element = _copy_value(value.element, f"{path}[...]", cls, copy)
+        return TensorSeqVal(element) if isinstance(element, TensorVal) else value
     return value
+
+
+_ORDERS: dict[tuple[tuple[str, bool, frozenset[str]], ...], list[int]] = {}
 
 
 def entry_order(functions: list[FunctionVal]) -> list[FunctionVal]:
     """Functions in the order to analyse them on their own: the methods that build ``self``
     first (each in its own analysis, so a re-check that replays them does not rebuild every
     class's ``self``), then those no other function names (they are the entry points; what
-    they call is analysed in their context), then the rest."""
-    named_by: dict[str, set[int]] = {}
+    they call is analysed in their context), then the rest. Memoised by what decides it (a
+    keystroke inside a body seldom changes who names whom)."""
+    key = tuple((f.node.name, f.owner is not None, f.mentions()) for f in functions)
+    order = _ORDERS.get(key)
+    if order is None:
+        order = _entry_order(functions)
+        if len(_ORDERS) > 16:
+            _ORDERS.clear()
+        _ORDERS[key] = order
+    return [functions[i] for i in order]
+
+
+def _entry_order(functions: list[FunctionVal]) -> list[int]:
+    mentioned_by: Counter[str] = Counter()
     for function in functions:
-        mentions = function.mentions()
-        for name in mentions.names | mentions.attributes:
-            named_by.setdefault(name, set()).add(id(function))
+        mentioned_by.update(function.mentions())
 
     def builds_self(function: FunctionVal) -> bool:
         return function.owner is not None and function.node.name in BUILDS_SELF
 
     def called(function: FunctionVal) -> bool:
-        return bool(named_by.get(function.node.name, set()) - {id(function)})
+        own = function.node.name in function.mentions()  # a recursive call
+        return mentioned_by[function.node.name] > own
 
-    rest = [f for f in functions if not builds_self(f)]
+    indices = range(len(functions))
+    rest = [i for i in indices if not builds_self(functions[i])]
     return (
-        [f for f in functions if builds_self(f)]
-        + [f for f in rest if not called(f)]
-        + [f for f in rest if called(f)]
+        [i for i in indices if builds_self(functions[i])]
+        + [i for i in rest if not called(functions[i])]
+        + [i for i in rest if called(functions[i])]
     )

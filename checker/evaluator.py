@@ -65,6 +65,12 @@ class Evaluator(Protocol):
         reported at ``node``)."""
         ...
 
+    def declare(self, value: Value) -> None:
+        """The code stated this value's type (``assert_type``, ``mutate_type``): an object
+        built holding it keeps it when a method runs on the object on its own (see
+        ``entry.receiver``)."""
+        ...
+
     def mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
         """The object the expression ``target`` names changed in place (its SPMD type was
         set or changed): rebind it, and carry the change back to the caller's argument."""

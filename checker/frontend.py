@@ -43,10 +43,22 @@ class Unit:
         """The unit's lines without their line breaks (computed when first needed)."""
         return _LINE_BREAK.split(self.text.removesuffix("\n").removesuffix("\r"))
 
+    @cached_property
+    def is_ascii(self) -> bool:
+        """Byte offsets are code point columns on every line (most code)."""
+        return self.text.isascii()
+
     def span(self, node: ast.AST) -> Span:
         """The absolute span of a node of this unit's tree, columns in code points."""
         line = node.lineno - 1  # type: ignore[attr-defined]
         end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+        if self.is_ascii:
+            return Span(
+                self.start_line + line,
+                node.col_offset,  # type: ignore[attr-defined]
+                self.start_line + end_line,
+                node.end_col_offset or 0,  # type: ignore[attr-defined]
+            )
         return Span(
             self.start_line + line,
             self._column(line, node.col_offset),  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ import builtins
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from . import (
@@ -163,6 +164,8 @@ class Interpreter:
         self.sink = ResultSink(path)
         self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
+        # tensors whose type the code stated (assert_type, mutate_type), by id
+        self.declared: dict[int, Value] = {}
         # functions run so far (by id, in the order first run): not analysed on their own again
         self.analysed: dict[int, FunctionVal] = {}
         self.memo: dict[tuple[Any, ...], Value] = {}
@@ -428,6 +431,9 @@ class Interpreter:
             self._eval(stmt.subject, frame)
             self._branches([case.body for case in stmt.cases] + [[]], frame)
         # pass, global, nonlocal: nothing to do
+
+    def declare(self, value: Value) -> None:
+        self.declared[id(value)] = value  # held: an id is only unique while its object lives
 
     def mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
         """The object a name refers to changed in place (its SPMD type was set or changed):
@@ -773,14 +779,17 @@ class Interpreter:
             elif isinstance(value, RefVal) and canonical(value.qualname) in _AUTOGRAD_BASES:
                 cls.autograd = True
         decorators = [(self._eval(d, frame), d) for d in node.decorator_list]
-        body_frame = Frame(dict(frame.env), frame.unit, None, [])
+        # a class body reads the module's names through the globals; one inside a function
+        # sees the function's locals too (a copy: its own names must not leak out)
+        at_module_level = frame.env is self.globals
+        body_frame = Frame({} if at_module_level else dict(frame.env), frame.unit, None, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 cls.methods[stmt.name] = self._define_function(stmt, body_frame, cls)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 self._exec(stmt, body_frame)
         for name, value in body_frame.env.items():
-            if name not in frame.env or frame.env[name] is not value:
+            if at_module_level or name not in frame.env or frame.env[name] is not value:
                 cls.attributes[name] = value
         for value, decorator in reversed(decorators):  # applied to the class once it is built
             if isinstance(value, RefVal):
@@ -830,7 +839,9 @@ class Interpreter:
     def _receiver(self, cls: ClassVal) -> Value:
         """The ``self`` a method runs on when analysed on its own: a copy of the class's
         template."""
-        return entry.copy_instance(self._template(cls))
+        return entry.receiver(
+            self._template(cls), self.state.known_mesh, lambda v: id(v) in self.declared
+        )
 
     def _template(self, cls: ClassVal) -> InstanceVal:
         """The object a class's ``__init__`` (or generated dataclass ``__init__``; for a
@@ -1897,6 +1908,10 @@ class _Fact:
     target: bool
 
     def resolve(self) -> TypeFact:
+        return self.fact  # a replayed journal's facts are resolved once, not per check
+
+    @cached_property
+    def fact(self) -> TypeFact:
         value, bindings, mesh = self.value, self.bindings, self.mesh
         complete = value.type.concrete(bindings, mesh)
         if complete is not None:

@@ -51,7 +51,7 @@ class CacheKeys:
         self.path = path
         self.state = state
         self.globals = module_globals
-        self.signatures: dict[int, Any] = {}
+        self.signatures: dict[int, Any] = {}  # by id of a function or class, for this check
 
     def key(self, function: FunctionVal) -> Any:
         """The key of a function's standalone analysis; None: not cacheable."""
@@ -81,14 +81,14 @@ class CacheKeys:
             if owner is None:
                 return None
             parts.append(owner)
-        for name in sorted(function.mentions().names):
+        for name in sorted(function.mentions()):
             if name not in self.globals:
                 continue
             signature = self.value_signature(self.globals[name], visiting)
             if signature is None:
                 return None
             parts.append((name, signature))
-        result = tuple(parts)
+        result = _interned(tuple(parts))
         visiting.discard(id(function))
         self.signatures[id(function)] = result
         return result
@@ -97,6 +97,8 @@ class CacheKeys:
         if isinstance(value, FunctionVal):
             return ("function", self.function_signature(value, visiting))
         if isinstance(value, ClassVal):
+            if id(value) in self.signatures:
+                return self.signatures[id(value)]
             if id(value) in visiting:
                 return ("class", value.unit.key, value.unit.start_line, value.qualname)
             visiting.add(id(value))
@@ -121,15 +123,19 @@ class CacheKeys:
             if value.decomposition is not None and decomposition is None:
                 return None
             visiting.discard(id(value))
-            return (
-                "class",
-                value.unit.key,
-                value.unit.start_line,
-                tuple(methods),
-                tuple(attributes),
-                value.registration,
-                decomposition,
+            signature = _interned(
+                (
+                    "class",
+                    value.unit.key,
+                    value.unit.start_line,
+                    tuple(methods),
+                    tuple(attributes),
+                    value.registration,
+                    decomposition,
+                )
             )
+            self.signatures[id(value)] = signature
+            return signature
         if isinstance(value, TensorVal):
             return (
                 "tensor",
@@ -150,3 +156,20 @@ class CacheKeys:
         if isinstance(value, (InstanceVal, BoundMethodVal)):
             return None
         return value
+
+
+# Signatures of functions and classes, interned as numbers: a key is then a short tuple,
+# cheap to hash on every lookup, where the nested signature it stands for is not. Numbers
+# are never reused (after a clear, old keys just miss).
+_INTERNED: dict[tuple[Any, ...], int] = {}
+_NEXT = [0]
+
+
+def _interned(signature: tuple[Any, ...]) -> int:
+    number = _INTERNED.get(signature)
+    if number is None:
+        if len(_INTERNED) > 200_000:
+            _INTERNED.clear()
+        _NEXT[0] += 1
+        number = _INTERNED[signature] = _NEXT[0]
+    return number

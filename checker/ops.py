@@ -20,7 +20,7 @@ from . import codes, global_mode, layout, optable, shardprop
 from .evaluator import Evaluator, OpArgs, OpKwargs
 from .lattice import AxisType, Kind, LocalType, R
 from .layout import Spec
-from .results import Origin
+from .results import Origin, Span, after
 from .rules import Linearity, RuleViolation, check_inplace, check_nonlinear_args
 from .shapes import Shape
 from .state import Frame, State
@@ -77,6 +77,87 @@ _NOT_TENSOR_KEYWORDS = frozenset(
         "output_size",
     }
 )
+
+
+_DESCRIBED = 48  # characters of source text an origin's description quotes at most
+
+
+def quoted(frame: Frame, node: ast.AST) -> str:
+    """A node's source text as an origin describes it: in backticks, on one line, short."""
+    return _backticked(frame.unit.source_of(node))
+
+
+def quoted_span(frame: Frame, span: Span) -> str:
+    """The source text of a span of the frame's unit, as ``quoted`` gives a node's."""
+    unit = frame.unit
+    first, last = span.line - unit.start_line, span.end_line - unit.start_line
+    if not 0 <= first <= last < len(unit.lines):
+        return "this call"
+    if first == last:
+        return _backticked(unit.lines[first][span.column : span.end_column])
+    return _backticked(unit.lines[first][span.column :] + " …")
+
+
+def _backticked(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > _DESCRIBED:
+        text = text[: _DESCRIBED - 1] + "…"
+    return f"`{text}`"
+
+
+def origin_at(frame: Frame, node: ast.AST, previous: Origin | None = None) -> Origin:
+    """The origin of a value made at ``node``: what happened there, in the code's own words
+    (the place is the span), after ``previous``."""
+    return Origin(frame.unit.span(node), quoted(frame, node), after(previous), frame.unit.path)
+
+
+def operand_origin(value: Value, node: ast.AST | None, frame: Frame) -> Origin | None:
+    """Where the type of an operand came from, for the origin of what is made from it: its
+    own origin; for a value the caller supplies or one the checker does not know, why."""
+    if isinstance(value, TensorSeqVal):
+        value = value.element
+    if isinstance(value, TensorVal):
+        return value.origin
+    if node is None:
+        return None
+    span, path = frame.unit.span(node), frame.unit.path
+    if isinstance(value, SymbolicVal):
+        return Origin(span, f"{quoted(frame, node)}, which comes from the caller", None, path)
+    if value is UNKNOWN:
+        if isinstance(node, ast.Call):
+            return Origin(
+                span,
+                f"the result of {quoted(frame, node.func)[:-1]}(...)`, which the checker "
+                "cannot see",
+                None,
+                path,
+            )
+        return Origin(span, f"{quoted(frame, node)}, which the checker does not know", None, path)
+    return None
+
+
+def _first_operand(args: OpArgs, frame: Frame) -> Origin | None:
+    """The origin of an op's first tensor operand; when there is none, of the first value that
+    may be one (a value the checker does not know)."""
+    flat: list[tuple[Value, ast.AST | None]] = []
+
+    def add(value: Value, node: ast.AST | None) -> None:
+        if isinstance(value, TupleVal):
+            items = node.elts if isinstance(node, (ast.Tuple, ast.List)) else None
+            for k, item in enumerate(value.items):
+                add(item, items[k] if items is not None and k < len(items) else node)
+        else:
+            flat.append((value, node))
+
+    for value, node in args:
+        add(value, node)
+    for value, node in flat:
+        if isinstance(value, (TensorVal, TensorSeqVal, SymbolicVal)):
+            return operand_origin(value, node, frame)
+    for value, node in flat:
+        if value is UNKNOWN:
+            return operand_origin(value, node, frame)
+    return None
 
 
 def as_tensor(value: Value, numbers: Collection[str] = ()) -> TensorVal | None:
@@ -240,8 +321,7 @@ def apply(
     """The result of the op ``name`` on these arguments, reporting what the runtime rejects."""
     spec = optable.lookup(name)
     state = ev.state
-    span = frame.unit.span(node)
-    origin = Origin(span, f"{name.replace('Tensor.', '.')}(...) at line {span.line + 1}")
+    origin = origin_at(frame, node, _first_operand(args, frame))
     collected = _Operands(state, name, ev.numbers)
     tensor_positions = set(spec.tensor_args)
     for index, (value, arg_node) in enumerate(args):
@@ -337,6 +417,18 @@ def apply(
         # an in-place op that may reshape its target (``unsqueeze_``, ``resize_``): not known
         same_shape = "out" not in kwargs and name in shardprop.POINTWISE
         result_shape = target.shape if same_shape else None
+    if inplace and isinstance(target, TensorVal):
+        # the same object keeps its requires_grad (an in-place op under no_grad does not
+        # detach it)
+        kept = TensorVal(
+            output,
+            target.grad if not state.grad else grad,
+            origin,
+            len(result_shape) if result_shape is not None else None,
+            result_spec,
+            result_shape,
+        )
+        return TensorSeqVal(kept) if is_sequence else kept
     return result(output, result_spec, result_shape)
 
 

@@ -72,7 +72,7 @@ def parameter(ctx: CallContext) -> Value:
     grad = flag.value if isinstance(flag, ConstVal) and isinstance(flag.value, bool) else None
     # a new tensor object: the SPMD type of ``data`` does not carry over
     span = ctx.span
-    origin = Origin(span, f"nn.Parameter (untyped) at line {span.line + 1}")
+    origin = Origin(span, "`nn.Parameter(...)`: a new tensor, untyped", None, ctx.frame.unit.path)
     ndim = data.ndim if isinstance(data, TensorVal) else None
     shape = data.shape if isinstance(data, TensorVal) else None
     return TensorVal(TensorType({}, EXACT), grad, origin, ndim, NO_SPEC, shape)

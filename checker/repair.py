@@ -338,7 +338,7 @@ class _Verifier:
             new_edits, call_text, function, src = rewrapped
             new_title = (
                 f"{call_text} on the {src.kind.full_name} operand "
-                f"({coll.forward_text(src, transition.dst)} in forward, "
+                f"({coll.forward_text(function, src, transition.dst)} in forward, "
                 f"{coll.backward_text(function, src, transition.dst)} in backward), "
                 f"replacing {where}"
             )

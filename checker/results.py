@@ -8,7 +8,8 @@ converts columns to UTF-16 units, the command line adds 1 to both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol, Union
 
 from .codes import Severity
@@ -33,11 +34,24 @@ class Span:
 
 @dataclass(frozen=True)
 class Related:
-    """A place that explains a diagnostic: where an operand got its type, a call site."""
+    """A place that explains a diagnostic: where an operand got its type, a call site. The
+    message says what happened there, never where (the place is ``span``): a call that led
+    into the code that raised says ``called from here with ...`` (``constructed here``,
+    ``F.apply called here``), which is how ``is_call_site`` knows it."""
 
     span: Span
     message: str
     path: str | None = None  # None: the same file
+
+    @property
+    def is_call_site(self) -> bool:
+        """Whether this is the call through which the diagnostic's code ran."""
+        message = self.message
+        return (
+            message.startswith("called from here")
+            or message == "constructed here"
+            or message.endswith(".apply called here")
+        )
 
 
 @dataclass(frozen=True)
@@ -99,10 +113,46 @@ class Reveal:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a value got its type: the assert_type, collective, parameter or op."""
+    """Where a value got its type: the assert_type, collective, parameter or op.
+
+    ``description`` says what happened there, without the place (``assert_type(...)``,
+    ``reinterpret(..., src=V, dst=P)``, ```h @ w```): the place is ``span`` (in ``path``, the
+    file whose code it is; None when not recorded: the file checked). ``previous`` is the
+    origin of the value the new type was made from (an op's first tensor operand, a
+    collective's input, the tensor an assert_type refined): the steps a hover shows (see
+    ``after``)."""
 
     span: Span
     description: str
+    previous: Origin | None = field(default=None, compare=False, repr=False)
+    path: str | None = None
+
+    def chain(self, limit: int = 3) -> list[Origin]:
+        """This origin and the ones before it, most recent first, at most ``limit``."""
+        steps: list[Origin] = []
+        step: Origin | None = self
+        while step is not None and len(steps) < limit:
+            steps.append(step)
+            step = step.previous
+        return steps
+
+
+CHAIN = 4  # origins a hover reads: the three it shows, and whether there are more
+
+
+def after(previous: Origin | None) -> Origin | None:
+    """``previous`` as the step before a new origin. Its chain is cut back to ``CHAIN`` steps
+    once it is twice as long: a loop must not grow a chain without bound, and a hover reads
+    no further."""
+    if previous is None:
+        return None
+    kept = previous.chain(2 * CHAIN)
+    if len(kept) < 2 * CHAIN:
+        return previous
+    tail: Origin | None = None
+    for step in reversed(kept[:CHAIN]):
+        tail = Origin(step.span, step.description, tail, step.path)
+    return tail
 
 
 @dataclass(frozen=True)
@@ -172,6 +222,83 @@ def resolved(fact: FactEntry) -> TypeFact:
     return fact if isinstance(fact, TypeFact) else fact.resolve()
 
 
+def _agreeing(
+    a: LocalType | None, a_complete: bool, b: LocalType | None, b_complete: bool
+) -> tuple[LocalType | None, bool]:
+    """What two readings of one expression's type agree on (the same expression run twice:
+    a function called with different types, a loop's iterations): the axes typed alike in
+    both; the type is complete only if both are the same complete type."""
+    if a is None or b is None:
+        return None, False
+    if a == b and a_complete == b_complete:
+        return a, a_complete
+    kept = LocalType({axis: t for axis, t in a.items() if b.get(axis) == t})
+    return (kept if len(kept) else None), False
+
+
+def _partial_text(known: LocalType | None) -> str | None:
+    return None if known is None else str(known)[:-1] + ", ...}"
+
+
+def join_reveals(a: Reveal, b: Reveal) -> Reveal:
+    """One reveal for a ``reveal_type`` line run more than once: what holds each time."""
+    if a == b:
+        return a
+    types, complete = _agreeing(a.types, a.complete, b.types, b.complete)
+    if complete:
+        return a
+    return Reveal(a.span, a.expression, types, False, _partial_text(types))
+
+
+def join_facts(a: TypeFact, b: TypeFact) -> TypeFact:
+    """One hover fact for an expression evaluated more than once: what holds each time."""
+    if a is b or a == b:
+        return a
+    a_known = a.types if a.types is not None else a.known
+    b_known = b.types if b.types is not None else b.known
+    types, complete = _agreeing(a_known, a.types is not None, b_known, b.types is not None)
+    grad = a.requires_grad if a.requires_grad == b.requires_grad else None
+    origin = a.origin if a.origin == b.origin else None
+    if complete:
+        return TypeFact(a.span, a.expression, types, grad, origin, a.is_target)
+    return TypeFact(
+        a.span,
+        a.expression,
+        None,
+        grad,
+        origin,
+        a.is_target,
+        shown=_partial_text(types),
+        known=types,
+        fill=a.fill if a.fill == b.fill else None,
+        listed=tuple(types or ()),
+    )
+
+
+@dataclass(frozen=True)
+class JoinedFact:
+    """Hover facts recorded more than once for one expression, joined when first asked for."""
+
+    first: FactEntry
+    second: FactEntry
+
+    @property
+    def span(self) -> Span:
+        return self.first.span
+
+    def resolve(self) -> TypeFact:
+        return self.fact
+
+    @cached_property
+    def fact(self) -> TypeFact:
+        return join_facts(resolved(self.first), resolved(self.second))
+
+
+def joined(old: FactEntry | None, new: FactEntry) -> FactEntry:
+    """The entry for an expression's span after recording ``new``."""
+    return new if old is None or old is new else JoinedFact(old, new)
+
+
 class ModuleResult:
     """Everything one check found. Hover facts are assembled lazily: most checks are never
     hovered, and a re-check reuses the fact tables of unchanged functions as they are."""
@@ -197,6 +324,7 @@ class ModuleResult:
         self._fact_tables = fact_tables or []
         self._index: dict[int, list[TypeFact | CollectiveFact]] | None = None
         self._indexed = -1
+        self._by_span: dict[Span, TypeFact] | None = None
 
     @property
     def facts(self) -> list[TypeFact]:
@@ -204,12 +332,19 @@ class ModuleResult:
         if self._facts is None:
             merged: dict[Span, FactEntry] = {}
             for table in self._fact_tables:
-                merged.update(table)
+                for span, entry in table.items():
+                    merged[span] = joined(merged.get(span), entry)
             self._facts = sorted(
                 (resolved(f) for f in merged.values()), key=lambda f: order_key(f.span)
             )
             self._fact_tables = []
         return self._facts
+
+    def fact_for(self, span: Span) -> TypeFact | None:
+        """The fact of exactly this expression, if it has one (an origin's type)."""
+        if self._by_span is None or len(self._by_span) != len(self.facts):
+            self._by_span = {fact.span: fact for fact in self.facts}
+        return self._by_span.get(span)
 
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
         """The innermost fact whose span contains the position (for hover)."""

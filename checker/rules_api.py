@@ -339,6 +339,7 @@ def _apply(
         elif known is not None and not isinstance(after, AxisType):
             known = None
         tensor = replace(tensor, type=retyped, spec=known)
+        ev.declare(tensor)  # the code stated its type (an object holding it keeps it)
         if x_node is not None:
             ev.mutate(x_node, tensor, frame)  # type: ignore[arg-type]
     result = _result(ctx, spec, tensor, axis, src, dst_c, name)
@@ -506,6 +507,7 @@ def stamp_output(
             if have is not None and want is not None
             else replace(tensor, type=UNKNOWN_TYPE, spec=None)
         )
+    ev.declare(new)
     if out_node is not None:
         ev.mutate(out_node, new, frame)
     return new

@@ -22,7 +22,17 @@ from typing import Any
 from . import codes
 from .codes import Code, Severity
 from .journal import Journal
-from .results import CollectiveFact, Diagnostic, FactEntry, Fix, Related, Reveal, Span
+from .results import (
+    CollectiveFact,
+    Diagnostic,
+    FactEntry,
+    Fix,
+    Related,
+    Reveal,
+    Span,
+    join_reveals,
+    joined,
+)
 
 DiagnosticKey = tuple[Span, str, str]  # span, code, message: one diagnostic however often found
 
@@ -60,7 +70,7 @@ class ResultSink:
         if other is not None and self._caller is not None:
             site = Related(
                 self._caller.span,
-                f"called from {_short(self.path)}:{self._caller.span.line + 1}",
+                self._caller.message,  # "called from here with ...": the place is the span
                 path=self.path,
             )
             self.elsewhere.setdefault(other, {}).setdefault(
@@ -78,6 +88,9 @@ class ResultSink:
     def reveal(self, reveal: Reveal) -> None:
         if self._other_file() is not None:
             return
+        previous = self.reveals.get(reveal.span)
+        if previous is not None:
+            reveal = join_reveals(previous, reveal)  # run again: what holds each time
         self.reveals[reveal.span] = reveal
         self._journal_entry("reveals", reveal.span, reveal)
 
@@ -90,7 +103,8 @@ class ResultSink:
     def fact(self, fact: FactEntry) -> None:
         if self._other_file() is not None:
             return  # another file's facts are that file's own analysis's
-        (self._journal.facts if self._journal is not None else self.facts)[fact.span] = fact
+        table = self._journal.facts if self._journal is not None else self.facts
+        table[fact.span] = joined(table.get(fact.span), fact)
 
     # ------------------------------------------------------------ whose code runs
     @contextmanager
@@ -133,12 +147,12 @@ class ResultSink:
             "collective_facts": self.collective_facts,
         }
         for name, key, value in recorded.entries:
-            tables[name].setdefault(key, value)
+            table = tables[name]
+            if name == "reveals" and key in table:
+                table[key] = join_reveals(table[key], value)
+            else:
+                table.setdefault(key, value)
 
     def _journal_entry(self, table: str, key: Any, value: Any) -> None:
         if self._journal is not None:
             self._journal.entries.append((table, key, value))
-
-
-def _short(path: str) -> str:
-    return path.rsplit("/", 1)[-1]

@@ -143,7 +143,7 @@ class Spelling:
         return (
             Fix(
                 f"Change src to {actual.local}: the operand's type here (then {function} goes "
-                f"{actual.local} -> {dst}: {coll.forward_text(actual.local, dst)} forward, "
+                f"{actual.local} -> {dst}: {coll.forward_text(function, actual.local, dst)} forward, "
                 f"{coll.backward_text(function, actual.local, dst)} backward)",
                 (TextEdit(frame.unit.span(src_node), spelled),),
                 preferred=True,

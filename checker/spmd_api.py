@@ -22,8 +22,8 @@ from .evaluator import CallContext, Evaluator, Handler
 from .lattice import AxisType, Kind, S
 from .lattice import V as TYPE_V
 from .names import call_site_of, canonical
-from .ops import as_tensor
-from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span
+from .ops import as_tensor, operand_origin, origin_at, quoted_span
+from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span, after
 from .rules import RuleViolation
 from .state import Frame
 from .tensortype import (
@@ -148,14 +148,7 @@ def collective(ctx: CallContext) -> Value:
     tensor = as_tensor(x, ev.numbers) or (TensorVal(UNKNOWN_TYPE) if x is UNKNOWN else None)
     if tensor is None or not isinstance(axis, AxisVal) or pairs is None:
         return TensorVal(UNKNOWN_TYPE, tensor.grad if tensor is not None else None)
-    span = frame.unit.span(node)
-    shown_pair = pairs[0] if len(pairs) == 1 else None
-    origin = Origin(
-        span,
-        f"{function}(..., src={shown_pair[0]}, dst={shown_pair[1]}) at line {span.line + 1}"
-        if shown_pair is not None
-        else f"{function}(...) at line {span.line + 1}",
-    )
+    origin = origin_at(frame, node, operand_origin(x, x_node, frame))
     state = ev.state
     if not state.checking:
         return TensorVal(TensorType({}, EXACT), tensor.grad, origin)
@@ -306,7 +299,7 @@ def _collective_fact(
                     axes.label(axis.name),
                     src,
                     dst,
-                    coll.forward_text(src, dst),
+                    coll.forward_text(function, src, dst),
                     coll.backward_text(function, src, dst),
                 ),
             ),
@@ -500,6 +493,7 @@ def assert_values(
     ):
         # the tensor's other axes are now said to be those of the dict's tensor
         result = replace(result, type=TensorType(result.type.items, rest))
+        ev.declare(result)
         ev.mutate(x_node, result, frame)
     return result
 
@@ -540,7 +534,8 @@ def assert_result(
         if asserted is None:
             return x
         tensor = TensorVal(UNKNOWN_TYPE)
-    origin = Origin(span, f"assert_type at line {span.line + 1}")
+    previous = after(operand_origin(x, x_node, frame))
+    origin = Origin(span, quoted_span(frame, span), previous, frame.unit.path)
     if asserted is None:
         new = TensorVal(UNKNOWN_TYPE, tensor.grad, origin)
         ev.mutate(x_node, new, frame)
@@ -606,6 +601,7 @@ def assert_result(
         _asserted_spec(tensor, asserted, choices, spec),
         tensor.shape,
     )
+    ev.declare(new)
     ev.mutate(x_node, new, frame)
     return new
 
@@ -779,11 +775,12 @@ def mutate_type(ctx: CallContext) -> Value:
     updated = TensorVal(
         layout.with_shards(current, spec) if spec is not None else current,
         x.grad,
-        Origin(frame.unit.span(node), f"mutate_type at line {frame.unit.span(node).line + 1}"),
+        origin_at(frame, node, x.origin),
         x.ndim,
         spec,
         x.shape,
     )
+    ev.declare(updated)
     ev.mutate(x_node, updated, frame)
     return updated
 

@@ -13,6 +13,8 @@ No user code is ever imported or run.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from pathlib import Path
 
@@ -21,15 +23,25 @@ from pathlib import Path
 KNOWN_LIBRARIES = frozenset({"torch", "spmd_types"})
 
 
+def digest(text: str) -> str:
+    """A short digest of a text (what caches compare texts by)."""
+    return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=12).hexdigest()
+
+
 class Workspace:
     def __init__(self) -> None:
         self._open: dict[str, str] = {}
         self._lock = threading.Lock()
+        # digests of open texts (by the text object) and of files (by their stat): a check
+        # asks whether each module it imports changed, which must not cost a read each time
+        self._open_digests: dict[str, tuple[str, str]] = {}
+        self._file_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
 
     def set_document(self, path: str, text: str | None) -> None:
         """An open document's current text (None: closed, read it from disk again)."""
         key = _key(path)
         with self._lock:
+            self._open_digests.pop(key, None)
             if text is None:
                 self._open.pop(key, None)
             else:
@@ -50,6 +62,37 @@ class Workspace:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+
+    def digest(self, path: Path) -> str | None:
+        """The digest of the module's current text (``read``'s), None when it has none."""
+        key = _key(str(path))
+        with self._lock:
+            text = self._open.get(key)
+            if text is not None:
+                known = self._open_digests.get(key)
+                if known is not None and known[0] is text:
+                    return known[1]
+        if text is not None:
+            found = digest(text)
+            with self._lock:
+                self._open_digests[key] = (text, found)
+            return found
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        with self._lock:
+            cached = self._file_digests.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        text = self.read(path)
+        if text is None:
+            return None
+        found = digest(text)
+        with self._lock:
+            self._file_digests[key] = (stamp, found)
+        return found
 
     def package_of(self, path: str) -> str | None:
         """The dotted package a module belongs to ("" for a top-level module), None if the

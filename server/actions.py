@@ -20,6 +20,7 @@ from lsprotocol import types
 from spmd_check.codes import CODES
 from spmd_check.results import Diagnostic, Fix
 
+from .diagnostics import SOURCE
 from .positions import Codec
 
 IGNORE = re.compile(r"#\s*spmd:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
@@ -215,7 +216,7 @@ def code_actions(
     info: LineInfo | None = None
     for wanted in context.diagnostics:
         if (
-            wanted.source not in (None, "spmd")
+            wanted.source not in (None, SOURCE)
             or not isinstance(wanted.code, str)
             or wanted.code not in CODES
         ):

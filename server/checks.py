@@ -17,7 +17,7 @@ from .documents import Document
 from .engine import Checked
 from .positions import LineView
 from .scan import excluded
-from .scheduler import BACKGROUND, OPEN, Job, Outcome, Superseded
+from .scheduler import BACKGROUND, DEPENDENT, OPEN, Job, Outcome, Preempted, Superseded
 
 if TYPE_CHECKING:
     from .server import SpmdServer
@@ -40,8 +40,11 @@ def schedule(ls: SpmdServer, uri: str, delay: float | None = None, cascade: bool
         return
     if doc.path:
         ls.engine.set_document(doc.path, doc.text)
+    priority = OPEN if cascade else DEPENDENT  # a dependent's re-check yields to the edit
     ls.scheduler.submit(
-        Job(uri, doc.version, doc.text, doc.path or uri, OPEN, cascade=cascade, lines=doc.lines),
+        Job(
+            uri, doc.version, doc.text, doc.path or uri, priority, cascade=cascade, lines=doc.lines
+        ),
         delay,
     )
 
@@ -61,11 +64,22 @@ def work(ls: SpmdServer, job: Job) -> Checked:
     lines = job.lines if job.lines is not None else LineView(job.text)
     if excluded(path, config):
         return Checked(ModuleResult(path), config, problems, lines)
-    if ls.scheduler.superseded(job):
+    scheduler = ls.scheduler
+    if scheduler.superseded(job):
         raise Superseded()
-    result, ok = ls.engine.check(
-        path, job.text, config, cancelled=lambda: ls.scheduler.superseded(job)
-    )
+    if scheduler.preempted(job):
+        raise Preempted()
+    try:
+        result, ok = ls.engine.check(
+            path,
+            job.text,
+            config,
+            cancelled=lambda: scheduler.superseded(job) or scheduler.preempted(job),
+        )
+    except Superseded:
+        if not scheduler.superseded(job):
+            raise Preempted() from None  # stopped for a more urgent job: it runs again after
+        raise
     return Checked(result, config, problems, lines, failed=not ok)
 
 
@@ -91,7 +105,7 @@ def finished(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
     publish.record_elsewhere(ls, outcome.uri, checked.result.elsewhere)
     if outcome.job.cascade and outcome.job.priority == OPEN:
         recheck_dependents(ls, outcome.job.path, outcome.uri)
-    if outcome.job.priority == OPEN:
+    if outcome.job.priority != BACKGROUND:
         asyncio.get_running_loop().call_later(_WARM_DELAY, _warm, ls, outcome)
     ls.collector.touch()
 

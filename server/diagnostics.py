@@ -1,4 +1,5 @@
-"""The checker's diagnostics as LSP diagnostics: ranges in client units, codes with doc links."""
+"""The checker's diagnostics as LSP diagnostics: ranges in client units, codes with doc links
+(``spmd_check.explain.docs_url``: the installed docs page, or the ``docsUrl`` setting)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types
 from pygls.uris import from_fs_path
 from spmd_check.codes import CODES, Severity
+from spmd_check.explain import docs_url
 from spmd_check.results import Diagnostic, Span
 
 from .positions import Codec
 
-SOURCE = "spmd"
+# What editors show next to each diagnostic: VS Code's Problems panel reads
+# "SPMD Types(spmd-partial-nonlinear)", like "Pylance(reportX)"; Neovim's float
+# "SPMD Types: message". The code carries the "spmd-" prefix already.
+SOURCE = "SPMD Types"
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -29,8 +34,10 @@ def to_lsp(
     lines: Sequence[str],
     codec: Codec,
     lines_for: LinesFor | None = None,
+    docs_base: str | None = None,
 ) -> types.Diagnostic:
-    """One diagnostic; ``index`` (its place in the result) goes into ``data`` for code actions."""
+    """One diagnostic; ``index`` (its place in the result) goes into ``data`` for code actions.
+    Its code links to the code's explanation (``docs_base``: the ``docsUrl`` setting)."""
     code = CODES.get(diagnostic.code)
     related: list[types.DiagnosticRelatedInformation] = []
     for item in diagnostic.related:
@@ -50,7 +57,9 @@ def to_lsp(
         message=diagnostic.message,
         severity=_SEVERITY.get(diagnostic.severity, types.DiagnosticSeverity.Error),
         code=diagnostic.code,
-        code_description=types.CodeDescription(href=code.doc_url) if code else None,
+        code_description=types.CodeDescription(href=docs_url(code.name, docs_base))
+        if code
+        else None,
         source=SOURCE,
         related_information=related or None,
         data={"index": index},
@@ -73,5 +82,8 @@ def convert_all(
     lines: Sequence[str],
     codec: Codec,
     lines_for: LinesFor | None = None,
+    docs_base: str | None = None,
 ) -> list[types.Diagnostic]:
-    return [to_lsp(d, i, uri, lines, codec, lines_for) for i, d in enumerate(diagnostics)]
+    return [
+        to_lsp(d, i, uri, lines, codec, lines_for, docs_base) for i, d in enumerate(diagnostics)
+    ]

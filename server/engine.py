@@ -15,11 +15,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spmd_check.api import CacheStats, Checker, CheckerFactory
 from spmd_check.config import Config
-from spmd_check.results import ModuleResult
+from spmd_check.repair import verify_fixes
+from spmd_check.results import Diagnostic, ModuleResult
 from spmd_check.workspace import Workspace
 
 from .scheduler import Superseded
@@ -129,6 +130,31 @@ class Engine:
                 checker = self._factory(config, self._workspace, PARSE_CACHE_ENTRIES)
                 self._checkers[config] = checker
             return checker
+
+    def verify(
+        self,
+        path: str,
+        source: str,
+        config: Config | None,
+        diagnostic: Diagnostic,
+        baseline: ModuleResult,
+    ) -> Diagnostic:
+        """The diagnostic with only the fixes that leave the code correct
+        (``spmd_check.repair.verify_fixes``: each fix applied to ``source`` and checked
+        again); with none when they cannot be checked. ``baseline`` is the result for
+        ``source``. On the worker thread only (``Scheduler.exclusive``)."""
+        if not diagnostic.fixes:
+            return diagnostic
+        try:
+            checker = self._checker(config if config is not None else Config())
+            if checker is None:
+                return replace(diagnostic, fixes=())
+            return verify_fixes(
+                checker, path, source, diagnostic, baseline=baseline
+            ).verified_diagnostic
+        except Exception:
+            log.exception("verifying the fixes of %s on %s failed", diagnostic.code, path)
+            return replace(diagnostic, fixes=())
 
     def check(
         self, path: str, source: str, config: Config, cancelled: Callable[[], bool] | None = None

@@ -55,6 +55,10 @@ def _tcp_address(text: str) -> tuple[str, int]:
 
 
 def configure_logging(level: str, log_file: str | None) -> None:
+    """The log goes to ``log_file``; without one, to the client (``window/logMessage``, each
+    record at its level) once it has connected, to stderr before (``logs.py``)."""
+    from . import logs
+
     handler: logging.Handler = (
         logging.FileHandler(log_file, encoding="utf-8")
         if log_file
@@ -62,7 +66,12 @@ def configure_logging(level: str, log_file: str | None) -> None:
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    if log_file:
+        handler.addFilter(logs.Demote())
+        root.handlers[:] = [handler]
+        logging.getLogger(logs.STARTUP).setLevel(logging.INFO)
+    else:
+        logs.install(handler)
     root.setLevel(level.upper())
     # pygls logs every message it sends at INFO: only let that through when debugging
     logging.getLogger("pygls").setLevel("DEBUG" if level == "debug" else "WARNING")

@@ -3,13 +3,22 @@
 A check of a large module allocates hundreds of thousands of objects that live
 on (parsed units, journals, hover facts), so CPython's automatic full
 collections walk the whole heap: 150-250 ms pauses every few keystrokes on a
-10,000-line file (measured: ``bench/lsp/RESULTS.md``). Instead, once the
-server has been idle for a moment after a check, the objects that survived are
-collected and then *frozen* (``gc.freeze``): the automatic collections that
-follow only walk what was allocated since, which is small. Frozen objects that
-die later are still freed by reference counting; the few that die in cycles
-are reclaimed by a full collection (unfreeze, collect, freeze) at an idle
-moment at most every ``full_every`` seconds.
+10,000-line file, seconds after the scan of a 100,000-line workspace
+(measured with ``bench/run.py``). Instead, once the server has been idle for a
+moment after a check, the objects that survived are collected and then
+*frozen* (``gc.freeze``): the automatic collections that follow only walk what
+was allocated since, which is small, and so does the next idle collection.
+While the user types without a pause, the raised thresholds of
+``spmd_check.api.tune_garbage_collector`` keep the automatic collections rare.
+
+Frozen objects that die later are still freed by reference counting; the few
+that die in cycles are reclaimed by a full collection (unfreeze, collect,
+freeze). That walks the whole heap (seconds after a large scan, blocking the
+event loop), so it runs only when it can pay: the resident size grew by a
+quarter (and at least ``FULL_GROWTH_BYTES``) since the last one, at most every
+``full_every`` seconds, and only after a longer quiet (``full_idle``).
+Nothing here counts the frozen objects: ``gc.get_freeze_count`` walks them all
+(a quarter of a second after a large scan).
 """
 
 from __future__ import annotations
@@ -17,28 +26,51 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
 
+FULL_GROWTH_BYTES = 64 << 20
+
+
+def resident_bytes() -> int | None:
+    """The process's resident size (Linux; None elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class IdleCollector:
     def __init__(
-        self, busy: Callable[[], bool], idle: float = 0.2, full_every: float = 60.0
+        self,
+        busy: Callable[[], bool],
+        idle: float = 0.2,
+        full_every: float = 60.0,
+        full_idle: float = 2.0,
     ) -> None:
         self._busy = busy  # whether analysis is queued or running
         self.idle = idle
         self.full_every = full_every
+        self.full_idle = full_idle
         self._handle: asyncio.TimerHandle | None = None
+        self._full_handle: asyncio.TimerHandle | None = None
         self._last_full = time.monotonic()
+        self._size_after_full = resident_bytes()
         self.rounds = 0
+        self.full_rounds = 0
 
     def touch(self) -> None:
-        """Something happened (a check finished): collect once things have been quiet for ``idle``."""
-        if self._handle is not None:
-            self._handle.cancel()
-        self._handle = asyncio.get_running_loop().call_later(self.idle, self._collect)
+        """Something happened (a check finished): collect once things have been quiet for
+        ``idle``, and consider a full collection after ``full_idle``."""
+        self.cancel()
+        loop = asyncio.get_running_loop()
+        self._handle = loop.call_later(self.idle, self._collect)
+        self._full_handle = loop.call_later(self.full_idle, self._collect_all)
 
     def _collect(self) -> None:
         self._handle = None
@@ -46,22 +78,40 @@ class IdleCollector:
             self.touch()
             return
         started = time.monotonic()
-        full = started - self._last_full >= self.full_every
-        if full:
-            gc.unfreeze()
-            self._last_full = started
         found = gc.collect()
         gc.freeze()
         self.rounds += 1
         log.debug(
-            "idle %s collection: %d unreachable, %d frozen, %.1f ms",
-            "full" if full else "young",
-            found,
-            gc.get_freeze_count(),
-            1000 * (time.monotonic() - started),
+            "idle collection: %d unreachable, %.1f ms", found, 1000 * (time.monotonic() - started)
         )
 
+    def _collect_all(self) -> None:
+        self._full_handle = None
+        if self._busy() or not self._full_is_due():
+            return
+        started = time.monotonic()
+        gc.unfreeze()
+        found = gc.collect()
+        gc.freeze()
+        self._last_full = time.monotonic()
+        self._size_after_full = resident_bytes()
+        self.full_rounds += 1
+        log.debug(
+            "idle full collection: %d unreachable, %.1f ms",
+            found,
+            1000 * (self._last_full - started),
+        )
+
+    def _full_is_due(self) -> bool:
+        if time.monotonic() - self._last_full < self.full_every:
+            return False
+        now, before = resident_bytes(), self._size_after_full
+        if now is None or before is None:
+            return True  # no way to tell growth: fall back to the period alone
+        return now - before >= max(FULL_GROWTH_BYTES, before // 4)
+
     def cancel(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
+        for handle in (self._handle, self._full_handle):
+            if handle is not None:
+                handle.cancel()
+        self._handle = self._full_handle = None

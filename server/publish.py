@@ -24,7 +24,14 @@ def lsp_diagnostics(
     ls: SpmdServer, uri: str, outcome: Outcome[Checked] | None
 ) -> list[types.Diagnostic]:
     diagnostics, lines = ls.crossfile.diagnostics_for(uri, outcome, ls.documents)
-    return convert_all(diagnostics, uri, lines, ls.codec, ls.documents.lines_of_file)
+    return convert_all(
+        diagnostics,
+        uri,
+        lines,
+        ls.codec,
+        ls.documents.lines_of_file,
+        ls.settings.editor.docs_url,
+    )
 
 
 def publish(

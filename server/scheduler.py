@@ -3,7 +3,11 @@
 * ``submit`` puts a document's newest text in its slot, replacing (superseding)
   any older text not yet started; a change that comes within the debounce
   window of the previous one waits out the window (bursts are coalesced), one
-  after a pause goes to the worker at once. Open documents go before the background scan of the workspace.
+  after a pause goes to the worker at once. The document being edited goes first, then
+  the open documents re-checked for its sake, then the background scan of the workspace.
+* A running check of lower priority yields when a more urgent one arrives: the work
+  polls ``preempted(job)`` too and raises ``Preempted``; the job queues again behind
+  the urgent one (the checker keeps what it had analysed, function by function).
 * A job that is already running is stopped once it is superseded: the work
   polls ``superseded(job)`` (the checker's ``cancelled`` callback) and raises
   ``Superseded``; nothing is recorded or delivered for it. A result is only
@@ -13,6 +17,8 @@
 * ``wait`` gives the result for the newest submitted version (requests such as
   pull diagnostics await it); ``last`` gives the newest completed result at
   once (hover never waits).
+* ``exclusive`` runs other work with the checker (verifying quick fixes) on the same
+  worker thread, between checks.
 """
 
 from __future__ import annotations
@@ -30,13 +36,20 @@ from typing import Generic, TypeVar
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
 
-OPEN = 0  # priority of documents open in the editor
-BACKGROUND = 1  # priority of the workspace scan
+OPEN = 0  # priority of a document the user is editing or opening
+DEPENDENT = 1  # priority of an open document re-checked because a file it imports changed
+BACKGROUND = 2  # priority of the workspace scan
 
 
 class Superseded(Exception):
     """Raised by the work when it stopped because a newer job for the document exists."""
+
+
+class Preempted(Exception):
+    """Raised by the work when it stopped to let a more urgent job run; it runs again after
+    (the checker keeps the functions it had analysed, so it resumes rather than restarts)."""
 
 
 @dataclass
@@ -87,6 +100,11 @@ class PriorityGate:
                 self.release()  # we were handed the gate as we were cancelled
             raise
 
+    def waiting_before(self, priority: int) -> bool:
+        """Whether a waiter more urgent than ``priority`` is queued (safe to call from another
+        thread: a racy answer only delays or repeats a yield)."""
+        return any(p < priority and not f.done() for p, _, f in list(self._waiting))
+
     def release(self) -> None:
         while self._waiting:
             _, _, future = heapq.heappop(self._waiting)
@@ -113,6 +131,7 @@ class Scheduler(Generic[T]):
         self._last: dict[str, Outcome[T]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.stopped = 0  # checks stopped because they were superseded (for tests and logs)
+        self.preemptions = 0  # checks that yielded to a more urgent one and ran again
         self._last_submit: dict[str, float] = {}
 
     def submit(self, job: Job, delay: float | None = None) -> None:
@@ -131,6 +150,15 @@ class Scheduler(Generic[T]):
         task = asyncio.ensure_future(self._run(job, delay))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def exclusive(self, work: Callable[[], R]) -> R:
+        """Run ``work`` on the worker thread between checks (the checker is never used by two
+        threads at once), before the workspace scan's queued checks."""
+        await self._gate.acquire(OPEN)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        finally:
+            self._gate.release()
 
     def busy(self) -> bool:
         """Whether any document's analysis is queued or running."""
@@ -176,22 +204,31 @@ class Scheduler(Generic[T]):
         call from the worker thread."""
         return self._latest.get(job.uri) is not job
 
+    def preempted(self, job: Job) -> bool:
+        """Whether a more urgent job waits for the worker: a background or dependent check
+        yields to the document being edited (polled by the checker between steps)."""
+        return job.priority > OPEN and self._gate.waiting_before(job.priority)
+
     async def _run(self, job: Job, delay: float) -> None:
         try:
             if delay > 0:
                 await asyncio.sleep(delay)
             if not self._current(job):
                 return  # superseded during the debounce
-            await self._gate.acquire(job.priority)
-            try:
-                if not self._current(job):
-                    return  # superseded while waiting for the worker
-                started = time.monotonic()
-                loop = asyncio.get_running_loop()
-                value = await loop.run_in_executor(self._executor, self._work, job)
-                outcome = Outcome(job, value, time.monotonic() - started)
-            finally:
-                self._gate.release()
+            started = time.monotonic()
+            while True:
+                await self._gate.acquire(job.priority)
+                try:
+                    if not self._current(job):
+                        return  # superseded while waiting for the worker
+                    loop = asyncio.get_running_loop()
+                    value = await loop.run_in_executor(self._executor, self._work, job)
+                    break
+                except Preempted:
+                    self.preemptions += 1  # queue again, behind the more urgent job
+                finally:
+                    self._gate.release()
+            outcome = Outcome(job, value, time.monotonic() - started)
             newest = self._last.get(job.uri)
             tracked = job.uri in self._latest or newest is not None  # not forgotten meanwhile
             if tracked and (newest is None or newest.job.submitted <= job.submitted):

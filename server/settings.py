@@ -33,6 +33,7 @@ class EditorSettings:
     ignore: tuple[str, ...] | None = None
     inlay_hints: bool | None = None
     log_level: str | None = None
+    docs_url: str | None = None  # the diagnostics page's URL, for the codes' links
 
     def over(self, lower: EditorSettings) -> EditorSettings:
         """This layer on top of ``lower``: every key set here wins."""
@@ -119,6 +120,14 @@ def parse_editor_settings(raw: Any, where: str) -> tuple[EditorSettings, list[st
         else:
             problems.append(
                 _problem("logLevel", where, " or ".join(f'"{lvl}"' for lvl in LOG_LEVELS), level)
+            )
+    if "docsUrl" in raw and raw["docsUrl"] is not None:
+        url = raw["docsUrl"]
+        if isinstance(url, str) and url.strip() and not any(c.isspace() for c in url.strip()):
+            values["docs_url"] = url.strip()
+        else:
+            problems.append(
+                _problem("docsUrl", where, "a URL (the code is appended as #code)", url)
             )
     return EditorSettings(**values), problems
 

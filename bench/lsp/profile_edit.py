@@ -1,11 +1,11 @@
 """Where one keystroke's time goes inside spmd-lsp, stage by stage, in one process.
 
-Replays what ``lspbench.py`` does (the same edit site: ``pick_edit_site``; grow edits) through
-the server's own pieces: Document.apply, the check (Engine.check, the real checker), the
+Replays the keystrokes of the harness (``workload.edit_site``: the same site, the same
+growing name) through the server's own pieces: Document.apply, the check (Engine.check, the real checker), the
 conversion to LSP diagnostics and their JSON encoding, and prints the median per stage.
 ``--profile FILE`` also writes a cProfile of the edits (``python -m pstats FILE``).
 
-    python bench/lsp/profile_edit.py bench/lsp/scratch/ws10k/tp_10000.py --edits 30
+    python bench/lsp/profile_edit.py bench/scratch/gen/module_10000/tp_10000.py --edits 30
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.protocol import default_converter
 
-LSPBENCH = Path("/work/shared/tools/lspbench")
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.lsp.workload import edit_site
 
 
 def main() -> None:
@@ -29,12 +32,7 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--profile", metavar="FILE")
-    parser.add_argument(
-        "--lspbench", default=str(LSPBENCH), help="folder of lspbench.py (for its edit site)"
-    )
     args = parser.parse_args()
-    sys.path.insert(0, args.lspbench)
-    from lspbench import pick_edit_site  # type: ignore[import-not-found]
     from spmd_check.config import Config
     from spmd_lsp.diagnostics import convert_all
     from spmd_lsp.documents import Document
@@ -43,7 +41,8 @@ def main() -> None:
 
     path = str(Path(args.file).resolve())
     text = Path(path).read_text(encoding="utf-8")
-    line, column, name = pick_edit_site(text)
+    site = edit_site(text)
+    line, column, name = site.line, site.column, site.function
     codec = Codec()
     engine = Engine()
     converter = default_converter()

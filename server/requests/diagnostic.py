@@ -26,12 +26,12 @@ def empty() -> types.RelatedFullDocumentDiagnosticReport:
     return types.RelatedFullDocumentDiagnosticReport(items=[])
 
 
-def result_id(outcome: Outcome[Checked] | None, elsewhere: int = 0) -> str:
-    """Equal for equal inputs (text, settings, what other files' checks found in this one), so
-    a re-pull can answer "unchanged"."""
+def result_id(outcome: Outcome[Checked] | None, elsewhere: int = 0, docs: str | None = None) -> str:
+    """Equal for equal inputs (text, settings, what other files' checks found in this one, the
+    docs links' base), so a re-pull can answer "unchanged"."""
     if outcome is None:
         return f"-:{elsewhere}"
-    inputs = hash((outcome.job.text, outcome.value.config, elsewhere)) & 0xFFFFFFFFFFFF
+    inputs = hash((outcome.job.text, outcome.value.config, elsewhere, docs)) & 0xFFFFFFFFFFFF
     return f"{outcome.version}:{inputs:x}"
 
 
@@ -44,7 +44,7 @@ async def diagnostic(ls: SpmdServer, params: types.DocumentDiagnosticParams) -> 
     outcome = await ls.scheduler.wait(uri) if ls.scheduler.pending(uri) else ls.scheduler.last(uri)
     if outcome is None and uri not in ls.crossfile.targets():
         return empty()
-    found = result_id(outcome, ls.crossfile.epoch(uri))
+    found = result_id(outcome, ls.crossfile.epoch(uri), ls.settings.editor.docs_url)
     if params.previous_result_id == found:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=found)
     return types.RelatedFullDocumentDiagnosticReport(

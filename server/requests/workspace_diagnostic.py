@@ -38,7 +38,7 @@ def workspace_diagnostic(
                 uri=uri,
                 version=None,
                 items=lsp_diagnostics(ls, uri, outcome),
-                result_id=result_id(outcome, ls.crossfile.epoch(uri)),
+                result_id=result_id(outcome, ls.crossfile.epoch(uri), ls.settings.editor.docs_url),
             )
         )
     return types.WorkspaceDiagnosticReport(items=items)

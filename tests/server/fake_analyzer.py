@@ -14,6 +14,8 @@ protocol layer, not the checker. It understands just enough:
 * any other assignment copies its first known operand's type.
 * a syntax error blanks the offending line (one ``spmd-syntax``) and the rest is analysed.
 * ``# spmd: ignore[code]`` drops that code on its line.
+* a source containing ``OFFER_A_BAD_FIX`` gets a third fix that changes nothing (the
+  server's verification must leave it out).
 * a source containing ``CRASH_THE_CHECKER`` raises (the server must survive it).
 * a source containing ``WAIT_FOR_CANCEL`` is checked until ``cancelled`` returns True (then
   ``Cancelled`` is raised), however long that takes: a check that is surely in flight.
@@ -220,7 +222,7 @@ class _Run:
                         )
                     )
         name = call.args[0].id
-        self.env[name] = (LocalType(items), Origin(self.span(call), "assert_type"), True)
+        self.env[name] = (LocalType(items), Origin(self.span(call), "`assert_type(...)`"), True)
         self.fact(call.args[0], name)
 
     # expressions -------------------------------------------------------------
@@ -318,7 +320,7 @@ class _Run:
         axis = next(a for a, t in types.items() if t.kind is Kind.P)
         text = self.text(operand)
         span = self.span(operand)
-        fixes = (
+        fixes: tuple[Fix, ...] = (
             Fix(
                 f'all_reduce({text}, "{axis}", src=P, dst=R): all-reduce in forward, all-reduce in backward',
                 (TextEdit(span, f'spmd.all_reduce({text}, "{axis}", src=P, dst=R)'),),
@@ -329,6 +331,9 @@ class _Run:
                 (TextEdit(span, f'spmd.all_reduce({text}, "{axis}", src=P, dst=I)'),),
             ),
         )
+        if any("OFFER_A_BAD_FIX" in line for line in self.lines):
+            # an edit that changes nothing: the re-check still reports the error
+            fixes = (*fixes, Fix("a fix that fixes nothing", (TextEdit(span, text),)))
         related = (Related(origin.span, f"{text} is Partial on {axis} here"),) if origin else ()
         self.result.diagnostics.append(
             Diagnostic(

@@ -117,3 +117,38 @@ async def test_invalid_pyproject_is_shown(session: Session) -> None:
     assert message.type == types.MessageType.Warning
     assert "mesh-axes must be a list of strings" in message.message
     assert "pyproject.toml" in message.message
+
+
+async def test_code_links_open_the_installed_page_or_the_configured_one(session: Session) -> None:
+    """codeDescription: the diagnostics page installed with the server (file://, the code as
+    the anchor), until docsUrl names another; a change of the setting re-links."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    await session.start()
+    uri = session.open(AXES_SOURCE)
+    (d,) = await session.diagnostics(uri, 1)
+    assert d.code_description is not None
+    link = urlsplit(d.code_description.href)
+    assert (link.scheme, link.fragment) == ("file", "spmd-missing-axis")
+    page = Path(url2pathname(link.path))
+    assert "\n## spmd-missing-axis\n" in page.read_text(encoding="utf-8")
+
+    session.client.set_configuration(
+        {"docsUrl": "https://docs.example/spmd/diagnostics.html"}, section="spmdTypes"
+    )
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)
+    )
+    wanted = "https://docs.example/spmd/diagnostics.html#spmd-missing-axis"
+
+    def relinked(found: list[types.Diagnostic]) -> bool:
+        return bool(found) and all(
+            f.code_description is not None and f.code_description.href == wanted for f in found
+        )
+
+    if session.pull:
+        await eventually(lambda: session.diagnostics(uri, 1), relinked)
+    else:
+        published = session.client.published  # type: ignore[attr-defined]
+        await wait_until(lambda: published[-1].uri == uri and relinked(published[-1].diagnostics))

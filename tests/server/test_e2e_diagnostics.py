@@ -17,7 +17,7 @@ async def test_diagnostic_after_open(session: Session) -> None:
     assert len(diagnostics) == 1
     (d,) = diagnostics
     assert d.code == "spmd-partial-nonlinear"
-    assert d.source == "spmd"
+    assert d.source == "SPMD Types"  # the Problems panel: "SPMD Types(spmd-partial-nonlinear)"
     assert d.severity == types.DiagnosticSeverity.Error
     assert d.range == _relu_x(SOURCE, session.encoding)
     assert d.code_description is not None

@@ -35,7 +35,7 @@ async def test_hover_on_tensor(session: Session) -> None:
     assert value.startswith("```python\nx: {dp: R, tp: P}\n```")
     assert "gradient: `{dp: P, tp: R}`" in value
     assert "requires_grad: True" in value
-    assert "type from line 6: assert_type" in value
+    assert "why: `assert_type(...)` (line 6)" in value  # what happened there, and where
     assert hover.range == target
 
     # after the non-ASCII text on the line: the right tensor
@@ -116,6 +116,22 @@ async def test_every_quick_fix_applies_and_rechecks_clean(session: Session) -> N
         assert len(await session.diagnostics(uri, version)) == 1
 
 
+async def test_unverified_fixes_are_not_offered(session: Session) -> None:
+    """A fix whose edited text the checker still rejects is left out; the others and the
+    ignore comment stay."""
+    await session.start()
+    text = SOURCE + "# OFFER_A_BAD_FIX\n"
+    uri = session.open(text)
+    (diagnostic,) = await session.diagnostics(uri, 1)
+    titles = [a.title for a in await _actions(session, uri, diagnostic)]
+    assert "a fix that fixes nothing" not in titles
+    assert titles == [
+        'all_reduce(x, "tp", src=P, dst=R): all-reduce in forward, all-reduce in backward',
+        'all_reduce(x, "tp", src=P, dst=I): all-reduce in forward, no-op backward',
+        "Ignore spmd-partial-nonlinear on this line",
+    ]
+
+
 async def test_ignore_comment_action(session: Session) -> None:
     await session.start()
     uri = session.open(SOURCE)
@@ -163,7 +179,7 @@ async def test_code_action_for_foreign_or_stale_diagnostic(session: Session) -> 
         ),
         message=diagnostic.message,
         code=diagnostic.code,
-        source="spmd",
+        source="SPMD Types",
     )
     actions = await _actions(session, uri, moved)
     assert [a.title for a in actions] == ["Ignore spmd-partial-nonlinear on this line"]

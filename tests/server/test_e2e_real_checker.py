@@ -6,6 +6,8 @@ These run as soon as the checker's Analyzer exists (until then the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import Session, eventually, wait_until
 from helpers import apply_edits, edits_of, find, lines, position
 from lsprotocol import types
@@ -233,3 +235,74 @@ async def test_real_errors_found_in_another_file(real_session: Session) -> None:
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=second))
     )
     await _eventually(session, callee, lambda f: f == [])
+
+
+PLANTED = (Path(__file__).resolve().parents[2] / "examples" / "planted_bug.py").read_text(
+    encoding="utf-8"
+)
+
+
+async def _hover_text(session: Session, uri: str, pos: types.Position) -> str:
+    hover = await session.client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pos)
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    return hover.contents.value
+
+
+async def test_real_hover_says_why_and_what_calls_run_into(real_session: Session) -> None:
+    """The hover on the operand of the planted bug says which steps gave it its type; the one
+    on reinterpret says it is a no-op forward; the one on the call says its code raises."""
+    session = real_session
+    await session.start()
+    uri = session.open(PLANTED, name="planted_bug.py")
+    await session.diagnostics(uri, 1)
+    gelu_line = next(n for n, text in enumerate(lines(PLANTED)) if "F.gelu(y)" in text)
+    operand = find(PLANTED, "y", session.encoding, line=gelu_line, occurrence=1)
+    value = await _hover_text(session, uri, operand.start)
+    assert value.startswith("```python\ny: {dp: V, tp: P}\n```")
+    why = [line.rstrip() for line in value.split("---\n", 1)[1].splitlines() if "(line " in line]
+    assert why == [
+        f"why: `{{dp: V, tp: P}}` because of `spmd.reinterpret(y, tp, src=V, dst=P)` "
+        f"(line {gelu_line})",
+        f"from `{{dp: V, tp: V}}` because of `h @ w` (line {gelu_line - 1})",
+        'from `{dp: V, tp: V}` because of `spmd.assert_type(h, {"dp": V, "tp": V})` (line 30)',
+    ]
+    cast = find(PLANTED, "reinterpret", session.encoding, line=gelu_line - 1)
+    value = await _hover_text(session, uri, cast.start)
+    assert "forward: no-op (V -> P)" in value and "backward: no-op (R -> V)" in value
+    call = find(PLANTED, "row_parallel_block(h, w, tp)", session.encoding, occurrence=1)
+    value = await _hover_text(session, uri, call.start)
+    assert (
+        f"error in the code this call runs: spmd-partial-nonlinear (line {gelu_line + 1}): "
+        "Partial type on axis tp" in value
+    )
+
+
+async def test_real_code_actions_offer_only_verified_fixes(real_session: Session) -> None:
+    """examples/planted_bug.py: the engine proposes two all_reduce fixes, and the first makes
+    the all_reduce on the next line reduce twice. Only what leaves the code correct is
+    offered (the fix that replaces that all_reduce), and the ignore comment."""
+    session = real_session
+    await session.start()
+    uri = session.open(PLANTED, name="planted_bug.py")
+    (diagnostic,) = await session.diagnostics(uri, 1)
+    result = await session.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    actions = [a for a in result or [] if isinstance(a, types.CodeAction)]
+    fixes = [a for a in actions if not a.title.startswith("Ignore")]
+    assert [a.title for a in actions if a.title.startswith("Ignore")] == [
+        "Ignore spmd-partial-nonlinear on this line"
+    ]
+    assert len(fixes) == 1, [a.title for a in fixes]
+    (fix,) = fixes
+    assert fix.is_preferred
+    assert "src=P, dst=I" in fix.title and "replacing the all_reduce on line" in fix.title
+    fixed = apply_edits(PLANTED, edits_of(fix, uri), session.encoding)
+    _full_change(session, uri, 2, fixed)
+    assert list(await session.diagnostics(uri, 2)) == []

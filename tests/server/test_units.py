@@ -17,7 +17,15 @@ from spmd_lsp import actions, inlay
 from spmd_lsp.documents import Document
 from spmd_lsp.hover import hover_at
 from spmd_lsp.positions import UTF8, UTF16, UTF32, Codec, split_lines
-from spmd_lsp.scheduler import BACKGROUND, OPEN, Job, Outcome, PriorityGate, Scheduler
+from spmd_lsp.scheduler import (
+    BACKGROUND,
+    OPEN,
+    Job,
+    Outcome,
+    Preempted,
+    PriorityGate,
+    Scheduler,
+)
 from spmd_lsp.settings import EditorSettings, Settings, parse_editor_settings
 
 # ---------------------------------------------------------------- positions
@@ -217,7 +225,7 @@ def test_hover_plaintext_and_unknown() -> None:
                 "x",
                 LocalType({"tp": P}),
                 False,
-                Origin(Span(0, 0, 0, 9), "assert_type"),
+                Origin(Span(0, 0, 0, 9), "`assert_type(x, ...)`"),
             ),
             TypeFact(Span(1, 0, 1, 1), "y", None, None),
         ],
@@ -227,7 +235,7 @@ def test_hover_plaintext_and_unknown() -> None:
         "x: {tp: P}",
         "gradient: `{tp: R}`",
         "requires_grad: False",
-        "type from line 1: assert_type (`x = thing`)",
+        "why: `assert_type(x, ...)` (line 1)",  # no fact there: no type for the step
     ]
     assert span == Span(0, 0, 0, 1)
     text, _ = hover_at(result, ["x = thing", "y"], 1, 0) or ("", None)
@@ -303,6 +311,44 @@ async def test_scheduler_supersedes_and_delivers_only_the_newest() -> None:
     assert last is not None and last.version == 4
     scheduler.forget("u")
     assert scheduler.last("u") is None
+    scheduler.shutdown()
+
+
+async def test_a_background_check_yields_to_an_edit_and_runs_again() -> None:
+    """The scan's check stops (between steps, as the checker polls) when the edited document
+    needs the worker; the edit is checked first, then the scan's check runs again and is
+    delivered."""
+    scan_started = threading.Event()
+    order: list[str] = []
+    holder: list[Scheduler[str]] = []
+
+    def work(job: Job) -> str:
+        scheduler = holder[0]
+        if job.priority == BACKGROUND:
+            first_run = not scan_started.is_set()
+            scan_started.set()
+            # a long check polling its cancel callback; a deadline, not a count, bounds it
+            deadline = time.monotonic() + 30
+            while first_run and time.monotonic() < deadline:
+                if scheduler.preempted(job):
+                    order.append("scan yielded")
+                    raise Preempted()
+                time.sleep(0.001)
+        order.append(job.text)
+        return job.text
+
+    delivered: list[Outcome[str]] = []
+    scheduler: Scheduler[str] = Scheduler(work, delivered.append, debounce=0)
+    holder.append(scheduler)
+    scheduler.submit(Job("scan", None, "scan", "/scan.py", BACKGROUND), 0)
+    await asyncio.to_thread(scan_started.wait, 30)
+    scheduler.submit(Job("edit", 1, "edit", "/edit.py", OPEN), 0)
+    edit = await asyncio.wait_for(scheduler.wait("edit"), 30)
+    scan = await asyncio.wait_for(scheduler.wait("scan"), 30)
+    assert edit is not None and scan is not None
+    assert order == ["scan yielded", "edit", "scan"]
+    assert scheduler.preemptions == 1
+    assert [o.uri for o in delivered] == ["edit", "scan"]
     scheduler.shutdown()
 
 
@@ -398,3 +444,30 @@ def test_incremental_line_starts_equal_a_rescan(
         )
         assert doc._line_starts() == [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", doc.text))]
         assert [doc._line_text(i) for i in range(len(doc._line_starts()))] == split_lines(doc.text)
+
+
+# ---------------------------------------------------------------- log levels
+
+
+def test_log_records_keep_their_level_in_the_editor() -> None:
+    import logging
+
+    from spmd_lsp import logs
+
+    assert logs.message_type(logging.ERROR) == types.MessageType.Error
+    assert logs.message_type(logging.CRITICAL) == types.MessageType.Error
+    assert logs.message_type(logging.WARNING) == types.MessageType.Warning
+    assert logs.message_type(logging.INFO) == types.MessageType.Info
+    assert logs.message_type(logging.DEBUG) == types.MessageType.Log  # shown as it is
+    cancel = logging.LogRecord(
+        "pygls.protocol.json_rpc",
+        logging.WARNING,
+        __file__,
+        1,
+        'Cancel notification for unknown message id "%s"',
+        ("7",),
+        None,
+    )
+    assert logs.routine(cancel)
+    own = logging.LogRecord("spmd_lsp.checks", logging.WARNING, __file__, 1, "x", (), None)
+    assert not logs.routine(own)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from spmd_check.explain import docs_url
 
 BUG = """import torch
 import spmd_types as spmd
@@ -77,7 +78,7 @@ def test_full_output_is_the_default(project: Path) -> None:
     assert "  --> pkg/bug.py:10:5\n" in done.stdout
     assert 'help: spmd.all_reduce(x, "tp", src=P, dst=R) on the Partial operand' in done.stdout
     assert '12 +     y = torch.relu(spmd.all_reduce(x, "tp", src=P, dst=R))' in done.stdout
-    assert "= docs: https://" in done.stdout and "#spmd-partial-nonlinear" in done.stdout
+    assert f"= docs: {docs_url('spmd-partial-nonlinear')}\n" in done.stdout  # file://
     assert "note[reveal_type]: x: {dp: R, tp: P} (gradient {dp: P, tp: R})" in done.stdout
     assert done.stdout.index("note[reveal_type]") < done.stdout.index("error[")
     assert done.stdout.rstrip().endswith(
@@ -106,8 +107,7 @@ def test_json_output(project: Path) -> None:
         "severity": "error",
         "code": "spmd-partial-nonlinear",
         "message": diagnostic["message"],
-        "url": "https://github.com/spmd-lsp/spmd-lsp/blob/main/docs/diagnostics.md"
-        "#spmd-partial-nonlinear",
+        "url": docs_url("spmd-partial-nonlinear"),  # the installed page, file://
         "related": [
             {
                 "path": "pkg/bug.py",
@@ -115,7 +115,8 @@ def test_json_output(project: Path) -> None:
                 "column": 5,
                 "end_line": 10,
                 "end_column": 44,
-                "message": "the operand got its type here: assert_type at line 10",
+                # what happened there, not where (the location says that)
+                "message": 'the operand got its type here: `spmd.assert_type(x, {"dp": R, "tp": P})`',
             }
         ],
         "fixes": [

@@ -3,7 +3,10 @@ and a re-check gives the same results as a check from scratch."""
 
 from __future__ import annotations
 
+import contextlib
+
 from spmd_check.analysis import Analyzer
+from spmd_check.state import Cancelled
 
 SOURCE = """import torch
 import spmd_types as spmd
@@ -49,3 +52,26 @@ def test_an_edit_in_a_callee_invalidates_its_caller() -> None:
     result = analyzer.check("m.py", fixed)
     assert analyzer.last_reused == 1  # only other: helper changed, and caller reads helper
     assert _summary(result) == [] == _summary(Analyzer().check("m.py", fixed))
+
+
+def test_a_check_stopped_anywhere_resumes_to_a_from_scratch_result() -> None:
+    """A check stopped half-way (a background check yielding to an edit) keeps the functions
+    it had analysed: the next check replays them, and its result is a from-scratch check's,
+    wherever the first one stopped."""
+    expected = _summary(Analyzer().check("m.py", SOURCE))
+    polls = [0]
+    Analyzer().check("m.py", SOURCE, cancelled=lambda: bool(polls.__setitem__(0, polls[0] + 1)))
+    resumed_somewhere = False
+    for stop_at in range(1, polls[0] + 1):
+        analyzer = Analyzer()
+        seen = [0]
+
+        def cancelled(stop_at: int = stop_at, seen: list[int] = seen) -> bool:
+            seen[0] += 1
+            return seen[0] >= stop_at
+
+        with contextlib.suppress(Cancelled):
+            analyzer.check("m.py", SOURCE, cancelled=cancelled)
+        assert _summary(analyzer.check("m.py", SOURCE)) == expected, f"stopped at poll {stop_at}"
+        resumed_somewhere |= analyzer.last_reused > 0
+    assert resumed_somewhere

@@ -8,7 +8,9 @@
 //   3. the Problems panel entry with the code spmd-partial-nonlinear
 //   4. the hover on the tensor `x` shows `{dp: R, tp: P}`
 //   5. the preferred quick fix from the light bulb rewrites the line, and the diagnostic goes away
-// Screenshots: ARTIFACTS_DIR/{1-squiggle,2-problems,3-hover,4-lightbulb-menu,5-fixed}.png, hover.png (editor only)
+// Screenshots: ARTIFACTS_DIR/{1-squiggle,2-problems,3-hover,4-lightbulb-menu,5-fixed}.png, hover.png (editor only),
+// and the docs' pictures, cropped: vscode-hover.png, vscode-quick-fix.png, vscode-problems.png
+// (`SPMD_UPDATE_SCREENSHOT=1 .ci/editors` copies them to docs/images/)
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,6 +59,17 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 let page;
 const shot = (name) => page.screenshot({ path: path.join(outDir, name) }).catch((e) => log(`screenshot ${name}: ${e.message}`));
+/** A screenshot of the smallest rectangle holding every box (plus a margin), inside the window. */
+async function clipShot(name, boxes, margin = 12) {
+  const found = boxes.filter(Boolean);
+  if (!found.length) return log(`screenshot ${name}: nothing to frame`);
+  const x0 = Math.max(0, Math.min(...found.map((b) => b.x)) - margin);
+  const y0 = Math.max(0, Math.min(...found.map((b) => b.y)) - margin);
+  const x1 = Math.min(1280, Math.max(...found.map((b) => b.x + b.width)) + margin);
+  const y1 = Math.min(800, Math.max(...found.map((b) => b.y + b.height)) + margin);
+  await page.screenshot({ path: path.join(outDir, name), clip: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } })
+    .catch((e) => log(`screenshot ${name}: ${e.message}`));
+}
 
 /** The rendered line `n` (1-based) of the editor, or null when it is not rendered. */
 async function viewLine(n) {
@@ -202,7 +215,16 @@ try {
   const problems = norm(await page.locator('.markers-panel').innerText().catch(() => ''));
   check(haveRow && problems.includes(`[Ln ${BUG_LINE}, Col ${col + 1}]`),
     `Problems panel lists ${CODE} at [Ln ${BUG_LINE}, Col ${col + 1}]`, JSON.stringify(problems.slice(0, 400) || '(empty panel)'));
+  // source(code) reads "SPMD Types(spmd-partial-nonlinear)" (the parentheses are the panel's own)
+  check(problems.includes(`SPMD Types ${CODE}`), `the entry's source is "SPMD Types": SPMD Types(${CODE})`,
+    JSON.stringify(problems.slice(0, 400)));
+  check(/the operand got its type here: `spmd\.assert_type\(x, /.test(problems) && !/at line \d/.test(problems),
+    'the related information says what happened there, without repeating the line', JSON.stringify(problems.slice(0, 400)));
   await shot('2-problems.png');
+  await clipShot('vscode-problems.png', [
+    await page.locator('.part.panel').boundingBox().catch(() => null),
+    (await viewLine(BUG_LINE - 3))?.box,
+  ]);
   log('problems:', JSON.stringify(problems.slice(0, 300)));
   await page.keyboard.press('Control+Shift+M'); // toggle the panel closed again
   await page.keyboard.press('Escape');
@@ -213,8 +235,14 @@ try {
   await page.mouse.move(5, 5);
   const hover = await hoverAt(BUG_LINE, col, TYPE);
   check(hover.includes(TYPE), `hover on \`x\` in \`torch.relu(x)\` (line ${BUG_LINE}) shows ${TYPE}`, JSON.stringify(hover || '(no hover)'));
+  check(/why: \{dp: R, tp: P\} because of spmd\.assert_type\(x, .*\(line 10\)/.test(hover),
+    'the hover says why: the assert_type on line 10', JSON.stringify(hover.slice(0, 600) || '(no hover)'));
   log('hover:', JSON.stringify(hover.slice(0, 400)));
   await shot('3-hover.png');
+  await clipShot('vscode-hover.png', [
+    await page.locator('.monaco-hover:not(.hidden)').first().boundingBox().catch(() => null),
+    (await viewLine(BUG_LINE - 2))?.box,
+  ]);
   // the README screenshot: the editor part of the window only
   const editorBox = await page.locator('.part.editor').boundingBox().catch(() => null);
   if (editorBox) {
@@ -238,6 +266,10 @@ try {
     const haveItem = await item.waitFor({ state: 'visible', timeout: 10000 }).then(() => true).catch(() => false);
     menu = norm(await page.locator('.action-widget').first().innerText().catch(() => ''));
     await shot('4-lightbulb-menu.png');
+    await clipShot('vscode-quick-fix.png', [
+      await page.locator('.action-widget').first().boundingBox().catch(() => null),
+      (await viewLine(BUG_LINE - 1))?.box,
+    ]);
     const title = haveItem ? norm(await item.innerText()) : '';
     if (check(haveItem && FIX_TITLE.test(title), 'the light bulb menu offers "all_reduce ... (all-reduce in forward, all-reduce in backward)"',
       JSON.stringify(menu || '(no menu)'))) {

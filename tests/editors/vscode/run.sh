@@ -96,4 +96,19 @@ trap cleanup EXIT
 for _ in $(seq 1 150); do
   curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2
 done
-node "$HERE/drive.mjs" "http://127.0.0.1:$PORT/?folder=$TMP/ws" "$TMP/ws" "$ART"
+rc=0
+node "$HERE/drive.mjs" "http://127.0.0.1:$PORT/?folder=$TMP/ws" "$TMP/ws" "$ART" || rc=$?
+# the server's log reaches the output channel at its own level: no line filed as an error
+# (VS Code files every stderr line as one)
+if [ "${SPMD_E2E_SCENARIO:-server}" = server ]; then
+  sleep 1 # let VS Code write the channel's log file
+  out=$(find "$TMP/user/logs" -name '*SPMD Types*.log' 2>/dev/null | head -1 || true)
+  if [ -z "$out" ]; then
+    echo "[vscode] FAIL: no SPMD Types output channel log"; rc=1
+  elif grep -q '\[error\]' "$out"; then
+    echo "[vscode] FAIL: the SPMD Types output channel has lines filed as errors:"; grep '\[error\]' "$out" | head -5; rc=1
+  else
+    echo "[vscode] ok: no line of the SPMD Types output channel is filed as an error ($(wc -l < "$out") lines)"
+  fi
+fi
+exit $rc

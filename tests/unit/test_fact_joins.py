@@ -1,0 +1,35 @@
+"""An expression evaluated more than once in a check (a helper called with different
+types, a loop's iterations, two entry points reaching one helper) gets one hover fact and
+one reveal: what holds every time, never the last evaluation's type shown as if certain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spmd_check.analysis import Analyzer
+from spmd_check.lattice import LocalType, R
+from spmd_check.results import TypeFact
+
+CASE = Path(__file__).parents[1] / "cases" / "flow" / "reveal_in_helper_called_twice.py"
+
+
+def _fact(source: str, line_text: str, name: str) -> TypeFact:
+    result = Analyzer().check("m.py", source)
+    line = next(i for i, text in enumerate(source.splitlines()) if text.strip() == line_text)
+    column = source.splitlines()[line].index(name)
+    fact = result.fact_at(line, column)
+    assert isinstance(fact, TypeFact), fact
+    return fact
+
+
+def test_a_helper_called_with_two_types_shows_what_both_calls_agree_on() -> None:
+    fact = _fact(CASE.read_text(), "y = t + t", "y")
+    assert fact.types is None  # not complete: the calls disagree on tp
+    assert fact.known == LocalType({"dp": R})
+    assert fact.shown == "{dp: R, ...}"
+
+
+def test_a_helper_called_twice_with_one_type_keeps_the_complete_type() -> None:
+    source = CASE.read_text().replace('{"dp": R, "tp": V}', '{"dp": R, "tp": R}')
+    fact = _fact(source, "y = t + t", "y")
+    assert fact.types == LocalType({"dp": R, "tp": R})
