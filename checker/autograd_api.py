@@ -49,6 +49,8 @@ from .values import (
     ContextVal,
     ContractVal,
     FunctionVal,
+    InstanceVal,
+    ModuleHook,
     RefVal,
     RegistrarVal,
     Registration,
@@ -658,9 +660,82 @@ def _copy_types(
     return real
 
 
+# ---------------------------------------------------------------------- module backward hooks
+# the nn.Module methods that attach a backward hook, and whether it is a pre-hook
+MODULE_HOOKS: Mapping[str, bool] = {
+    "register_full_backward_hook": False,
+    "register_full_backward_pre_hook": True,
+}
+
+
+def register_local_backward_hook(ctx: CallContext) -> Value:
+    """``register_local_backward_hook(fn)``: a hook that keeps the gradients' types."""
+    function = ctx.arg(0, "fn")
+    if isinstance(function, FunctionVal):
+        function.local_backward_hook = True
+    return function
+
+
+def attach_hook(
+    ev: Evaluator, module: InstanceVal, method: str, hook: Value, node: ast.Call, frame: Frame
+) -> Value:
+    """``module.register_full_backward_hook(fn)``: the module's call checks it. Certain only
+    when a script's own top level attaches its own function and drops the handle (nothing
+    the checker cannot see can register or remove it)."""
+    own = isinstance(hook, FunctionVal) and hook.unit.path == frame.unit.path
+    certain = own and frame.function is None and _discarded(node, frame)
+    module.hooks.append(ModuleHook(hook, MODULE_HOOKS[method], certain))
+    return UNKNOWN  # the handle
+
+
+def _discarded(node: ast.Call, frame: Frame) -> bool:
+    """Whether the call is a statement of its own (its result, the handle, is dropped)."""
+    tree = frame.unit.tree
+    if tree is None:
+        return False
+    return any(isinstance(s, ast.Expr) and s.value is node for s in ast.walk(tree))
+
+
+def check_module_hooks(
+    ev: Evaluator, module: InstanceVal, pre: bool, node: ast.AST, frame: Frame
+) -> bool:
+    """``_backward_hooks._validate`` when a module runs under checking: every full backward
+    hook (before forward) and pre-hook (after it) must be registered as local. False after
+    an error (the path stops)."""
+    if not ev.state.checking:
+        return True
+    for attached in module.hooks:
+        hook = attached.hook
+        if attached.pre is not pre or not isinstance(hook, FunctionVal):
+            continue
+        if hook.local_backward_hook:
+            continue
+        # provisional code (same exception class): spmd-unregistered-hook is proposed
+        ev.sink.report(
+            frame.unit.span(node),
+            codes.UNREGISTERED_FUNCTION,
+            f"Backward hook {hook.qualname!r} attached to nn.Module is not registered for SPMD "
+            f"type propagation.  Call register_local_backward_hook(fn) if the hook does not "
+            f"alter gradient SPMD types."
+            + (
+                ""
+                if attached.certain
+                else " (A warning: a registration in code the checker does not see, or the "
+                "handle removing the hook, would make this legal.)"
+            ),
+            Severity.ERROR if attached.certain else Severity.WARNING,
+            call_site_of(frame),
+        )
+        if attached.certain:
+            frame.stop()
+            return False
+    return True
+
+
 HANDLERS: Mapping[str, Handler] = {
     **dict.fromkeys(REGISTRATIONS, registration),
     "spmd.register_decomposition": decomposition,
     "spmd.register_no_typecheck": register_no_typecheck,
     "spmd.no_typecheck": no_typecheck,
+    "spmd.register_local_backward_hook": register_local_backward_hook,
 }

@@ -31,6 +31,7 @@ from . import (
     codes,
     entry,
     journal,
+    nn_modules,
     ops,
     optable,
     python_api,
@@ -87,6 +88,7 @@ _HANDLERS = {
     **spmd_api.HANDLERS,
     **rules_api.HANDLERS,
     **autograd_api.HANDLERS,
+    **nn_modules.HANDLERS,
 }
 # Calls that build or enter a mesh: at module level, they make a module a script.
 _SETS_UP_A_MESH = frozenset({"init_device_mesh", "DeviceMesh", "set_current_mesh"})
@@ -703,6 +705,7 @@ class Interpreter:
         opaque = False
         unchecked = False
         paused = False
+        local_hook = False
         registrars: list[RegistrarVal] = []
         grad: bool | None = None
         contract: ContractVal | None = None
@@ -720,6 +723,9 @@ class Interpreter:
                 continue
             if canonical(name) == "spmd.register_no_typecheck":
                 paused = True
+                continue
+            if canonical(name) == "spmd.register_local_backward_hook":
+                local_hook = True  # registers the function and returns it
                 continue
             if canonical(name) == "spmd.no_typecheck" or (
                 isinstance(value, ContextVal) and value.kind is ContextKind.NO_TYPECHECK
@@ -760,6 +766,7 @@ class Interpreter:
             opaque=opaque,
             unchecked=unchecked,
             no_typecheck_frame=paused,
+            local_backward_hook=local_hook,
             owner=owner,
             contract=contract,
             grad=grad,
@@ -1364,6 +1371,8 @@ class Interpreter:
             if owner.cls.method(node.attr) is not None:
                 return BoundMethodVal(owner, node.attr)
             found = owner.cls.attribute(node.attr)
+            if found is None and node.attr in autograd_api.MODULE_HOOKS:
+                return BoundMethodVal(owner, node.attr)  # nn.Module's, attaching a hook
             return found if found is not None else UNKNOWN
         if isinstance(owner, ClassVal):
             if owner.autograd and node.attr == "apply":
@@ -1564,10 +1573,17 @@ class Interpreter:
         if isinstance(callee, ClassVal):
             return self._instantiate(callee, args, kwargs, node, frame)
         if isinstance(callee, InstanceVal):
-            forward = callee.cls.method("forward") or callee.cls.method("__call__")
-            if forward is None:
+            # a module's backward hooks are checked around its forward
+            if not autograd_api.check_module_hooks(self, callee, False, node, frame):
                 return UNKNOWN
-            return self._call_function(forward, [callee, *args], kwargs, node, frame)
+            forward = callee.cls.method("forward") or callee.cls.method("__call__")
+            if forward is not None:
+                result = self._call_function(forward, [callee, *args], kwargs, node, frame)
+            else:
+                result = nn_modules.call(self, callee, node, args, kwargs, frame)
+            if frame.raised or not autograd_api.check_module_hooks(self, callee, True, node, frame):
+                return UNKNOWN
+            return result
         if isinstance(callee, BoundMethodVal):
             receiver = callee.receiver
             if isinstance(receiver, TensorVal):
@@ -1576,6 +1592,10 @@ class Interpreter:
                 )
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
+                if method is None and callee.name in autograd_api.MODULE_HOOKS and args:
+                    return autograd_api.attach_hook(
+                        self, receiver, callee.name, args[0], node, frame
+                    )
                 if method is None and callee.name in _REGISTERS and len(args) >= 2:
                     # nn.Module.register_buffer / register_parameter: an attribute
                     attribute = args[0]

@@ -212,6 +212,8 @@ class FunctionVal:
     # register_no_typecheck(fn): nothing is checked while it runs, not even under a
     # typecheck() entered inside it (the runtime pauses on its code object on the stack)
     no_typecheck_frame: bool = False
+    # register_local_backward_hook(fn): as a module backward hook it keeps the SPMD types
+    local_backward_hook: bool = False
     contract: ContractVal | None = None  # @local_map(in_types=..., out_types=...)
     owner: ClassVal | None = None
     grad: bool | None = None  # @torch.no_grad() (False) / @torch.enable_grad() (True)
@@ -269,6 +271,7 @@ class ClassVal:
     autograd: bool = False  # a torch.autograd.Function
     registration: Registration = Registration.NONE
     decomposition: FunctionVal | None = None  # register_decomposition(cls, ref_impl)
+    torch_module: str | None = None  # a torch.nn module the checker models (``torch.nn.Linear``)
     # @dataclass: the fields its generated __init__ takes, in order (None: not a dataclass)
     fields: tuple[str, ...] | None = None
 
@@ -307,12 +310,25 @@ class ClassVal:
         return None
 
 
+@dataclass(frozen=True)
+class ModuleHook:
+    """A backward hook attached to a module (``register_full_backward_hook``; ``pre``:
+    ``register_full_backward_pre_hook``). ``certain``: nothing the checker cannot see can
+    register or detach it before the module runs (a script attached its own function, and
+    dropped the handle)."""
+
+    hook: Value
+    pre: bool
+    certain: bool
+
+
 @dataclass(eq=False)
 class InstanceVal:
     """An object of a workspace class; attributes tracked per instance."""
 
     cls: ClassVal
     attributes: dict[str, Value] = field(default_factory=dict)
+    hooks: list[ModuleHook] = field(default_factory=list)  # its backward hooks, in order
 
 
 @dataclass(eq=False)

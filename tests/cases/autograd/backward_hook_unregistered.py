@@ -1,4 +1,3 @@
-# checker: pending -- module backward hooks must be registered
 """A full backward hook on a module that is not registered with register_local_backward_hook raises when the module runs."""
 import torch
 import spmd_types as spmd
