@@ -231,24 +231,30 @@ _MATMULS = frozenset(
     ["torch.matmul", "Tensor.matmul", "Tensor.__matmul__", "torch.mm", "Tensor.mm"]
 )
 _INDEX = "Tensor.__getitem__"
+# each op of the table, and the family whose rules it follows
+_FAMILIES: dict[str, str] = {
+    name: family
+    for family, members in (
+        ("pointwise", POINTWISE),
+        ("reduce", frozenset(_REDUCTIONS)),
+        ("softmax", _SOFTMAX),
+        ("transpose", _TRANSPOSES),
+        ("permute", _PERMUTES),
+        ("unsqueeze", _UNSQUEEZES),
+        ("view", _VIEWS),
+        ("flatten", _FLATTENS),
+        ("cat", _CATS),
+        ("stack", _STACKS),
+        ("matmul", _MATMULS),
+        ("index", frozenset((_INDEX,))),
+    )
+    for name in members
+}
 
 
 def covers(name: str) -> bool:
     """Whether the table has the op (else its sharded axes are Unknown)."""
-    return (
-        name in POINTWISE
-        or name in _REDUCTIONS
-        or name in _SOFTMAX
-        or name in _TRANSPOSES
-        or name in _PERMUTES
-        or name in _UNSQUEEZES
-        or name in _VIEWS
-        or name in _FLATTENS
-        or name in _CATS
-        or name in _STACKS
-        or name in _MATMULS
-        or name == _INDEX
-    )
+    return name in _FAMILIES
 
 
 # ---------------------------------------------------------------------- shapes
@@ -262,22 +268,7 @@ def result_shape(call: Call) -> Shape | None:
 
 
 def _family(name: str) -> str:
-    for family, members in (
-        ("pointwise", POINTWISE),
-        ("reduce", frozenset(_REDUCTIONS)),
-        ("softmax", _SOFTMAX),
-        ("transpose", _TRANSPOSES),
-        ("permute", _PERMUTES),
-        ("unsqueeze", _UNSQUEEZES),
-        ("view", _VIEWS),
-        ("flatten", _FLATTENS),
-        ("cat", _CATS),
-        ("stack", _STACKS),
-        ("matmul", _MATMULS),
-    ):
-        if name in members:
-            return family
-    return "index" if name == _INDEX else ""
+    return _FAMILIES.get(name, "")
 
 
 def _first_shape(call: Call) -> Shape | None:
