@@ -219,6 +219,56 @@ MISSING_ARGUMENT: Final = _code(
     "{function}() missing required keyword-only argument: '{which}'. Say which type the tensor "
     "has{also}, e.g. {which}=R.",
 )
+AXES_NOT_ORTHOGONAL: Final = _code(
+    "spmd-axes-not-orthogonal",
+    "a type or a mesh names axes that overlap (a flattened axis and one of its components)",
+    "SpmdTypeError",
+)
+MESH_INCOMPATIBLE: Final = _code(
+    "spmd-mesh-incompatible",
+    "a type cannot be read on another mesh's axes (reinterpret_mesh, an operand of another mesh)",
+    "SpmdTypeError",
+)
+MESH_OP_IN_TYPECHECK: Final = _code(
+    "spmd-mesh-op-in-typecheck",
+    "a DeviceMesh is sliced or flattened inside typecheck(): its own rank tensor is untyped",
+    "SpmdTypeError",
+)
+MESH_REGION: Final = _code(
+    "spmd-mesh-region",
+    "set_current_mesh(local_axes=...) names axes the mesh does not have, twice, or out of order",
+    "ValueError",
+)
+SCALAR_TYPE: Final = _code(
+    "spmd-scalar-type",
+    "spmd.Scalar given a bool, or a type other than R, I, V or P",
+    "TypeError",
+)
+SCALAR_MIX: Final = _code(
+    "spmd-scalar-mix",
+    "arithmetic between two spmd.Scalar values whose types do not combine",
+    "TypeError",
+)
+ASSERT_FORM: Final = _code(
+    "spmd-assert-form",
+    "assert_type called with no type, or with two bare types",
+    "TypeError",
+)
+REINTERPRET_NO_GRAD: Final = _code(
+    "spmd-reinterpret-no-grad",
+    "reinterpret_no_grad of a tensor that requires grad, or to a dst other than R or I",
+    "ValueError",
+)
+MUTATE_TYPE_FORM: Final = _code(
+    "spmd-mutate-type-form",
+    "mutate_type called with src and dst dicts whose axes differ",
+    "SpmdTypeError",
+)
+BOUNDARY_SPEC: Final = _code(
+    "spmd-boundary-spec",
+    "Infer used inside local_map's in_types or out_types (only the bare in_types may be Infer)",
+    "SpmdTypeError",
+)
 INTERNAL: Final = _code(
     "spmd-internal",
     "the checker gave up on a function (time or size budget); please report it",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .config import Config
+from .meshes import Algebra
 from .results import Related, Span
 from .rules import RuleViolation
 from .sink import ResultSink
@@ -49,6 +50,11 @@ class Evaluator(Protocol):
 
     @property
     def config(self) -> Config: ...
+
+    @property
+    def algebra(self) -> Algebra:
+        """The rank layouts of the literal meshes this check has seen (``meshes.py``)."""
+        ...
 
     def is_running(self, function: FunctionVal) -> bool:
         """Whether the function is on the call stack (the code runs inside it)."""

@@ -23,8 +23,8 @@ from .lattice import AxisType, Kind, P, S, V
 from .names import call_site_of
 from .shapes import Shape
 from .state import Frame, State
-from .tensortype import ABSENT, RestKind, TensorType, Term, Unknown
-from .values import TensorVal, TupleVal, Value
+from .tensortype import ABSENT, Marker, RestKind, TensorType, Term, Unknown
+from .values import ConstVal, TensorVal, TupleVal, Value
 from .verdicts import narrowed_to, possibilities
 
 # Ops that may return their input itself (a no-op ``to``, ``contiguous``): the result keeps
@@ -187,8 +187,10 @@ def place(
             return _maybe_self(output, operands[0].value), None, shape
         return output, layout.NO_SPEC, shape
     certain, possible = _shard_axes(state, operands)
-    if certain is None:
-        return output, None, shape
+    if certain is None or _foreign(state, operands):
+        # a region the checker cannot read, or an operand the runtime first re-reads on
+        # the current mesh (its PartitionSpec regrouped): not followed
+        return _unknown_shards(output, [o.value for o in operands]), None, shape
     conflict = _order_conflict(operands, state)
     if conflict is not None:
         # provisional code (same exception class): spmd-global-spec-order
@@ -234,7 +236,24 @@ def _maybe_self(output: TensorType, operand: TensorVal) -> TensorType:
     return TensorType(items, output.rest)
 
 
-def _may_be_v(term: Term) -> bool:
+def _foreign(state: State, operands: Sequence[shardprop.Operand]) -> bool:
+    """Whether an operand is typed on an axis the current mesh does not have."""
+    mesh = state.known_mesh
+    if mesh is None:
+        return False
+    return any(a not in mesh for o in operands for a in o.value.type.items)
+
+
+def _unknown_shards(output: TensorType, values: Sequence[TensorVal]) -> TensorType:
+    """The result with every axis an operand may shard Unknown (V or P)."""
+    items = dict(output.items)
+    for axis, term in items.items():
+        if _may_be_v(term) and any(_may_be_v(v.type.term(axis)) for v in values):
+            items[axis] = _SHARDED_RESULT
+    return TensorType(items, output.rest)
+
+
+def _may_be_v(term: Term | Marker) -> bool:
     return term == V or (isinstance(term, Unknown) and V in term.domain)
 
 
@@ -411,3 +430,16 @@ def collective_shape(
         return None, None
     found = shapes.collective(function, src_dim, dst_dim, stacked, unbound, shape, size)
     return found if found is not None else (None, None)
+
+
+def region_axes(value: Value | None) -> frozenset[str] | None:
+    """``set_current_mesh(..., local_axes=...)`` as the names of the region's local axes:
+    none outside a region; None when they are not literal names (a string is its
+    characters, as the runtime iterates it)."""
+    if value is None or (isinstance(value, ConstVal) and value.value is None):
+        return frozenset()
+    if isinstance(value, ConstVal) and isinstance(value.value, str):
+        return frozenset(value.value)
+    items = value.items if isinstance(value, TupleVal) else (value,)
+    names = [i.value for i in items if isinstance(i, ConstVal) and isinstance(i.value, str)]
+    return frozenset(names) if len(names) == len(items) else None

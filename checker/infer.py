@@ -31,11 +31,14 @@ from . import (
     codes,
     entry,
     journal,
+    mesh_api,
+    meshes,
     nn_modules,
     ops,
     optable,
     python_api,
     rules_api,
+    scalars,
     spmd_api,
 )
 from .codes import Severity
@@ -74,6 +77,7 @@ from .values import (
     TensorVal,
     TupleVal,
     TypeDictVal,
+    TypedScalarVal,
     TypeVal,
     Value,
     join,
@@ -85,6 +89,7 @@ UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter
 # What a call of an outside name does, by canonical name: spmd_types first, then torch/Python.
 _HANDLERS = {
     **python_api.HANDLERS,
+    **mesh_api.HANDLERS,
     **spmd_api.HANDLERS,
     **rules_api.HANDLERS,
     **autograd_api.HANDLERS,
@@ -179,7 +184,10 @@ class Interpreter:
         self.memo_raised: set[tuple[Any, ...]] = set()
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
-        self.cache_keys = journal.CacheKeys(path, self._standalone_state(), self.globals)
+        self.algebra = meshes.Algebra()
+        self.cache_keys = journal.CacheKeys(
+            path, self._standalone_state(), self.globals, self.algebra.fingerprint
+        )
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
@@ -253,6 +261,7 @@ class Interpreter:
                 self.budget.stop()
         if self.module_level_only:
             return
+        self.algebra.open_world = True  # the functions nothing here calls: any caller
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:
@@ -680,6 +689,8 @@ class Interpreter:
                     mesh=configured,
                     mesh_known=configured is not None,
                     mesh_root=root,
+                    trivial=frozenset(),
+                    named=True,
                     axis_sizes=(),
                     local_axes=context.local_axes,
                 )
@@ -687,7 +698,9 @@ class Interpreter:
                 state,
                 mesh=mesh.axes,
                 mesh_known=True,
-                axis_sizes=mesh.sizes,
+                trivial=frozenset(mesh.trivial),
+                named=mesh.named,
+                axis_sizes=_axis_sizes(mesh, state),
                 local_axes=context.local_axes,
             )
         return state
@@ -1078,6 +1091,11 @@ class Interpreter:
     ) -> Value:
         if isinstance(spec, ConstVal) and spec.value is None:
             return value
+        if spmd_api.is_infer(spec):
+            anchor = value_node or site
+            kind = "input" if value_node is not None else "output"
+            span = frame.unit.span(anchor) if anchor is not None else None
+            return spmd_api.infer_at_leaf(self, span, kind, frame)
         if isinstance(spec, TupleVal) and len(spec.items) == 2:
             type_args = [(spec.items[0], value_node or site)]
             spec_value: Value | None = spec.items[1]
@@ -1205,6 +1223,8 @@ class Interpreter:
                 return self.op(f"Tensor.{dunder}", [(operand, node.operand)], {}, node, frame)
             if isinstance(operand, SymbolicVal) and not isinstance(node.op, ast.Not):
                 return ops.derived(operand, type(node.op).__name__)
+            if isinstance(operand, TypedScalarVal) and isinstance(node.op, (ast.USub, ast.UAdd)):
+                return scalars.signed(self, operand)
             if isinstance(operand, ScalarVal) and not isinstance(node.op, ast.Not):
                 if isinstance(node.op, ast.USub) and operand.value is not None:
                     return ScalarVal(-operand.value)
@@ -1427,7 +1447,9 @@ class Interpreter:
     def _subscript(self, node: ast.Subscript, frame: Frame) -> Value:
         container = self._eval(node.value, frame)
         index = self._eval(node.slice, frame)
-        if isinstance(container, (SymbolicVal, MeshVal)):
+        if isinstance(container, MeshVal):
+            return mesh_api.index(self, container, index, node, frame)
+        if isinstance(container, SymbolicVal):
             if isinstance(index, ConstVal) and isinstance(index.value, str):
                 return AxisVal(index.value, "submesh")  # mesh["tp"]: axis tp, whatever the mesh
             tensor = ops.as_tensor(container, self.numbers)
@@ -1506,13 +1528,16 @@ class Interpreter:
                     call_site_of(frame),
                 )
                 return UNKNOWN
+            if state.mesh_known and name in state.trivial:
+                return AxisVal(name, "name", trivial=True)  # a size-1 dim: accepted, dropped
             if (
                 state.mesh_known
                 and state.mesh is not None
-                and name not in state.mesh
+                and (name not in state.mesh or not state.named)
                 and node is not None
             ):
-                available = ", ".join(sorted(state.mesh)) or "(no named axes)"
+                names = sorted([*state.mesh, *state.trivial]) if state.named else []
+                available = ", ".join(names) or "(no named axes)"
                 self.sink.report(
                     frame.unit.span(node),
                     codes.UNKNOWN_AXIS,
@@ -1541,6 +1566,7 @@ class Interpreter:
         has_star = any(isinstance(a, ast.Starred) for a in node.args) or has_star_kwargs
         if isinstance(callee, RefVal):
             name = canonical(callee.qualname)
+            mesh_api.passed(self, name, [*args, *kwargs.values()])
             if has_star and name not in ("spmd.assert_type",):
                 self._escape(node, [*args, *kwargs.values()], frame)
                 return UNKNOWN
@@ -1624,17 +1650,8 @@ class Interpreter:
                 return ScalarVal(None)
             if isinstance(receiver, AxisVal) and callee.name == "get_group" and not args:
                 return receiver  # mesh["tp"].get_group()
-            if isinstance(receiver, MeshVal) and callee.name in (
-                "size",
-                "get_local_rank",
-                "get_coordinate",
-            ):
-                return ScalarVal(None)
-            if isinstance(receiver, MeshVal) and callee.name == "get_group":
-                group = args[0] if args else kwargs.get("mesh_dim", UNKNOWN)
-                if isinstance(group, ConstVal) and isinstance(group.value, str):
-                    return AxisVal(group.value, "group")
-                return UNKNOWN
+            if isinstance(receiver, MeshVal):
+                return mesh_api.method(self, receiver, callee.name, args, kwargs, node, frame)
         return UNKNOWN
 
     def _symbolic_method(
@@ -1698,6 +1715,8 @@ class Interpreter:
         return UNKNOWN
 
     def _havoc(self, value: Value, seen: set[int]) -> None:
+        if isinstance(value, MeshVal) and value.root is not None:
+            self.algebra.escaped(value.root)  # code the checker cannot see may flatten it
         if isinstance(value, InstanceVal) and id(value) not in seen:
             seen.add(id(value))
             for name, attribute in list(value.attributes.items()):
@@ -1822,6 +1841,14 @@ def _def_line(function: FunctionVal) -> Span:
     )
     column = max(text.find(node.name), 0)
     return Span(line, column, line, column + len(node.name))
+
+
+def _axis_sizes(mesh: MeshVal, state: State) -> tuple[tuple[str, int], ...]:
+    """The literal sizes of a mesh's axes: from its rank layouts, else (a region re-using
+    the current mesh) the current ones."""
+    if mesh.layouts:
+        return tuple((name, layout.size) for name, layout in mesh.layouts)
+    return state.axis_sizes if mesh.axes == state.mesh else ()
 
 
 def _join_paths(paths: list[Frame]) -> Frame:

@@ -8,7 +8,7 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,10 +47,18 @@ class CacheKeys:
     (recursively, the texts) of the module-level names it reads. Signatures are memoised for
     the check (a module's functions read each other)."""
 
-    def __init__(self, path: str, state: State, module_globals: Mapping[str, Value]) -> None:
+    def __init__(
+        self,
+        path: str,
+        state: State,
+        module_globals: Mapping[str, Value],
+        algebra: Callable[[], Any] = tuple,
+    ) -> None:
         self.path = path
         self.state = state
         self.globals = module_globals
+        # the layouts of the meshes the module built (an analysis may relate axis names)
+        self.algebra = algebra
         self.signatures: dict[int, Any] = {}  # by id of a function or class, for this check
 
     def key(self, function: FunctionVal) -> Any:
@@ -60,7 +68,7 @@ class CacheKeys:
         signature = self.function_signature(function, set())
         if signature is None:
             return None
-        return (self.path, self.state, signature)
+        return (self.path, self.state, signature, self.algebra())
 
     def function_signature(self, function: FunctionVal, visiting: set[int]) -> Any:
         if id(function) in self.signatures:

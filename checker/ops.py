@@ -16,7 +16,7 @@ import ast
 from collections.abc import Collection
 from dataclasses import replace
 
-from . import codes, global_mode, layout, optable, shardprop
+from . import codes, global_mode, layout, mesh_types, optable, scalars, shardprop
 from .evaluator import Evaluator, OpArgs, OpKwargs
 from .lattice import AxisType, Kind, LocalType, R
 from .layout import Spec
@@ -35,6 +35,7 @@ from .values import (
     TensorSeqVal,
     TensorVal,
     TupleVal,
+    TypedScalarVal,
     Value,
 )
 from .verdicts import Operand, Verdict, infer_op
@@ -206,6 +207,9 @@ def binary(
         left = ScalarVal(None)
     if is_number(right, ev.numbers):
         right = ScalarVal(None)
+    typed = scalars.arithmetic(ev, name, left, right, node, frame)
+    if typed is not None:
+        return typed
     if (
         name in ("floordiv", "mod")
         and isinstance(left, SymbolicVal)
@@ -222,7 +226,7 @@ def binary(
         )
     if isinstance(left, SymbolicVal):
         return derived(left, name)
-    if isinstance(right, SymbolicVal) and isinstance(left, ScalarVal):
+    if isinstance(right, SymbolicVal) and isinstance(left, (ScalarVal, TypedScalarVal)):
         return derived(right, name)
     if isinstance(right, TensorVal):
         if left is UNKNOWN:
@@ -248,12 +252,18 @@ class _Operands:
         self.nodes: list[ast.AST | None] = []
         self.values: list[Value] = []
         self.tensors = 0  # operands that are certainly tensors
+        self.typed_scalars = 0  # spmd.Scalar operands (typed, at any position)
         self.unknown = False  # some argument may hide a tensor
         self.grads: list[bool | None] = []
 
     def add(self, value: Value, node: ast.AST | None, tensor_position: bool, index: int) -> None:
         if isinstance(value, TensorSeqVal):
             value = value.element
+        if isinstance(value, TypedScalarVal):
+            # its exact type at any position; it never receives a gradient
+            self._operand(Operand(TensorType.of(value.type), True), node, value)
+            self.typed_scalars += 1
+            return
         if isinstance(value, SymbolicVal) and (
             self._structural(tensor_position, index) or self._sizes_only()
         ):
@@ -342,7 +352,7 @@ def apply(
 
     if name in optable.NEW_FACTORIES:
         return result(factory_type(state, deterministic=True), layout.NO_SPEC)
-    if collected.tensors == 0:
+    if collected.tensors == 0 and not (collected.typed_scalars and state.checking):
         if collected.unknown:
             # an op of values whose kind is not known: a tensor of unknown type
             return result(UNKNOWN_TYPE)
@@ -373,11 +383,14 @@ def apply(
         ev.violation(violation, frame, node, [args[position][1]], [args[position][0]], certain=True)
         frame.stop()
         return UNKNOWN
-    verdict = _infer(collected.operands, spec, state, frame)
+    operands = _on_current_mesh(ev, collected, node, frame)
+    if operands is None:
+        return UNKNOWN
+    verdict = _infer(operands, spec, state, frame)
     if verdict.failed:
         assert verdict.violation is not None
         ev.violation(
-            verdict.violation,
+            _tensor_fixes_only(verdict.violation, collected.values),
             frame,
             node,
             collected.nodes,
@@ -430,6 +443,46 @@ def apply(
         )
         return TensorSeqVal(kept) if is_sequence else kept
     return result(output, result_spec, result_shape)
+
+
+def _tensor_fixes_only(violation: RuleViolation, values: list[Value]) -> RuleViolation:
+    """The runtime's fixes wrap an operand in a collective: never a Scalar (no tensor)."""
+    kept = tuple(
+        f
+        for f in violation.fixes
+        if not (f.operand < len(values) and isinstance(values[f.operand], TypedScalarVal))
+    )
+    if len(kept) == len(violation.fixes):
+        return violation
+    return RuleViolation(
+        violation.code,
+        violation.message,
+        operand=violation.operand,
+        axis=violation.axis,
+        fixes=kept,
+        certain=violation.certain,
+    )
+
+
+def _on_current_mesh(
+    ev: Evaluator, collected: _Operands, node: ast.AST, frame: Frame
+) -> list[Operand] | None:
+    """The operands as the rule sees them: one typed on another mesh's axes is first read on
+    the current mesh (``mesh_types.on_current_mesh``); None after reporting one that cannot
+    be (the runtime raises there)."""
+    operands = list(collected.operands)
+    for i, operand in enumerate(operands):
+        if operand.type is None or not operand.type.items:
+            continue
+        moved = mesh_types.on_current_mesh(ev, operand.type, frame)
+        if isinstance(moved, RuleViolation):
+            moved = RuleViolation(moved.code, f"args[{i}] {moved.message}", operand=i)
+            ev.violation(moved, frame, node, collected.nodes, collected.values, certain=True)
+            frame.stop()
+            return None
+        if moved is not None:
+            operands[i] = replace(operand, type=moved)
+    return operands
 
 
 def _result_grad(state: State, name: str, collected: _Operands, kwargs: OpKwargs) -> bool | None:
@@ -512,9 +565,14 @@ def _divisor_violation(
     known: list[tuple[int, LocalType | None]] = []
     for i, p in enumerate(positions):
         value = args[p][0]
-        known.append(
-            (i, value.type.known(frame.bindings) if isinstance(value, TensorVal) else None)
+        typed = (
+            value.type.known(frame.bindings)
+            if isinstance(value, TensorVal)
+            else value.type
+            if isinstance(value, TypedScalarVal)
+            else None
         )
+        known.append((i, typed))
     try:
         check_nonlinear_args(name.rsplit(".", 1)[-1], known)
     except RuleViolation as violation:

@@ -1,8 +1,9 @@
 """What the calls of torch and Python the checker models do, besides ops: grad-mode context
-managers, device meshes, ``nn.Parameter``, ``nn.ModuleList``, ``range`` and ``sum``, and
+managers, ``nn.Parameter``, ``nn.ModuleList``, ``range`` and ``sum``, and
 the functions that give plain numbers (``len``, ``math.sqrt``, ``dist.get_rank``). One
 handler per function, in ``HANDLERS`` by canonical name; the interpreter looks a call up
-here after ``spmd_api.HANDLERS``, and what neither table has is an op of the op table.
+here after ``spmd_api.HANDLERS`` and ``mesh_api.HANDLERS``, and what no table has is an op of
+the op table.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from .values import (
     ConstVal,
     ContextKind,
     ContextVal,
-    MeshVal,
     ScalarVal,
     TensorVal,
     TupleVal,
@@ -42,27 +42,6 @@ def set_grad_enabled(ctx: CallContext) -> Value:
     if isinstance(flag, ConstVal) and isinstance(flag.value, bool):
         return ContextVal(ContextKind.ENABLE_GRAD if flag.value else ContextKind.NO_GRAD)
     return UNKNOWN
-
-
-def device_mesh(ctx: CallContext) -> Value:
-    """init_device_mesh(..., mesh_dim_names=...) / DeviceMesh: the mesh's named axes, without
-    those of size 1 (the runtime drops them); unreadable names give the configured axes."""
-    names = ctx.kwargs.get("mesh_dim_names")
-    shape = ctx.kwargs.get("mesh_shape", ctx.args[1] if len(ctx.args) > 1 else UNKNOWN)
-    if not isinstance(names, TupleVal) or not all(
-        isinstance(n, ConstVal) and isinstance(n.value, str) for n in names.items
-    ):
-        return MeshVal(ctx.evaluator.config.mesh_axes)
-    axis_names = [str(n.value) for n in names.items if isinstance(n, ConstVal)]
-    sizes: list[int | None] = [None] * len(axis_names)
-    if isinstance(shape, TupleVal) and len(shape.items) == len(axis_names):
-        sizes = [
-            s.value if isinstance(s, ScalarVal) and isinstance(s.value, int) else None
-            for s in shape.items
-        ]
-    kept = tuple(n for n, size in zip(axis_names, sizes, strict=True) if size != 1)
-    known = tuple((n, size) for n, size in zip(axis_names, sizes, strict=True) if size)
-    return MeshVal(kept, known)
 
 
 def parameter(ctx: CallContext) -> Value:
@@ -144,8 +123,6 @@ HANDLERS: Mapping[str, Handler] = {
     "torch.inference_mode": no_grad,
     "torch.enable_grad": enable_grad,
     "torch.set_grad_enabled": set_grad_enabled,
-    "init_device_mesh": device_mesh,
-    "DeviceMesh": device_mesh,
     "Parameter": parameter,
     "torch.nn.ModuleList": module_list,
     "dict": dict_,

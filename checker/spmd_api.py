@@ -15,7 +15,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from . import axes, codes, global_mode, layout, shape_rules
+from . import axes, codes, global_mode, layout, mesh_types, retyping, scalars, shape_rules
 from . import collectives as coll
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
@@ -46,7 +46,6 @@ from .values import (
     ContextKind,
     ContextVal,
     ContractVal,
-    MeshVal,
     PartitionSpecVal,
     RefVal,
     ScalarVal,
@@ -111,7 +110,7 @@ def collective(ctx: CallContext) -> Value:
     expert_flag = (
         expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
     )
-    operand = x if isinstance(x, TensorVal) else None
+    x_tensor = x if isinstance(x, TensorVal) else None
     size = dict(ev.state.axis_sizes).get(axis.name) if isinstance(axis, AxisVal) else None
     ranks = shape_rules.before_types(
         function,
@@ -119,7 +118,7 @@ def collective(ctx: CallContext) -> Value:
         params["src"],  # type: ignore[index]
         params["dst"],  # type: ignore[index]
         ctx.kwargs,
-        operand.ndim if operand is not None else None,
+        x_tensor.ndim if x_tensor is not None else None,
         None,
         None,
     )
@@ -135,8 +134,8 @@ def collective(ctx: CallContext) -> Value:
         params["src"],  # type: ignore[index]
         params["dst"],  # type: ignore[index]
         ctx.kwargs,
-        operand.ndim if operand is not None else None,
-        operand.shape if operand is not None else None,
+        x_tensor.ndim if x_tensor is not None else None,
+        x_tensor.shape if x_tensor is not None else None,
         size,
     )
     if refusal is not None:
@@ -152,18 +151,27 @@ def collective(ctx: CallContext) -> Value:
     state = ev.state
     if not state.checking:
         return TensorVal(TensorType({}, EXACT), tensor.grad, origin)
+    if axis.trivial:  # a size-1 axis: no src check, nothing written
+        return TensorVal(tensor.type.local, tensor.grad if state.grad else False, origin)
     no_grad = True if not state.grad else (None if tensor.grad is None else not tensor.grad)
+    # a flattened axis acts on the tensor's component axes, each checked and written
+    targets, operand = mesh_types.collective_axes(ev, tensor.type, axis.name, frame)
     outcomes = []
     for src, dst in pairs:
-        verdict, before = check_collective(
-            function,
-            tensor.type,
-            axis.name,
-            src,
-            strict=state.strict,
-            no_grad=no_grad,
-            bindings=frame.bindings,
-        )
+        narrowed = frame.bindings
+        for target in targets:
+            verdict, before = check_collective(
+                function,
+                operand,
+                target,
+                src,
+                strict=state.strict,
+                no_grad=no_grad,
+                bindings=narrowed,
+            )
+            narrowed = verdict.bindings
+            if verdict.failed:
+                break
         outcomes.append((src, dst, verdict, before))
     passing = [o for o in outcomes if not o[2].failed]
     if not passing:
@@ -182,12 +190,18 @@ def collective(ctx: CallContext) -> Value:
     noop = True
     for src, dst, verdict, before in passing:
         bindings = verdict.bindings if bindings is None else bindings.join(verdict.bindings)
-        if coll.is_noop(function, src, dst) and isinstance(before, AxisType):
+        if len(targets) > 1:
+            noop = False
+            written = operand
+            for target in targets:
+                written = collective_output(written, target, dst, written.term(target))
+            types.append(written)
+        elif coll.is_noop(function, src, dst) and isinstance(before, AxisType):
             # the call returns its operand itself, retyped: it keeps its PartitionSpec
-            types.append(tensor.type.written(axis.name, AxisType(dst.kind, before.shard_dim)))
+            types.append(operand.written(axis.name, AxisType(dst.kind, before.shard_dim)))
         else:
             noop = noop and coll.is_noop(function, src, dst)
-            types.append(collective_output(tensor.type, axis.name, dst, before))
+            types.append(collective_output(operand, axis.name, dst, before))
     assert bindings is not None
     frame.bindings = bindings
     result_type = types[0]
@@ -358,6 +372,20 @@ def assert_type(ctx: CallContext) -> Value:
         k.arg is None for k in node.keywords
     ):
         return assert_result(ev, args[0], node.args[0], None, span, frame)
+    if ctx.name == "spmd.assert_type" and all(
+        isinstance(a, PartitionSpecVal) or (isinstance(a, ConstVal) and a.value is None)
+        for a in args[1:]
+    ):
+        ev.sink.report(
+            span,
+            codes.ASSERT_FORM,
+            "assert_type() requires at least one type argument. (A PartitionSpec alone is no "
+            "type: write assert_type(x, {}, spec).)",
+            Severity.ERROR,
+            call_site_of(frame),
+        )
+        frame.stop()
+        return UNKNOWN
     return assert_values(
         ev,
         args[0],
@@ -390,12 +418,17 @@ def assert_values(
             rest = value.rest
         if isinstance(value, TypeDictVal):
             for axis, options in value.choices:
-                if not isinstance(ev.axis(axis, arg_node, frame), AxisVal):
+                resolved = ev.axis(axis, arg_node, frame)
+                if not isinstance(resolved, AxisVal):
                     return assert_result(ev, x, x_node, None, span, frame)
-                choices[axis.name] = options
+                if not resolved.trivial:  # a size-1 axis is dropped
+                    choices[axis.name] = options
             for axis, t in value.items:
-                if not isinstance(ev.axis(axis, arg_node, frame), AxisVal):
+                resolved = ev.axis(axis, arg_node, frame)
+                if not isinstance(resolved, AxisVal):
                     return assert_result(ev, x, x_node, None, span, frame)
+                if resolved.trivial:
+                    continue
                 if axis.name in asserted and asserted[axis.name] != t:
                     ev.sink.report(
                         frame.unit.span(arg_node),
@@ -408,9 +441,19 @@ def assert_values(
                     frame.stop()
                     return UNKNOWN
                 asserted[axis.name] = t
+        elif isinstance(value, TypeVal) and value.type.shard_dim is not None:
+            known = False  # a bare S(i) is no type the runtime merges (it fails on it)
         elif isinstance(value, TypeVal):
             if bare is not None:
-                return UNKNOWN  # TypeError in the runtime: at most one bare type
+                ev.sink.report(
+                    span,
+                    codes.ASSERT_FORM,
+                    f"merge_types() takes at most one bare type, got {bare} and {value.type}.",
+                    Severity.ERROR,
+                    call_site_of(frame),
+                )
+                frame.stop()
+                return UNKNOWN
             bare = value.type
         elif (isinstance(value, ConstVal) and value.value is None) or isinstance(
             value, PartitionSpecVal
@@ -436,7 +479,29 @@ def assert_values(
         known = False
     if known:
         bounds = _out_of_bounds(shards, ndim)
-        conflict = bounds or shard_conflict(asserted, shards, specs, ndim)
+        if bounds is not None:
+            ev.sink.report(
+                span, codes.CONFLICTING_TYPES, bounds, Severity.ERROR, call_site_of(frame)
+            )
+            frame.stop()
+            return UNKNOWN
+        # the runtime's types hold mutually orthogonal axes only (a flattened axis overlaps
+        # its components)
+        # (with the axes the tensor already has: an assertion refines its type)
+        typed = as_tensor(x, ev.numbers)
+        held = (
+            [a for a, t in typed.type.listed(frame.bindings).items() if isinstance(t, AxisType)]
+            if typed is not None
+            else []
+        )
+        overlap = ev.algebra.overlap(list(dict.fromkeys([*held, *asserted, *choices])))
+        if overlap is not None:
+            ev.sink.report(
+                span, codes.AXES_NOT_ORTHOGONAL, overlap, Severity.ERROR, call_site_of(frame)
+            )
+            frame.stop()
+            return UNKNOWN
+        conflict = shard_conflict(asserted, shards, specs, ndim)
         if conflict is not None:
             ev.sink.report(
                 span, codes.CONFLICTING_TYPES, conflict, Severity.ERROR, call_site_of(frame)
@@ -446,7 +511,8 @@ def assert_values(
         for spec in specs[:1]:
             for dim, spec_axes in enumerate(spec.dims):
                 for spec_axis in spec_axes:
-                    asserted[spec_axis] = S(dim)
+                    if spec_axis not in ev.state.trivial:  # size-1 entries are dropped
+                        asserted[spec_axis] = S(dim)
         for name, t in list(asserted.items()):
             if t.shard_dim is not None and t.shard_dim < 0 and ndim is not None:
                 asserted[name] = S(t.shard_dim + ndim)
@@ -693,15 +759,37 @@ def _assert_like(ctx: CallContext, keep_shards: bool) -> Value:
     source_type = source.type.concrete(frame.bindings) if isinstance(source, TensorVal) else None
     if source_type is None:
         return assert_result(ev, args[0], node.args[0], None, span, frame)
-    items = {axis: (t if keep_shards else t.local) for axis, t in source_type.items()}
+    # assert_type_like copies the source's PartitionSpec (its S(i)s) as a PartitionSpec, of
+    # the source's rank; the types are local
+    spec = (
+        _spec_of(source_type, source.ndim)
+        if keep_shards and isinstance(source, TensorVal)
+        else None
+    )
+    keep = keep_shards and spec is None  # a spec the checker cannot write: S(i) in the dict
+    items = {axis: (t if keep else t.local) for axis, t in source_type.items()}
     if isinstance(overrides, TypeDictVal):
         for axis, t in overrides.items:
             items[axis.name] = t
     elif not (isinstance(overrides, ConstVal) and overrides.value is None):
         return assert_result(ev, args[0], node.args[0], None, span, frame)
     like = TypeDictVal(tuple((AxisVal(a, "group"), t) for a, t in items.items()))
-    assert_values(ev, args[0], node.args[0], [(like, node.args[1])], None, span, frame)
+    assert_values(ev, args[0], node.args[0], [(like, node.args[1])], spec, span, frame)
     return ConstVal(None)
+
+
+def _spec_of(local: Mapping[str, AxisType], ndim: int | None) -> PartitionSpecVal | None:
+    """The PartitionSpec a type's S(i)s stand for, on a tensor of rank ``ndim`` (None: no
+    S(i), or not known: the rank, or the order of two axes sharding one dim)."""
+    shards = {axis: t.shard_dim for axis, t in local.items() if t.shard_dim is not None}
+    if not shards or ndim is None:
+        return None
+    dims: list[tuple[str, ...]] = [() for _ in range(ndim)]
+    for axis, dim in shards.items():
+        if dim is None or not -ndim <= dim < ndim or dims[dim]:
+            return None
+        dims[dim] = (axis,)
+    return PartitionSpecVal(tuple(dims))
 
 
 def mutate_type(ctx: CallContext) -> Value:
@@ -729,6 +817,8 @@ def mutate_type(ctx: CallContext) -> Value:
         axis = ev.axis(axis_value, node.args[1] if len(node.args) > 1 else node, frame)
         if not isinstance(axis, AxisVal):
             return unknown()
+        if axis.trivial:
+            return args[0]  # a size-1 axis: unchanged
         axes_ = [axis.name]
     updates: dict[str, tuple[AxisType, AxisType]] = {}
     for name in axes_:
@@ -737,7 +827,16 @@ def mutate_type(ctx: CallContext) -> Value:
     if isinstance(src, TypeDictVal) or isinstance(dst, TypeDictVal):
         src_map = {a.name: t for a, t in src.items} if isinstance(src, TypeDictVal) else None
         dst_map = {a.name: t for a, t in dst.items} if isinstance(dst, TypeDictVal) else None
+        mismatch = retyping.mutate_keys_mismatch(src, dst)
+        if mismatch is not None:
+            ev.sink.report(
+                ctx.span, codes.MUTATE_TYPE_FORM, mismatch, Severity.ERROR, call_site_of(frame)
+            )
+            frame.stop()
+            return UNKNOWN
         for name in list(dst_map or src_map or {}):
+            if name in ev.state.trivial:
+                continue  # a size-1 axis: skipped
             s_t = (
                 src_map[name]
                 if src_map is not None and name in src_map
@@ -897,9 +996,28 @@ def local_map(ctx: CallContext) -> Value:
     in_types = ctx.kwargs.get("in_types")
     if "out_types" not in ctx.kwargs:
         return UNKNOWN
-    if isinstance(in_types, RefVal) and canonical(in_types.qualname) == "spmd.Infer":
+    if is_infer(in_types):
         in_types = None
     return ContractVal(in_types, ctx.kwargs["out_types"])
+
+
+def is_infer(value: Value | None) -> bool:
+    return isinstance(value, RefVal) and canonical(value.qualname) == "spmd.Infer"
+
+
+def infer_at_leaf(ev: Evaluator, span: Span | None, kind: str, frame: Frame) -> Value:
+    """``Infer`` inside an ``in_types``/``out_types`` pytree: only the bare ``in_types`` may
+    be Infer (the runtime raises when the call checks that leaf)."""
+    ev.sink.report(
+        span or Span(0, 0, 0, 0),
+        codes.BOUNDARY_SPEC,
+        f"local_map: {kind}_types contains Infer at a leaf; only the bare value of in_types "
+        "may be Infer.",
+        Severity.ERROR,
+        call_site_of(frame),
+    )
+    frame.stop()
+    return UNKNOWN
 
 
 def shard(ctx: CallContext) -> Value:
@@ -963,33 +1081,6 @@ def get_local_type(ctx: CallContext) -> Value:
     return TypeDictVal(known, (), tensor.type.rest)
 
 
-def set_current_mesh(ctx: CallContext) -> Value:
-    """set_current_mesh(mesh | [groups...] | frozenset(axes) | {name: group}): a mesh whose
-    axes the checker knows when every axis is named; otherwise one it cannot see."""
-    mesh = ctx.arg(0, "axes")
-    site = f"{ctx.frame.unit.path}:{ctx.span.line}:{ctx.span.column}"
-    region = _local_axes(ctx.kwargs.get("local_axes"))
-    if isinstance(mesh, MeshVal):
-        return ContextVal(ContextKind.SET_MESH, mesh=mesh, site=site, local_axes=region)
-    if isinstance(mesh, TupleVal):
-        names = [item.name for item in mesh.items if isinstance(item, AxisVal)]
-        if len(names) == len(mesh.items) and not any(axes.is_symbolic(n) for n in names):
-            return ContextVal(
-                ContextKind.SET_MESH, mesh=MeshVal(tuple(names)), site=site, local_axes=region
-            )
-    return ContextVal(ContextKind.SET_MESH, mesh=None, site=site, local_axes=region)
-
-
-def _local_axes(value: Value | None) -> frozenset[str] | None:
-    """``set_current_mesh(..., local_axes=(...))`` as literal names (none: an empty set;
-    None: names the checker cannot read)."""
-    if value is None or (isinstance(value, ConstVal) and value.value is None):
-        return frozenset()
-    items = value.items if isinstance(value, TupleVal) else (value,)
-    names = [i.value for i in items if isinstance(i, ConstVal) and isinstance(i.value, str)]
-    return frozenset(names) if len(names) == len(items) else None
-
-
 HANDLERS: Mapping[str, Handler] = {
     "reveal_type": reveal_type,
     **{f"spmd.{function}": collective for function in coll.SIGNATURES},
@@ -998,6 +1089,8 @@ HANDLERS: Mapping[str, Handler] = {
     "spmd.assert_type_like": assert_type_like,
     "spmd.assert_local_type_like": assert_local_type_like,
     "spmd.mutate_type": mutate_type,
+    "spmd.reinterpret_no_grad": retyping.reinterpret_no_grad,
+    "spmd.Scalar": scalars.scalar,
     "spmd.local_map": local_map,
     "spmd.S": shard,
     "spmd.Shard": shard,
@@ -1005,6 +1098,5 @@ HANDLERS: Mapping[str, Handler] = {
     "spmd.PartitionSpec": partition_spec,
     "spmd.typecheck": typecheck,
     "spmd.local": local,
-    "spmd.set_current_mesh": set_current_mesh,
     "spmd.get_local_type": get_local_type,
 }

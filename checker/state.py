@@ -33,6 +33,11 @@ class State:
     mesh_known: bool  # False: whether a mesh is current (and which) is unknown
     grad: bool
     mesh_root: Root = DEFAULT_MESH
+    # names of the current mesh's dims of size 1: accepted wherever an axis is named, and
+    # dropped (the runtime's name table has them, its mesh does not)
+    trivial: frozenset[str] = frozenset()
+    # False: the current mesh has no axis names (a list or frozenset of groups)
+    named: bool = True
     # global SPMD mode (``typecheck(local=False)``; ``local()`` and local_map bodies turn it
     # off): the mode's own flag, kept while ``no_typecheck()`` turns checking off, as the
     # runtime keeps ``_local`` on its disabled mode (a ``typecheck()`` inside inherits it)

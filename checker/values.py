@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Union
 
 from .lattice import AxisType, LocalType
 from .layout import Spec
+from .meshes import Layout
 from .results import Origin
 from .tensortype import (
     NO_BINDINGS,
@@ -98,6 +99,14 @@ class ScalarVal:
 
 
 @dataclass(frozen=True)
+class TypedScalarVal:
+    """A ``spmd.Scalar``: a number with a local type (R, I, V or P per axis), which an op
+    takes as an operand at any argument position, with that exact type."""
+
+    type: LocalType
+
+
+@dataclass(frozen=True)
 class ShapeVal:
     """``x.shape``: a tuple of sizes, never a tensor."""
 
@@ -117,14 +126,26 @@ class AxisVal:
 
     name: str
     spelling: str  # "name", "group", "meshaxis": how the axis was given
+    # a mesh dim of size 1: the runtime accepts it wherever an axis is named and drops it
+    trivial: bool = False
 
 
 @dataclass(frozen=True)
 class MeshVal:
-    """A DeviceMesh; ``axes`` are its dim names of size > 1 (None when unreadable)."""
+    """A mesh: a DeviceMesh, or the axes ``set_current_mesh`` is given. ``axes`` are its
+    dims of size > 1 (None when unreadable); ``trivial`` its named dims of size 1 (names
+    the runtime accepts and drops); ``dims`` a DeviceMesh's dim names in order (None: not a
+    DeviceMesh the checker can read); ``layouts`` the dims' rank layouts when its shape is
+    literal (``meshes.py``); ``root`` the ``init_device_mesh`` call a DeviceMesh comes from
+    (its flattened dims are that root's); ``named`` False: axes without names (a list of
+    process groups)."""
 
     axes: tuple[str, ...] | None
-    sizes: tuple[tuple[str, int], ...] = ()  # the literal sizes of its axes, by name
+    trivial: tuple[str, ...] = ()
+    dims: tuple[str, ...] | None = None
+    layouts: tuple[tuple[str, Layout], ...] = ()
+    root: str | None = None
+    named: bool = True
 
 
 @dataclass(frozen=True)
@@ -361,6 +382,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     TensorSeqVal,
     SymbolicVal,
     ScalarVal,
+    TypedScalarVal,
     ShapeVal,
     ConstVal,
     AxisVal,

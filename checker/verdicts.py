@@ -439,6 +439,10 @@ def _output_rest(
     )
     shape = _REST_SHAPES.get(key)
     if shape is None:
+        # too many combinations to enumerate (an op of many operands of unknown kind): the
+        # result's other axes are not known
+        if _count(terms) > MAX_ASSIGNMENTS:
+            return OPEN, bindings
         shape = _rest_shape(operands, terms, linearity, strict, grad_mode)
         if len(_REST_SHAPES) > 100_000:
             _REST_SHAPES.clear()

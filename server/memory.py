@@ -49,11 +49,16 @@ class IdleCollector:
     def __init__(
         self,
         busy: Callable[[], bool],
+        urgent: Callable[[], bool] | None = None,
         idle: float = 0.2,
         full_every: float = 60.0,
         full_idle: float = 2.0,
     ) -> None:
         self._busy = busy  # whether analysis is queued or running
+        # whether analysis other than the background scan is: a young collection runs between
+        # the scan's files too (it walks one file's allocations), so the scan's garbage does
+        # not pile up into one long collection after it
+        self._urgent = urgent or busy
         self.idle = idle
         self.full_every = full_every
         self.full_idle = full_idle
@@ -65,17 +70,21 @@ class IdleCollector:
         self.full_rounds = 0
 
     def touch(self) -> None:
-        """Something happened (a check finished): collect once things have been quiet for
-        ``idle``, and consider a full collection after ``full_idle``."""
-        self.cancel()
+        """Something happened (a check finished): a young collection ``idle`` after it (not
+        postponed by the next check: the scan's checks finish every few tenths of a second,
+        and a young collection is short), a full one once things have been quiet for
+        ``full_idle``."""
         loop = asyncio.get_running_loop()
-        self._handle = loop.call_later(self.idle, self._collect)
+        if self._handle is None:
+            self._handle = loop.call_later(self.idle, self._collect)
+        if self._full_handle is not None:
+            self._full_handle.cancel()
         self._full_handle = loop.call_later(self.full_idle, self._collect_all)
 
     def _collect(self) -> None:
         self._handle = None
-        if self._busy():
-            self.touch()
+        if self._urgent():
+            self._handle = asyncio.get_running_loop().call_later(self.idle, self._collect)
             return
         started = time.monotonic()
         found = gc.collect()

@@ -164,6 +164,10 @@ class Scheduler(Generic[T]):
         """Whether any document's analysis is queued or running."""
         return bool(self._latest)
 
+    def urgent(self) -> bool:
+        """Whether work other than the background scan is queued or running."""
+        return any(job.priority < BACKGROUND for job in list(self._latest.values()))
+
     def pending(self, uri: str) -> bool:
         return uri in self._latest
 

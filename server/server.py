@@ -70,7 +70,7 @@ class SpmdServer(LanguageServer):
             functools.partial(checks.finished, self),
             self.options.debounce,
         )
-        self.collector = IdleCollector(self.scheduler.busy)
+        self.collector = IdleCollector(self.scheduler.busy, self.scheduler.urgent)
         self.crossfile = CrossFile()
         self.codec = Codec()  # the negotiated position encoding, set by initialize
         self.support = ClientSupport()  # what the client can do, set by initialize

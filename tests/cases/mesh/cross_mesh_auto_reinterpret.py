@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: operands from another mesh are re-read on the current mesh
 """An operand typed on the (dp, tp) mesh used under the flattened mesh is folded onto dp_tp: R on dp and V on tp cannot fold."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": V})
     with spmd.set_current_mesh(flat):
-        # provisional code (same exception class): proposed spmd-mesh-incompatible
-        y = x * 2  # E: spmd-conflicting-types
+        y = x * 2  # E: spmd-mesh-incompatible

@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: operands from another mesh are re-read on the current mesh
 """Twin of cross_mesh_auto_reinterpret: uniform V folds onto dp_tp, and a dp_tp-typed operand unfolds under (dp, tp)."""
 import torch
 import spmd_types as spmd

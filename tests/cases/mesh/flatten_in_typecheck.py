@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: flattening a DeviceMesh runs tensor ops
 """DeviceMesh._flatten inside typecheck() runs untyped tensor ops on the mesh tensor: strict mode rejects them."""
 import torch
 import spmd_types as spmd
@@ -8,5 +7,4 @@ from torch.distributed.device_mesh import init_device_mesh
 
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
-    # provisional code (same exception class): proposed spmd-mesh-op-in-typecheck
-    flat = mesh["dp", "tp"]._flatten("dp_tp")  # E: spmd-missing-axis
+    flat = mesh["dp", "tp"]._flatten("dp_tp")  # E: spmd-mesh-op-in-typecheck

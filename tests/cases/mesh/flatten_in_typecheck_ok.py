@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: flattened axes
 """Twin of flatten_in_typecheck: flatten before typecheck(); a collective on the flattened group acts on both axes (P/V on each -> R)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: orthogonality of the axes of one type
 """A type naming both the flattened dp_tp axis and dp: the axes overlap (not orthogonal), an error."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 dp_tp = mesh["dp", "tp"]._flatten("dp_tp").get_group()
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
-    # provisional code (same exception class): proposed spmd-axes-not-orthogonal
-    spmd.assert_type(x, {dp_tp: P, "dp": R})  # E: spmd-conflicting-types
+    spmd.assert_type(x, {dp_tp: P, "dp": R})  # E: spmd-axes-not-orthogonal

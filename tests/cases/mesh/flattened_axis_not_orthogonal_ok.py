@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: a tensor typed on a flattened axis
 """Twin of flattened_axis_not_orthogonal: a type on the flattened axis alone; used under the (dp, tp) mesh it is re-read as P on both."""
 import torch
 import spmd_types as spmd

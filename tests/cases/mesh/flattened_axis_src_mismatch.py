@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: a collective on a flattened axis checks every component axis
 """all_reduce on the flattened dp_tp group checks src on dp and on tp: R on tp is a src mismatch."""
 import torch
 import spmd_types as spmd

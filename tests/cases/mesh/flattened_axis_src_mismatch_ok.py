@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: a collective on a flattened axis checks every component axis
 """Twin of flattened_axis_src_mismatch: P on both component axes; all_gather over the flattened group stacks 8 shards."""
 import torch
 import spmd_types as spmd

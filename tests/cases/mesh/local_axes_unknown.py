@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: local_axes names are validated
 """local_axes naming an axis the mesh does not have is a ValueError."""
 import torch
 import spmd_types as spmd
@@ -7,6 +6,5 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
-# provisional code (same exception class): proposed spmd-mesh-region
-with spmd.set_current_mesh(mesh, local_axes=("ep",)), typecheck(local=False):  # E: spmd-invalid-transition
+with spmd.set_current_mesh(mesh, local_axes=("ep",)), typecheck(local=False):  # E: spmd-mesh-region
     x = torch.randn(4, 8)

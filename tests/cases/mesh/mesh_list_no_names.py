@@ -1,4 +1,3 @@
-# checker: pending -- set_current_mesh forms: a list of process groups has no axis names
 """set_current_mesh([dp, tp]) gives a mesh without names: naming an axis "dp" is an error there."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- set_current_mesh forms: the axes must be orthogonal
 """set_current_mesh with dp and the flattened dp_tp group: the axes overlap, an error when the mesh is set."""
 import torch
 import spmd_types as spmd
@@ -9,6 +8,5 @@ from torch.distributed.device_mesh import init_device_mesh
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 dp = mesh.get_group("dp")
 dp_tp = mesh["dp", "tp"]._flatten("dp_tp").get_group()
-# provisional code (same exception class): proposed spmd-axes-not-orthogonal
-with spmd.set_current_mesh([dp, dp_tp]), typecheck():  # E: spmd-conflicting-types
+with spmd.set_current_mesh([dp, dp_tp]), typecheck():  # E: spmd-axes-not-orthogonal
     x = torch.randn(4, 8)

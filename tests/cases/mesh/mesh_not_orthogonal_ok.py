@@ -1,4 +1,3 @@
-# checker: pending -- set_current_mesh forms: the axes must be orthogonal
 """Twin of mesh_not_orthogonal: dp and tp are orthogonal; the flattened group alone is a mesh of its own."""
 import torch
 import spmd_types as spmd

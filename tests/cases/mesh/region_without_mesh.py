@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: a region needs a current mesh
 """set_current_mesh() with only local_axes and no current mesh to re-use is a RuntimeError."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: reinterpret_mesh
 """reinterpret_mesh onto the flattened mesh needs one type for the flattened group: R on dp and V on tp cannot merge."""
 import torch
 import spmd_types as spmd
@@ -11,5 +10,4 @@ flat = mesh["dp", "tp"]._flatten("dp_tp")
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": V})
-    # provisional code (same exception class): proposed spmd-mesh-incompatible
-    y = spmd.reinterpret_mesh(x, flat)  # E: spmd-conflicting-types
+    y = spmd.reinterpret_mesh(x, flat)  # E: spmd-mesh-incompatible

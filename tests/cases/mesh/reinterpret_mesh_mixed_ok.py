@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: reinterpret_mesh
 """Twin of reinterpret_mesh_mixed: uniform types fold onto the flattened axis and unfold back."""
 import torch
 import spmd_types as spmd

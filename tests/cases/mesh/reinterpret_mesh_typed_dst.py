@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: reinterpret_mesh with an explicit destination type
 """reinterpret_mesh to an explicit {dp: V, tp: R}: a flattened V cannot become mixed types."""
 import torch
 import spmd_types as spmd
@@ -13,5 +12,4 @@ tp = mesh.get_group("tp")
 with spmd.set_current_mesh(flat), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp_tp": V})
-    # provisional code (same exception class): proposed spmd-mesh-incompatible
-    y = spmd.reinterpret_mesh(x, {dp: V, tp: R})  # E: spmd-conflicting-types
+    y = spmd.reinterpret_mesh(x, {dp: V, tp: R})  # E: spmd-mesh-incompatible

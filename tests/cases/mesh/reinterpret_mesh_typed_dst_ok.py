@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: reinterpret_mesh with an explicit destination type
 """Twin of reinterpret_mesh_typed_dst: V on the flattened axis is V on both component axes."""
 import torch
 import spmd_types as spmd

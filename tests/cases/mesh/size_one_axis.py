@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: named axes of size 1 are dropped
 """A size-1 mesh axis (cp) is accepted wherever an axis is named and dropped from every type; collectives on it change nothing."""
 import torch
 import spmd_types as spmd

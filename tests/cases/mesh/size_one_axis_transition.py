@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: named axes of size 1 still get their argument checks
 """The src/dst argument rules of a conversion apply on a size-1 axis too: convert(P -> R) is invalid there as anywhere."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh algebra: named axes of size 1 still get their argument checks
 """Twin of size_one_axis_transition: all_reduce(P -> R) is the valid spelling; on a size-1 axis it leaves the type alone."""
 import torch
 import spmd_types as spmd

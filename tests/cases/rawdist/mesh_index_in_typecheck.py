@@ -1,4 +1,3 @@
-# checker: pending -- DeviceMesh indexing runs tensor ops
 """Indexing a DeviceMesh inside typecheck() runs untyped tensor ops on the mesh tensor: strict mode rejects them."""
 import torch
 import torch.distributed as dist
@@ -12,5 +11,4 @@ tp = mesh.get_group("tp")
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": P})
-    # provisional code (same exception class): proposed spmd-mesh-op-in-typecheck
-    g = mesh["tp"].get_group()  # E: spmd-missing-axis
+    g = mesh["tp"].get_group()  # E: spmd-mesh-op-in-typecheck

@@ -1,4 +1,3 @@
-# checker: pending -- assert_type_like copies the PartitionSpec
 """assert_type_like onto a tensor of another rank: the copied PartitionSpec has the wrong length."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- assert_type_like copies the PartitionSpec
 """assert_type_like copies the source's PartitionSpec too: an override R on the sharded axis contradicts it."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- assert_type argument forms in 0.3.1
 """At most one bare type may be given: assert_type(x, R, V) is a TypeError."""
 import torch
 import spmd_types as spmd
@@ -9,5 +8,4 @@ from torch.distributed.device_mesh import init_device_mesh
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
-    # provisional code (same exception class): proposed spmd-assert-form
-    spmd.assert_type(x, R, V)  # E: spmd-missing-argument
+    spmd.assert_type(x, R, V)  # E: spmd-assert-form

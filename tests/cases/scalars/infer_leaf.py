@@ -1,4 +1,3 @@
-# checker: pending -- Infer is only valid as the bare in_types
 """local_map(in_types=(Infer,)): Infer as a leaf of an in_types pytree is an error at the call."""
 import torch
 import spmd_types as spmd
@@ -16,5 +15,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-boundary-spec
-    y = double(x)  # E: spmd-conflicting-types
+    y = double(x)  # E: spmd-boundary-spec

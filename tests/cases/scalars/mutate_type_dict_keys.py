@@ -1,4 +1,3 @@
-# checker: pending -- mutate_type call forms
 """mutate_type with src and dst dicts: their axes must match."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": V})
-    # provisional code (same exception class): proposed spmd-mutate-type-form
-    spmd.mutate_type(x, src={"dp": R}, dst={"tp": P})  # E: spmd-conflicting-types
+    spmd.mutate_type(x, src={"dp": R}, dst={"tp": P})  # E: spmd-mutate-type-form

@@ -1,4 +1,3 @@
-# checker: pending -- reinterpret_no_grad
 """reinterpret_no_grad is for tensors that cannot receive a gradient: on a tensor that requires grad it is a ValueError."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8, requires_grad=True)
     spmd.assert_type(x, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-reinterpret-no-grad
-    y = spmd.reinterpret_no_grad(x, "tp", dst=I)  # E: spmd-invalid-transition
+    y = spmd.reinterpret_no_grad(x, "tp", dst=I)  # E: spmd-reinterpret-no-grad

@@ -1,4 +1,3 @@
-# checker: pending -- reinterpret_no_grad
 """Twin of reinterpret_no_grad_requires_grad: on a tensor without grad, R -> I; it mutates the tensor itself (I -> R shown on y's source)."""
 import torch
 import spmd_types as spmd

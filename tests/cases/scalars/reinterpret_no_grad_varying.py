@@ -1,4 +1,3 @@
-# checker: pending -- reinterpret_no_grad
 """reinterpret_no_grad only swaps R and I: a Varying axis is rejected (SpmdTypeError)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- reinterpret_no_grad
 """Twin of reinterpret_no_grad_varying: I -> R on the axis that is I."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars (spmd.Scalar)
 """An R Scalar added to a Partial tensor is affine (summed once per rank), like a plain number."""
 import torch
 import spmd_types as spmd

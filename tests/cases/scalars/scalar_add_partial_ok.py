@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars (spmd.Scalar)
 """Twin of scalar_add_partial: a Partial Scalar adds to a Partial tensor (all operands Partial)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: Scalar arithmetic is only typed under typecheck()
 """Twin of scalar_arith_axes: outside typecheck() Scalar arithmetic is plain arithmetic on the values."""
 import torch
 import spmd_types as spmd

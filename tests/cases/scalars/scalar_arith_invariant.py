@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: Scalar arithmetic
 """Scalar + Scalar merges per axis (same type, or R with V); V with I does not merge, and Python raises TypeError."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     a = spmd.Scalar(2.0, {"dp": R, "tp": V})
     b = spmd.Scalar(3.0, {"dp": R, "tp": I})
-    # provisional code (same exception class): proposed spmd-scalar-mix
-    c = a + b  # E: spmd-missing-argument
+    c = a + b  # E: spmd-scalar-mix

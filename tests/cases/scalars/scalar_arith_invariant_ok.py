@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: Scalar arithmetic
 """Twin of scalar_arith_invariant: V with R merges to V; a plain number adopts the Scalar's type; Partial times Partial is not checked."""
 import torch
 import spmd_types as spmd

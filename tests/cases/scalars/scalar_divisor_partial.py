@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars (spmd.Scalar)
 """A Partial Scalar as a divisor is rejected like a Partial tensor divisor."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars (spmd.Scalar)
 """Twin of scalar_divisor_partial: a Partial numerator over a Replicate Scalar stays Partial."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: a Scalar holds local types only
 """Scalar types are R, I, V or P: S(i) is a TypeError (a scalar has no dims)."""
 import torch
 import spmd_types as spmd
@@ -8,5 +7,4 @@ from torch.distributed.device_mesh import init_device_mesh
 
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
-    # provisional code (same exception class): proposed spmd-scalar-type
-    s = spmd.Scalar(2, {"dp": R, "tp": S(0)})  # E: spmd-missing-argument
+    s = spmd.Scalar(2, {"dp": R, "tp": S(0)})  # E: spmd-scalar-type

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars: structural arguments
 """Twin of scalar_shard_type: a V Scalar at a non-tensor position (narrow's start) still takes part in the op's type."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars (spmd.Scalar)
 """A Scalar carries its own type into ops: a rank-dependent (V) scalar times a Partial tensor is Partial + Varying."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed scalars (spmd.Scalar)
 """Twin of scalar_varying_times_partial: a V scalar makes a Replicate tensor Varying; an R scalar scales a Partial."""
 import torch
 import spmd_types as spmd

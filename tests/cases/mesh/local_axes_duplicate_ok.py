@@ -1,0 +1,14 @@
+"""Twin of local_axes_duplicate: each local axis once; in local mode a region changes nothing."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh, local_axes=("dp",)), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": V, "tp": R})
+    reveal_type(x + 1)  # T: {dp: V, tp: R}
+    with spmd.set_current_mesh(local_axes=("dp",)):
+        reveal_type(torch.zeros(4))  # T: {dp: R, tp: R}

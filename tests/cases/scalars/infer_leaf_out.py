@@ -1,0 +1,19 @@
+"""Infer inside out_types is misuse too: the call raises when it checks the output."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+
+
+@spmd.local_map(in_types=spmd.Infer, out_types=(spmd.Infer,))
+def double(x):
+    return (x * 2,)
+
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": V, "tp": R})
+    (y,) = double(x)  # E: spmd-boundary-spec
