@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -167,6 +168,9 @@ class Interpreter:
         self.units = units
         self.config = config
         self.package = package
+        # code of a module that never imports spmd_types is not assumed to run under
+        # typecheck() (see _initial_state)
+        self.assumes_checking = _imports_spmd_types(units)
         self.globals: dict[str, Value] = {}
         self.sink = ResultSink(path)
         self.spelling = Spelling(units, self.globals)
@@ -210,14 +214,15 @@ class Interpreter:
     def _initial_state(self) -> State:
         # A script (a module that calls typecheck() or sets up its mesh itself, _is_script)
         # starts with nothing set: no checking and no current mesh until its `with` blocks
-        # say so. Any other module is
-        # checked as if it ran under typecheck() with a mesh the checker cannot see (unless
-        # the configuration names its axes): its functions, and the snippets people try at
-        # module level.
+        # say so. Any other module that uses spmd_types is checked as if it ran under
+        # typecheck() with a mesh the checker cannot see (unless the configuration names its
+        # axes): its functions, and the snippets people try at module level. A module that
+        # never imports spmd_types is not written for typecheck() (a tracing test, a data
+        # loader): its own code runs unchecked, as it does when nothing enters typecheck().
         is_script = _is_script(self.units)
         mesh_axes = self.config.mesh_axes
         return State(
-            checking=not is_script,
+            checking=not is_script and self.assumes_checking,
             strict=self.config.mode is Mode.STRICT,
             mesh=None if is_script else mesh_axes,
             mesh_known=is_script or mesh_axes is not None,
@@ -228,7 +233,7 @@ class Interpreter:
     def _standalone_state(self) -> State:
         mesh_axes = self.config.mesh_axes
         return State(
-            True,
+            self.assumes_checking,
             self.config.mode is Mode.STRICT,
             mesh_axes,
             mesh_axes is not None,
@@ -1996,18 +2001,40 @@ def _is_script(units: list[Unit]) -> bool:
     """Whether a module is a program that sets up what it runs under (a script): it calls
     ``typecheck`` somewhere, or builds a mesh or enters one at module level. A library
     module does neither: its code runs under what its unseen caller entered."""
-    for unit in units:
-        if unit.tree is None:
-            continue
-        for node in ast.walk(unit.tree):
-            if _called(node) == "typecheck":
-                return True
-        for statement in unit.tree.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            if any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement)):
-                return True
-    return False
+    return any(_sets_up_what_it_runs_under(unit) for unit in units)
+
+
+_SETS_UP: dict[str, bool] = {}  # by unit text: every check of every module asks
+_SETS_UP_NAMES = ("typecheck", *_SETS_UP_A_MESH)
+
+
+def _sets_up_what_it_runs_under(unit: Unit) -> bool:
+    if unit.tree is None:
+        return False
+    found = _SETS_UP.get(unit.key)
+    if found is None and not any(name in unit.text for name in _SETS_UP_NAMES):
+        found = False  # the names are not even in the text: no need to walk the tree
+    if found is None:
+        found = any(_called(node) == "typecheck" for node in ast.walk(unit.tree)) or any(
+            any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement))
+            for statement in unit.tree.body
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        )
+        if len(_SETS_UP) > 50_000:
+            _SETS_UP.clear()
+        _SETS_UP[unit.key] = found
+    return found
+
+
+_IMPORTS_SPMD_TYPES = re.compile(
+    r"^\s*(?:from\s+spmd_types\b|import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*spmd_types\b)",
+    re.MULTILINE,
+)
+
+
+def _imports_spmd_types(units: list[Unit]) -> bool:
+    """Whether a module imports spmd_types (anywhere: imports inside functions count)."""
+    return any(_IMPORTS_SPMD_TYPES.search(unit.text) for unit in units)
 
 
 def _called(node: ast.AST) -> str | None:

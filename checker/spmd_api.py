@@ -1067,16 +1067,19 @@ def get_local_type(ctx: CallContext) -> Value:
     if tensor is None:
         return UNKNOWN
     bindings, mesh = ctx.frame.bindings, ctx.evaluator.state.known_mesh
+    # the local type: an S(i) reads V (its shard lives in the PartitionSpec, apart)
     local = tensor.type.concrete(bindings, mesh)
     if local is not None:
-        return TypeDictVal(tuple((AxisVal(axis, "meshaxis"), t) for axis, t in local.items()))
+        return TypeDictVal(tuple((AxisVal(axis, "meshaxis"), t.local) for axis, t in local.items()))
     listed = tensor.type.listed(bindings)
     if not all(isinstance(t, AxisType) for t in listed.values()):
         return UNKNOWN
     # what is known, and "the other axes of this tensor" for the rest; keyed by the runtime's
     # MeshAxis objects: a group for the same axis is another key
     known = tuple(
-        (AxisVal(axis, "meshaxis"), t) for axis, t in listed.items() if isinstance(t, AxisType)
+        (AxisVal(axis, "meshaxis"), t.local)
+        for axis, t in listed.items()
+        if isinstance(t, AxisType)
     )
     return TypeDictVal(known, (), tensor.type.rest)
 

@@ -70,3 +70,48 @@ def test_the_known_libraries_never_resolve_to_workspace_files(tmp_path: Path) ->
     main = str(tmp_path / "main.py")
     assert workspace.resolve(main, "torch") is None
     assert workspace.resolve(main, "spmd_types.checker") is None
+
+
+ROPE = """\
+import torch
+import spmd_types as spmd
+from spmd_types import R, S
+
+
+def cache():
+    c = torch.ones(4, 8)
+    spmd.assert_type(c, {"tp": R, "dp": R})
+    return c
+
+
+def rotate(query, rope_cache):
+    return query * rope_cache
+"""
+
+TRACING_TEST = """\
+import torch
+from rope import cache, rotate
+
+
+def test_rotate_traces():
+    x = torch.randn(4, 8)
+    return rotate(x, cache())
+"""
+
+
+def test_a_module_that_never_imports_spmd_types_is_not_checked_as_if_under_typecheck(
+    tmp_path: Path,
+) -> None:
+    """A tracing test or a data loader is not written for typecheck(): its randn tensors are
+    not 'typed on no axis', and what it passes to an spmd library raises nothing (the
+    library's own code is still checked, in its own file, as if under typecheck())."""
+    _tree(tmp_path, {"rope.py": ROPE, "test_rope.py": TRACING_TEST})
+    analyzer = Analyzer()
+    test = tmp_path / "test_rope.py"
+    result = analyzer.check(str(test), test.read_text())
+    assert result.diagnostics == []
+    assert result.elsewhere == {}
+    typed = TRACING_TEST.replace("import torch\n", "import torch\nimport spmd_types\n")
+    test.write_text(typed)
+    result = analyzer.check(str(test), typed)
+    assert [d.code for ds in result.elsewhere.values() for d in ds] == ["spmd-missing-axis"]
