@@ -71,6 +71,11 @@ def known_spec(tensor: TensorVal) -> layout.Spec | None:
     recorded = layout.effective(tensor.type, tensor.spec)
     if recorded is not None:
         return recorded
+    rest = tensor.type.rest
+    if rest.kind is not RestKind.EXACT and not (
+        rest.kind is RestKind.FILL and rest.fill is not None and rest.fill.kind is not Kind.V
+    ):
+        return None  # axes it does not list may be sharded
     if any(
         not isinstance(t, AxisType) or (t.kind is Kind.V and t.shard_dim is None)
         for t in tensor.type.items.values()
