@@ -33,6 +33,11 @@ RETURNS_SELF = frozenset(
     [
         "Tensor.to",
         "Tensor.type",
+        "Tensor.type_as",
+        "Tensor.short",
+        "Tensor.char",
+        "Tensor.byte",
+        "Tensor.pin_memory",
         "Tensor.float",
         "Tensor.double",
         "Tensor.half",
