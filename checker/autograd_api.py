@@ -125,8 +125,7 @@ def _register(ev: Evaluator, name: str, cls: ClassVal, node: ast.AST, frame: Fra
     if registration is Registration.TYPECHECK:
         error = registration_error(cls)
         if error is not None:
-            # provisional code (same exception class): spmd-registration is proposed
-            fail(ev, frame, frame.unit.span(node), Failure(codes.MISSING_ARGUMENT, error))
+            fail(ev, frame, frame.unit.span(node), Failure(codes.REGISTRATION, error))
             return False
     cls.registration = registration
     return True
@@ -192,12 +191,11 @@ def no_typecheck(ctx: CallContext) -> Value:
     if not ctx.kwargs:
         return ContextVal(ContextKind.NO_TYPECHECK)
     if "out_types" not in ctx.kwargs or set(ctx.kwargs) - {"in_types", "out_types"}:
-        # provisional code (same exception class): spmd-registration is proposed
         fail(
             ctx.evaluator,
             ctx.frame,
             ctx.span,
-            Failure(codes.MISSING_ARGUMENT, "out_types is required for typed no_typecheck"),
+            Failure(codes.REGISTRATION, "out_types is required for typed no_typecheck"),
         )
         return UNKNOWN
     in_types = ctx.kwargs.get("in_types")
@@ -416,12 +414,11 @@ def _run_hook(
     name = _short(cls)
     who = f"{name}.{_HOOK}"
     if node.keywords:
-        # provisional code (same exception class): spmd-hook-signature is proposed
         fail(
             ev,
             frame,
             span,
-            Failure(codes.MISSING_ARGUMENT, f"{name}.apply() accepts positional arguments only"),
+            Failure(codes.HOOK_SIGNATURE, f"{name}.apply() accepts positional arguments only"),
         )
         return UNKNOWN
     shape = _hook_parameters(hook)
@@ -432,13 +429,12 @@ def _run_hook(
     forward, bound = binding
     for param in names:
         if param not in bound and not _has_default(hook, param):
-            # provisional code (same exception class): spmd-hook-signature is proposed
             fail(
                 ev,
                 frame,
                 span,
                 Failure(
-                    codes.MISSING_ARGUMENT,
+                    codes.HOOK_SIGNATURE,
                     f"{who}: {param!r} is not a parameter of {name}.forward (has {sorted(bound)})",
                 ),
             )
@@ -458,13 +454,12 @@ def _run_hook(
     out_tensors = _tensors(outputs)
     if returns_types:
         if isinstance(result, ConstVal) and result.value is None and out_tensors:
-            # provisional code (same exception class): spmd-hook-coverage is proposed
             fail(
                 ev,
                 frame,
                 span,
                 Failure(
-                    codes.UNREGISTERED_FUNCTION,
+                    codes.HOOK_COVERAGE,
                     f"{who}: returned None; a keyword-only spmd_typecheck must return the "
                     f"output type(s) (a NdimWithSpmdType, a tensor, or a tuple)",
                 ),
@@ -482,13 +477,12 @@ def _run_hook(
         stamped = effects.get(out_param, outputs)
     uncovered = _uncovered(hook, bound, names)
     if uncovered is not None:
-        # provisional code (same exception class): spmd-hook-coverage is proposed
         fail(
             ev,
             frame,
             span,
             Failure(
-                codes.UNREGISTERED_FUNCTION,
+                codes.HOOK_COVERAGE,
                 f"{who}: tensor argument {uncovered!r} was not accounted for. Pass it to the "
                 f"rules operation that consumes it, assert_type it, or declare "
                 f"rules.ignore({uncovered}) if it does not affect the forward value.",
@@ -498,13 +492,12 @@ def _run_hook(
     if not returns_types and out_tensors:
         assert out_param is not None
         if out_param not in _mentioned(hook):
-            # provisional code (same exception class): spmd-hook-coverage is proposed
             fail(
                 ev,
                 frame,
                 span,
                 Failure(
-                    codes.UNREGISTERED_FUNCTION,
+                    codes.HOOK_COVERAGE,
                     f"{who}: output 0 was left untyped; return its type from the hook, or "
                     f"finish the rule with rules.output(out, <NdimWithSpmdType>) or "
                     f"assert_type(out, ...)",
@@ -615,13 +608,12 @@ def _run_decomposition(
     if None in shapes:
         return UNKNOWN
     if shapes[0] != shapes[1]:
-        # provisional code (same exception class): spmd-decomposition-mismatch is proposed
         fail(
             ev,
             frame,
             span,
             Failure(
-                codes.UNREGISTERED_FUNCTION,
+                codes.DECOMPOSITION_MISMATCH,
                 f"{_short(cls)}: decomposition output tree does not match real computation "
                 f"path output tree. decomposition: {shapes[0]}, fused: {shapes[1]}",
             ),
@@ -710,10 +702,9 @@ def check_module_hooks(
             continue
         if hook.local_backward_hook:
             continue
-        # provisional code (same exception class): spmd-unregistered-hook is proposed
         ev.sink.report(
             frame.unit.span(node),
-            codes.UNREGISTERED_FUNCTION,
+            codes.UNREGISTERED_HOOK,
             f"Backward hook {hook.qualname!r} attached to nn.Module is not registered for SPMD "
             f"type propagation.  Call register_local_backward_hook(fn) if the hook does not "
             f"alter gradient SPMD types."

@@ -158,7 +158,7 @@ def label_axes(
             if name == _OPAQUE:
                 if sharding:
                     raise EinsumError(
-                        codes.CONFLICTING_TYPES,
+                        codes.EINSUM_SHARDING,
                         f"rules.einsum: operand {i} of {eq.text!r} is sharded on "
                         f"{_axes_text(sharding, label)} at dim {dim}, which the equation "
                         f"marks '_' (must not be sharded)",
@@ -167,7 +167,7 @@ def label_axes(
             previous = found.setdefault(name, sharding)
             if previous != sharding:
                 raise EinsumError(
-                    codes.CONFLICTING_TYPES,
+                    codes.EINSUM_SHARDING,
                     f"rules.einsum: label {name!r} of {eq.text!r} is sharded inconsistently: "
                     f"{_axes_text(previous, label)} vs {_axes_text(sharding, label)} "
                     f"(operand {i}, dim {dim})",
@@ -176,7 +176,7 @@ def label_axes(
                 other = axis_label.setdefault(axis, name)
                 if other != name:
                     raise EinsumError(
-                        codes.CONFLICTING_TYPES,
+                        codes.EINSUM_SHARDING,
                         f"rules.einsum: axis {label(axis)} shards both {other!r} and {name!r} "
                         f"in {eq.text!r}; an axis may shard only one dim",
                     )
@@ -184,7 +184,7 @@ def label_axes(
         for i, names in enumerate(labels):
             if name not in names and types[i].get(axis) == V:
                 raise EinsumError(
-                    codes.CONFLICTING_TYPES,
+                    codes.EINSUM_SHARDING,
                     f"rules.einsum: operand {i} of {eq.text!r} broadcasts over {name!r}, which "
                     f"is sharded on {label(axis)}, so it must be replicated on {label(axis)}, "
                     f"but it is Varying",

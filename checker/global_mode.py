@@ -133,12 +133,11 @@ def validate(
             if axis in dims or is_global_axis(state, axis) is not True:
                 continue
             if not _holds(ev, tensor.type.items[axis], lambda t: t != V, frame):
-                # provisional code (same exception class): spmd-global-unsharded-varying
                 _report(
                     ev,
                     frame,
                     node,
-                    codes.MISSING_AXIS,
+                    codes.GLOBAL_UNSHARDED_VARYING,
                     f"Tensor has Varying type on axis {axes.label(axis)} but no PartitionSpec "
                     f"entry. Use assert_type with S(i) or PartitionSpec to specify which "
                     f"dimension is sharded. Otherwise, reinterpret the tensor from V to P.",
@@ -150,12 +149,11 @@ def validate(
             term = tensor.type.items.get(axis, ABSENT)
             if not _holds(ev, term, lambda t: isinstance(t, AxisType) and t.kind is Kind.V, frame):
                 shown = term.local if isinstance(term, AxisType) else None
-                # provisional code (same exception class): spmd-global-spec-mismatch
                 _report(
                     ev,
                     frame,
                     node,
-                    codes.CONFLICTING_TYPES,
+                    codes.GLOBAL_SPEC_MISMATCH,
                     f"Tensor has PartitionSpec on axis {axes.label(axis)} but local type is "
                     f"{shown}, not V. PartitionSpec (sharding) is only valid for Varying axes.",
                 )
@@ -203,8 +201,7 @@ def place(
         return _unknown_shards(output, [o.value for o in operands]), None, shape
     conflict = _order_conflict(operands, state)
     if conflict is not None:
-        # provisional code (same exception class): spmd-global-spec-order
-        _report(ev, frame, node, codes.CONFLICTING_TYPES, conflict)
+        _report(ev, frame, node, codes.GLOBAL_SPEC_ORDER, conflict)
         return None
     items: dict[str, Term] = dict(output.items)
     known = True
@@ -364,12 +361,11 @@ def check_collective(
         group = layout.outer_axes(spec, axis)
         if group:
             shown = ", ".join(axes.label(a) for a in group)
-            # provisional code (same exception class): spmd-global-not-innermost
             _report(
                 ev,
                 frame,
                 node,
-                codes.SRC_MISMATCH,
+                codes.GLOBAL_NOT_INNERMOST,
                 f"redistribute on axis {axes.label(axis)} is not allowed because it is not "
                 f"the innermost axis in its PartitionSpec group ({shown}). Only the innermost "
                 f"axis ({axes.label(group[-1])}) can be directly redistributed.",

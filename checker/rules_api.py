@@ -207,7 +207,7 @@ def transition(ctx: CallContext) -> Value:
         return TensorVal(UNKNOWN_TYPE, True)
     message = pair_error(spec, src, dst)
     if message is not None:
-        _report(ctx, Failure(codes.SRC_MISMATCH, message))
+        _report(ctx, Failure(codes.RULES_TRANSITION, message))
         return UNKNOWN
     axis = ev.axis(ctx.arg(1, "axis"), ctx.arg_node(1, "axis"), frame)
     if tensor is None or not isinstance(axis, AxisVal):
@@ -218,8 +218,7 @@ def transition(ctx: CallContext) -> Value:
     dst_c = canonical_shard(dst, ndim)
     for resolved in (src_c, dst_c):
         if isinstance(resolved, str):
-            # provisional code (same exception class): spmd-shard-dim-range is proposed
-            _report(ctx, Failure(codes.CONFLICTING_TYPES, resolved))
+            _report(ctx, Failure(codes.SHARD_DIM_RANGE, resolved))
             return UNKNOWN
     if src_c is None or dst_c is None:
         _forget(ctx, tensor, x_node)
@@ -277,7 +276,7 @@ def _check(
             )
     if convert and src_c.shard_dim is not None and dst_c.shard_dim is not None and src_c != dst_c:
         return Failure(
-            codes.SRC_MISMATCH,
+            codes.RULES_TRANSITION,
             f"{name}: cannot change the shard dimension from {src_c} to {dst_c} without "
             f"communication; use all_to_all instead",
         )
@@ -374,14 +373,16 @@ def _result(
         shift = 1
     elif spec.name == "reduce_scatter" and dst_c == V:
         if ndim == 0:
-            _report(ctx, Failure(codes.SRC_MISMATCH, f"{name}: cannot unbind dim 0 of a scalar"))
+            _report(
+                ctx, Failure(codes.RULES_TRANSITION, f"{name}: cannot unbind dim 0 of a scalar")
+            )
             return None
         on_dim0 = [a for a, t in items.items() if isinstance(t, AxisType) and t.shard_dim == 0]
         if on_dim0:
             _report(
                 ctx,
                 Failure(
-                    codes.SRC_MISMATCH,
+                    codes.RULES_TRANSITION,
                     f"{name}: dim 0 is unbound across ranks but is sharded on "
                     f"{axes.label(on_dim0[0])}",
                 ),

@@ -52,9 +52,8 @@ def out_of_bounds(function: str, src: AxisType, dst: AxisType, ndim: int | None)
     for which in _CANONICAL.get(function, ()):
         dim = (src if which == "src" else dst).shard_dim
         if dim is not None and normalize_dim(dim, ndim) is None:
-            # provisional code (same exception class): spmd-shard-dim-range is proposed
             return Refusal(
-                codes.CONFLICTING_TYPES, f"S({dim}) is out of bounds for tensor with ndim={ndim}"
+                codes.SHARD_DIM_RANGE, f"S({dim}) is out of bounds for tensor with ndim={ndim}"
             )
     return None
 
@@ -127,9 +126,8 @@ def exchange(
         if scatter not in (None, 0) or not shape:
             return None
         if shape[0] != size:
-            # provisional code (class match only; RuntimeError): spmd-shape is proposed
             return Refusal(
-                codes.UNKNOWN_AXIS,
+                codes.SHAPE,
                 "input tensor must be the same size as output size times world size",
             )
     return None

@@ -99,7 +99,7 @@ class Call:
 
     def no_strategy(self, axis: str) -> Rejection:
         return Rejection(
-            codes.CONFLICTING_TYPES,
+            codes.GLOBAL_NO_STRATEGY,
             f"No valid sharding strategy for {self.short} on axis {axes.label(axis)}",
         )
 
@@ -624,7 +624,7 @@ def _reduce(call: Call, axis: str, placements: list[Placement]) -> Outcome:
     if op == "sum":
         return PARTIAL
     return Rejection(
-        codes.INVALID_TRANSITION, f"Only sum-Partial is supported, got reduce_op={op!r}"
+        codes.GLOBAL_NON_SUM_PARTIAL, f"Only sum-Partial is supported, got reduce_op={op!r}"
     )
 
 
@@ -673,7 +673,7 @@ def _view(call: Call, axis: str, placements: list[Placement]) -> Outcome:
     found = next(((o, g) for o, g in enumerate(groups) if p.dim in g.inputs), None)
     if found is None:
         return Rejection(
-            codes.CONFLICTING_TYPES,
+            codes.GLOBAL_RESHAPE,
             f"Reshaping a tensor sharded on dim {p.dim} (local size 1) is ambiguous: the "
             f"sharded dimension disappears in the reshape so we cannot determine which "
             f"output dimension carries the sharding. Consider redistributing to unshard dim "
@@ -683,7 +683,7 @@ def _view(call: Call, axis: str, placements: list[Placement]) -> Outcome:
     out, group = found
     if group.group is Group.SPLIT:
         return Rejection(
-            codes.CONFLICTING_TYPES,
+            codes.GLOBAL_RESHAPE,
             f"Reshaping a tensor sharded on dim {p.dim} into multiple smaller dimensions is "
             f"not supported: the sharded dimension is split across multiple output "
             f"dimensions. Consider redistributing to unshard dim {p.dim} before reshaping. "
@@ -693,7 +693,7 @@ def _view(call: Call, axis: str, placements: list[Placement]) -> Outcome:
         if any(shape[d] == 1 for d in group.inputs[: group.inputs.index(p.dim)]):
             return None
         return Rejection(
-            codes.CONFLICTING_TYPES,
+            codes.GLOBAL_RESHAPE,
             f"DTensor produced _StridedShard placement for {call.short} on axis "
             f"{axes.label(axis)}, which is not yet supported by the SPMD type checker.",
         )

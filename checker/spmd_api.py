@@ -480,9 +480,7 @@ def assert_values(
     if known:
         bounds = _out_of_bounds(shards, ndim)
         if bounds is not None:
-            ev.sink.report(
-                span, codes.CONFLICTING_TYPES, bounds, Severity.ERROR, call_site_of(frame)
-            )
+            ev.sink.report(span, codes.SHARD_DIM_RANGE, bounds, Severity.ERROR, call_site_of(frame))
             frame.stop()
             return UNKNOWN
         # the runtime's types hold mutually orthogonal axes only (a flattened axis overlaps
@@ -699,7 +697,6 @@ def _out_of_bounds(shards: Mapping[str, AxisType], ndim: int | None) -> str | No
     for t in shards.values():
         dim = t.shard_dim
         if dim is not None and not -ndim <= dim < ndim:
-            # provisional code (same exception class): spmd-shard-dim-range is proposed
             return f"S({dim}) is out of bounds for tensor with ndim={ndim}"
     return None
 

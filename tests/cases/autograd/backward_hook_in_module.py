@@ -24,5 +24,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     block = Block()
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-unregistered-hook
-    y = block(x)  # W: spmd-unregistered-function
+    y = block(x)  # W: spmd-unregistered-hook

@@ -24,5 +24,4 @@ class Double(torch.autograd.Function):
         return x
 
 
-# provisional code (same exception class): proposed spmd-registration
-spmd.register_autograd_function(Double)  # E: spmd-missing-argument
+spmd.register_autograd_function(Double)  # E: spmd-registration

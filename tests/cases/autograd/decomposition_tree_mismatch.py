@@ -28,5 +28,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(x, {"dp": V, "tp": R})
     w = torch.randn(8, 2)
     spmd.assert_type(w, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-decomposition-mismatch
-    y = FusedLinearRelu.apply(x, w)  # E: spmd-unregistered-function
+    y = FusedLinearRelu.apply(x, w)  # E: spmd-decomposition-mismatch

@@ -27,5 +27,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     reveal_type(ScaledCopy.apply(x, x))  # T: {dp: V, tp: R}
     w = torch.randn(4, 8)
     spmd.assert_type(w, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-hook-coverage
-    y = ScaledCopy.apply(x, w)  # E: spmd-unregistered-function
+    y = ScaledCopy.apply(x, w)  # E: spmd-hook-coverage

@@ -6,7 +6,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-# provisional code (same exception class): proposed spmd-registration
-@spmd.no_typecheck(in_types=({"dp": V, "tp": R},))  # E: spmd-missing-argument
+@spmd.no_typecheck(in_types=({"dp": V, "tp": R},))  # E: spmd-registration
 def activation(x):
     return torch.relu(x)

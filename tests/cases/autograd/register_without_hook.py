@@ -6,8 +6,7 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-# provisional code (same exception class): proposed spmd-registration
-@spmd.register_autograd_function  # E: spmd-missing-argument
+@spmd.register_autograd_function  # E: spmd-registration
 class Double(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):

@@ -20,8 +20,7 @@ class Reduce(torch.autograd.Function):
 
     @staticmethod
     def spmd_typecheck(*, x):
-        # provisional code (same exception class): proposed spmd-rules-transition
-        return rules.all_reduce(x, tp, src=P, dst=V)  # E: spmd-src-mismatch
+        return rules.all_reduce(x, tp, src=P, dst=V)  # E: spmd-rules-transition
 
 
 with spmd.set_current_mesh(mesh), typecheck():

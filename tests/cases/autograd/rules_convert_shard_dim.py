@@ -20,7 +20,7 @@ class Move(torch.autograd.Function):
 
     @staticmethod
     def spmd_typecheck(*, x):
-        return rules.convert(x, tp, src=S(0), dst=S(1))  # E: spmd-src-mismatch
+        return rules.convert(x, tp, src=S(0), dst=S(1))  # E: spmd-rules-transition
 
 
 with spmd.set_current_mesh(mesh), typecheck():

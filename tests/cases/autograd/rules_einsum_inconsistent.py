@@ -17,8 +17,7 @@ class Matmul(torch.autograd.Function):
 
     @staticmethod
     def spmd_typecheck(*, x, w):
-        # provisional code (same exception class): proposed spmd-einsum-sharding
-        return rules.einsum("mk,kn->mn", x, w)  # E: spmd-conflicting-types
+        return rules.einsum("mk,kn->mn", x, w)  # E: spmd-einsum-sharding
 
 
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))

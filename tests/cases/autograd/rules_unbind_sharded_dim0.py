@@ -20,7 +20,7 @@ class Scatter(torch.autograd.Function):
 
     @staticmethod
     def spmd_typecheck(*, x):
-        return rules.reduce_scatter(x, tp, src=P, dst=V)  # E: spmd-src-mismatch
+        return rules.reduce_scatter(x, tp, src=P, dst=V)  # E: spmd-rules-transition
 
 
 with spmd.set_current_mesh(mesh), typecheck():

@@ -14,5 +14,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     d = DTensor.from_local(x, mesh, [Replicate(), Shard(0)])
     y = d.to_local()
     reveal_type(y)  # T: {dp: I, tp: V}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    z = y * 2  # E: spmd-missing-axis
+    z = y * 2  # E: spmd-global-unsharded-varying

@@ -11,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": S(0), "tp": R})
     r = torch.randn(8, 16)
     spmd.assert_type(r, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-global-no-strategy
-    y = x + r  # E: spmd-conflicting-types
+    y = x + r  # E: spmd-global-no-strategy

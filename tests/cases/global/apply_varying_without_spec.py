@@ -24,5 +24,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    y = Double.apply(x)  # E: spmd-missing-axis
+    y = Double.apply(x)  # E: spmd-global-unsharded-varying

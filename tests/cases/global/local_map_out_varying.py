@@ -17,5 +17,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": S(0), "tp": R})
     z = double(x)
     reveal_type(z)  # T: {dp: V, tp: R}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    w = z + 1  # E: spmd-missing-axis
+    w = z + 1  # E: spmd-global-unsharded-varying

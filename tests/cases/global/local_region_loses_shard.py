@@ -12,5 +12,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     with spmd.local():
         y = x * 2
         reveal_type(y)  # T: {dp: V, tp: R}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    z = y + 1  # E: spmd-missing-axis
+    z = y + 1  # E: spmd-global-unsharded-varying

@@ -11,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": R, "tp": S(0)})
     spmd.mutate_type(x, "tp", src=V, dst=R)
     reveal_type(x)  # T: {dp: R, tp: R}
-    # provisional code (same exception class): proposed spmd-global-spec-mismatch
-    y = x + 1  # E: spmd-conflicting-types
+    y = x + 1  # E: spmd-global-spec-mismatch

@@ -11,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": P, "tp": R})
     y = spmd.reduce_scatter(x, "dp", src=P, dst=V)
     reveal_type(y)  # T: {dp: V, tp: R}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    z = y * 2  # E: spmd-missing-axis
+    z = y * 2  # E: spmd-global-unsharded-varying

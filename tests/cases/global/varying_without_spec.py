@@ -10,5 +10,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": V, "tp": R})
     reveal_type(x)  # T: {dp: V, tp: R}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    y = x * 2  # E: spmd-missing-axis
+    y = x * 2  # E: spmd-global-unsharded-varying

@@ -11,5 +11,4 @@ with spmd.set_current_mesh(mesh, local_axes=("dp",)), typecheck(local=False):
     spmd.assert_type(x, {"dp": V, "tp": S(0)})
     y = spmd.all_reduce(x, "dp", src=V, dst=R)
     reveal_type(y)  # T: {dp: R, tp: V}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    z = y + 1  # E: spmd-missing-axis
+    z = y + 1  # E: spmd-global-unsharded-varying

@@ -11,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": S(0), "tp": R})
     col = torch.randn(8, 1)
     spmd.assert_type(col, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-global-no-strategy
-    y = x + col  # E: spmd-conflicting-types
+    y = x + col  # E: spmd-global-no-strategy

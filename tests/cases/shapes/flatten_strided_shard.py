@@ -9,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(2, 8, 16)
     spmd.assert_type(x, {"dp": R, "tp": S(1)})
-    # provisional code (same exception class): proposed spmd-global-reshape
-    y = x.flatten(0, 1)  # E: spmd-conflicting-types
+    y = x.flatten(0, 1)  # E: spmd-global-reshape

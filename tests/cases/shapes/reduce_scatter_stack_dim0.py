@@ -9,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(3, 8)
     spmd.assert_type(x, {"dp": R, "tp": P})
-    # provisional code (class match only; RuntimeError): proposed spmd-shape
-    y = spmd.reduce_scatter(x, "tp", src=P, dst=V)  # E: spmd-unknown-axis
+    y = spmd.reduce_scatter(x, "tp", src=P, dst=V)  # E: spmd-shape

@@ -8,5 +8,4 @@ from torch.distributed.device_mesh import init_device_mesh
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
-    # provisional code (same exception class): proposed spmd-shard-dim-range
-    spmd.assert_type(x, {"dp": R, "tp": S(2)})  # E: spmd-conflicting-types
+    spmd.assert_type(x, {"dp": R, "tp": S(2)})  # E: spmd-shard-dim-range
