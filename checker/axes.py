@@ -16,6 +16,11 @@ from .lattice import LocalType
 
 _MARK = "#"
 
+# The world group (``group=None`` of a raw torch.distributed collective), an axis of its own,
+# named as the runtime names it. Every axis of a mesh of two axes or more is a proper
+# subgroup of the world, so none of them is this one (``apart_from_world``).
+WORLD = "default_pg"
+
 
 def symbolic(spelling: str, origin: str) -> str:
     """The key of the symbolic axis that ``spelling`` denotes, read at ``origin``."""
@@ -29,6 +34,11 @@ def is_symbolic(key: str) -> bool:
 def label(key: str) -> str:
     """How an axis reads in messages and hovers: its name, or the group as spelled."""
     return key.split(_MARK, 1)[0]
+
+
+def apart_from_world(mesh: tuple[str, ...]) -> bool:
+    """Whether the world group is certainly none of these mesh axes."""
+    return len(mesh) >= 2
 
 
 def may_alias(a: str, b: str) -> bool:

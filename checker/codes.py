@@ -233,6 +233,9 @@ MESH_OP_IN_TYPECHECK: Final = _code(
     "spmd-mesh-op-in-typecheck",
     "a DeviceMesh is sliced or flattened inside typecheck(): its own rank tensor is untyped",
     "SpmdTypeError",
+    "{what} a DeviceMesh inside typecheck() runs tensor ops on the mesh's own untyped rank "
+    "tensor: args[0] missing axis {axis} from the current mesh {mesh}. args[0] has axes {{}}. "
+    "{advice}",
 )
 MESH_REGION: Final = _code(
     "spmd-mesh-region",
@@ -268,6 +271,38 @@ BOUNDARY_SPEC: Final = _code(
     "spmd-boundary-spec",
     "Infer used inside local_map's in_types or out_types (only the bare in_types may be Infer)",
     "SpmdTypeError",
+)
+RAW_OUTPUT_TYPE: Final = _code(
+    "spmd-raw-output-type",
+    "a raw torch.distributed collective writes into an output tensor of the wrong type",
+    "SpmdTypeError",
+    "{function}: expected {label} type {want} on axis {axis}, got {have}",
+)
+# the raw collectives' other messages: an untyped input or output in strict mode
+RAW_MISSING_AXIS: Final = (
+    "{function}: {label} has no type for axis {axis}. Use assert_type() to annotate the tensor "
+    "on this axis before calling collectives."
+)
+RAW_DIST_UNSUPPORTED: Final = _code(
+    "spmd-raw-dist-unsupported",
+    "a raw torch.distributed function the runtime's checker does not type",
+    "SpmdTypeError",
+    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
+    "use the spmd_types wrapper instead",
+)
+# where the checker only assumes that the code runs under typecheck() (a library)
+RAW_DIST_UNSUPPORTED_IF_CHECKED: Final = (
+    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
+    "use the spmd_types wrapper instead. (A warning: this raises only if it runs under "
+    "typecheck(), which the checker assumes here but does not see.)"
+)
+DTENSOR_ASSERT: Final = _code(
+    "spmd-dtensor-assert",
+    "assert_type on a DTensor",
+    "TypeError",
+    "assert_type() does not support DTensor. SPMD type checking operates on local tensors "
+    "only; DTensor tracks its own placement metadata. Assert the local tensor instead "
+    "(d.to_local()).",
 )
 GLOBAL_UNSHARDED_VARYING: Final = _code(
     "spmd-global-unsharded-varying",

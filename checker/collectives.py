@@ -5,6 +5,10 @@ of the reference runtime (0.3.1). The runtime first runs the function, which
 raises ``ValueError`` on a bad ``src``/``dst`` or a transition gated behind
 ``expert_mode``; then it checks that ``src`` matches the operand's type on
 the axis (``SpmdTypeError``) and sets the axis to ``dst``. Same order here.
+
+Also the raw ``torch.distributed`` collectives (``_raw_dist.py``): where their
+tensors are among the arguments, the types their input and outputs must have,
+and the ones the runtime rejects whatever the types.
 """
 
 from __future__ import annotations
@@ -418,3 +422,131 @@ def output_type(operand: LocalType, axis: str, dst: AxisType, typed_on_axis: boo
     if not typed_on_axis:
         return base
     return base.with_axis(axis, dst.local)
+
+
+# ---------------------------------------------------------------------- raw torch.distributed
+@dataclass(frozen=True)
+class RawTensorArg:
+    """Where a raw collective's tensor argument is: its parameter name and position."""
+
+    name: str
+    position: int
+    is_list: bool = False  # a list of tensors (all_gather's tensor_list)
+
+
+@dataclass(frozen=True)
+class RawRule:
+    """One raw ``torch.distributed`` collective as ``_raw_dist.RAW_DIST_RULES`` types it:
+    the input must be ``src`` on the group's axis, each output must already be one of
+    ``dst`` there, and an in-place collective retypes its input to ``mutate_to``."""
+
+    runtime_name: str  # the name in the runtime's messages (torch 2.13 forwards some)
+    input: RawTensorArg
+    output: RawTensorArg | None
+    group: int  # the position of ``group``
+    src: AxisType
+    dst: tuple[AxisType, ...]
+    mutate_to: AxisType | None = None
+
+    @property
+    def async_position(self) -> int:
+        return self.group + 1  # async_op follows group in every signature
+
+
+_GATHER_INTO = RawRule(
+    "all_gather_single",
+    RawTensorArg("input_tensor", 1),
+    RawTensorArg("output_tensor", 0),
+    2,
+    V,
+    (R, I),
+)
+_REDUCE_SCATTER = RawRule(
+    "reduce_scatter_single", RawTensorArg("input", 1), RawTensorArg("output", 0), 3, P, (V,)
+)
+RAW_RULES: dict[str, RawRule] = {
+    "all_reduce": RawRule("all_reduce", RawTensorArg("tensor", 0), None, 2, P, (), mutate_to=R),
+    "all_gather": RawRule(
+        "all_gather",
+        RawTensorArg("tensor", 1),
+        RawTensorArg("tensor_list", 0, is_list=True),
+        2,
+        V,
+        (R, I),
+    ),
+    "all_gather_into_tensor": _GATHER_INTO,
+    "all_gather_single": _GATHER_INTO,
+    "reduce_scatter_tensor": _REDUCE_SCATTER,
+    "reduce_scatter_single": _REDUCE_SCATTER,
+    "all_to_all_single": RawRule(
+        "all_to_all_single", RawTensorArg("input", 1), RawTensorArg("output", 0), 4, V, (V,)
+    ),
+}
+# Raw collectives that reach the runtime's checker in torch 2.13 and are rejected whatever
+# the types and the group (the stubs its source calls dormant are live).
+RAW_UNSUPPORTED: frozenset[str] = frozenset(
+    [
+        "broadcast",
+        "reduce",
+        "all_to_all",
+        "reduce_scatter",
+        "gather",
+        "scatter",
+        "send",
+        "recv",
+        "isend",
+        "irecv",
+        "all_reduce_coalesced",
+        "all_gather_coalesced",
+    ]
+)
+
+
+def check_raw_input(rule: RawRule, have: AxisType | None, axis: str, *, strict: bool) -> None:
+    """The input's type on the group's axis (None: untyped there) against ``src``: exactly
+    ``src`` (S(i) is V), unlike the spmd_types collectives (no V -> P, no R/I leniency)."""
+    if have is None:
+        if strict:
+            raise _raw_missing(rule, "tensor", axis)
+        return
+    if have.local != rule.src:
+        raise RuleViolation(
+            codes.SRC_MISMATCH,
+            codes.SRC_MISMATCH.message(
+                function=rule.runtime_name, want=rule.src, axis=axis, have=have.local
+            ),
+            axis=axis,
+        )
+
+
+def check_raw_output(
+    rule: RawRule, have: AxisType | None, axis: str, index: int | None, *, strict: bool
+) -> None:
+    """An output tensor's type on the axis (None: untyped there): it must already be one of
+    ``dst``; ``index`` is its place in an output list."""
+    label = f"output tensor_list[{index}]" if index is not None else "output tensor"
+    if have is None:
+        if strict:
+            raise _raw_missing(rule, label, axis)
+        return
+    if have.local not in rule.dst:
+        raise RuleViolation(
+            codes.RAW_OUTPUT_TYPE,
+            codes.RAW_OUTPUT_TYPE.message(
+                function=rule.runtime_name,
+                label=label,
+                want="/".join(str(t) for t in rule.dst),
+                axis=axis,
+                have=have.local,
+            ),
+            axis=axis,
+        )
+
+
+def _raw_missing(rule: RawRule, label: str, axis: str) -> RuleViolation:
+    """The strict-mode error of a raw collective on a tensor not typed on the axis."""
+    return RuleViolation(
+        codes.MISSING_AXIS,
+        codes.RAW_MISSING_AXIS.format(function=rule.runtime_name, label=label, axis=axis),
+        axis=axis,
+    )

@@ -4,7 +4,8 @@ It walks statements with an environment from names to abstract values
 (``values.py``): assignments, branches and loops, calls, attributes and
 subscripts, functions and classes of the workspace, ``local_map`` contracts.
 What a call of an outside name does is the business of the handler tables
-(``spmd_api.HANDLERS``, ``python_api.HANDLERS``), else of the op table
+(``spmd_api.HANDLERS``, ``mesh_api.HANDLERS``, ``python_api.HANDLERS``,
+``dist_api.HANDLERS``, ``dtensor_api.HANDLERS``; no name is in two), else of the op table
 (``ops.py``); both see the interpreter only as an ``Evaluator``
 (``evaluator.py``), which ``Interpreter`` implements. Everything found goes to
 one ``ResultSink`` (``sink.py``).
@@ -30,6 +31,9 @@ from . import (
     autograd_api,
     axes,
     codes,
+    dist_api,
+    dtensor_api,
+    dtensors,
     entry,
     journal,
     mesh_api,
@@ -63,6 +67,7 @@ from .values import (
     ContextKind,
     ContextVal,
     ContractVal,
+    DTensorVal,
     FunctionIdentity,
     FunctionVal,
     InstanceVal,
@@ -89,6 +94,8 @@ from .values import (
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
 # What a call of an outside name does, by canonical name: spmd_types first, then torch/Python.
 _HANDLERS = {
+    **dtensor_api.HANDLERS,
+    **dist_api.HANDLERS,
     **python_api.HANDLERS,
     **mesh_api.HANDLERS,
     **spmd_api.HANDLERS,
@@ -228,6 +235,7 @@ class Interpreter:
             mesh_known=is_script or mesh_axes is not None,
             grad=True,
             mesh_root=self.mesh_root,
+            assumed=not is_script and self.assumes_checking,
         )
 
     def _standalone_state(self) -> State:
@@ -239,6 +247,7 @@ class Interpreter:
             mesh_axes is not None,
             True,
             mesh_root=self.mesh_root,
+            assumed=self.assumes_checking,
         )
 
     def run(self) -> None:
@@ -455,7 +464,7 @@ class Interpreter:
         """The object a name refers to changed in place (its SPMD type was set or changed):
         rebind the name, and if it is a parameter still naming the caller's object, record
         the effect for the caller."""
-        if not isinstance(target, (ast.Name, ast.Attribute)):
+        if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
             return
         self._assign(target, value, frame, in_place=True)
         if (
@@ -501,6 +510,12 @@ class Interpreter:
                     frame.env[target.value.id] = type_dict(entries, container.rest)
                 else:
                     frame.env[target.value.id] = UNKNOWN
+                return
+            if isinstance(container, (TupleVal, TensorSeqVal)):
+                # an element of a list replaced or changed in place: the list the name
+                # holds is the same object, so the name sees it
+                index = self._eval(target.slice, frame)
+                self.mutate(target.value, _with_element(container, index, value), frame)
                 return
             if isinstance(container, TensorVal):
                 index = self._eval(target.slice, frame)
@@ -577,11 +592,20 @@ class Interpreter:
     ) -> None:
         entry = dict(frame.env)
         current = frame.child(dict(entry))
+        changed: Value | None = None  # the loop variable as the body left it in place
         for _ in range(_LOOP_ROUNDS):
             body = current.child(dict(current.env))
             if element is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self._assign(stmt.target, element, body)
             self._exec_block(stmt.body, body)
+            if (
+                element is not None
+                and isinstance(stmt, (ast.For, ast.AsyncFor))
+                and isinstance(stmt.target, ast.Name)
+            ):
+                after = body.env.get(stmt.target.id, element)
+                if after is not element:
+                    changed = after if changed is None else join(changed, after)
             merged = _join_paths([current, body])
             if merged.env == current.env and merged.bindings == current.bindings:
                 break
@@ -593,6 +617,29 @@ class Interpreter:
         orelse = current.child(dict(current.env))
         self._exec_block(stmt.orelse, orelse)
         _adopt(frame, _join_paths([current, orelse]) if not orelse.terminated else current)
+        if changed is not None and isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._write_back(stmt, changed, frame)
+
+    def _write_back(self, stmt: ast.For | ast.AsyncFor, changed: Value, frame: Frame) -> None:
+        """A loop over a list held by a name changed its variable in place (annotated it):
+        the element it changed is the list's, which one is not known, so every element
+        may have changed."""
+        base = _loop_base(stmt)
+        if base is None:
+            return
+        container = self._peek(base[0], frame)
+        if isinstance(container, TupleVal):
+            start = base[1]
+            items = tuple(
+                join(item, changed) if i >= start else item
+                for i, item in enumerate(container.items)
+            )
+            self.mutate(base[0], TupleVal(items), frame)
+        elif isinstance(container, TensorSeqVal):
+            element = join(container.element, changed)
+            self.mutate(
+                base[0], TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN, frame
+            )
 
     def _unrolled(
         self, stmt: ast.For | ast.AsyncFor, frame: Frame, items: tuple[Value, ...]
@@ -602,7 +649,7 @@ class Interpreter:
         themselves: an element named in the loop's literal gets what its loop variable
         became in place (when the body never rebinds the variable)."""
         current = frame.child(dict(frame.env))
-        sources = _loop_sources(stmt)
+        sources = _loop_sources(stmt, len(items))
         for index, item in enumerate(items):
             body = current.child(dict(current.env))
             self._assign(stmt.target, item, body)
@@ -674,9 +721,15 @@ class Interpreter:
             # a register_no_typecheck function on the stack keeps checking paused; the SPMD
             # mode is the one asked for, else the active mode's (local when none is)
             global_mode = state.global_mode if context.local is None else not context.local
-            return replace(state, checking=not state.paused, strict=strict, global_mode=global_mode)
+            return replace(
+                state,
+                checking=not state.paused,
+                strict=strict,
+                assumed=False,
+                global_mode=global_mode,
+            )
         if context.kind is ContextKind.NO_TYPECHECK:
-            return replace(state, checking=False)
+            return replace(state, checking=False, assumed=False)
         if context.kind is ContextKind.LOCAL:
             # typecheck(local=True) while checking is on, else nothing
             return replace(state, global_mode=False) if state.checking else state
@@ -1219,7 +1272,7 @@ class Interpreter:
             return self.binary(name, left, right, node.left, node.right, node, frame)
         if isinstance(node, ast.UnaryOp):
             operand = self._eval(node.operand, frame)
-            if isinstance(operand, TensorVal):
+            if isinstance(operand, TensorVal | DTensorVal):
                 dunder = {ast.USub: "__neg__", ast.UAdd: "__pos__", ast.Invert: "__invert__"}.get(
                     type(node.op)
                 )
@@ -1390,6 +1443,8 @@ class Interpreter:
             return self._import_from(owner.name, node.attr) or UNKNOWN
         if isinstance(owner, TensorVal):
             return self._tensor_attribute(owner, node, frame)
+        if isinstance(owner, DTensorVal):
+            return dtensor_api.attribute(owner, node.attr)
         if isinstance(owner, InstanceVal):
             if node.attr in owner.attributes:
                 return owner.attributes[node.attr]
@@ -1478,6 +1533,9 @@ class Interpreter:
                 and -len(container.items) <= index.value < len(container.items)
             ):
                 return container.items[index.value]
+            bounds = _literal_slice(node.slice)
+            if bounds is not None:
+                return TupleVal(container.items[bounds[0] : bounds[1]])
             return UNKNOWN
         if isinstance(container, ShapeVal):
             return ScalarVal(None) if not isinstance(node.slice, ast.Slice) else ShapeVal(None)
@@ -1621,6 +1679,10 @@ class Interpreter:
                 return self._tensor_method(
                     callee.name, receiver, node, args, kwargs, kw_nodes, frame
                 )
+            if isinstance(receiver, DTensorVal):
+                name = f"DTensor.{callee.name}"
+                context = CallContext(self, name, node, args, kwargs, kw_nodes, frame)
+                return dtensor_api.method(context, receiver)
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
                 if method is None and callee.name in autograd_api.MODULE_HOOKS and args:
@@ -1744,8 +1806,15 @@ class Interpreter:
         kw_nodes: dict[str, ast.expr],
         frame: Frame,
     ) -> Value:
-        """A call of an outside name: its handler (spmd_types, then torch and Python), else
-        the op table's rule for a torch function or Tensor method."""
+        """A call of an outside name: with a DTensor argument, what DTensor does (unchecked);
+        else its handler (spmd_types, meshes, torch and Python, torch.distributed, DTensor),
+        else the op table's rule for a torch function or Tensor method."""
+        dtensor = dtensors.among([*args, *kwargs.values()])
+        if dtensor is not None:  # the runtime does not check calls of DTensors
+            context = CallContext(self, name, node, args, kwargs, kw_nodes, frame)
+            result = dtensor_api.call_with_dtensor(context, dtensor)
+            if result is not None:
+                return result
         handler = _HANDLERS.get(name)
         if handler is not None:
             return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))
@@ -1927,15 +1996,88 @@ def _none_or_not(left: Value, right: Value) -> bool | None:
     return None
 
 
-def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
-    """The element expressions of a loop over a literal tuple or list of names and
-    attributes whose body never rebinds the loop variable (it may only change it in
-    place); None otherwise."""
-    if not isinstance(stmt.iter, (ast.Tuple, ast.List)) or not isinstance(stmt.target, ast.Name):
+def _loop_sources(stmt: ast.For | ast.AsyncFor, count: int) -> list[ast.expr] | None:
+    """The element expressions of a loop whose body never rebinds the loop variable (it may
+    only change it in place) over a literal tuple or list of names and attributes, or over
+    the ``count`` elements of a list a name holds (``outs``, ``outs[1:]``: ``outs[i]``);
+    None otherwise."""
+    if not isinstance(stmt.target, ast.Name) or _rebinds(stmt, stmt.target.id):
         return None
-    if not all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.iter.elts):
+    if isinstance(stmt.iter, (ast.Tuple, ast.List)):
+        if not all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.iter.elts):
+            return None
+        return list(stmt.iter.elts)
+    base = _loop_base(stmt)
+    if base is None:
         return None
-    name = stmt.target.id
+    container, start = base
+    return [
+        ast.copy_location(ast.Subscript(container, ast.Constant(start + i), ast.Load()), stmt.iter)
+        for i in range(count)
+    ]
+
+
+def _loop_base(stmt: ast.For | ast.AsyncFor) -> tuple[ast.Name | ast.Attribute, int] | None:
+    """The list a loop runs over when a name or attribute holds it, and the index of its
+    first element the loop sees (``outs[2:]``: 2), when the body never rebinds the loop
+    variable."""
+    iterable = stmt.iter
+    start = 0
+    if isinstance(iterable, ast.Subscript):
+        bounds = _literal_slice(iterable.slice)
+        if bounds is None or (bounds[0] or 0) < 0:
+            return None
+        start = bounds[0] or 0
+        iterable = iterable.value
+    if not isinstance(iterable, (ast.Name, ast.Attribute)):
+        return None
+    if not isinstance(stmt.target, ast.Name) or _rebinds(stmt, stmt.target.id):
+        return None
+    if isinstance(iterable, ast.Name) and _rebinds(stmt, iterable.id):
+        return None  # the body makes the name hold another list
+    return iterable, start
+
+
+def _literal_slice(node: ast.expr) -> tuple[int | None, int | None] | None:
+    """``a:b`` with literal (or omitted) bounds and no step."""
+    if not isinstance(node, ast.Slice) or node.step is not None:
+        return None
+    bounds: list[int | None] = []
+    for part in (node.lower, node.upper):
+        if part is None:
+            bounds.append(None)
+        elif isinstance(part, ast.Constant) and type(part.value) is int:
+            bounds.append(part.value)
+        elif (
+            isinstance(part, ast.UnaryOp)
+            and isinstance(part.op, ast.USub)
+            and isinstance(part.operand, ast.Constant)
+            and type(part.operand.value) is int
+        ):
+            bounds.append(-part.operand.value)
+        else:
+            return None
+    return bounds[0], bounds[1]
+
+
+def _with_element(container: TupleVal | TensorSeqVal, index: Value, value: Value) -> Value:
+    """A list with one element replaced (an unknown index: any element may be the one)."""
+    if isinstance(container, TensorSeqVal):
+        element = join(container.element, value)
+        return TensorSeqVal(element) if isinstance(element, TensorVal) else UNKNOWN
+    items = list(container.items)
+    if (
+        isinstance(index, ScalarVal)
+        and isinstance(index.value, int)
+        and -len(items) <= index.value < len(items)
+    ):
+        items[index.value] = value
+        return TupleVal(tuple(items))
+    return TupleVal(tuple(join(item, value) for item in items))
+
+
+def _rebinds(stmt: ast.For | ast.AsyncFor, name: str) -> bool:
+    """Whether the loop's body assigns the name (rather than changing its object in place)."""
     for node in ast.walk(ast.Module(body=stmt.body, type_ignores=[])):
         targets: list[ast.expr] = []
         if isinstance(node, ast.Assign):
@@ -1944,8 +2086,8 @@ def _loop_sources(stmt: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
             targets = [node.target]
         for target in targets:
             if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
-                return None
-    return list(stmt.iter.elts)
+                return True
+    return False
 
 
 @dataclass(frozen=True)

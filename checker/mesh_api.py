@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from . import axes, codes, global_mode, mesh_types, meshes
 from .codes import Severity
@@ -67,7 +68,11 @@ def device_mesh(ctx: CallContext) -> Value:
         for name, layout in layouts:
             ctx.evaluator.algebra.register(name, layout)
     site = f"{ctx.frame.unit.path}:{ctx.span.line}:{ctx.span.column}"
-    return MeshVal(kept, trivial, dims, layouts, site)
+    # the rank tensor is made by torch ops here: typed by them only under typecheck() with
+    # a current mesh (with none, on no axis)
+    state = ctx.evaluator.state
+    untyped = not state.checking or (state.mesh_known and not state.mesh)
+    return MeshVal(kept, trivial, dims, layouts, site, untyped_ranks=untyped)
 
 
 def _literal_names(index: Value) -> tuple[str, ...] | None:
@@ -80,24 +85,36 @@ def _literal_names(index: Value) -> tuple[str, ...] | None:
     return None
 
 
-def _mesh_op_in_typecheck(ev: Evaluator, node: ast.AST, frame: Frame, what: str) -> bool:
+def _builds_submesh(mesh: MeshVal, names: tuple[str, ...]) -> bool:
+    """Whether ``mesh[names]`` certainly builds a new DeviceMesh (``_create_sub_mesh``, tensor
+    ops on the rank tensor): the names are some of the mesh's dims, in the mesh's order, and
+    not all of them (the mesh's own names return it). Another name is a flattened dim of the
+    root (a submesh too) or a KeyError, and dims out of order or repeated are a KeyError or a
+    RuntimeError before any tensor op: not this error."""
+    if mesh.dims is None or names == mesh.dims or not set(names) <= set(mesh.dims):
+        return False
+    positions = [mesh.dims.index(n) for n in names]
+    return all(a < b for a, b in pairwise(positions))
+
+
+def _mesh_op_in_typecheck(
+    ev: Evaluator, node: ast.AST, frame: Frame, what: str, advice: str
+) -> bool:
     """A DeviceMesh operation that builds a new mesh runs untyped tensor ops on the mesh's
     rank tensor; under typecheck() in strict mode with a current mesh, they fail the
-    missing-axis check (reported; True)."""
+    missing-axis check (reported; True). Only where the checker saw typecheck() entered:
+    where checking is assumed (a library), slicing and flattening are mostly set-up code,
+    which runs before the training step enters it."""
     state = ev.state
     mesh = state.known_mesh
-    if not (state.checking and state.strict and mesh):
+    if not (state.checking and state.strict and mesh) or state.assumed:
         return False
     first = sorted(mesh, key=axes.label)[0]
-    message = (
-        codes.MISSING_AXIS_FROM_MESH.format(
-            index=0,
-            axis=axes.label(first),
-            mesh="{" + ", ".join(sorted(axes.label(a) for a in mesh)) + "}",
-            have="{}",
-        )
-        + f" ({what} runs tensor ops on the mesh's own, untyped, rank tensor inside "
-        "typecheck(): do it before entering typecheck().)"
+    message = codes.MESH_OP_IN_TYPECHECK.message(
+        what=what,
+        axis=axes.label(first),
+        mesh="{" + ", ".join(sorted(axes.label(a) for a in mesh)) + "}",
+        advice=advice,
     )
     ev.sink.report(
         frame.unit.span(node),
@@ -117,12 +134,12 @@ def index(ev: Evaluator, mesh: MeshVal, key: Value, node: ast.AST, frame: Frame)
     names = _literal_names(key)
     if names is None:
         return UNKNOWN
-    if (
-        mesh.dims is not None
-        and names != mesh.dims
-        and _mesh_op_in_typecheck(ev, node, frame, "Indexing a DeviceMesh")
-    ):
-        return UNKNOWN
+    if mesh.untyped_ranks and _builds_submesh(mesh, names):
+        advice = "Slice the mesh (or take its groups) before entering typecheck()" + (
+            f", or use mesh.get_group({names[0]!r})." if len(names) == 1 else "."
+        )
+        if _mesh_op_in_typecheck(ev, node, frame, "Slicing", advice):
+            return UNKNOWN
     if len(names) == 1:
         return AxisVal(names[0], "submesh", names[0] in mesh.trivial)
     if mesh.dims is None or not set(names) <= set(mesh.dims) or len(set(names)) != len(names):
@@ -134,6 +151,7 @@ def index(ev: Evaluator, mesh: MeshVal, key: Value, node: ast.AST, frame: Frame)
         names,
         tuple((n, layouts[n]) for n in names if n in layouts),
         mesh.root,
+        untyped_ranks=mesh.untyped_ranks,
     )
 
 
@@ -183,7 +201,15 @@ def _flatten(
     if flat is None:
         return UNKNOWN
     fresh = mesh.root is None or not ev.algebra.flattened(mesh.root, name)
-    if fresh and _mesh_op_in_typecheck(ev, node, frame, "Flattening a DeviceMesh"):
+    advice = (
+        "Flatten the mesh before entering typecheck(): flattening it again with that name "
+        "inside builds no new mesh."
+    )
+    if (
+        fresh
+        and mesh.untyped_ranks
+        and _mesh_op_in_typecheck(ev, node, frame, "Flattening", advice)
+    ):
         return UNKNOWN
     if mesh.root is not None:
         ev.algebra.note_flattened(mesh.root, name)
@@ -195,6 +221,7 @@ def _flatten(
         (name,),
         ((name, flat),),
         mesh.root,
+        untyped_ranks=mesh.untyped_ranks,
     )
 
 

@@ -29,10 +29,24 @@ def on_current_mesh(
     current mesh, read on the current mesh's axes (a violation when they cannot fold);
     None when nothing changes or it is not known."""
     mesh = ev.state.known_mesh
-    if not mesh or ev.algebra.empty or all(a in mesh for a in t.items):
+    if not mesh or all(a in mesh for a in t.items):
         return None
     local = t.concrete(frame.bindings)
     if local is None or all(a in mesh for a in local):
+        return None
+    foreign = sorted((a for a in local if a not in mesh), key=axes.label)
+    if all(a in local for a in mesh) and all(_apart(ev, a, mesh) for a in foreign):
+        # every mesh axis is one of the operand's: nothing is left for the others to fold
+        # into, whatever their layouts
+        return RuleViolation(
+            codes.MESH_INCOMPATIBLE,
+            f"cannot be auto-reinterpreted from {_axis_set(ev, list(local))} to the current mesh "
+            f"{_axis_set(ev, list(mesh))}. Operand has axes "
+            f"[{', '.join(axes.label(a) for a in foreign)}] not in the current mesh "
+            f"[{', '.join(sorted(axes.label(a) for a in mesh))}] and has no destination to "
+            "fold into.",
+        )
+    if ev.algebra.empty:
         return None
     if any(s.shard_dim is not None for s in local.values()):
         return None  # the PartitionSpec's remapping is not modelled
@@ -46,6 +60,20 @@ def on_current_mesh(
             f"{_axis_set(ev, list(mesh))}. {regrouped.error}",
         )
     return TensorType(LocalType(regrouped.values), EXACT)
+
+
+def _apart(ev: Evaluator, axis: str, mesh: tuple[str, ...]) -> bool:
+    """Whether an axis the current mesh does not name is certainly none of its axes (the
+    runtime keys axes by layout): the world group beside a mesh of proper subgroups, or a
+    name whose layout differs from each of the mesh's. A group the checker cannot name may
+    be any of them."""
+    if axes.is_symbolic(axis):
+        return False
+    if axis == axes.WORLD:
+        return axes.apart_from_world(mesh)
+    own = ev.algebra.layout(axis)
+    theirs = ev.algebra.layouts(mesh)
+    return own is not None and theirs is not None and own not in theirs
 
 
 def labels(*groups: Sequence[str] | Mapping[str, object]) -> dict[str, str]:

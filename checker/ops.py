@@ -16,7 +16,7 @@ import ast
 from collections.abc import Collection
 from dataclasses import replace
 
-from . import codes, global_mode, layout, mesh_types, optable, scalars, shardprop
+from . import codes, dtensors, global_mode, layout, mesh_types, optable, scalars, shardprop
 from .evaluator import Evaluator, OpArgs, OpKwargs
 from .lattice import AxisType, Kind, LocalType, R
 from .layout import Spec
@@ -28,6 +28,7 @@ from .tensortype import EXACT, NOTHING, SCALAR, UNKNOWN_TYPE, Root, TensorType, 
 from .values import (
     UNKNOWN,
     ConstVal,
+    DTensorVal,
     InstanceVal,
     ScalarVal,
     ShapeVal,
@@ -207,6 +208,12 @@ def binary(
         left = ScalarVal(None)
     if is_number(right, ev.numbers):
         right = ScalarVal(None)
+    if isinstance(left, DTensorVal) or isinstance(right, DTensorVal):
+        # first: an operator with a DTensor runs unchecked, whatever the other operand is
+        # (``apply`` hands it to ``dtensors.unchecked``)
+        return apply(
+            ev, f"Tensor.__{name}__", [(left, left_node), (right, right_node)], {}, node, frame
+        )
     typed = scalars.arithmetic(ev, name, left, right, node, frame)
     if typed is not None:
         return typed
@@ -329,6 +336,12 @@ def apply(
     ev: Evaluator, name: str, args: OpArgs, kwargs: OpKwargs, node: ast.AST, frame: Frame
 ) -> Value:
     """The result of the op ``name`` on these arguments, reporting what the runtime rejects."""
+    dtensor = dtensors.among([v for v, _ in args] + [v for v, _ in kwargs.values()])
+    if dtensor is not None:
+        # an op of a DTensor: the runtime does not check it, DTensor places the result. So
+        # before anything of the checker's (reading operands on the current mesh, Scalar
+        # operands): none of it runs for such an op
+        return dtensors.unchecked(name, dtensor, [v for v, _ in [*args, *kwargs.values()]])
     spec = optable.lookup(name)
     state = ev.state
     origin = origin_at(frame, node, _first_operand(args, frame))

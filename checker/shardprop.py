@@ -558,6 +558,8 @@ def on_axis(call: Call, axis: str) -> Outcome:
 def _pointwise(call: Call, axis: str, placements: list[Placement]) -> Outcome:
     """Operands aligned from the right: every sharded one on one output dim; a replicated one
     must broadcast along it (size 1, or no such dim), else the global shapes disagree."""
+    if len(placements) == 1:
+        return placements[0]  # one tensor (and numbers): every dim stays where it is
     ndims = [o.ndim for o in call.operands]
     if any(n is None for n in ndims):
         return None

@@ -38,6 +38,9 @@ class State:
     trivial: frozenset[str] = frozenset()
     # False: the current mesh has no axis names (a list or frozenset of groups)
     named: bool = True
+    # checking is on because the checker assumes the caller runs this code under
+    # typecheck() (a library's code), not because the code entered it
+    assumed: bool = False
     # global SPMD mode (``typecheck(local=False)``; ``local()`` and local_map bodies turn it
     # off): the mode's own flag, kept while ``no_typecheck()`` turns checking off, as the
     # runtime keeps ``_local`` on its disabled mode (a ``typecheck()`` inside inherits it)

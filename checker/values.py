@@ -138,7 +138,9 @@ class MeshVal:
     DeviceMesh the checker can read); ``layouts`` the dims' rank layouts when its shape is
     literal (``meshes.py``); ``root`` the ``init_device_mesh`` call a DeviceMesh comes from
     (its flattened dims are that root's); ``named`` False: axes without names (a list of
-    process groups)."""
+    process groups); ``untyped_ranks``: the rank tensor it is sliced and flattened with
+    (its root's) is typed on no axis, the root having been built outside ``typecheck()`` or
+    with no current mesh (built under a mesh, its tensor ops typed it)."""
 
     axes: tuple[str, ...] | None
     trivial: tuple[str, ...] = ()
@@ -146,6 +148,7 @@ class MeshVal:
     layouts: tuple[tuple[str, Layout], ...] = ()
     root: str | None = None
     named: bool = True
+    untyped_ranks: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,43 @@ class TypeDictVal:
 @dataclass(frozen=True)
 class PartitionSpecVal:
     """A literal ``PartitionSpec(...)``: per tensor dim, the axes sharding it."""
+
+    dims: tuple[tuple[str, ...], ...]
+
+
+class Placement(Enum):
+    """A DTensor placement's kind (``torch.distributed.tensor``)."""
+
+    REPLICATE = "Replicate"
+    SHARD = "Shard"
+    PARTIAL = "Partial"
+
+
+@dataclass(frozen=True)
+class PlacementVal:
+    """``Replicate()``, ``Shard(dim)`` (``dim`` None: not a literal) or ``Partial()``."""
+
+    kind: Placement
+    dim: int | None = None
+
+    def __str__(self) -> str:
+        if self.kind is Placement.SHARD:
+            return f"Shard({self.dim if self.dim is not None else '?'})"
+        return f"{self.kind.value}()"
+
+
+@dataclass(frozen=True)
+class DTensorVal:
+    """A DTensor: its mesh (None: not known) and one placement per mesh dim (an element
+    None: that one is not known; the tuple None: none is)."""
+
+    mesh: MeshVal | None
+    placements: tuple[PlacementVal | None, ...] | None
+
+
+@dataclass(frozen=True)
+class TensorShardingVal:
+    """``spmd.TensorSharding(...)``: per tensor dim, the mesh dim names sharding it."""
 
     dims: tuple[tuple[str, ...], ...]
 
@@ -391,6 +431,9 @@ Value = Union[  # noqa: UP007 - a runtime alias
     TypeChoiceVal,
     TypeDictVal,
     PartitionSpecVal,
+    PlacementVal,
+    DTensorVal,
+    TensorShardingVal,
     RefVal,
     TupleVal,
     ContextVal,

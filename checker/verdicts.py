@@ -16,7 +16,7 @@ its own), under what the path has learned (``Bindings``). Then:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from . import axes, codes
@@ -560,6 +560,39 @@ def collective_output(
     if isinstance(before, Unknown) and ABSENT in before.domain:
         return base.written(axis, Unknown(frozenset({dst.local, ABSENT})))
     return base.written(axis, dst.local)
+
+
+@dataclass(frozen=True)
+class TermVerdict:
+    """A check of one tensor's type on one axis: the manifest violation (None: some type the
+    tensor may have passes) and the bindings of the path that goes on (narrowed to the
+    types that pass)."""
+
+    violation: RuleViolation | None
+    bindings: Bindings
+
+
+def check_term(
+    term: Term | Marker,
+    axis: str,
+    check: Callable[[AxisType | None], None],
+    bindings: Bindings,
+) -> TermVerdict:
+    """Run ``check`` (the runtime's rule on one concrete type; None: the tensor is not typed
+    on ``axis``; it raises the rule's ``RuleViolation``) on every type ``term`` may be."""
+    outcomes: list[_Outcome] = []
+    for values, variables in _assignments([term]):
+        value = values[0]
+        try:
+            check(value if isinstance(value, AxisType) else None)
+            outcomes.append(_Outcome(variables, value if value is not None else ABSENT))
+        except RuleViolation as error:
+            outcomes.append(_Outcome(variables, None, error, error.certain))
+    fails, _, failed, _, narrowed = _judge(outcomes, bindings)
+    if fails:
+        assert failed is not None
+        return TermVerdict(_relabelled(failed.reported(), {axis}), bindings)
+    return TermVerdict(None, narrowed)
 
 
 # ---------------------------------------------------------------------- assert_type

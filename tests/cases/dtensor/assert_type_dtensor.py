@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop: assert_type rejects DTensors
 """assert_type on a DTensor is a TypeError: SPMD types live on local tensors only."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": I, "tp": I})
     d = DTensor.from_local(x, mesh, [Replicate(), Replicate()])
-    # provisional code (same exception class): proposed spmd-dtensor-assert
-    spmd.assert_type(d, {"dp": I, "tp": I})  # E: spmd-missing-argument
+    spmd.assert_type(d, {"dp": I, "tp": I})  # E: spmd-dtensor-assert

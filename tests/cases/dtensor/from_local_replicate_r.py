@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop: from_local/to_local placements
 """DTensor.from_local checks its input against the placements: Replicate means I (not R), so an R-typed tensor is rejected."""
 import torch
 import spmd_types as spmd

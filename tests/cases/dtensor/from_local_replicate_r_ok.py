@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop: from_local/to_local placements
 """Twin of from_local_replicate_r: an I-typed tensor round-trips as I; an R one needs grad_placements=Partial."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop: from_local annotates an untyped input
 """from_local on an untyped tensor types that tensor itself from the placements (Shard is V, with no PartitionSpec)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop: spmd_redistribute
 """spmd_redistribute gathers a Shard(0) DTensor with spmd_types collectives; to_local of the result is I (Replicate placement)."""
 import torch
 import spmd_types as spmd

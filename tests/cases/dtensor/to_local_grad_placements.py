@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop: to_local grad_placements
 """to_local(grad_placements=...) decides R or I per axis: a Partial gradient placement reads Replicate as R."""
 import torch
 import spmd_types as spmd

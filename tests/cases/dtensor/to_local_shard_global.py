@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop in global SPMD mode: Shard placements carry no PartitionSpec
 """Global mode: to_local of a Shard(0) DTensor is V with no PartitionSpec, so the first op on it fails."""
 import torch
 import spmd_types as spmd

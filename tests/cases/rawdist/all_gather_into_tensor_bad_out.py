@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: output tensor types
 """dist.all_gather_into_tensor into an output annotated V: the output must be R or I."""
 import torch
 import torch.distributed as dist
@@ -14,5 +13,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(x, {"dp": R, "tp": V})
     out = torch.empty(16, 8)
     spmd.assert_type(out, {"dp": R, "tp": V})
-    # provisional code (same exception class): proposed spmd-raw-output-type
-    dist.all_gather_into_tensor(out, x, group=tp)  # E: spmd-src-mismatch
+    dist.all_gather_into_tensor(out, x, group=tp)  # E: spmd-raw-output-type

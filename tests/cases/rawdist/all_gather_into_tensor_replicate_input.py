@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: input type
 """dist.all_gather_into_tensor of a Replicate input: the input must be V on the group axis."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: list all_gather
 """dist.all_gather into a list: every output tensor must be typed R or I; the index of the bad one is in the message."""
 import torch
 import torch.distributed as dist
@@ -16,5 +15,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     for o in outs[:3]:
         spmd.assert_type(o, {"dp": R, "tp": I})
     spmd.assert_type(outs[3], {"dp": R, "tp": P})
-    # provisional code (same exception class): proposed spmd-raw-output-type
-    dist.all_gather(outs, x, group=tp)  # E: spmd-src-mismatch
+    dist.all_gather(outs, x, group=tp)  # E: spmd-raw-output-type

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: group spellings
 """Twin of all_reduce_default_group: the group named positionally, by keyword, and as mesh.get_group(name)."""
 import torch
 import torch.distributed as dist

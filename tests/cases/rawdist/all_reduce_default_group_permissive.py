@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: permissive mode applies the in-place type change anyway
 """Permissive mode: dist.all_reduce(x) without group= adds the world group to x as R; the next op cannot fold that axis into the mesh."""
 import torch
 import torch.distributed as dist
@@ -13,5 +12,4 @@ with spmd.set_current_mesh(mesh), typecheck(strict_mode="permissive"):
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": P, "tp": P})
     dist.all_reduce(x)
-    # provisional code (same exception class): proposed spmd-mesh-incompatible
-    y = x * 2  # E: spmd-conflicting-types
+    y = x * 2  # E: spmd-mesh-incompatible

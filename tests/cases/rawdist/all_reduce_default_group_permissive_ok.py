@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: permissive mode
 """Twin of all_reduce_default_group_permissive: with group= the permissive all-reduce is the strict one."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: in-place all_reduce
 """Raw dist.all_reduce under typecheck(): the operand must be P on the group axis and becomes R in place."""
 import torch
 import torch.distributed as dist

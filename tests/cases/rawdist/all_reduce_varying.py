@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: in-place all_reduce
 """Raw dist.all_reduce on a Varying operand: no implicit V -> P (unlike spmd.all_reduce(src=V))."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: in-place all_reduce
 """Twin of all_reduce_varying: reinterpret V -> P first, then all-reduce in place."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives the runtime does not implement
 """The list form dist.all_to_all is rejected as not yet implemented (use all_to_all_single or spmd.all_to_all)."""
 import torch
 import torch.distributed as dist
@@ -14,5 +13,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(x, {"dp": R, "tp": V})
     outs = [torch.empty(1, 8) for _ in range(4)]
     ins = list(x.chunk(4))
-    # provisional code (same exception class): proposed spmd-raw-dist-unsupported
-    dist.all_to_all(outs, ins, group=tp)  # E: spmd-unregistered-function
+    dist.all_to_all(outs, ins, group=tp)  # E: spmd-raw-dist-unsupported

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: all_to_all_single
 """dist.all_to_all_single needs a V input (and a V output); a Replicate input is rejected."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives the runtime does not implement
 """dist.broadcast reaches the checker in torch 2.13 and is rejected as not yet implemented, whatever the operand type."""
 import torch
 import torch.distributed as dist
@@ -12,5 +11,4 @@ tp = mesh.get_group("tp")
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-raw-dist-unsupported
-    dist.broadcast(x, group_src=0, group=tp)  # E: spmd-unregistered-function
+    dist.broadcast(x, group_src=0, group=tp)  # E: spmd-raw-dist-unsupported

@@ -1,4 +1,3 @@
-# checker: pending -- functional collectives are unregistered (non-linear) ops
 """funcol.all_reduce is an unregistered op to the runtime: the non-linear rule applies, so a Partial operand is rejected."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- functional collectives are unregistered (non-linear) ops
 """Twin of funcol_all_reduce_partial: funcol ops keep the operand type (V gathered stays V, R reduced stays R); spmd.all_reduce is the typed reduction."""
 import torch
 import torch.distributed as dist

@@ -1,4 +1,3 @@
-# checker: pending -- DeviceMesh indexing runs tensor ops
 """Twin of mesh_index_in_typecheck: take the group from mesh["tp"] before entering typecheck()."""
 import torch
 import torch.distributed as dist

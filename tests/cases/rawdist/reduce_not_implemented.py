@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives the runtime does not implement
 """dist.reduce (to one rank) is rejected as not yet implemented."""
 import torch
 import torch.distributed as dist
@@ -12,5 +11,4 @@ tp = mesh.get_group("tp")
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": P})
-    # provisional code (same exception class): proposed spmd-raw-dist-unsupported
-    dist.reduce(x, dst=0, group=tp)  # E: spmd-unregistered-function
+    dist.reduce(x, dst=0, group=tp)  # E: spmd-raw-dist-unsupported

@@ -1,4 +1,3 @@
-# checker: pending -- raw torch.distributed collectives: reduce_scatter_tensor
 """dist.reduce_scatter_tensor: P input, the output must be pre-annotated V; an output annotated R is rejected."""
 import torch
 import torch.distributed as dist
@@ -14,5 +13,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(x, {"dp": R, "tp": P})
     out = torch.empty(4, 8)
     spmd.assert_type(out, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-raw-output-type
-    dist.reduce_scatter_tensor(out, x, group=tp)  # E: spmd-src-mismatch
+    dist.reduce_scatter_tensor(out, x, group=tp)  # E: spmd-raw-output-type
