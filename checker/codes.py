@@ -290,12 +290,6 @@ RAW_DIST_UNSUPPORTED: Final = _code(
     "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
     "use the spmd_types wrapper instead",
 )
-# where the checker only assumes that the code runs under typecheck() (a library)
-RAW_DIST_UNSUPPORTED_IF_CHECKED: Final = (
-    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
-    "use the spmd_types wrapper instead. (A warning: this raises only if it runs under "
-    "typecheck(), which the checker assumes here but does not see.)"
-)
 DTENSOR_ASSERT: Final = _code(
     "spmd-dtensor-assert",
     "assert_type on a DTensor",

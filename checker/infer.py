@@ -175,11 +175,12 @@ class Interpreter:
         self.units = units
         self.config = config
         self.package = package
-        # code of a module that never imports spmd_types is not assumed to run under
-        # typecheck() (see _initial_state)
-        self.assumes_checking = _imports_spmd_types(units)
+        # a module that never imports spmd_types gives no sign that it runs under
+        # typecheck(): its types are inferred as if it did (hovers), but what it would raise
+        # there is not reported (see _initial_state)
+        quiet = not _imports_spmd_types(units)
         self.globals: dict[str, Value] = {}
-        self.sink = ResultSink(path)
+        self.sink = ResultSink(path, quiet)
         self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
         # tensors whose type the code stated (assert_type, mutate_type), by id
@@ -197,7 +198,7 @@ class Interpreter:
         self.cache = cache if cache is not None else {}
         self.algebra = meshes.Algebra()
         self.cache_keys = journal.CacheKeys(
-            path, self._standalone_state(), self.globals, self.algebra.fingerprint
+            path, self._standalone_state(), self.globals, self.algebra.fingerprint, quiet
         )
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
@@ -221,33 +222,34 @@ class Interpreter:
     def _initial_state(self) -> State:
         # A script (a module that calls typecheck() or sets up its mesh itself, _is_script)
         # starts with nothing set: no checking and no current mesh until its `with` blocks
-        # say so. Any other module that uses spmd_types is checked as if it ran under
-        # typecheck() with a mesh the checker cannot see (unless the configuration names its
-        # axes): its functions, and the snippets people try at module level. A module that
-        # never imports spmd_types is not written for typecheck() (a tracing test, a data
-        # loader): its own code runs unchecked, as it does when nothing enters typecheck().
+        # say so. Any other module is checked as if it ran under typecheck() with a mesh the
+        # checker cannot see (unless the configuration names its axes): its functions, and
+        # the snippets people try at module level. A module that never imports spmd_types
+        # (a model file built from spmd layers, but also a tracing test or a data loader)
+        # gets its types inferred the same way, but its errors are not reported
+        # (``ResultSink.quiet``): nothing in it says it runs under typecheck().
         is_script = _is_script(self.units)
         mesh_axes = self.config.mesh_axes
         return State(
-            checking=not is_script and self.assumes_checking,
+            checking=not is_script,
             strict=self.config.mode is Mode.STRICT,
             mesh=None if is_script else mesh_axes,
             mesh_known=is_script or mesh_axes is not None,
             grad=True,
             mesh_root=self.mesh_root,
-            assumed=not is_script and self.assumes_checking,
+            assumed=not is_script,
         )
 
     def _standalone_state(self) -> State:
         mesh_axes = self.config.mesh_axes
         return State(
-            self.assumes_checking,
+            True,
             self.config.mode is Mode.STRICT,
             mesh_axes,
             mesh_axes is not None,
             True,
             mesh_root=self.mesh_root,
-            assumed=self.assumes_checking,
+            assumed=True,
         )
 
     def run(self) -> None:

@@ -53,8 +53,10 @@ class CacheKeys:
         state: State,
         module_globals: Mapping[str, Value],
         algebra: Callable[[], Any] = tuple,
+        quiet: bool = False,
     ) -> None:
-        self.path = path
+        # a quiet module's analyses record no diagnostics: not the same analyses
+        self.path = (path, "quiet") if quiet else path
         self.state = state
         self.globals = module_globals
         # the layouts of the meshes the module built (an analysis may relate axis names)
