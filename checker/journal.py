@@ -75,7 +75,13 @@ class CacheKeys:
     def function_signature(self, function: FunctionVal, visiting: set[int]) -> Any:
         if id(function) in self.signatures:
             return self.signatures[id(function)]
-        own = (function.unit.key, function.unit.start_line, function.qualname)
+        # register_no_typecheck(fn) is a call elsewhere in the module: part of the key
+        own = (
+            function.unit.key,
+            function.unit.start_line,
+            function.qualname,
+            function.no_typecheck_frame,
+        )
         if id(function) in visiting:
             return own
         visiting.add(id(function))
@@ -118,14 +124,38 @@ class CacheKeys:
                 if signature is None:
                     return None
                 attributes.append((name, signature))
+            # registrations are calls elsewhere in the module: part of the key
+            decomposition = (
+                self.function_signature(value.decomposition, visiting)
+                if value.decomposition is not None
+                else None
+            )
+            if value.decomposition is not None and decomposition is None:
+                return None
             visiting.discard(id(value))
             signature = _interned(
-                ("class", value.unit.key, value.unit.start_line, tuple(methods), tuple(attributes))
+                (
+                    "class",
+                    value.unit.key,
+                    value.unit.start_line,
+                    tuple(methods),
+                    tuple(attributes),
+                    value.registration,
+                    decomposition,
+                )
             )
             self.signatures[id(value)] = signature
             return signature
         if isinstance(value, TensorVal):
-            return ("tensor", value.type, value.grad, value.origin, value.ndim)
+            return (
+                "tensor",
+                value.type,
+                value.grad,
+                value.origin,
+                value.ndim,
+                value.spec,
+                value.shape,
+            )
         if isinstance(value, TensorSeqVal):
             return ("seq", self.value_signature(value.element, visiting))
         if isinstance(value, TupleVal):
