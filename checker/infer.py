@@ -278,6 +278,10 @@ class Interpreter:
         if self.module_level_only:
             return
         self.algebra.open_world = True  # the functions nothing here calls: any caller
+        # every standalone analysis starts from the meshes the module level built, so its
+        # result (and its cache key) does not depend on which analyses ran before it
+        module_level = self.algebra.snapshot()
+        self.cache_keys.algebra = module_level.fingerprint
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:
@@ -292,6 +296,7 @@ class Interpreter:
                 self.reused += 1
                 continue
             before = len(self.analysed)
+            self.algebra.restore(module_level)
             with self.sink.journaling() as recorded:
                 known = len(self.functions)
                 self._analyse_standalone(function)

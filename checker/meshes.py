@@ -149,6 +149,22 @@ class Algebra:
         """Whether the root mesh may already have a flattened dim of this name."""
         return self.open_world or (root, name) in self._flattened or root in self._escaped
 
+    def snapshot(self) -> Algebra:
+        """A copy of what is known now (each standalone analysis starts from the module
+        level's: what one analysis built must not change the next one's verdicts)."""
+        copy = Algebra()
+        copy._layouts = dict(self._layouts)
+        copy._flattened = set(self._flattened)
+        copy._escaped = set(self._escaped)
+        copy.open_world = self.open_world
+        return copy
+
+    def restore(self, snapshot: Algebra) -> None:
+        self._layouts = dict(snapshot._layouts)
+        self._flattened = set(snapshot._flattened)
+        self._escaped = set(snapshot._escaped)
+        self.open_world = snapshot.open_world
+
     def fingerprint(self) -> tuple[tuple[str, Layout | None], ...]:
         """What a cached (standalone) analysis that may have read the algebra depends on: the
         layouts (in the open world, what was flattened does not count)."""
