@@ -152,18 +152,12 @@ class Algebra:
     def snapshot(self) -> Algebra:
         """A copy of what is known now (each standalone analysis starts from the module
         level's: what one analysis built must not change the next one's verdicts)."""
-        copy = Algebra()
-        copy._layouts = dict(self._layouts)
-        copy._flattened = set(self._flattened)
-        copy._escaped = set(self._escaped)
-        copy.open_world = self.open_world
-        return copy
+        copied = Algebra()
+        copied.restore(self)
+        return copied
 
     def restore(self, snapshot: Algebra) -> None:
-        self._layouts = dict(snapshot._layouts)
-        self._flattened = set(snapshot._flattened)
-        self._escaped = set(snapshot._escaped)
-        self.open_world = snapshot.open_world
+        vars(self).update({name: _copied(value) for name, value in vars(snapshot).items()})
 
     def fingerprint(self) -> tuple[tuple[str, Layout | None], ...]:
         """What a cached (standalone) analysis that may have read the algebra depends on: the
@@ -349,3 +343,12 @@ def regroup(
     if src_size != 1 or dst_size != 1:
         return Regrouped(None, "The source and destination meshes do not appear to be related.")
     return Regrouped(result)
+
+
+def _copied(value: object) -> object:
+    """A field of an algebra, not shared with the one it was copied from."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, set):
+        return set(value)
+    return value
