@@ -201,6 +201,8 @@ def compare(sites: Counter[Site], facts: dict[tuple[str, int], list[TypeFact]]) 
             tally.disagreeing.append(f"{Path(path).name}:{line} runtime {out}, checker {shown}")
         else:
             tally.unknown += 1
+            if os.environ.get("COVERAGE_SHOW_UNKNOWN"):
+                print(f"unknown: {Path(path).name}:{line} runtime {out}", [f.shown for f in here])
     return tally
 
 

@@ -290,12 +290,6 @@ RAW_DIST_UNSUPPORTED: Final = _code(
     "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
     "use the spmd_types wrapper instead",
 )
-# where the checker only assumes that the code runs under typecheck() (a library)
-RAW_DIST_UNSUPPORTED_IF_CHECKED: Final = (
-    "spmd_types: type checking for raw torch.distributed.{function} is not yet implemented; "
-    "use the spmd_types wrapper instead. (A warning: this raises only if it runs under "
-    "typecheck(), which the checker assumes here but does not see.)"
-)
 DTENSOR_ASSERT: Final = _code(
     "spmd-dtensor-assert",
     "assert_type on a DTensor",
@@ -303,6 +297,86 @@ DTENSOR_ASSERT: Final = _code(
     "assert_type() does not support DTensor. SPMD type checking operates on local tensors "
     "only; DTensor tracks its own placement metadata. Assert the local tensor instead "
     "(d.to_local()).",
+)
+GLOBAL_UNSHARDED_VARYING: Final = _code(
+    "spmd-global-unsharded-varying",
+    "in global SPMD mode, a tensor Varying on an axis that has no PartitionSpec entry is used",
+    "SpmdTypeError",
+)
+GLOBAL_SPEC_MISMATCH: Final = _code(
+    "spmd-global-spec-mismatch",
+    "in global SPMD mode, a tensor's PartitionSpec names an axis that is not Varying",
+    "SpmdTypeError",
+)
+GLOBAL_SPEC_ORDER: Final = _code(
+    "spmd-global-spec-order",
+    "operands order the axes of a multi-axis PartitionSpec entry differently",
+    "SpmdTypeError",
+)
+GLOBAL_NO_STRATEGY: Final = _code(
+    "spmd-global-no-strategy",
+    "in global SPMD mode, an op has no sharding strategy without a redistribution",
+    "SpmdTypeError",
+)
+GLOBAL_RESHAPE: Final = _code(
+    "spmd-global-reshape",
+    "in global SPMD mode, a view or reshape splits, drops or flattens a sharded dim",
+    "SpmdTypeError",
+)
+GLOBAL_NON_SUM_PARTIAL: Final = _code(
+    "spmd-global-non-sum-partial",
+    "in global SPMD mode, a mean, max or min over a sharded dim (only a sum gives a Partial)",
+    "ValueError",
+)
+GLOBAL_NOT_INNERMOST: Final = _code(
+    "spmd-global-not-innermost",
+    "in global SPMD mode, a collective on an axis that is not the innermost of its "
+    "PartitionSpec entry",
+    "SpmdTypeError",
+)
+SHARD_DIM_RANGE: Final = _code(
+    "spmd-shard-dim-range", "an S(i) beyond the tensor's rank", "SpmdTypeError"
+)
+SHAPE: Final = _code(
+    "spmd-shape",
+    "a collective's exchange does not fit the tensor's size (an unbinding reduce_scatter)",
+    "RuntimeError",
+)
+REGISTRATION: Final = _code(
+    "spmd-registration",
+    "register_autograd_function without exactly one hook, or a typed no_typecheck without "
+    "out_types",
+    "TypeError",
+)
+HOOK_SIGNATURE: Final = _code(
+    "spmd-hook-signature",
+    "a hooked Function's apply with keyword arguments, or a hook parameter forward lacks",
+    "TypeError",
+)
+HOOK_COVERAGE: Final = _code(
+    "spmd-hook-coverage",
+    "an spmd_typecheck hook leaves a tensor argument unaccounted for, or an output untyped",
+    "SpmdTypeError",
+)
+DECOMPOSITION_MISMATCH: Final = _code(
+    "spmd-decomposition-mismatch",
+    "a registered decomposition returns another structure than the Function it types",
+    "SpmdTypeError",
+)
+RULES_TRANSITION: Final = _code(
+    "spmd-rules-transition",
+    "a spmd.rules transition the type system does not admit",
+    "SpmdTypeError",
+)
+EINSUM_SHARDING: Final = _code(
+    "spmd-einsum-sharding",
+    "rules.einsum on operands whose labels are sharded inconsistently",
+    "SpmdTypeError",
+)
+UNREGISTERED_HOOK: Final = _code(
+    "spmd-unregistered-hook",
+    "a module backward hook not registered with register_local_backward_hook",
+    "SpmdTypeError",
 )
 INTERNAL: Final = _code(
     "spmd-internal",

@@ -198,23 +198,19 @@ def unsupported(ctx: CallContext) -> Value:
     state = ev.state
     if not state.checking:
         return UNKNOWN
+    if state.assumed:
+        # only the checker's assumption puts this under typecheck(): utilities that seed or
+        # set up groups (torchtitan's set_determinism broadcasts a seed) run outside it
+        return UNKNOWN
     function = ctx.name.rsplit(".", 1)[-1]
-    # where checking is only assumed (a library), the caller may well run this outside it
-    severity = Severity.WARNING if state.assumed else Severity.ERROR
-    message = (
-        codes.RAW_DIST_UNSUPPORTED_IF_CHECKED.format(function=function)
-        if state.assumed
-        else codes.RAW_DIST_UNSUPPORTED.message(function=function)
-    )
     ev.sink.report(
         frame.unit.span(ctx.node.func),
         codes.RAW_DIST_UNSUPPORTED,
-        message,
-        severity,
+        codes.RAW_DIST_UNSUPPORTED.message(function=function),
+        Severity.ERROR,
         call_site_of(frame),
     )
-    if severity is Severity.ERROR:
-        frame.stop()
+    frame.stop()
     return UNKNOWN
 
 

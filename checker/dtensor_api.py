@@ -18,6 +18,7 @@ from . import codes, dtensors
 from .codes import Severity
 from .evaluator import CallContext, Handler
 from .lattice import AxisType, Kind
+from .layout import NO_SPEC
 from .names import call_site_of
 from .ops import as_tensor
 from .results import Origin
@@ -235,13 +236,15 @@ def _local(
     origin = Origin(span, f"{ctx.name.rsplit('.', 1)[-1]}() at line {span.line + 1}")
     if not fresh:
         return TensorVal(UNKNOWN_TYPE, None, origin)
+    # a fresh view has no PartitionSpec (a Shard placement gives V without an entry, which
+    # global mode's next op rejects)
     if not ev.state.checking:
-        return TensorVal(TensorType({}, EXACT), None, origin)
+        return TensorVal(TensorType({}, EXACT), None, origin, None, NO_SPEC)
     mesh = receiver.mesh
     count = len(mesh.dims) if mesh is not None and mesh.dims is not None else 0
     grads = dtensors.grads_of(ctx.kwargs.get("grad_placements", ConstVal(None)), count)
     types = dtensors.local_types(mesh, placements, grads)
-    return TensorVal(dtensors.local_tensor_type(types), None, origin)
+    return TensorVal(dtensors.local_tensor_type(types), None, origin, None, NO_SPEC)
 
 
 def call_with_dtensor(ctx: CallContext, dtensor: DTensorVal) -> Value | None:

@@ -153,7 +153,7 @@ class _ReceiverCopy:
 def _copy_instance(instance: InstanceVal, path: str, copy: _ReceiverCopy) -> InstanceVal:
     if id(instance) in copy.memo:
         return copy.memo[id(instance)]
-    copied = InstanceVal(instance.cls, {})
+    copied = InstanceVal(instance.cls, {}, list(instance.hooks))
     copy.memo[id(instance)] = copied
     for name, value in instance.attributes.items():
         copied.attributes[name] = _copy_value(value, f"{path}.{name}", instance.cls, copy)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -106,6 +107,21 @@ class Evaluator(Protocol):
         call_site: Related | None,
     ) -> Value:
         """Run a function of the workspace with these arguments (memoised)."""
+        ...
+
+    @property
+    def last_raised(self) -> bool:
+        """Whether the last ``invoke`` raises on every path (the caller's path stops)."""
+        ...
+
+    @property
+    def last_effects(self) -> dict[str, Value]:
+        """What the last ``invoke`` changed in place, by parameter name."""
+        ...
+
+    def running_in(self, state: State) -> AbstractContextManager[None]:
+        """Run what the block runs in that state (an autograd hook runs with the mode
+        popped; a local_map body in local SPMD)."""
         ...
 
     def violation(

@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import Any
 
 from . import (
+    autograd_api,
     axes,
     codes,
     dist_api,
@@ -37,9 +38,11 @@ from . import (
     journal,
     mesh_api,
     meshes,
+    nn_modules,
     ops,
     optable,
     python_api,
+    rules_api,
     scalars,
     spmd_api,
 )
@@ -72,6 +75,7 @@ from .values import (
     ModuleVal,
     PartitionSpecVal,
     RefVal,
+    RegistrarVal,
     ScalarVal,
     ShapeVal,
     SymbolicVal,
@@ -88,6 +92,17 @@ from .values import (
 )
 
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
+# What a call of an outside name does, by canonical name: spmd_types first, then torch/Python.
+_HANDLERS = {
+    **dtensor_api.HANDLERS,
+    **dist_api.HANDLERS,
+    **python_api.HANDLERS,
+    **mesh_api.HANDLERS,
+    **spmd_api.HANDLERS,
+    **rules_api.HANDLERS,
+    **autograd_api.HANDLERS,
+    **nn_modules.HANDLERS,
+}
 # Calls that build or enter a mesh: at module level, they make a module a script.
 _SETS_UP_A_MESH = frozenset({"init_device_mesh", "DeviceMesh", "set_current_mesh"})
 # nn.Module methods that set an attribute: register_buffer(name, tensor) and the like.
@@ -160,11 +175,12 @@ class Interpreter:
         self.units = units
         self.config = config
         self.package = package
-        # code of a module that never imports spmd_types is not assumed to run under
-        # typecheck() (see _initial_state)
-        self.assumes_checking = _imports_spmd_types(units)
+        # a module that never imports spmd_types gives no sign that it runs under
+        # typecheck(): its types are inferred as if it did (hovers), but what it would raise
+        # there is not reported (see _initial_state)
+        quiet = not _imports_spmd_types(units)
         self.globals: dict[str, Value] = {}
-        self.sink = ResultSink(path)
+        self.sink = ResultSink(path, quiet)
         self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
         # tensors whose type the code stated (assert_type, mutate_type), by id
@@ -182,7 +198,7 @@ class Interpreter:
         self.cache = cache if cache is not None else {}
         self.algebra = meshes.Algebra()
         self.cache_keys = journal.CacheKeys(
-            path, self._standalone_state(), self.globals, self.algebra.fingerprint
+            path, self._standalone_state(), self.globals, self.algebra.fingerprint, quiet
         )
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
@@ -206,33 +222,34 @@ class Interpreter:
     def _initial_state(self) -> State:
         # A script (a module that calls typecheck() or sets up its mesh itself, _is_script)
         # starts with nothing set: no checking and no current mesh until its `with` blocks
-        # say so. Any other module that uses spmd_types is checked as if it ran under
-        # typecheck() with a mesh the checker cannot see (unless the configuration names its
-        # axes): its functions, and the snippets people try at module level. A module that
-        # never imports spmd_types is not written for typecheck() (a tracing test, a data
-        # loader): its own code runs unchecked, as it does when nothing enters typecheck().
+        # say so. Any other module is checked as if it ran under typecheck() with a mesh the
+        # checker cannot see (unless the configuration names its axes): its functions, and
+        # the snippets people try at module level. A module that never imports spmd_types
+        # (a model file built from spmd layers, but also a tracing test or a data loader)
+        # gets its types inferred the same way, but its errors are not reported
+        # (``ResultSink.quiet``): nothing in it says it runs under typecheck().
         is_script = _is_script(self.units)
         mesh_axes = self.config.mesh_axes
         return State(
-            checking=not is_script and self.assumes_checking,
+            checking=not is_script,
             strict=self.config.mode is Mode.STRICT,
             mesh=None if is_script else mesh_axes,
             mesh_known=is_script or mesh_axes is not None,
             grad=True,
             mesh_root=self.mesh_root,
-            assumed=not is_script and self.assumes_checking,
+            assumed=not is_script,
         )
 
     def _standalone_state(self) -> State:
         mesh_axes = self.config.mesh_axes
         return State(
-            self.assumes_checking,
+            True,
             self.config.mode is Mode.STRICT,
             mesh_axes,
             mesh_axes is not None,
             True,
             mesh_root=self.mesh_root,
-            assumed=self.assumes_checking,
+            assumed=True,
         )
 
     def run(self) -> None:
@@ -261,6 +278,10 @@ class Interpreter:
         if self.module_level_only:
             return
         self.algebra.open_world = True  # the functions nothing here calls: any caller
+        # every standalone analysis starts from the meshes the module level built, so its
+        # result (and its cache key) does not depend on which analyses ran before it
+        module_level = self.algebra.snapshot()
+        self.cache_keys.algebra = module_level.fingerprint
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:
@@ -275,6 +296,7 @@ class Interpreter:
                 self.reused += 1
                 continue
             before = len(self.analysed)
+            self.algebra.restore(module_level)
             with self.sink.journaling() as recorded:
                 known = len(self.functions)
                 self._analyse_standalone(function)
@@ -456,7 +478,7 @@ class Interpreter:
             isinstance(target, ast.Name)
             and frame.function is not None
             and target.id not in frame.rebound
-            and target.id in parameter_names(frame.function.node)
+            and target.id in _all_parameters(frame.function.node)
         ):
             frame.effects[target.id] = value
 
@@ -703,11 +725,21 @@ class Interpreter:
                 if context.strict is not None
                 else (state.strict if state.checking else True)
             )
-            return replace(state, checking=True, strict=strict, assumed=False)
+            # a register_no_typecheck function on the stack keeps checking paused; the SPMD
+            # mode is the one asked for, else the active mode's (local when none is)
+            global_mode = state.global_mode if context.local is None else not context.local
+            return replace(
+                state,
+                checking=not state.paused,
+                strict=strict,
+                assumed=False,
+                global_mode=global_mode,
+            )
         if context.kind is ContextKind.NO_TYPECHECK:
             return replace(state, checking=False, assumed=False)
         if context.kind is ContextKind.LOCAL:
-            return state  # local SPMD is the only mode the checker models
+            # typecheck(local=True) while checking is on, else nothing
+            return replace(state, global_mode=False) if state.checking else state
         if context.kind is ContextKind.NO_GRAD:
             return replace(state, grad=False)
         if context.kind is ContextKind.ENABLE_GRAD:
@@ -724,6 +756,8 @@ class Interpreter:
                     mesh_root=root,
                     trivial=frozenset(),
                     named=True,
+                    axis_sizes=(),
+                    local_axes=context.local_axes,
                 )
             return replace(
                 state,
@@ -731,6 +765,8 @@ class Interpreter:
                 mesh_known=True,
                 trivial=frozenset(mesh.trivial),
                 named=mesh.named,
+                axis_sizes=_axis_sizes(mesh, state),
+                local_axes=context.local_axes,
             )
         return state
 
@@ -746,6 +782,9 @@ class Interpreter:
         }
         opaque = False
         unchecked = False
+        paused = False
+        local_hook = False
+        registrars: list[RegistrarVal] = []
         grad: bool | None = None
         contract: ContractVal | None = None
         for decorator in node.decorator_list:
@@ -760,7 +799,13 @@ class Interpreter:
             if canonical(name) in ("torch.no_grad", "torch.inference_mode"):
                 grad = False
                 continue
-            if canonical(name) in ("spmd.no_typecheck", "spmd.register_no_typecheck") or (
+            if canonical(name) == "spmd.register_no_typecheck":
+                paused = True
+                continue
+            if canonical(name) == "spmd.register_local_backward_hook":
+                local_hook = True  # registers the function and returns it
+                continue
+            if canonical(name) == "spmd.no_typecheck" or (
                 isinstance(value, ContextVal) and value.kind is ContextKind.NO_TYPECHECK
             ):
                 unchecked = True
@@ -780,6 +825,10 @@ class Interpreter:
                 continue
             if isinstance(value, ContractVal):
                 contract = value
+                unchecked = unchecked or value.unchecked
+                continue
+            if isinstance(value, RegistrarVal):
+                registrars.append(value)  # register_decomposition(cls): registers it, keeps it
                 continue
             opaque = True
         closure = frame.env if frame.function is not None else None
@@ -794,11 +843,15 @@ class Interpreter:
             kw_defaults,
             opaque=opaque,
             unchecked=unchecked,
+            no_typecheck_frame=paused,
+            local_backward_hook=local_hook,
             owner=owner,
             contract=contract,
             grad=grad,
         )
         self.functions.append(function)
+        for registrar in registrars:
+            autograd_api.register_decomposition(registrar.cls, function)
         return function
 
     def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
@@ -810,10 +863,7 @@ class Interpreter:
                 cls.autograd |= value.autograd
             elif isinstance(value, RefVal) and canonical(value.qualname) in _AUTOGRAD_BASES:
                 cls.autograd = True
-        for decorator in node.decorator_list:
-            value = self._eval(decorator, frame)
-            if isinstance(value, RefVal):
-                spmd_api.register(canonical(value.qualname), cls)
+        decorators = [(self._eval(d, frame), d) for d in node.decorator_list]
         # a class body reads the module's names through the globals; one inside a function
         # sees the function's locals too (a copy: its own names must not leak out)
         at_module_level = frame.env is self.globals
@@ -826,6 +876,9 @@ class Interpreter:
         for name, value in body_frame.env.items():
             if at_module_level or name not in frame.env or frame.env[name] is not value:
                 cls.attributes[name] = value
+        for value, decorator in reversed(decorators):  # applied to the class once it is built
+            if isinstance(value, RefVal):
+                autograd_api.decorate_class(self, canonical(value.qualname), cls, decorator, frame)
         return cls
 
     # ------------------------------------------------------------ functions
@@ -925,7 +978,7 @@ class Interpreter:
         state: State | None = None,
     ) -> None:
         saved = self.state
-        self.state = state or self._standalone_state()
+        self.state = autograd_api.standalone_state(function, state or self._standalone_state())
         self.budget.start()
         try:
             self.invoke(function, args, kwargs, None)
@@ -1029,7 +1082,10 @@ class Interpreter:
             args = self._boundary(args, call_args, contract.in_types, node, frame)
             if frame.raised:
                 return UNKNOWN
-        result = self.invoke(function, args, kwargs, site)
+        # a local_map body runs under local(): local SPMD, whatever the caller's mode
+        body = self.state if contract.unchecked else replace(self.state, global_mode=False)
+        with self.running_in(body):
+            result = self.invoke(function, args, kwargs, site)
         if self.last_raised:
             frame.stop()
             return UNKNOWN
@@ -1153,6 +1209,8 @@ class Interpreter:
         entered = len(self.entered)
         if function.unchecked:
             self.state = replace(self.state, checking=False)
+        if function.no_typecheck_frame:
+            self.state = replace(self.state, checking=False, paused=True)
         if function.grad is not None:
             self.state = replace(self.state, grad=function.grad)
         try:
@@ -1167,6 +1225,15 @@ class Interpreter:
 
     def is_running(self, function: FunctionVal) -> bool:
         return function in self.stack
+
+    @contextmanager
+    def running_in(self, state: State) -> Iterator[None]:
+        saved = self.state
+        self.state = state
+        try:
+            yield
+        finally:
+            self.state = saved
 
     def _enter_explicitly(self, context: ContextVal, entering: bool) -> None:
         """``cm.__enter__()`` / ``cm.__exit__(...)`` called by hand: the state changes until
@@ -1391,6 +1458,8 @@ class Interpreter:
             if owner.cls.method(node.attr) is not None:
                 return BoundMethodVal(owner, node.attr)
             found = owner.cls.attribute(node.attr)
+            if found is None and node.attr in autograd_api.MODULE_HOOKS:
+                return BoundMethodVal(owner, node.attr)  # nn.Module's, attaching a hook
             return found if found is not None else UNKNOWN
         if isinstance(owner, ClassVal):
             if owner.autograd and node.attr == "apply":
@@ -1590,15 +1659,27 @@ class Interpreter:
             return self._call_function(callee, args, kwargs, node, frame)
         if isinstance(callee, ContractVal):
             if len(args) == 1 and isinstance(args[0], FunctionVal) and not kwargs:
-                return replace(args[0], contract=callee)
+                return replace(args[0], contract=callee, unchecked=callee.unchecked)
+            return UNKNOWN
+        if isinstance(callee, RegistrarVal):
+            if len(args) == 1 and isinstance(args[0], FunctionVal) and not kwargs:
+                autograd_api.register_decomposition(callee.cls, args[0])
+                return args[0]
             return UNKNOWN
         if isinstance(callee, ClassVal):
             return self._instantiate(callee, args, kwargs, node, frame)
         if isinstance(callee, InstanceVal):
-            forward = callee.cls.method("forward") or callee.cls.method("__call__")
-            if forward is None:
+            # a module's backward hooks are checked around its forward
+            if not autograd_api.check_module_hooks(self, callee, False, node, frame):
                 return UNKNOWN
-            return self._call_function(forward, [callee, *args], kwargs, node, frame)
+            forward = callee.cls.method("forward") or callee.cls.method("__call__")
+            if forward is not None:
+                result = self._call_function(forward, [callee, *args], kwargs, node, frame)
+            else:
+                result = nn_modules.call(self, callee, node, args, kwargs, frame)
+            if frame.raised or not autograd_api.check_module_hooks(self, callee, True, node, frame):
+                return UNKNOWN
+            return result
         if isinstance(callee, BoundMethodVal):
             receiver = callee.receiver
             if isinstance(receiver, TensorVal):
@@ -1611,6 +1692,10 @@ class Interpreter:
                 return dtensor_api.method(context, receiver)
             if isinstance(receiver, InstanceVal):
                 method = receiver.cls.method(callee.name)
+                if method is None and callee.name in autograd_api.MODULE_HOOKS and args:
+                    return autograd_api.attach_hook(
+                        self, receiver, callee.name, args[0], node, frame
+                    )
                 if method is None and callee.name in _REGISTERS and len(args) >= 2:
                     # nn.Module.register_buffer / register_parameter: an attribute
                     attribute = args[0]
@@ -1623,7 +1708,7 @@ class Interpreter:
                 bound: Value = receiver.cls if entry.is_classmethod(method) else receiver
                 return self._call_function(method, [bound, *args], kwargs, node, frame)
             if isinstance(receiver, ClassVal) and callee.name == "apply":
-                return spmd_api.autograd_apply(self, receiver, node, args, frame)
+                return autograd_api.apply(self, receiver, node, args, frame)
             if isinstance(receiver, ClassVal):
                 method = receiver.method(callee.name)
                 if method is not None:
@@ -1737,13 +1822,7 @@ class Interpreter:
             result = dtensor_api.call_with_dtensor(context, dtensor)
             if result is not None:
                 return result
-        handler = (
-            spmd_api.HANDLERS.get(name)
-            or mesh_api.HANDLERS.get(name)
-            or python_api.HANDLERS.get(name)
-            or dist_api.HANDLERS.get(name)
-            or dtensor_api.HANDLERS.get(name)
-        )
+        handler = _HANDLERS.get(name)
         if handler is not None:
             return handler(CallContext(self, name, node, args, kwargs, kw_nodes, frame))
         if name.startswith("torch.") and not name.startswith(_NOT_OP_PREFIXES):
@@ -1843,6 +1922,14 @@ def _def_line(function: FunctionVal) -> Span:
     )
     column = max(text.find(node.name), 0)
     return Span(line, column, line, column + len(node.name))
+
+
+def _axis_sizes(mesh: MeshVal, state: State) -> tuple[tuple[str, int], ...]:
+    """The literal sizes of a mesh's axes: from its rank layouts, else (a region re-using
+    the current mesh) the current ones."""
+    if mesh.layouts:
+        return tuple((name, layout.size) for name, layout in mesh.layouts)
+    return state.axis_sizes if mesh.axes == state.mesh else ()
 
 
 def _join_paths(paths: list[Frame]) -> Frame:
@@ -2124,6 +2211,11 @@ def _settled(value: Value, bindings: Bindings) -> Value:
     return value
 
 
+def _all_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """Every named parameter, keyword-only ones included (an autograd hook's)."""
+    return [*parameter_names(node), *(a.arg for a in node.args.kwonlyargs)]
+
+
 def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
 
@@ -2138,7 +2230,7 @@ def _signature(env: dict[str, Value]) -> tuple[Any, ...]:
         if isinstance(value, (InstanceVal, FunctionVal, ClassVal)):
             out.append((name, id(value)))
         elif isinstance(value, TensorVal):
-            out.append((name, value.type, value.grad))
+            out.append((name, value.type, value.grad, value.spec, value.shape))
         else:
             try:
                 hash(value)

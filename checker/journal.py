@@ -67,8 +67,10 @@ class CacheKeys:
         state: State,
         module_globals: Mapping[str, Value],
         algebra: Callable[[], Any] = tuple,
+        quiet: bool = False,
     ) -> None:
-        self.path = path
+        # a quiet module's analyses record no diagnostics: not the same analyses
+        self.path = (path, "quiet") if quiet else path
         self.state = state
         self.globals = module_globals
         # the layouts of the meshes the module built (an analysis may relate axis names)
@@ -95,21 +97,25 @@ class CacheKeys:
     # -- what a node is made of -----------------------------------------------------------
 
     def own(self, node: Node) -> Any:
-        """A node's own text, position and name."""
+        """A node's own text, position and name, and what calls elsewhere in the module
+        registered for it (``register_no_typecheck(fn)``, a class's registration)."""
         if isinstance(node, FunctionVal):
-            return (node.unit.key, node.unit.start_line, node.qualname)
-        return ("class", node.unit.key, node.unit.start_line, node.qualname)
+            return (node.unit.key, node.unit.start_line, node.qualname, node.no_typecheck_frame)
+        return ("class", node.unit.key, node.unit.start_line, node.qualname, node.registration)
 
     def values(self, node: Node) -> list[tuple[str, Value]]:
         """What a node reads, named: a function its class and the module-level names it
-        mentions, a class its methods and attributes."""
+        mentions, a class its methods, attributes and registered decomposition."""
         if isinstance(node, FunctionVal):
             read: list[tuple[str, Value]] = []
             if node.owner is not None:
                 read.append(("owner", node.owner))
             read.extend((n, self.globals[n]) for n in sorted(node.mentions()) if n in self.globals)
             return read
-        return [*sorted(node.methods.items()), *sorted(node.attributes.items())]
+        read = [*sorted(node.methods.items()), *sorted(node.attributes.items())]
+        if node.decomposition is not None:  # registered elsewhere in the module
+            read.append(("decomposition", node.decomposition))
+        return read
 
     def nodes(self, value: Value, found: list[Node]) -> None:
         """The functions and classes a value is or holds, into ``found``; raises
@@ -130,7 +136,15 @@ class CacheKeys:
         if isinstance(value, (FunctionVal, ClassVal)):
             return node(value)
         if isinstance(value, TensorVal):
-            return ("tensor", value.type, value.grad, value.origin, value.ndim)
+            return (
+                "tensor",
+                value.type,
+                value.grad,
+                value.origin,
+                value.ndim,
+                value.spec,
+                value.shape,
+            )
         if isinstance(value, TensorSeqVal):
             return ("seq", self.describe(value.element, node))
         if isinstance(value, TupleVal):

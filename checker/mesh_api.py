@@ -14,7 +14,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
-from . import axes, codes, mesh_types, meshes
+from . import axes, codes, global_mode, mesh_types, meshes
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
 from .lattice import AxisType, LocalType
@@ -277,7 +277,8 @@ def set_current_mesh(ctx: CallContext) -> Value:
         rejected = _region_error(ev, mesh, ctx.kwargs.get("local_axes"))
         if rejected is not None:
             return _stop(ctx, codes.MESH_REGION, rejected)
-    return ContextVal(ContextKind.SET_MESH, mesh=mesh, site=site)
+    region = global_mode.region_axes(ctx.kwargs.get("local_axes"))
+    return ContextVal(ContextKind.SET_MESH, mesh=mesh, site=site, local_axes=region)
 
 
 def _mesh_of(state: State) -> MeshVal:

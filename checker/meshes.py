@@ -149,6 +149,16 @@ class Algebra:
         """Whether the root mesh may already have a flattened dim of this name."""
         return self.open_world or (root, name) in self._flattened or root in self._escaped
 
+    def snapshot(self) -> Algebra:
+        """A copy of what is known now (each standalone analysis starts from the module
+        level's: what one analysis built must not change the next one's verdicts)."""
+        copied = Algebra()
+        copied.restore(self)
+        return copied
+
+    def restore(self, snapshot: Algebra) -> None:
+        vars(self).update({name: _copied(value) for name, value in vars(snapshot).items()})
+
     def fingerprint(self) -> tuple[tuple[str, Layout | None], ...]:
         """What a cached (standalone) analysis that may have read the algebra depends on: the
         layouts (in the open world, what was flattened does not count)."""
@@ -333,3 +343,12 @@ def regroup(
     if src_size != 1 or dst_size != 1:
         return Regrouped(None, "The source and destination meshes do not appear to be related.")
     return Regrouped(result)
+
+
+def _copied(value: object) -> object:
+    """A field of an algebra, not shared with the one it was copied from."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, set):
+        return set(value)
+    return value

@@ -16,11 +16,13 @@ import ast
 from collections.abc import Collection
 from dataclasses import replace
 
-from . import codes, dtensors, mesh_types, optable, scalars
+from . import codes, dtensors, global_mode, layout, mesh_types, optable, scalars, shardprop
 from .evaluator import Evaluator, OpArgs, OpKwargs
 from .lattice import AxisType, Kind, LocalType, R
+from .layout import Spec
 from .results import Origin, Span, after
 from .rules import Linearity, RuleViolation, check_inplace, check_nonlinear_args
+from .shapes import Shape
 from .state import Frame, State
 from .tensortype import EXACT, NOTHING, SCALAR, UNKNOWN_TYPE, Root, TensorType, fill
 from .values import (
@@ -354,12 +356,15 @@ def apply(
     grad = _result_grad(state, name, collected, kwargs)
     is_sequence = name.rsplit(".", 1)[-1] in _SEQUENCE_RESULTS
 
-    def result(t: TensorType) -> Value:
-        value = TensorVal(t, grad, origin)
+    # a new tensor has no PartitionSpec, unless global mode's propagation gives it one
+    fresh = layout.NO_SPEC if not global_mode.active(state) else None
+
+    def result(t: TensorType, spec: Spec | None = fresh, shape: Shape | None = None) -> Value:
+        value = TensorVal(t, grad, origin, len(shape) if shape is not None else None, spec, shape)
         return TensorSeqVal(value) if is_sequence else value
 
     if name in optable.NEW_FACTORIES:
-        return result(factory_type(state, deterministic=True))
+        return result(factory_type(state, deterministic=True), layout.NO_SPEC)
     if collected.tensors == 0 and not (collected.typed_scalars and state.checking):
         if collected.unknown:
             # an op of values whose kind is not known: a tensor of unknown type
@@ -369,14 +374,22 @@ def apply(
                 name.startswith("torch.") and not name.startswith("torch.nn.functional")
             ):
                 made = result(
-                    factory_type(state, deterministic=name in optable.DETERMINISTIC_FACTORIES)
+                    factory_type(state, deterministic=name in optable.DETERMINISTIC_FACTORIES),
+                    layout.NO_SPEC,
                 )
                 if isinstance(made, TensorVal) and name in optable.SHAPED_FACTORIES:
-                    made = replace(made, ndim=_literal_ndim(args))
+                    size = shardprop.factory_shape(args, kwargs)
+                    made = replace(made, ndim=_literal_ndim(args), shape=size)
                 return made
             return UNKNOWN
     if not state.checking:
-        return result(TensorType({}, EXACT) if not collected.unknown else UNKNOWN_TYPE)
+        untyped = TensorType({}, EXACT) if not collected.unknown else UNKNOWN_TYPE
+        unchecked = global_mode.place(ev, name, args, kwargs, untyped, node, frame)
+        assert unchecked is not None  # nothing is checked: nothing is rejected
+        return result(*unchecked)
+    # global SPMD mode checks every tensor argument's PartitionSpec before any other rule
+    if not global_mode.validate(ev, global_mode.tensors_in([*args, *kwargs.values()]), node, frame):
+        return UNKNOWN
     divisor = _divisor_violation(spec, args, name, frame)
     if divisor is not None:
         violation, position = divisor
@@ -403,27 +416,46 @@ def apply(
     frame.bindings = verdict.bindings
     assert verdict.output is not None
     output = verdict.output
-    if optable.is_inplace(name) or "out" in kwargs:
-        target = args[0][0] if args else None
-        if isinstance(target, TensorVal):
-            no_grad = None if target.grad is None else (not target.grad or not state.grad)
-            try:
-                check_inplace(
-                    name.rsplit(".", 1)[-1],
-                    target.type.known(frame.bindings),
-                    output.known(frame.bindings),
-                    no_grad,
-                )
-            except RuleViolation as violation:
-                ev.violation(violation, frame, node, collected.nodes, collected.values)
-                if violation.certain:
-                    frame.stop()
-                return UNKNOWN
-            output = _keep_shards(target.type, output)  # the same object: its PartitionSpec stays
-            # and its requires_grad (an in-place op under no_grad does not detach it)
-            value = TensorVal(output, target.grad if not state.grad else grad, origin)
-            return TensorSeqVal(value) if is_sequence else value
-    return result(output)
+    target = args[0][0] if args else None
+    inplace = optable.is_inplace(name) or "out" in kwargs
+    if inplace and isinstance(target, TensorVal):
+        no_grad = None if target.grad is None else (not target.grad or not state.grad)
+        try:
+            check_inplace(
+                name.rsplit(".", 1)[-1],
+                target.type.known(frame.bindings),
+                output.known(frame.bindings),
+                no_grad,
+            )
+        except RuleViolation as violation:
+            ev.violation(violation, frame, node, collected.nodes, collected.values)
+            if violation.certain:
+                frame.stop()
+            return UNKNOWN
+    placed = global_mode.place(ev, name, args, kwargs, output, node, frame)
+    if placed is None:
+        return UNKNOWN  # global mode's shard propagation rejects it
+    output, result_spec, result_shape = placed
+    if inplace and isinstance(target, TensorVal) and not global_mode.active(state):
+        # the same object: its PartitionSpec stays (``out=``: another object, not known)
+        output = _keep_shards(target.type, output)
+        result_spec = layout.effective(target.type, target.spec) if "out" not in kwargs else None
+        # an in-place op that may reshape its target (``unsqueeze_``, ``resize_``): not known
+        same_shape = "out" not in kwargs and name in shardprop.POINTWISE
+        result_shape = target.shape if same_shape else None
+    if inplace and isinstance(target, TensorVal):
+        # the same object keeps its requires_grad (an in-place op under no_grad does not
+        # detach it)
+        kept = TensorVal(
+            output,
+            target.grad if not state.grad else grad,
+            origin,
+            len(result_shape) if result_shape is not None else None,
+            result_spec,
+            result_shape,
+        )
+        return TensorSeqVal(kept) if is_sequence else kept
+    return result(output, result_spec, result_shape)
 
 
 def _tensor_fixes_only(violation: RuleViolation, values: list[Value]) -> RuleViolation:

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Mapping
 
 from .evaluator import UNROLL_LIMIT, CallContext, Handler
+from .layout import NO_SPEC
 from .results import Origin
 from .tensortype import EXACT, TensorType
 from .values import (
@@ -52,7 +53,8 @@ def parameter(ctx: CallContext) -> Value:
     span = ctx.span
     origin = Origin(span, "`nn.Parameter(...)`: a new tensor, untyped", None, ctx.frame.unit.path)
     ndim = data.ndim if isinstance(data, TensorVal) else None
-    return TensorVal(TensorType({}, EXACT), grad, origin, ndim)
+    shape = data.shape if isinstance(data, TensorVal) else None
+    return TensorVal(TensorType({}, EXACT), grad, origin, ndim, NO_SPEC, shape)
 
 
 def dict_(ctx: CallContext) -> Value:

@@ -38,8 +38,11 @@ DiagnosticKey = tuple[Span, str, str]  # span, code, message: one diagnostic how
 
 
 class ResultSink:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, quiet: bool = False) -> None:
         self.path = path
+        # record no diagnostic (but a syntax error): the module's code runs under typecheck()
+        # only by the checker's assumption, which it gives no sign of (see infer)
+        self.quiet = quiet
         self.diagnostics: dict[DiagnosticKey, Diagnostic] = {}
         self.reveals: dict[Span, Reveal] = {}
         self.facts: dict[Span, FactEntry] = {}
@@ -66,6 +69,8 @@ class ResultSink:
     ) -> None:
         if severity is Severity.ERROR and code is not codes.SYNTAX:
             self.certain_errors += 1  # the runtime raises here, ignored or not
+        if self.quiet and code is not codes.SYNTAX:
+            return
         other = self._other_file()
         if other is not None and self._caller is not None:
             site = Related(

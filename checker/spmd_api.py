@@ -1,11 +1,12 @@
 """What the calls of spmd_types do, as the interpreter runs them: one handler per function,
-in ``HANDLERS`` by canonical name (``spmd.all_reduce``, ``spmd.rules.all_reduce``).
+in ``HANDLERS`` by canonical name (``spmd.all_reduce``).
 
 assert_type and its relatives set or check (refine) a tensor's type in place; collectives
 and conversions check their arguments and src, then give the dst type; reveal_type records
 the type; the context managers (typecheck, set_current_mesh...) are values a ``with``
-enters. Also here, for the interpreter: local_map's boundary check (``assert_values``),
-registrations of autograd Functions and their ``apply``, and ``backward()``.
+enters. Also here, for the interpreter: local_map's boundary check (``assert_values``) and
+``backward()``. Autograd Functions and their registrations are ``autograd_api``'s, the
+type-only ``spmd.rules`` operations ``rules_api``'s.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from . import axes, codes, mesh_types, retyping, scalars
+from . import axes, codes, global_mode, layout, mesh_types, retyping, scalars, shape_rules
 from . import collectives as coll
 from .codes import Severity
 from .evaluator import CallContext, Evaluator, Handler
 from .lattice import AxisType, Kind, S
 from .lattice import V as TYPE_V
-from .names import call_site_of, canonical, parameter_names
+from .names import call_site_of, canonical
 from .ops import as_tensor, operand_origin, origin_at, quoted_span
 from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span, after
 from .rules import RuleViolation
@@ -41,14 +42,12 @@ from .tensortype import (
 from .values import (
     UNKNOWN,
     AxisVal,
-    ClassVal,
     ConstVal,
     ContextKind,
     ContextVal,
     ContractVal,
     PartitionSpecVal,
     RefVal,
-    Registration,
     ScalarVal,
     TensorVal,
     TupleVal,
@@ -66,10 +65,7 @@ from .verdicts import (
     require,
 )
 
-REGISTRATIONS = {
-    "spmd.register_local_autograd_function": Registration.LOCAL,
-    "spmd.register_autograd_function": Registration.TYPECHECK,
-}
+_UNTYPED = TensorType({}, EXACT)  # a tensor with no SPMD type (or typed on no axis)
 
 
 def reveal_type(ctx: CallContext) -> Value:
@@ -103,16 +99,47 @@ def collective(ctx: CallContext) -> Value:
     function = ctx.name.rsplit(".", 1)[-1]
     x = ctx.arg(0, "x")
     x_node: ast.AST = ctx.arg_node(0, "x") or node
-    axis = ev.axis(ctx.arg(1, "axis", "group"), ctx.arg_node(1, "axis", "group"), frame)
     params = _collective_params(ctx, function)
     if params is _MISSING:
         return UNKNOWN
+    # global SPMD mode checks the operand's PartitionSpec before the function runs
+    if isinstance(x, TensorVal) and not global_mode.validate(ev, [(x, x_node)], node, frame):
+        return UNKNOWN
+    axis = ev.axis(ctx.arg(1, "axis", "group"), ctx.arg_node(1, "axis", "group"), frame)
     expert = ctx.kwargs.get("expert_mode", ConstVal(False))
     expert_flag = (
         expert.value if isinstance(expert, ConstVal) and isinstance(expert.value, bool) else None
     )
+    x_tensor = x if isinstance(x, TensorVal) else None
+    size = dict(ev.state.axis_sizes).get(axis.name) if isinstance(axis, AxisVal) else None
+    ranks = shape_rules.before_types(
+        function,
+        None,
+        params["src"],  # type: ignore[index]
+        params["dst"],  # type: ignore[index]
+        ctx.kwargs,
+        x_tensor.ndim if x_tensor is not None else None,
+        None,
+        None,
+    )
+    if ranks is not None:
+        _refuse(ctx, ranks)
+        return UNKNOWN
     pairs = _valid_pairs(ctx, function, params, expert_flag)  # type: ignore[arg-type]
     if pairs == []:
+        return UNKNOWN
+    refusal = shape_rules.before_types(
+        function,
+        pairs,
+        params["src"],  # type: ignore[index]
+        params["dst"],  # type: ignore[index]
+        ctx.kwargs,
+        x_tensor.ndim if x_tensor is not None else None,
+        x_tensor.shape if x_tensor is not None else None,
+        size,
+    )
+    if refusal is not None:
+        _refuse(ctx, refusal)
         return UNKNOWN
     if isinstance(axis, AxisVal) and pairs is not None and len(pairs) == 1:
         _collective_fact(ctx, function, axis, *pairs[0])
@@ -154,6 +181,10 @@ def collective(ctx: CallContext) -> Value:
         if certain:
             frame.stop()
         return UNKNOWN
+    if len(passing) == 1 and not global_mode.check_collective(
+        ev, function, tensor, axis.name, passing[0][0], node, frame
+    ):
+        return UNKNOWN
     types: list[TensorType] = []
     bindings = None
     noop = True
@@ -176,16 +207,34 @@ def collective(ctx: CallContext) -> Value:
     result_type = types[0]
     for t in types[1:]:
         result_type = join_types(result_type, t)
-    if noop and all(coll.is_noop(function, s, d) for s, d, _, _ in passing):
+    returns_x = noop and all(coll.is_noop(function, s, d) for s, d, _, _ in passing)
+    spec: layout.Spec | None = None
+    ndim, shape = None, None
+    if len(passing) == 1:
+        result_type, spec = global_mode.collective_result(
+            state, tensor, axis.name, passing[0][1], result_type, returns_x
+        )
+        ndim, shape = global_mode.collective_shape(
+            state, function, tensor, axis.name, passing[0][0], passing[0][1], ctx.kwargs
+        )
+    if returns_x:
         # the caller's name sees the new type too: it is the same object
-        same = TensorVal(result_type, tensor.grad, origin, tensor.ndim)
+        same = TensorVal(result_type, tensor.grad, origin, tensor.ndim, spec, tensor.shape)
         if isinstance(x, TensorVal):
             ev.mutate(x_node, same, frame)
         return same
-    return TensorVal(result_type, tensor.grad if state.grad else False, origin)
+    return TensorVal(result_type, tensor.grad if state.grad else False, origin, ndim, spec, shape)
 
 
 _MISSING = object()
+
+
+def _refuse(ctx: CallContext, refusal: shape_rules.Refusal) -> None:
+    """The collective raises on its own arguments or shapes: the path stops."""
+    ctx.evaluator.sink.report(
+        ctx.span, refusal.code, refusal.message, Severity.ERROR, call_site_of(ctx.frame)
+    )
+    ctx.frame.stop()
 
 
 def _collective_params(
@@ -429,6 +478,11 @@ def assert_values(
     ):
         known = False
     if known:
+        bounds = _out_of_bounds(shards, ndim)
+        if bounds is not None:
+            ev.sink.report(span, codes.SHARD_DIM_RANGE, bounds, Severity.ERROR, call_site_of(frame))
+            frame.stop()
+            return UNKNOWN
         # the runtime's types hold mutually orthogonal axes only (a flattened axis overlaps
         # its components)
         # (with the axes the tensor already has: an assertion refines its type)
@@ -492,7 +546,8 @@ def assert_values(
                 asserted.setdefault(mesh_axis, bare)
     if not known:
         return assert_result(ev, x, x_node, None, span, frame)
-    result = assert_result(ev, x, x_node, asserted, span, frame, rest_fill, choices)
+    ordered = layout.normalized(specs[0].dims) if specs else None
+    result = assert_result(ev, x, x_node, asserted, span, frame, rest_fill, choices, ordered)
     if (
         rest is not None
         and rest_fill is None
@@ -516,11 +571,13 @@ def assert_result(
     frame: Frame,
     rest_fill: AxisType | None = None,
     choices: Mapping[str, frozenset[AxisType]] | None = None,
+    spec: layout.Spec | None = None,
 ) -> Value:
     """Set or check (refine) x's type with the asserted axes (None: an assertion the checker
     cannot read, which leaves x's type unknown); ``rest_fill``: a bare type on a mesh whose
     axes are not known fills every other axis; ``choices``: axes asserted with one of
-    several types (a mismatch is reported when every choice mismatches)."""
+    several types (a mismatch is reported when every choice mismatches); ``spec``: the
+    PartitionSpec asserted, in order (else the S(i) of ``asserted`` say it)."""
     if (
         isinstance(x, TupleVal)
         and isinstance(x_node, (ast.Tuple, ast.List))
@@ -600,10 +657,48 @@ def assert_result(
         rest = fill(state.mesh_root, rest_fill)
     elif state.mesh_known and state.mesh is not None and set(items) >= set(state.mesh):
         rest = EXACT  # typed on every axis of the mesh
-    new = TensorVal(TensorType(items, rest), tensor.grad, origin, tensor.ndim)
+    new = TensorVal(
+        TensorType(items, rest),
+        tensor.grad,
+        origin,
+        tensor.ndim,
+        _asserted_spec(tensor, asserted, choices, spec),
+        tensor.shape,
+    )
     ev.declare(new)
     ev.mutate(x_node, new, frame)
     return new
+
+
+def _asserted_spec(
+    tensor: TensorVal,
+    asserted: Mapping[str, AxisType],
+    choices: Mapping[str, frozenset[AxisType]] | None,
+    spec: layout.Spec | None,
+) -> layout.Spec | None:
+    """The PartitionSpec a tensor has after an ``assert_type`` (None: not known): an
+    untyped tensor gets the asserted one, a typed one has it refined."""
+    if any(t.shard_dim is not None for options in (choices or {}).values() for t in options):
+        return None
+    new = spec
+    if new is None:
+        new = layout.of_items({a: t for a, t in asserted.items() if t.shard_dim is not None})
+    untyped = tensor.type == _UNTYPED and tensor.spec == layout.NO_SPEC
+    old = layout.NO_SPEC if untyped else layout.effective(tensor.type, tensor.spec)
+    if old is None or new is None:
+        return None
+    return layout.refined(old, new)
+
+
+def _out_of_bounds(shards: Mapping[str, AxisType], ndim: int | None) -> str | None:
+    """``_canonicalize_shard``'s refusal of an S(i) beyond the tensor's rank."""
+    if ndim is None:
+        return None
+    for t in shards.values():
+        dim = t.shard_dim
+        if dim is not None and not -ndim <= dim < ndim:
+            return f"S({dim}) is out of bounds for tensor with ndim={ndim}"
+    return None
 
 
 def _report_mismatch(
@@ -639,59 +734,6 @@ def _report_mismatch(
         Severity.ERROR,
         tuple(related),
     )
-
-
-def register(name: str, cls: ClassVal) -> None:
-    """A registration of an autograd Function (a call, or a decorator of the class)."""
-    registration = REGISTRATIONS.get(name)
-    if registration is not None:
-        cls.registration = registration
-
-
-def registration(ctx: CallContext) -> Value:
-    if ctx.args and isinstance(ctx.args[0], ClassVal):
-        register(ctx.name, ctx.args[0])
-        return ctx.args[0]
-    return UNKNOWN
-
-
-def autograd_apply(
-    ev: Evaluator, cls: ClassVal, node: ast.Call, args: Sequence[Value], frame: Frame
-) -> Value:
-    """``Fn.apply(...)``: the typing rule the Function declares, as the runtime applies it."""
-    positional = list(zip(args, node.args, strict=True))
-    if not ev.state.checking:
-        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
-    hook = cls.method("spmd_typecheck")
-    legacy = cls.method("typecheck_forward")
-    if legacy is not None and ev.is_running(legacy):
-        # inside its own typecheck_forward the runtime pops the mode: apply runs unchecked
-        # and its result is untyped (the typecheck_forward then asserts it)
-        return TensorVal(TensorType({}, EXACT))
-    if hook is not None:
-        forward = cls.method("forward")
-        hook_params = parameter_names(hook.node)
-        if forward is None or hook_params or hook.node.args.vararg:
-            return UNKNOWN  # a hook that stamps forward's outputs itself: not modelled
-        names = parameter_names(forward.node)[1:]  # after ctx
-        if len(names) < len(args):
-            return UNKNOWN
-        site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return ev.invoke(hook, [], dict(zip(names, args, strict=False)), site)
-    if cls.registration is Registration.TYPECHECK and legacy is not None:
-        site = Related(frame.unit.span(node), f"{cls.qualname}.apply called here")
-        return ev.invoke(legacy, list(args), {}, site)
-    if cls.registration is Registration.LOCAL:
-        return ev.op(f"{cls.qualname}.apply", positional, {}, node, frame)
-    if ev.state.strict:
-        ev.sink.report(
-            frame.unit.span(node.func),
-            codes.UNREGISTERED_FUNCTION,
-            codes.UNREGISTERED_FUNCTION.message(function=cls.qualname),
-            Severity.WARNING,
-            call_site_of(frame),
-        )
-    return UNKNOWN
 
 
 def assert_type_like(ctx: CallContext) -> Value:
@@ -824,11 +866,15 @@ def mutate_type(ctx: CallContext) -> Value:
             return UNKNOWN
         current = current.written(name, new.local)
     frame.bindings = bindings
+    # the PartitionSpec is left as it was: an entry may now be on an axis that is not V
+    spec = layout.effective(x.type, x.spec)
     updated = TensorVal(
-        current,
+        layout.with_shards(current, spec) if spec is not None else current,
         x.grad,
         origin_at(frame, node, x.origin),
         x.ndim,
+        spec,
+        x.shape,
     )
     ev.declare(updated)
     ev.mutate(x_node, updated, frame)
@@ -971,10 +1017,6 @@ def infer_at_leaf(ev: Evaluator, span: Span | None, kind: str, frame: Frame) -> 
     return UNKNOWN
 
 
-def rules_ignore(ctx: CallContext) -> Value:
-    return ConstVal(None)
-
-
 def shard(ctx: CallContext) -> Value:
     """S(i) / Shard(i) with a literal dim."""
     dim = ctx.arg(0, "dim")
@@ -1004,14 +1046,11 @@ def typecheck(ctx: CallContext) -> Value:
         strict = mode.value == "strict"
     elif not (isinstance(mode, ConstVal) and mode.value is None):
         return ContextVal(ContextKind.NO_TYPECHECK)  # unknown mode: stay silent
-    local = ctx.kwargs.get("local", ConstVal(True))
-    if isinstance(local, ConstVal) and local.value is False:
-        return ContextVal(ContextKind.NO_TYPECHECK)  # global SPMD mode is not modelled
-    return ContextVal(ContextKind.TYPECHECK, strict=strict)
-
-
-def no_typecheck(ctx: CallContext) -> Value:
-    return ContextVal(ContextKind.NO_TYPECHECK)
+    local = ctx.kwargs.get("local", ctx.args[1] if len(ctx.args) > 1 else ConstVal(None))
+    if not (isinstance(local, ConstVal) and local.value in (None, True, False)):
+        return ContextVal(ContextKind.NO_TYPECHECK)  # a mode the checker cannot read: silent
+    flag = local.value if isinstance(local.value, bool) else None
+    return ContextVal(ContextKind.TYPECHECK, strict=strict, local=flag)
 
 
 def local(ctx: CallContext) -> Value:
@@ -1045,8 +1084,6 @@ def get_local_type(ctx: CallContext) -> Value:
 HANDLERS: Mapping[str, Handler] = {
     "reveal_type": reveal_type,
     **{f"spmd.{function}": collective for function in coll.SIGNATURES},
-    **{f"spmd.rules.{function}": collective for function in coll.SIGNATURES},
-    "spmd.rules.ignore": rules_ignore,
     "spmd.assert_type": assert_type,
     "spmd.assert_local_type": assert_type,
     "spmd.assert_type_like": assert_type_like,
@@ -1054,14 +1091,12 @@ HANDLERS: Mapping[str, Handler] = {
     "spmd.mutate_type": mutate_type,
     "spmd.reinterpret_no_grad": retyping.reinterpret_no_grad,
     "spmd.Scalar": scalars.scalar,
-    **dict.fromkeys(REGISTRATIONS, registration),
     "spmd.local_map": local_map,
     "spmd.S": shard,
     "spmd.Shard": shard,
     "spmd.MeshAxis.of": mesh_axis_of,
     "spmd.PartitionSpec": partition_spec,
     "spmd.typecheck": typecheck,
-    "spmd.no_typecheck": no_typecheck,
     "spmd.local": local,
     "spmd.get_local_type": get_local_type,
 }

@@ -41,6 +41,17 @@ class State:
     # checking is on because the checker assumes the caller runs this code under
     # typecheck() (a library's code), not because the code entered it
     assumed: bool = False
+    # global SPMD mode (``typecheck(local=False)``; ``local()`` and local_map bodies turn it
+    # off): the mode's own flag, kept while ``no_typecheck()`` turns checking off, as the
+    # runtime keeps ``_local`` on its disabled mode (a ``typecheck()`` inside inherits it)
+    global_mode: bool = False
+    # the current mesh's local axes (``set_current_mesh(..., local_axes=...)``): none outside
+    # a mesh region; None: a region whose axes the checker cannot read
+    local_axes: frozenset[str] | None = frozenset()
+    # a register_no_typecheck function is running: nothing turns checking back on
+    paused: bool = False
+    # the literal sizes of the current mesh's axes (global shapes scale by them)
+    axis_sizes: tuple[tuple[str, int], ...] = ()
 
     @property
     def known_mesh(self) -> tuple[str, ...] | None:

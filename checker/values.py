@@ -13,6 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Union
 
 from .lattice import AxisType, LocalType
+from .layout import Spec
 from .meshes import Layout
 from .results import Origin
 from .tensortype import (
@@ -54,6 +55,12 @@ class TensorVal:
     grad: bool | None = None
     origin: Origin | None = field(default=None, compare=False)
     ndim: int | None = field(default=None, compare=False)  # known for literal factory shapes
+    # what the runtime records besides the local types (``layout.py``): the PartitionSpec,
+    # when the checker knows all of it (None: only the S(i) of ``type`` are known), and the
+    # local shape when every size is a literal. Compared: two paths that differ in them
+    # join to "not known".
+    spec: Spec | None = None
+    shape: tuple[int, ...] | None = None
 
     @staticmethod
     def of(local: LocalType, grad: bool | None = None, origin: Origin | None = None) -> TensorVal:
@@ -246,6 +253,8 @@ class ContextVal:
     strict: bool | None = None  # typecheck(strict_mode=...)
     mesh: MeshVal | None = None  # set_current_mesh(...)
     site: str = ""  # where it was made: names a mesh whose axes are not known
+    local: bool | None = None  # typecheck(local=...): None inherits the active mode's
+    local_axes: frozenset[str] | None = frozenset()  # set_current_mesh(..., local_axes=...)
 
 
 @dataclass(eq=False)
@@ -261,6 +270,11 @@ class FunctionVal:
     kw_defaults: dict[str, Value] = field(default_factory=dict)
     opaque: bool = False  # an unknown decorator wraps it: calling it gives Unknown
     unchecked: bool = False  # @no_typecheck: its body runs with type checking off
+    # register_no_typecheck(fn): nothing is checked while it runs, not even under a
+    # typecheck() entered inside it (the runtime pauses on its code object on the stack)
+    no_typecheck_frame: bool = False
+    # register_local_backward_hook(fn): as a module backward hook it keeps the SPMD types
+    local_backward_hook: bool = False
     contract: ContractVal | None = None  # @local_map(in_types=..., out_types=...)
     owner: ClassVal | None = None
     grad: bool | None = None  # @torch.no_grad() (False) / @torch.enable_grad() (True)
@@ -298,6 +312,7 @@ class ContractVal:
 
     in_types: Value | None
     out_types: Value
+    unchecked: bool = False  # no_typecheck(out_types=...): the body runs unchecked, not local
 
 
 class Registration(Enum):
@@ -316,6 +331,8 @@ class ClassVal:
     attributes: dict[str, Value] = field(default_factory=dict)
     autograd: bool = False  # a torch.autograd.Function
     registration: Registration = Registration.NONE
+    decomposition: FunctionVal | None = None  # register_decomposition(cls, ref_impl)
+    torch_module: str | None = None  # a torch.nn module the checker models (``torch.nn.Linear``)
     # @dataclass: the fields its generated __init__ takes, in order (None: not a dataclass)
     fields: tuple[str, ...] | None = None
 
@@ -354,12 +371,25 @@ class ClassVal:
         return None
 
 
+@dataclass(frozen=True)
+class ModuleHook:
+    """A backward hook attached to a module (``register_full_backward_hook``; ``pre``:
+    ``register_full_backward_pre_hook``). ``certain``: nothing the checker cannot see can
+    register or detach it before the module runs (a script attached its own function, and
+    dropped the handle)."""
+
+    hook: Value
+    pre: bool
+    certain: bool
+
+
 @dataclass(eq=False)
 class InstanceVal:
     """An object of a workspace class; attributes tracked per instance."""
 
     cls: ClassVal
     attributes: dict[str, Value] = field(default_factory=dict)
+    hooks: list[ModuleHook] = field(default_factory=list)  # its backward hooks, in order
 
 
 @dataclass(eq=False)
@@ -370,6 +400,14 @@ class ModuleVal:
     path: str
     fingerprint: str  # its text and its imports' texts: changes when any of them does
     globals: dict[str, Value]
+
+
+@dataclass(frozen=True)
+class RegistrarVal:
+    """``register_decomposition(cls)``: a decorator that registers the function it decorates
+    as ``cls``'s reference implementation (and returns it)."""
+
+    cls: ClassVal
 
 
 @dataclass(frozen=True)
@@ -404,6 +442,7 @@ Value = Union[  # noqa: UP007 - a runtime alias
     ClassVal,
     InstanceVal,
     ModuleVal,
+    RegistrarVal,
     BoundMethodVal,
 ]
 

@@ -678,3 +678,35 @@ def require(
     for var, kept in allowed.items():
         narrowed = narrowed.narrow(var, frozenset(kept))
     return None, passing[0][1], narrowed
+
+
+# ---------------------------------------------------------------------- one axis, any rule
+def possibilities(term: Term | Marker) -> list[tuple[Possibility, dict[VarId, Possibility]]]:
+    """Each value one axis's term may take, with what that value fixes of its identity: a
+    rule of one operand on one axis (``rules.*``, the global-mode checks) runs once per
+    value, and is judged like the others."""
+    out: list[tuple[Possibility, dict[VarId, Possibility]]] = []
+    for values, variables in _assignments([term]):
+        value = values[0]
+        assert value is not None
+        out.append((value, variables))
+    return out
+
+
+def narrowed_to(
+    bindings: Bindings,
+    passing: Sequence[dict[VarId, Possibility]],
+    every: Sequence[dict[VarId, Possibility]],
+) -> Bindings:
+    """The bindings on the path that goes on: each identity narrowed to the values of the
+    assignments that passed (``passing``, among ``every`` assignment)."""
+    if len(passing) == len(every):
+        return bindings
+    allowed: dict[VarId, set[Possibility]] = {}
+    for variables in passing:
+        for var, value in variables.items():
+            allowed.setdefault(var, set()).add(value)
+    narrowed = bindings
+    for var in {v for variables in every for v in variables}:
+        narrowed = narrowed.narrow(var, frozenset(allowed.get(var, set())))
+    return narrowed

@@ -1,11 +1,20 @@
-"""The interpreter looks a call up in several handler tables in turn (``infer._call_ref``):
-no name may be in two, or the later table's meaning would silently never apply."""
+"""The interpreter looks a call up in one table merged from several (``infer._HANDLERS``):
+no name may be in two, or one table's meaning would silently never apply."""
 
 from __future__ import annotations
 
 from itertools import combinations
 
-from spmd_check import dist_api, dtensor_api, mesh_api, python_api, spmd_api
+from spmd_check import (
+    autograd_api,
+    dist_api,
+    dtensor_api,
+    mesh_api,
+    nn_modules,
+    python_api,
+    rules_api,
+    spmd_api,
+)
 
 TABLES = {
     "spmd_api": spmd_api.HANDLERS,
@@ -13,6 +22,9 @@ TABLES = {
     "python_api": python_api.HANDLERS,
     "dist_api": dist_api.HANDLERS,
     "dtensor_api": dtensor_api.HANDLERS,
+    "rules_api": rules_api.HANDLERS,
+    "autograd_api": autograd_api.HANDLERS,
+    "nn_modules": nn_modules.HANDLERS,
 }
 
 

@@ -112,3 +112,42 @@ def test_an_edit_in_a_class_another_class_builds_invalidates_the_others_methods(
     edited = CLASSES.replace("return partial", "return x")
     assert _summary(analyzer.check("m.py", edited)) == _summary(Analyzer().check("m.py", edited))
     assert _summary(analyzer.check("m.py", CLASSES)) == _summary(before)
+
+
+MESHES = """import torch
+import spmd_types as spmd
+from spmd_types import R
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+
+def first():
+    mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+    with spmd.set_current_mesh(mesh), typecheck():
+        x = torch.ones(4)
+        return x * 2
+
+
+def second():
+    mesh = init_device_mesh("cpu", (4, 2), mesh_dim_names=("dp", "tp"))
+    with spmd.set_current_mesh(mesh), typecheck():
+        y = torch.ones(4)
+        return y * 3
+
+
+def third():
+    z = torch.ones(4)
+    return z * 5
+"""
+
+
+def test_functions_that_build_meshes_are_analysed_independently() -> None:
+    """Each function analysed on its own starts from the meshes the module level built:
+    a mesh another function built (here with other layouts for the same names) neither
+    changes its verdicts nor its cache key, so an edit in one replays the other."""
+    analyzer = Analyzer()
+    first = analyzer.check("m.py", MESHES)
+    edited = MESHES.replace("return z * 5", "return z * 6")
+    second = analyzer.check("m.py", edited)
+    assert analyzer.last_reused == 2
+    assert _summary(second) == _summary(first) == _summary(Analyzer().check("m.py", edited))

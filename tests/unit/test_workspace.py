@@ -99,12 +99,12 @@ def test_rotate_traces():
 """
 
 
-def test_a_module_that_never_imports_spmd_types_is_not_checked_as_if_under_typecheck(
+def test_a_module_that_never_imports_spmd_types_reports_nothing_it_would_raise(
     tmp_path: Path,
 ) -> None:
-    """A tracing test or a data loader is not written for typecheck(): its randn tensors are
-    not 'typed on no axis', and what it passes to an spmd library raises nothing (the
-    library's own code is still checked, in its own file, as if under typecheck())."""
+    """A tracing test or a data loader gives no sign that it runs under typecheck(): what
+    its randn tensors would raise in an spmd library is not reported (the library's own
+    code is still checked, in its own file, as if under typecheck())."""
     _tree(tmp_path, {"rope.py": ROPE, "test_rope.py": TRACING_TEST})
     analyzer = Analyzer()
     test = tmp_path / "test_rope.py"

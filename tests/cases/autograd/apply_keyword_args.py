@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: apply of a hooked Function takes positional arguments only
 """Function.apply with a keyword argument, for a Function with an spmd_typecheck hook, is a TypeError."""
 import torch
 import spmd_types as spmd
@@ -25,5 +24,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-hook-signature
-    y = Scale.apply(x, scale=3.0)  # E: spmd-missing-argument
+    y = Scale.apply(x, scale=3.0)  # E: spmd-hook-signature

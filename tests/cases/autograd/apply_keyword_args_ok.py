@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: apply of a hooked Function takes positional arguments only
 """Twin of apply_keyword_args: the same argument passed positionally."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- module backward hooks must be registered
 """A full backward hook on a module that is not registered with register_local_backward_hook raises when the module runs."""
 import torch
 import spmd_types as spmd
@@ -20,5 +19,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(lin.bias, {"dp": R, "tp": R})
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-unregistered-hook
-    y = lin(x)  # E: spmd-unregistered-function
+    y = lin(x)  # E: spmd-unregistered-hook

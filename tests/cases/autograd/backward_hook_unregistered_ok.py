@@ -1,4 +1,3 @@
-# checker: pending -- module backward hooks must be registered
 """Twin of backward_hook_unregistered: a hook registered as local leaves the types alone (forward hooks need nothing)."""
 import torch
 import spmd_types as spmd

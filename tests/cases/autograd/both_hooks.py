@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: typecheck_forward and spmd_typecheck are exclusive
 """A Function with both typecheck_forward and spmd_typecheck cannot be registered (TypeError)."""
 import torch
 import spmd_types as spmd
@@ -25,5 +24,4 @@ class Double(torch.autograd.Function):
         return x
 
 
-# provisional code (same exception class): proposed spmd-registration
-spmd.register_autograd_function(Double)  # E: spmd-missing-argument
+spmd.register_autograd_function(Double)  # E: spmd-registration

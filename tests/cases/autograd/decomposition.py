@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: register_decomposition
 """register_decomposition types a fused Function by running its reference implementation: an error in the reference is raised there."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: register_decomposition
 """Twin of decomposition: with a Replicate weight the reference types the output; the call form registers the same way."""
 import torch
 import spmd_types as spmd

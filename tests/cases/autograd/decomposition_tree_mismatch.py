@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: register_decomposition output structure
 """The reference implementation must return the same pytree as the fused apply: a tuple against a tensor is an error at the apply."""
 import torch
 import spmd_types as spmd
@@ -29,5 +28,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(x, {"dp": V, "tp": R})
     w = torch.randn(8, 2)
     spmd.assert_type(w, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-decomposition-mismatch
-    y = FusedLinearRelu.apply(x, w)  # E: spmd-unregistered-function
+    y = FusedLinearRelu.apply(x, w)  # E: spmd-decomposition-mismatch

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: register_decomposition output structure
 """Twin of decomposition_tree_mismatch: the reference returns one tensor, like the fused forward."""
 import torch
 import spmd_types as spmd

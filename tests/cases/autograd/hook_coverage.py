@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: hook coverage of tensor arguments
 """Every tensor argument must reach a rules op, assert_type or rules.ignore: w is never consulted, an error at the apply."""
 import torch
 import spmd_types as spmd
@@ -28,5 +27,4 @@ with spmd.set_current_mesh(mesh), typecheck():
     spmd.assert_type(x, {"dp": V, "tp": R})
     w = torch.randn(4, 8)
     spmd.assert_type(w, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-hook-coverage
-    y = ScaledCopy.apply(x, w)  # E: spmd-unregistered-function
+    y = ScaledCopy.apply(x, w)  # E: spmd-hook-coverage

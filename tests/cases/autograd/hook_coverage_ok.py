@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: hook coverage of tensor arguments
 """Twin of hook_coverage: rules.ignore(w) declares the tensor saved only for backward."""
 import torch
 import spmd_types as spmd

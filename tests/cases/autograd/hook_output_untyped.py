@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: every output of a positional-form hook must be typed
 """A positional-form spmd_typecheck(outputs, *, x) that never stamps the output: "output 0 was left untyped" at the apply."""
 import torch
 import spmd_types as spmd
@@ -25,5 +24,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-hook-coverage
-    y = Double.apply(x)  # E: spmd-unregistered-function
+    y = Double.apply(x)  # E: spmd-hook-coverage

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: every output of a positional-form hook must be typed
 """Twin of hook_output_untyped: rules.output stamps the output with the input's type (and accounts for the input)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: spmd_typecheck parameters name forward parameters
 """A hook parameter that is not a parameter of forward is a TypeError at the apply."""
 import torch
 import spmd_types as spmd
@@ -25,5 +24,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-hook-signature
-    y = Double.apply(x)  # E: spmd-missing-argument
+    y = Double.apply(x)  # E: spmd-hook-signature

@@ -1,4 +1,3 @@
-# checker: pending -- typed no_typecheck boundaries: in_types are asserted at the call
 """@no_typecheck(in_types=..., out_types=...): the arguments are checked against in_types (assert_type semantics) at the call."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- typed no_typecheck boundaries: the body is unchecked, out_types stamps the result
 """Twin of no_typecheck_in_types: with only out_types the body runs unchecked (relu of a Partial) and the result gets out_types."""
 import torch
 import spmd_types as spmd

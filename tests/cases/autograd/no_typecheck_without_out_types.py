@@ -1,4 +1,3 @@
-# checker: pending -- typed no_typecheck boundaries: out_types is required
 """@no_typecheck(in_types=...) without out_types is a TypeError at the decorator."""
 import torch
 import spmd_types as spmd
@@ -7,7 +6,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-# provisional code (same exception class): proposed spmd-registration
-@spmd.no_typecheck(in_types=({"dp": V, "tp": R},))  # E: spmd-missing-argument
+@spmd.no_typecheck(in_types=({"dp": V, "tp": R},))  # E: spmd-registration
 def activation(x):
     return torch.relu(x)

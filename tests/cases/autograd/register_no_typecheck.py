@@ -1,4 +1,3 @@
-# checker: pending -- register_no_typecheck: checking stays off while the function runs
 """register_no_typecheck(fn): ops run while fn is on the stack are unchecked, even under a typecheck() entered inside fn."""
 import torch
 import spmd_types as spmd

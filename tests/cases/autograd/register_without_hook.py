@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: register_autograd_function needs a hook
 """@register_autograd_function on a class with neither typecheck_forward nor spmd_typecheck is a TypeError at the decorator."""
 import torch
 import spmd_types as spmd
@@ -7,8 +6,7 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 
-# provisional code (same exception class): proposed spmd-registration
-@spmd.register_autograd_function  # E: spmd-missing-argument
+@spmd.register_autograd_function  # E: spmd-registration
 class Double(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x):

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: type-only rules collectives
 """rules.all_reduce has no implicit V -> P (unlike spmd.all_reduce): src=P on a Varying input is an error, raised in the hook."""
 import torch
 import spmd_types as spmd

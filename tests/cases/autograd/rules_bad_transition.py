@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: type-only rules collectives admit the collective's transitions only
 """rules.all_reduce(src=P, dst=V) is not a transition all_reduce admits: an SpmdTypeError raised in the hook."""
 import torch
 import spmd_types as spmd
@@ -21,8 +20,7 @@ class Reduce(torch.autograd.Function):
 
     @staticmethod
     def spmd_typecheck(*, x):
-        # provisional code (same exception class): proposed spmd-rules-transition
-        return rules.all_reduce(x, tp, src=P, dst=V)  # E: spmd-src-mismatch
+        return rules.all_reduce(x, tp, src=P, dst=V)  # E: spmd-rules-transition
 
 
 with spmd.set_current_mesh(mesh), typecheck():

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules.einsum in global SPMD mode
 """Global mode: rules.einsum reads the operands' PartitionSpecs; a contraction sharded on tp makes the output Partial on tp."""
 import torch
 import spmd_types as spmd

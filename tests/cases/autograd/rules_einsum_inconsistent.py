@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules.einsum in global SPMD mode
 """Global mode: label k is sharded on tp in x but not in w; rules.einsum rejects the inconsistent sharding in the hook."""
 import torch
 import spmd_types as spmd
@@ -18,8 +17,7 @@ class Matmul(torch.autograd.Function):
 
     @staticmethod
     def spmd_typecheck(*, x, w):
-        # provisional code (same exception class): proposed spmd-einsum-sharding
-        return rules.einsum("mk,kn->mn", x, w)  # E: spmd-conflicting-types
+        return rules.einsum("mk,kn->mn", x, w)  # E: spmd-einsum-sharding
 
 
 mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))

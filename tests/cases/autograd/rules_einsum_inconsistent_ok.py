@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules.einsum in global SPMD mode
 """Twin of rules_einsum_inconsistent: with w sharded on its n dim, the output is sharded on both dims."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules.einsum in local SPMD mode
 """Local mode: rules.einsum ignores shard dims, so the same sharded contraction is V on tp, not P."""
 import torch
 import spmd_types as spmd

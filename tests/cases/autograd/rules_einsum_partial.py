@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules.einsum and linear_in
 """rules.einsum lets a Partial operand through only if linear_in declares the op linear in it; the default claims nothing."""
 import torch
 import spmd_types as spmd

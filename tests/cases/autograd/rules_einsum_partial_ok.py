@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules.einsum and linear_in
 """Twin of rules_einsum_partial: linear_in=(0, 1) (multilinear) lets the single Partial factor through."""
 import torch
 import spmd_types as spmd

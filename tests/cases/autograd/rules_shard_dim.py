@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules transitions compare S(i) with the PartitionSpec in local mode too
 """rules.all_gather(src=S(1)) on an input recorded as S(0) is an error even in local mode (spmd.all_gather only checks it in global mode)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: rules transitions compare S(i) with the PartitionSpec in local mode too
 """Twin of rules_shard_dim: src=S(0) matches the recorded shard dim; an untyped axis is established by the rule's src."""
 import torch
 import spmd_types as spmd

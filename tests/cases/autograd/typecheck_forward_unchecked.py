@@ -1,4 +1,3 @@
-# checker: pending -- autograd contracts: typecheck_forward runs unchecked
 """Inside typecheck_forward the checker is off: relu of a Partial there is not an error, and what it does not assert stays untyped."""
 import torch
 import spmd_types as spmd

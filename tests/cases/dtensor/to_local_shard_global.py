@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop in global SPMD mode: Shard placements carry no PartitionSpec
 """Global mode: to_local of a Shard(0) DTensor is V with no PartitionSpec, so the first op on it fails."""
 import torch
 import spmd_types as spmd
@@ -14,5 +13,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     d = DTensor.from_local(x, mesh, [Replicate(), Shard(0)])
     y = d.to_local()
     reveal_type(y)  # T: {dp: I, tp: V}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    z = y * 2  # E: spmd-missing-axis
+    z = y * 2  # E: spmd-global-unsharded-varying

@@ -1,4 +1,3 @@
-# checker: pending -- DTensor interop in global SPMD mode: re-assert the shard dim
 """Twin of to_local_shard_global: re-assert S(0) on the local tensor."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: operands must agree on global shapes
 """Global mode: local shapes agree, but S(0) makes x globally 16 rows against r's 8, so add has no sharding strategy."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": S(0), "tp": R})
     r = torch.randn(8, 16)
     spmd.assert_type(r, {"dp": R, "tp": R})
-    # provisional code (same exception class): proposed spmd-global-no-strategy
-    y = x + r  # E: spmd-conflicting-types
+    y = x + r  # E: spmd-global-no-strategy

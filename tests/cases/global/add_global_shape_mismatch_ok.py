@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: broadcasting against a sharded operand
 """Twin of add_global_shape_mismatch: a Replicate bias broadcast over the sharded dim keeps S(0)."""
 import torch
 import spmd_types as spmd

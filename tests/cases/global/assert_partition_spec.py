@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: assert_type with a PartitionSpec
 """assert_type with a PartitionSpec: its axes become V with that shard dim; a bare type fills the other mesh axes."""
 import torch
 import spmd_types as spmd

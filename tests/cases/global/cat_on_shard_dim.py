@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: no DTensor strategy without redistribution
 """Global mode: concatenating along the sharded dim has no sharding strategy without a redistribution."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(a, {"dp": S(0), "tp": R})
     b = torch.randn(8, 16)
     spmd.assert_type(b, {"dp": S(0), "tp": R})
-    # provisional code (same exception class): proposed spmd-global-no-strategy
-    c = torch.cat([a, b], 0)  # E: spmd-conflicting-types
+    c = torch.cat([a, b], 0)  # E: spmd-global-no-strategy

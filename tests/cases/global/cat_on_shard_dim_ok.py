@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: shard propagation through cat and stack
 """Twin of cat_on_shard_dim: cat along the other dim keeps S(0); stack moves it to S(1); a sum of two S(0) operands is S(0)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a collective's S(i) src is checked against the PartitionSpec
 """Global mode: all_gather(src=S(1)) on a tensor whose PartitionSpec shards dim 0 on dp is a src mismatch."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: collectives update the PartitionSpec
 """Twin of collective_shard_mismatch: src=S(0) matches; unshard and redistribute follow the same rule."""
 import torch
 import spmd_types as spmd

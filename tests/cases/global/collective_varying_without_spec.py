@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a Varying axis needs a PartitionSpec entry
 """Global mode: a collective on a V tensor without a PartitionSpec fails at the collective itself."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": V, "tp": R})
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    y = spmd.all_reduce(x, "dp", src=V, dst=R)  # E: spmd-missing-axis
+    y = spmd.all_reduce(x, "dp", src=V, dst=R)  # E: spmd-global-unsharded-varying

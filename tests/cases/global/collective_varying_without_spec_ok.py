@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: collectives on S(i) update the PartitionSpec
 """Twin of collective_varying_without_spec: with S(0) the all_reduce runs and drops dp from the PartitionSpec."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: {} and untyped operands
 """Global mode keeps local mode's strict rule: a tensor typed {} (no axes) is missing the mesh axes at its first op."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: deterministic factories are R on every axis
 """Twin of empty_type_global: torch.zeros is Replicate on every mesh axis, in global mode too."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: local_map opens a local region and stamps out_types
 """Global mode: a local_map body runs in local mode (no PartitionSpec on its results); out_types stamps S(0) back."""
 import torch
 import spmd_types as spmd

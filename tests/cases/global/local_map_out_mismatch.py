@@ -1,4 +1,3 @@
-# checker: pending -- local_map out_types are checked against the body's result types
 """Global mode: the body all-reduces dp to R, but out_types says S(0); the mismatch is raised at the call."""
 import torch
 import spmd_types as spmd

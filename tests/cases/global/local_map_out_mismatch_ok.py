@@ -1,4 +1,3 @@
-# checker: pending -- local_map out_types are checked against the body's result types
 """Twin of local_map_out_mismatch: out_types agrees with the all-reduced result."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: local_map out_types V has no PartitionSpec
 """Global mode: out_types={dp: V} stamps V without a PartitionSpec, so the first op on the result fails."""
 import torch
 import spmd_types as spmd
@@ -18,5 +17,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": S(0), "tp": R})
     z = double(x)
     reveal_type(z)  # T: {dp: V, tp: R}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    w = z + 1  # E: spmd-missing-axis
+    w = z + 1  # E: spmd-global-unsharded-varying

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: local_map out_types as a PartitionSpec
 """Twin of local_map_out_varying: out_types as a PartitionSpec gives dp its shard dim (the other axes keep the body's types)."""
 import torch
 import spmd_types as spmd

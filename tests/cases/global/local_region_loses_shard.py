@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: results computed inside spmd.local() carry no PartitionSpec
 """A result computed inside spmd.local() has no PartitionSpec; back in global mode its V axis fails the first op."""
 import torch
 import spmd_types as spmd
@@ -13,5 +12,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     with spmd.local():
         y = x * 2
         reveal_type(y)  # T: {dp: V, tp: R}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    z = y + 1  # E: spmd-missing-axis
+    z = y + 1  # E: spmd-global-unsharded-varying

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: re-assert S(i) after a local region
 """Twin of local_region_loses_shard: re-asserting S(0) after the local region gives the result its PartitionSpec back."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a sharded contraction dim gives Partial
 """Global mode: matmul over a contraction dim sharded on tp in both operands is Partial on tp (row-parallel linear)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: DTensor matmul strategies
 """Global mode: the contraction dim is sharded on tp in w but not in x, so matmul has no strategy without a redistribution."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": S(0), "tp": R})
     w = torch.randn(16, 4)
     spmd.assert_type(w, {"dp": R, "tp": S(0)})
-    # provisional code (same exception class): proposed spmd-global-no-strategy
-    y = x @ w  # E: spmd-conflicting-types
+    y = x @ w  # E: spmd-global-no-strategy

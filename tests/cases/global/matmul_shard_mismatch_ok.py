@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: DTensor matmul strategies
 """Twin of matmul_shard_mismatch: w sharded on its output dim gives an output sharded on both dims."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: DTensor's avg-Partial is rejected
 """Global mode: mean over the sharded dim makes DTensor produce Partial('avg'), which the runtime rejects (ValueError)."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": S(0), "tp": R})
-    # provisional code (same exception class): proposed spmd-global-non-sum-partial
-    m = x.mean(0)  # E: spmd-invalid-transition
+    m = x.mean(0)  # E: spmd-global-non-sum-partial

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: shard propagation through reductions
 """Twin of mean_over_shard: a mean over the unsharded dim keeps S(0); over the sharded dim, sum then divide."""
 import torch
 import spmd_types as spmd

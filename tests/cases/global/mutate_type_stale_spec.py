@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: mutate_type leaves the PartitionSpec untouched
 """Global mode: mutate_type V -> R keeps the old PartitionSpec entry, so the next op sees a sharded axis that is not V."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(x, {"dp": R, "tp": S(0)})
     spmd.mutate_type(x, "tp", src=V, dst=R)
     reveal_type(x)  # T: {dp: R, tp: R}
-    # provisional code (same exception class): proposed spmd-global-spec-mismatch
-    y = x + 1  # E: spmd-conflicting-types
+    y = x + 1  # E: spmd-global-spec-mismatch

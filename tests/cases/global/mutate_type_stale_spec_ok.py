@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: collectives update the PartitionSpec, mutate_type does not
 """Twin of mutate_type_stale_spec: the all_gather that filled the buffer updates the PartitionSpec itself."""
 import torch
 import spmd_types as spmd

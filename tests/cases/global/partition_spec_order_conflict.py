@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: multi-axis PartitionSpec entries must agree on axis order
 """Global mode: one operand shards dim 0 on (dp, tp), the other on (tp, dp): the orders conflict at the op."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     spmd.assert_type(a, R, PartitionSpec(("dp", "tp"), None))
     b = torch.randn(8, 8)
     spmd.assert_type(b, R, PartitionSpec(("tp", "dp"), None))
-    # provisional code (same exception class): proposed spmd-global-spec-order
-    c = a + b  # E: spmd-conflicting-types
+    c = a + b  # E: spmd-global-spec-order

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: multi-axis PartitionSpec entries propagate in order
 """Twin of partition_spec_order_conflict: both operands in (dp, tp) order; the result keeps it."""
 import torch
 import spmd_types as spmd

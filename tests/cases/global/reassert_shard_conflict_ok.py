@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: re-asserting a PartitionSpec refines V
 """Twin of reassert_shard_conflict: a V asserted outside any op is refined to S(1) by a later assert_type, and ops then accept it."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: only the innermost axis of a multi-axis entry can be redistributed
 """Global mode: with dim 0 sharded on (dp, tp), gathering dp first is a RedistributeError: tp is the innermost axis."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, R, PartitionSpec(("dp", "tp"), None))
-    # provisional code (same exception class): proposed spmd-global-not-innermost
-    y = spmd.redistribute(x, "dp", src=S(0), dst=R)  # E: spmd-src-mismatch
+    y = spmd.redistribute(x, "dp", src=S(0), dst=R)  # E: spmd-global-not-innermost

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: multi-axis PartitionSpec entries are unwound innermost first
 """Twin of redistribute_not_innermost: gather tp (innermost) first, then dp."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: redistribute S(i) -> S(j) moves the PartitionSpec entry
 """Global mode: redistribute S(0) -> S(1) is an all_to_all, and the result is recorded as S(1)."""
 import torch
 import spmd_types as spmd

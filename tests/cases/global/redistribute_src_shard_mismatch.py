@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a collective's S(i) src is checked against the PartitionSpec
 """Global mode: redistribute(src=S(1)) on a tensor sharded S(0) is a src mismatch."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: redistribute follows the PartitionSpec
 """Twin of redistribute_src_shard_mismatch: src=S(0) matches the PartitionSpec."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: no DTensor strategy without redistribution
 """Global mode: a softmax over the sharded dim has no sharding strategy that avoids a redistribution."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": S(0), "tp": R})
-    # provisional code (same exception class): proposed spmd-global-no-strategy
-    m = torch.softmax(x, 0)  # E: spmd-conflicting-types
+    m = torch.softmax(x, 0)  # E: spmd-global-no-strategy

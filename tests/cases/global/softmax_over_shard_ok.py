@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: shard propagation through non-linear ops
 """Twin of softmax_over_shard: softmax and amax over the unsharded dim keep S(0); gather first to reduce dim 0."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: shard propagation through reductions
 """Global mode: summing over the sharded dim makes the axis Partial; summing another dim keeps S(i)."""
 import torch
 import spmd_types as spmd

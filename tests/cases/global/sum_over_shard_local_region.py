@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: spmd.local() switches shard propagation off
 """Inside spmd.local() the same sum over the sharded dim stays Varying: local mode ignores PartitionSpecs."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: a Varying axis needs a PartitionSpec entry
 """Global mode: a V tensor without a PartitionSpec passes assert_type and fails at the first op that uses it."""
 import torch
 import spmd_types as spmd
@@ -11,5 +10,4 @@ with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": V, "tp": R})
     reveal_type(x)  # T: {dp: V, tp: R}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    y = x * 2  # E: spmd-missing-axis
+    y = x * 2  # E: spmd-global-unsharded-varying

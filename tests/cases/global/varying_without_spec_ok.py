@@ -1,4 +1,3 @@
-# checker: pending -- global SPMD mode: S(i) records the shard dim, ops propagate it
 """Twin of varying_without_spec: S(0) gives the Varying axis its PartitionSpec entry, and ops carry it."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: the global axes still need PartitionSpecs
 """With dp local, tp stays global: a tp-V tensor without a PartitionSpec entry fails at its first op."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh, local_axes=("dp",)), typecheck(local=False):
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": V, "tp": V})
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    y = x + 1  # E: spmd-missing-axis
+    y = x + 1  # E: spmd-global-unsharded-varying

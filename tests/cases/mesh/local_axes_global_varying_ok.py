@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: a region re-uses the current mesh
 """set_current_mesh(local_axes=...) without a mesh re-uses the current one; nested in a mesh it opens a region."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: local axes keep local semantics in global mode
 """Twin of local_axes_order: with dp local, a dp-V tensor needs no PartitionSpec entry for dp; tp is global and propagates."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: a local-axis collective does not carry the global PartitionSpec
 """With dp local, all_reduce over dp returns a tensor without the input's tp PartitionSpec entry: its next op fails."""
 import torch
 import spmd_types as spmd
@@ -12,5 +11,4 @@ with spmd.set_current_mesh(mesh, local_axes=("dp",)), typecheck(local=False):
     spmd.assert_type(x, {"dp": V, "tp": S(0)})
     y = spmd.all_reduce(x, "dp", src=V, dst=R)
     reveal_type(y)  # T: {dp: R, tp: V}
-    # provisional code (same exception class): proposed spmd-global-unsharded-varying
-    z = y + 1  # E: spmd-missing-axis
+    z = y + 1  # E: spmd-global-unsharded-varying

@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: re-assert the global shard after a local-axis collective
 """Twin of local_axis_collective_drops_spec: re-assert S(0) on tp after the dp all-reduce."""
 import torch
 import spmd_types as spmd

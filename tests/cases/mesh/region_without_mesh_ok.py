@@ -1,4 +1,3 @@
-# checker: pending -- mesh regions: a region re-uses the current mesh
 """Twin of region_without_mesh: inside set_current_mesh(mesh), a region with only local_axes re-uses that mesh."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: gather_dim must agree with src=S(i)
 """all_gather with src=S(1) and gather_dim=0 disagree (ValueError)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: a collective's S(i) is resolved against the operand rank
 """all_gather(src=S(2)) on a 2-D operand: the shard dim is out of bounds."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(4, 8)
     spmd.assert_type(x, {"dp": R, "tp": S(0)})
-    # provisional code (same exception class): proposed spmd-shard-dim-range
-    y = spmd.all_gather(x, "tp", src=S(2), dst=R)  # E: spmd-conflicting-types
+    y = spmd.all_gather(x, "tp", src=S(2), dst=R)  # E: spmd-shard-dim-range

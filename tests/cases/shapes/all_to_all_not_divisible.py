@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: all_to_all S(i) -> S(j) needs a divisible split dim
 """all_to_all(S(0) -> S(1)) splits dim 1 into 4 (the axis size): a dim of 6 is not evenly divisible (ValueError)."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: indexing into the sharded dim
 """Global mode: x[0] picks one row of the dim sharded on dp, which has no sharding strategy without a redistribution."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": S(0), "tp": R})
-    # provisional code (same exception class): proposed spmd-global-no-strategy
-    y = x[0]  # E: spmd-conflicting-types
+    y = x[0]  # E: spmd-global-no-strategy

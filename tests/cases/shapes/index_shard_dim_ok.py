@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: indexing
 """Twin of index_shard_dim: indexing the unsharded dim keeps S(0); gather first to index the sharded one."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: unbinding reduce_scatter(dst=V) needs dim 0 equal to the axis size
 """reduce_scatter(dst=V) unbinds dim 0 across the axis: dim 0 of 3 on a 4-rank axis is rejected by the process group (RuntimeError)."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck():
     x = torch.randn(3, 8)
     spmd.assert_type(x, {"dp": R, "tp": P})
-    # provisional code (class match only; RuntimeError): proposed spmd-shape
-    y = spmd.reduce_scatter(x, "tp", src=P, dst=V)  # E: spmd-unknown-axis
+    y = spmd.reduce_scatter(x, "tp", src=P, dst=V)  # E: spmd-shape

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: scatter_dim must agree with dst=S(i)
 """reduce_scatter with dst=S(0) and scatter_dim=1 disagree (ValueError)."""
 import torch
 import spmd_types as spmd

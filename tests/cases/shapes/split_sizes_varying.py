@@ -1,4 +1,3 @@
-# checker: pending -- shape rules: split_sizes need src=S(i)
 """all_gather split_sizes (uneven gather) are only supported with src=S(i): with src=V it is a ValueError."""
 import torch
 import spmd_types as spmd

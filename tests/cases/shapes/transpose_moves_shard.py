@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: S(i) through transposes and new dims
 """Global mode: transpose, t, permute move the shard dim; unsqueeze shifts it."""
 import torch
 import spmd_types as spmd

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: S(i) through view/reshape
 """Global mode: a sharded dim of local size 1 that a view drops is ambiguous (DTensorPropagationError)."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(1, 16)
     spmd.assert_type(x, {"dp": S(0), "tp": R})
-    # provisional code (same exception class): proposed spmd-global-reshape
-    y = x.view(16)  # E: spmd-conflicting-types
+    y = x.view(16)  # E: spmd-global-reshape

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: S(i) through view/reshape
 """Twin of view_drops_unit_shard: a view that keeps the size-1 sharded dim keeps S(0)."""
 import torch
 import spmd_types as spmd

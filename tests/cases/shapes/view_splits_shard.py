@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: S(i) through view/reshape
 """Global mode: viewing the sharded dim 0 (8 rows) as (2, 4) splits it across two output dims: a DTensorPropagationError."""
 import torch
 import spmd_types as spmd
@@ -10,5 +9,4 @@ mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
 with spmd.set_current_mesh(mesh), typecheck(local=False):
     x = torch.randn(8, 16)
     spmd.assert_type(x, {"dp": S(0), "tp": R})
-    # provisional code (same exception class): proposed spmd-global-reshape
-    y = x.view(2, 4, 16)  # E: spmd-conflicting-types
+    y = x.view(2, 4, 16)  # E: spmd-global-reshape

@@ -1,4 +1,3 @@
-# checker: pending -- shape rules in global SPMD mode: S(i) through view/reshape
 """Twin of view_splits_shard: splitting an unsharded dim, or flattening with the sharded dim outermost, keeps S(0)."""
 import torch
 import spmd_types as spmd

@@ -1,6 +1,7 @@
 # A pipeline stage that broadcasts its input from the first rank of its group in the training
 # step. Under typecheck() the runtime rejects raw broadcast whatever the types. The library
-# part alone does not show that the caller runs it under typecheck(): a warning there.
+# part alone does not show that the caller runs it under typecheck() (utilities that seed
+# or set up groups broadcast outside it): nothing is said there.
 import torch
 import torch.distributed as dist
 import spmd_types as spmd
@@ -8,7 +9,7 @@ from spmd_types import I, P, R, S, V
 
 
 def stage_input(x, group):
-    dist.broadcast(x, group_src=0, group=group)  # E: spmd-raw-dist-unsupported  # LW: spmd-raw-dist-unsupported
+    dist.broadcast(x, group_src=0, group=group)  # E: spmd-raw-dist-unsupported  # L: -
     return x
 
 

@@ -1,0 +1,30 @@
+"""Twin of rules_convert_shard_dim: all_to_all moves the shard dim; convert keeps it; the result records the new dim."""
+import torch
+import spmd_types as spmd
+from spmd_types import I, P, R, S, V, rules
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+tp = mesh.get_group("tp")
+
+
+class Move(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+    @staticmethod
+    def spmd_typecheck(*, x):
+        kept = rules.convert(x, tp, src=S(0), dst=S(0))
+        return rules.all_to_all(kept, tp, src=S(0), dst=S(1))
+
+
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": R, "tp": S(0)})
+    reveal_type(Move.apply(x))  # T: {dp: R, tp: S(1)}
