@@ -137,8 +137,15 @@ def check_all(
                 name="spmd-check worker",
                 daemon=True,
             )
-            process.start()
-            writer.close()  # the worker holds the only writer: its end is our EOF
+            try:
+                process.start()
+            except OSError as error:  # no process to be had (a limit): check them here
+                log.warning("cannot start a worker (%s): checking its files in this process", error)
+                reader.close()
+                left_over.extend(share)
+                continue
+            finally:
+                writer.close()  # the worker holds the only writer: its end is our EOF
             running[reader] = _Worker(process, share)
         while running:
             for ready in wait(list(running)):

@@ -6,6 +6,7 @@ No test measures time: the machine running them may be busy."""
 
 from __future__ import annotations
 
+import multiprocessing.process
 import os
 import shutil
 import subprocess
@@ -231,6 +232,24 @@ def test_workers_that_cannot_start_leave_the_work_to_this_process(tmp_path: Path
     tasks = _tasks(root)
     here = Analyzer(Config())
     results = parallel.check_all(tasks, 2, lambda t: here.check(t.path, t.source), die_at_once)
+    fresh = Analyzer(Config())
+    assert [dump_result(r) for r in results] == [
+        dump_result(fresh.check(t.path, t.source)) for t in tasks
+    ]
+
+
+def test_workers_that_cannot_be_started_leave_the_work_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: object) -> None:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    root = tmp_path / "ws"
+    generate(root, packages=1, modules=2)
+    tasks = _tasks(root)
+    here = Analyzer(Config())
+    results = parallel.check_all(tasks, 2, lambda t: here.check(t.path, t.source))
     fresh = Analyzer(Config())
     assert [dump_result(r) for r in results] == [
         dump_result(fresh.check(t.path, t.source)) for t in tasks
