@@ -2,10 +2,11 @@
 
     python bench/check_workspace.py WORKSPACE [--runs 3] [--spmd-check PATH] [--ruff PATH]
 
-Runs ``spmd-check WORKSPACE`` and ``ruff check --no-cache WORKSPACE`` one after the
-other, ``--runs`` times each, from the workspace's folder (each reads its settings from
-the workspace's pyproject.toml). CPU time and peak resident memory come from the child's
-own rusage (``os.wait4``): they include every thread (ruff checks files in parallel).
+Runs ``spmd-check --no-cache WORKSPACE`` and ``ruff check --no-cache WORKSPACE`` one
+after the other, ``--runs`` times each, from the workspace's folder (each reads its
+settings from the workspace's pyproject.toml). CPU time and peak resident memory come from
+the child's own rusage (``os.wait4``): they include every thread (ruff checks files in
+parallel) and every worker process spmd-check waited for (its ``--jobs``).
 Linux starts a child's peak RSS at its parent's when the child execs, so this runs as a
 small process of its own (bench/run.py starts it so): ``measurer_peak_rss_mib`` is that
 floor, below any peak worth reporting. Lines per CPU-second: the workspace's Python lines
@@ -60,9 +61,12 @@ def run_once(command: list[str], cwd: Path) -> dict[str, Any]:
 
 
 def commands(spmd_check: str, ruff: str) -> dict[str, list[str]]:
-    """The two checkers, each on the whole tree (the working directory), ruff without its
-    cache (a cold run, as spmd-check's always is)."""
-    return {"spmd-check": [spmd_check, "."], "ruff": [ruff, "check", "--no-cache", "."]}
+    """The two checkers, each on the whole tree (the working directory), each without its
+    on-disk cache (cold runs)."""
+    return {
+        "spmd-check": [spmd_check, "--no-cache", "."],
+        "ruff": [ruff, "check", "--no-cache", "."],
+    }
 
 
 def aggregate(command: list[str], samples: list[dict[str, Any]], lines: int) -> dict[str, Any]:

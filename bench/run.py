@@ -124,6 +124,9 @@ async def run_scenario(
             log(f"{scenario.key}: {name}, run {run + 1} of {runs}")
             load = os.getloadavg()[0]
             path = logs / f"{scenario.key}.{name}.run{run}.stderr.log"
+            # an empty on-disk cache of its own per run (inherited by the server): every open
+            # is cold, and nothing is written to the user's cache
+            os.environ["SPMD_CHECK_CACHE_DIR"] = str(logs / f"{scenario.key}.{name}.run{run}.cache")
             try:
                 if scenario.workspace is None:
                     one = await scenarios.module_run(

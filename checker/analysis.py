@@ -12,7 +12,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +20,21 @@ from . import codes, policy
 from .api import CacheStats
 from .codes import Severity
 from .config import Config
+from .dependencies import (
+    Dependencies,
+    FileVersion,
+    PackageOf,
+    Resolution,
+    Validator,
+    text_digest,
+)
 from .frontend import Unit, UnitCache, split_units
 from .infer import Interpreter
 from .journal import Journal
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .state import Cancelled
 from .values import ModuleVal
-from .workspace import Workspace, digest
+from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +42,32 @@ log = logging.getLogger(__name__)
 @dataclass
 class _Loaded:
     module: ModuleVal
-    dependencies: dict[str, str]  # path -> text digest, this module's and its imports'
+    dependencies: Dependencies  # this module's text, and what its module-level run used
+
+
+@dataclass
+class _Recording:
+    """What one check, or one module's module-level run inside it, depends on so far."""
+
+    files: set[FileVersion] = field(default_factory=set)
+    resolutions: set[Resolution] = field(default_factory=set)
+    packages: set[PackageOf] = field(default_factory=set)
+
+    def add(self, dependencies: Dependencies) -> None:
+        self.files.update(dependencies.files)
+        self.resolutions.update(dependencies.resolutions)
+        self.packages.update(dependencies.packages)
+
+    def freeze(self) -> Dependencies:
+        return Dependencies.of(self.files, self.resolutions, self.packages)
 
 
 class _Loader:
     """Loads the workspace modules one check imports; a module is run at module level only,
     once per text (its imports' texts included). ``modules`` is the analyzer's table of
     loaded modules, shared by its checks; ``parse`` splits a text into units with the
-    analyzer's parse cache."""
+    analyzer's parse cache. One loader serves one check, and records what that check
+    depends on (``dependencies``)."""
 
     def __init__(
         self,
@@ -55,50 +81,62 @@ class _Loader:
         self.modules = modules
         self.parse = parse
         self.loading: set[str] = set()
+        # reads each file once per check, however many imports reach it
+        self.validator = Validator(workspace)
+        # the check's own recording first, then one per module being loaded, innermost last
+        self.recording: list[_Recording] = [_Recording()]
+
+    @property
+    def dependencies(self) -> Dependencies:
+        """What the check depends on so far: files read, imports resolved, packages."""
+        return self.recording[0].freeze()
+
+    def note_read(self, path: str, text: str | None) -> None:
+        """The check read a workspace file for itself (not through an import)."""
+        self.recording[-1].files.add(FileVersion(path, None if text is None else text_digest(text)))
 
     def load(self, importer: str, module: str) -> ModuleVal | None:
         workspace = self.workspace
         found = workspace.resolve(importer, module)
+        current = self.recording[-1]
+        current.resolutions.add(Resolution(importer, module, None if found is None else str(found)))
         if found is None:
             return None
         path = str(found)
         if path in self.loading:
             return None  # an import cycle: what it would give is Unknown
         cached = self.modules.get(path)
-        if cached is not None and self._fresh(cached):
+        if cached is not None and self.validator.current(cached.dependencies):
+            current.add(cached.dependencies)
             return cached.module
         text = workspace.read(found)
         if text is None:
+            current.files.add(FileVersion(path, None))
             return None
+        package = workspace.package_of(path)
         self.loading.add(path)
+        self.recording.append(_Recording())
         try:
             units = self.parse(text, path)
             interpreter = Interpreter(
                 path,
                 units,
                 self.config.for_path(path),
-                workspace.package_of(path),
+                package,
                 loader=self,
                 module_level_only=True,
             )
             interpreter.run()
         finally:
             self.loading.discard(path)
-        dependencies = {path: digest(text)}
-        for imported in interpreter.imported:
-            loaded = self.modules.get(imported)
-            if loaded is not None:
-                dependencies.update(loaded.dependencies)
-        fingerprint = digest("".join(f"{k}={v};" for k, v in sorted(dependencies.items())))
-        loaded_module = ModuleVal(module, path, fingerprint, interpreter.globals)
+            recorded = self.recording.pop()
+        recorded.files.add(FileVersion(path, text_digest(text)))
+        recorded.packages.add(PackageOf(path, package))
+        dependencies = recorded.freeze()
+        current.add(dependencies)
+        loaded_module = ModuleVal(module, path, dependencies.fingerprint(), interpreter.globals)
         self.modules[path] = _Loaded(loaded_module, dependencies)
         return loaded_module
-
-    def _fresh(self, loaded: _Loaded) -> bool:
-        workspace = self.workspace
-        return all(
-            workspace.digest(Path(path)) == known for path, known in loaded.dependencies.items()
-        )
 
 
 class Analyzer:
@@ -155,20 +193,23 @@ class Analyzer:
         """Check one module's text. ``cancelled`` is polled while analysing; when it returns
         True the check stops and raises ``Cancelled`` (nothing is cached from it)."""
         units = self._parse(source, path)
+        own = Dependencies()
         if package is None:
             package = self.workspace.package_of(path)
+            own = Dependencies.of(packages=[PackageOf(path, package)])
         result = ModuleResult(path)
         config = self.config.for_path(path)  # [[tool.spmd-check.overrides]] for this file
         try:
             with self._lock:
                 previous = dict(self._journals.setdefault(path, {}))
+            loader = _Loader(self.workspace, self.config, self._modules, self._parse)
             interpreter = Interpreter(
                 path,
                 units,
                 config,
                 package,
                 cache=previous,
-                loader=_Loader(self.workspace, self.config, self._modules, self._parse),
+                loader=loader,
                 cancelled=cancelled,
             )
             try:
@@ -180,12 +221,8 @@ class Analyzer:
                 with self._lock:
                     self._journals.setdefault(path, {}).update(interpreter.used_journals)
                 raise
-            used: set[str] = set()
-            for imported in interpreter.imported:
-                loaded = self._modules.get(imported)
-                used.update(loaded.dependencies if loaded is not None else {imported: ""})
             with self._lock:
-                self._imports[path] = used
+                self._imports[path] = loader.dependencies.paths
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
@@ -215,6 +252,7 @@ class Analyzer:
         for other, found in interpreter.sink.elsewhere.items():
             # suppressed by the comments of the file they are in, as that file reads now
             text = self.workspace.read(Path(other))
+            loader.note_read(other, text)
             lines = policy.split_lines(text) if text is not None else []
             kept = policy.visible(found.values(), lines, ignore)
             if kept:
@@ -231,6 +269,7 @@ class Analyzer:
             ),
             fact_tables=fact_tables,
             elsewhere=elsewhere,
+            dependencies=loader.dependencies.union(own),
         )
 
 

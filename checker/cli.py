@@ -20,10 +20,13 @@ from typing import Any
 from . import explain, output, policy
 from .analysis import Analyzer
 from .api import tune_garbage_collector
+from .batch import Batch
 from .codes import CODES
 from .config import Config, ConfigError, load_file, load_for
+from .diskcache import DiskCache, default_directory
 from .output import FileReport, Style, Summary, display_path
-from .repair import fix_source, fixable, verify_fixes
+from .parallel import CheckTask
+from .repair import fix_source, fixable
 from .results import Diagnostic, ModuleResult
 from .version import runtime_mismatch, version_text
 
@@ -115,11 +118,42 @@ def _parser() -> argparse.ArgumentParser:
         help="colour the full output (default: auto, when writing to a terminal)",
     )
     parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="check in up to N worker processes (default: one per core, as many as the work "
+        "warrants; 1: in this process)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where results are kept between runs (default: $SPMD_CHECK_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/spmd-check, else ~/.cache/spmd-check)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, and keep no results for the next run",
+    )
+    parser.add_argument(
         "--version",
         action="store_true",
         help="print the version and the spmd-types release it models, and exit",
     )
     return parser
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of processes, 1 or more (1: check in this process), found {value!r}"
+        )
+    return jobs
 
 
 # ---------------------------------------------------------------------------------------
@@ -220,14 +254,14 @@ class Checked:
     source: str | None
     analyzer: Analyzer | None
     result: ModuleResult
+    config: Config | None = None  # the analyzer's; None for a file that was not checked
 
 
-def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
-    """Check every file the paths name: (checked files, problems, number of files)."""
+def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int, Batch]:
+    """Check every file the paths name (through the on-disk cache, unless --no-cache):
+    (checked files, problems, number of files, the batch that checked them)."""
     explicit = load_file(Path(args.config)) if args.config is not None else None
-    checked: list[Checked] = []
     problems: list[str] = []
-    analyzers: dict[Config, Analyzer] = {}
     configs: dict[Path, Config] = {}
     seen: set[str] = set()
     files: list[tuple[Path, Config]] = []
@@ -242,6 +276,7 @@ def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
                 continue
             seen.add(key)
             files.append((path, _config_for(path, explicit, configs)))
+    tasks: list[CheckTask] = []
     for path, config in files:
         try:
             source = _read(path)
@@ -251,9 +286,23 @@ def _collect(args: argparse.Namespace) -> tuple[list[Checked], list[str], int]:
         except UnicodeDecodeError as error:
             problems.append(f"{path}: not valid UTF-8 (byte {error.start}); skipped")
             continue
-        analyzer = analyzers.setdefault(config, Analyzer(config))
-        checked.append(Checked(str(path), source, analyzer, analyzer.check(str(path), source)))
-    return checked, problems, len(files)
+        tasks.append(CheckTask(str(path), source, config))
+    cache = None if args.no_cache else DiskCache(_cache_directory(args))
+    batch = Batch(cache, args.jobs)
+    results = batch.run(tasks)
+    if cache is not None and cache.problem is not None:
+        print(f"spmd-check: warning: {cache.problem}", file=sys.stderr)
+    checked = [
+        Checked(task.path, task.source, batch.analyzer(task.config), result, task.config)
+        for task, result in zip(tasks, results, strict=True)
+    ]
+    return checked, problems, len(files), batch
+
+
+def _cache_directory(args: argparse.Namespace) -> Path:
+    if args.cache_dir is not None:
+        return Path(args.cache_dir).expanduser()
+    return default_directory()
 
 
 def _merge_elsewhere(checked: list[Checked]) -> list[Checked]:
@@ -282,20 +331,14 @@ def _merge_elsewhere(checked: list[Checked]) -> list[Checked]:
 # fixes
 
 
-def _verified(item: Checked, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _verified(item: Checked, diagnostics: list[Diagnostic], batch: Batch) -> list[Diagnostic]:
     """The diagnostics with only the fixes that re-checking shows leave the code correct."""
-    out: list[Diagnostic] = []
-    for d in diagnostics:
-        if not d.fixes:
-            out.append(d)
-        elif item.analyzer is None or item.source is None:
-            out.append(replace(d, fixes=()))
-        else:
-            verification = verify_fixes(
-                item.analyzer, item.path, item.source, d, baseline=item.result
-            )
-            out.append(verification.verified_diagnostic)
-    return out
+    if not any(d.fixes for d in diagnostics):
+        return diagnostics
+    if item.config is None or item.source is None:
+        return [replace(d, fixes=()) for d in diagnostics]
+    task = CheckTask(item.path, item.source, item.config)
+    return batch.verified(task, item.result, diagnostics)
 
 
 @dataclass
@@ -378,7 +421,7 @@ def _run(args: argparse.Namespace) -> int:
     stdout = sys.stdout
     selection = Selection(_codes(args.select, "--select"), _codes(args.ignore, "--ignore"))
     try:
-        checked, problems, files = _collect(args)
+        checked, problems, files, batch = _collect(args)
     except ConfigError as error:
         raise UsageError(str(error)) from None
     checked = _merge_elsewhere(checked)
@@ -418,7 +461,7 @@ def _run(args: argparse.Namespace) -> int:
     for item in checked:
         diagnostics = item.result.diagnostics
         if shows_fixes or args.statistics:
-            diagnostics = _verified(item, diagnostics)
+            diagnostics = _verified(item, diagnostics, batch)
         reports.append(
             FileReport(
                 display_path(item.path) if item.analyzer is not None else item.path,

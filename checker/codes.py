@@ -398,6 +398,11 @@ INTERNAL_TOO_DEEP: Final = (
     "The checker gave up on this statement: it is nested too deeply to analyse. Please report "
     "this with the statement's shape."
 )
+INTERNAL_WORKER_STOPPED: Final = (
+    "The checker's worker process stopped ({how}) while checking this file, so it was not "
+    "checked. Run spmd-check with --jobs 1 to check it in one process, and please report it "
+    "with the file."
+)
 INTERNAL_FAILURE: Final = (
     "The checker failed on this file ({error} at {where}). Please report it with the file, or "
     "the smallest part of it that shows the failure."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import tomllib
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -49,6 +50,24 @@ class Config:
                 config = replace(config, **dict(override.settings))  # type: ignore[arg-type]
         return config
 
+    def canonical(self) -> str:
+        """Every setting as one stable text (the same in every process: sets sorted), for
+        keys that must change when any setting does (the on-disk cache's)."""
+        return json.dumps(
+            {
+                "mesh_axes": self.mesh_axes,
+                "mode": self.mode.value,
+                "exclude": self.exclude,
+                "ignore": sorted(self.ignore),
+                "source": self.source,
+                "overrides": [
+                    [override.files, [[k, _plain(v)] for k, v in override.settings]]
+                    for override in self.overrides
+                ],
+            },
+            sort_keys=True,
+        )
+
     def _folder(self) -> Path | None:
         return Path(self.source).parent if self.source else None
 
@@ -56,6 +75,15 @@ class Config:
         """Whether an ``exclude`` glob matches the path: relative to ``root`` (default: the
         folder of the settings file), to any of its parent folders, or as written."""
         return _matches(path, self.exclude, root if root is not None else self._folder())
+
+
+def _plain(value: object) -> object:
+    """A setting's value as JSON writes it the same in every process."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    return value
 
 
 def _matches(path: str | Path, patterns: tuple[str, ...], base: str | Path | None) -> bool:

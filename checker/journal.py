@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from .results import FactEntry, Span
 from .values import (
@@ -41,11 +41,25 @@ class Journal:
     covered: frozenset[FunctionIdentity] = frozenset()
 
 
+Node = Union[FunctionVal, ClassVal]  # noqa: UP007 - a runtime alias
+
+
+class _Uncacheable(Exception):
+    """A value whose identity is not its text (an instance, a bound method)."""
+
+
 class CacheKeys:
     """The cache keys of one check's standalone analyses: what each depends on is the
     function's text and position, the state a standalone analysis starts in, and the values
     (recursively, the texts) of the module-level names it reads. Signatures are memoised for
-    the check (a module's functions read each other)."""
+    the check (a module's functions read each other).
+
+    Functions and classes refer to each other in cycles (a method and its class, functions
+    that call each other), so signatures are computed per strongly connected component
+    (Tarjan): every member's signature covers everything the component reaches. (Signing
+    a method while its class was being signed, and keeping that, lost the class's other
+    methods' names: an edit of a class another class's ``__init__`` builds then replayed
+    the other class's methods as they were.)"""
 
     def __init__(
         self,
@@ -61,91 +75,66 @@ class CacheKeys:
         self.globals = module_globals
         # the layouts of the meshes the module built (an analysis may relate axis names)
         self.algebra = algebra
-        self.signatures: dict[int, Any] = {}  # by id of a function or class, for this check
+        # by id of a function or class, for this check (None: not cacheable)
+        self.signatures: dict[int, Any] = {}
 
     def key(self, function: FunctionVal) -> Any:
         """The key of a function's standalone analysis; None: not cacheable."""
         if function.closure is not None:
             return None
-        signature = self.function_signature(function, set())
+        signature = self.signature(function)
         if signature is None:
             return None
         return (self.path, self.state, signature, self.algebra())
 
-    def function_signature(self, function: FunctionVal, visiting: set[int]) -> Any:
-        if id(function) in self.signatures:
-            return self.signatures[id(function)]
-        # register_no_typecheck(fn) is a call elsewhere in the module: part of the key
-        own = (
-            function.unit.key,
-            function.unit.start_line,
-            function.qualname,
-            function.no_typecheck_frame,
-        )
-        if id(function) in visiting:
-            return own
-        visiting.add(id(function))
-        parts: list[Any] = [own]
-        if function.owner is not None:
-            owner = self.value_signature(function.owner, visiting)
-            if owner is None:
-                return None
-            parts.append(owner)
-        for name in sorted(function.mentions()):
-            if name not in self.globals:
-                continue
-            signature = self.value_signature(self.globals[name], visiting)
-            if signature is None:
-                return None
-            parts.append((name, signature))
-        result = _interned(tuple(parts))
-        visiting.discard(id(function))
-        self.signatures[id(function)] = result
-        return result
+    def signature(self, node: Node) -> Any:
+        """A function's or a class's signature: equal signatures, equal texts of everything
+        it reaches; None when it reaches a value that is not its text."""
+        if id(node) not in self.signatures:
+            _Components(self).visit(node)
+        return self.signatures[id(node)]
 
-    def value_signature(self, value: Value, visiting: set[int]) -> Any:
-        if isinstance(value, FunctionVal):
-            return ("function", self.function_signature(value, visiting))
-        if isinstance(value, ClassVal):
-            if id(value) in self.signatures:
-                return self.signatures[id(value)]
-            if id(value) in visiting:
-                return ("class", value.unit.key, value.unit.start_line, value.qualname)
-            visiting.add(id(value))
-            methods = []
-            for name, method in sorted(value.methods.items()):
-                signature = self.function_signature(method, visiting)
-                if signature is None:
-                    return None
-                methods.append((name, signature))
-            attributes = []
-            for name, attribute in sorted(value.attributes.items()):
-                signature = self.value_signature(attribute, visiting)
-                if signature is None:
-                    return None
-                attributes.append((name, signature))
-            # registrations are calls elsewhere in the module: part of the key
-            decomposition = (
-                self.function_signature(value.decomposition, visiting)
-                if value.decomposition is not None
-                else None
-            )
-            if value.decomposition is not None and decomposition is None:
-                return None
-            visiting.discard(id(value))
-            signature = _interned(
-                (
-                    "class",
-                    value.unit.key,
-                    value.unit.start_line,
-                    tuple(methods),
-                    tuple(attributes),
-                    value.registration,
-                    decomposition,
-                )
-            )
-            self.signatures[id(value)] = signature
-            return signature
+    # -- what a node is made of -----------------------------------------------------------
+
+    def own(self, node: Node) -> Any:
+        """A node's own text, position and name, and what calls elsewhere in the module
+        registered for it (``register_no_typecheck(fn)``, a class's registration)."""
+        if isinstance(node, FunctionVal):
+            return (node.unit.key, node.unit.start_line, node.qualname, node.no_typecheck_frame)
+        return ("class", node.unit.key, node.unit.start_line, node.qualname, node.registration)
+
+    def values(self, node: Node) -> list[tuple[str, Value]]:
+        """What a node reads, named: a function its class and the module-level names it
+        mentions, a class its methods, attributes and registered decomposition."""
+        if isinstance(node, FunctionVal):
+            read: list[tuple[str, Value]] = []
+            if node.owner is not None:
+                read.append(("owner", node.owner))
+            read.extend((n, self.globals[n]) for n in sorted(node.mentions()) if n in self.globals)
+            return read
+        read = [*sorted(node.methods.items()), *sorted(node.attributes.items())]
+        if node.decomposition is not None:  # registered elsewhere in the module
+            read.append(("decomposition", node.decomposition))
+        return read
+
+    def nodes(self, value: Value, found: list[Node]) -> None:
+        """The functions and classes a value is or holds, into ``found``; raises
+        _Uncacheable as ``describe`` does."""
+        if isinstance(value, (FunctionVal, ClassVal)):
+            found.append(value)
+        elif isinstance(value, TensorSeqVal):
+            self.nodes(value.element, found)
+        elif isinstance(value, TupleVal):
+            for item in value.items:
+                self.nodes(item, found)
+        elif isinstance(value, (InstanceVal, BoundMethodVal)):
+            raise _Uncacheable()
+
+    def describe(self, value: Value, node: Callable[[Node], Any]) -> Any:
+        """A value as a key's part: functions and classes as ``node`` says; raises
+        _Uncacheable for a value whose identity is not its text."""
+        if isinstance(value, (FunctionVal, ClassVal)):
+            return node(value)
         if isinstance(value, TensorVal):
             return (
                 "tensor",
@@ -157,15 +146,96 @@ class CacheKeys:
                 value.shape,
             )
         if isinstance(value, TensorSeqVal):
-            return ("seq", self.value_signature(value.element, visiting))
+            return ("seq", self.describe(value.element, node))
         if isinstance(value, TupleVal):
-            items = [self.value_signature(item, visiting) for item in value.items]
-            return None if any(i is None for i in items) else ("tuple", tuple(items))
+            return ("tuple", tuple(self.describe(item, node) for item in value.items))
         if isinstance(value, ModuleVal):
             return ("module", value.path, value.fingerprint)
         if isinstance(value, (InstanceVal, BoundMethodVal)):
-            return None
+            raise _Uncacheable()
         return value
+
+
+class _Components:
+    """One run of Tarjan's algorithm from a node: signs every component it reaches that
+    has no signature yet, successors first (a component's references outside it are
+    signed when it is)."""
+
+    def __init__(self, keys: CacheKeys) -> None:
+        self.keys = keys
+        self.index: dict[int, int] = {}
+        self.low: dict[int, int] = {}
+        self.stack: list[Node] = []
+        self.on_stack: set[int] = set()
+        self.read: dict[int, list[tuple[str, Value]]] = {}  # CacheKeys.values, per node
+
+    def visit(self, node: Node) -> None:
+        key = id(node)
+        self.index[key] = self.low[key] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(key)
+        read = self.read[key] = self.keys.values(node)
+        targets: list[Node] = []
+        try:
+            for _, value in read:
+                self.keys.nodes(value, targets)
+        except _Uncacheable:
+            pass  # signed None with its component
+        for target in targets:
+            other = id(target)
+            if other in self.keys.signatures:
+                continue
+            if other not in self.index:
+                self.visit(target)
+                self.low[key] = min(self.low[key], self.low[other])
+            elif other in self.on_stack:
+                self.low[key] = min(self.low[key], self.index[other])
+        if self.low[key] == self.index[key]:
+            members: list[Node] = []
+            while True:
+                member = self.stack.pop()
+                self.on_stack.discard(id(member))
+                members.append(member)
+                if member is node:
+                    break
+            self.sign(members)
+
+    def sign(self, members: list[Node]) -> None:
+        keys, signatures = self.keys, self.keys.signatures
+        inside = {id(m) for m in members}
+
+        def node(target: Node) -> Any:
+            if id(target) in inside:
+                return ("in", keys.own(target))
+            signature = signatures.get(id(target))
+            if signature is None:
+                raise _Uncacheable()
+            return signature
+
+        try:
+            described = [
+                _interned(
+                    (
+                        keys.own(member),
+                        tuple(
+                            (name, keys.describe(value, node))
+                            for name, value in self.read[id(member)]
+                        ),
+                    )
+                )
+                for member in members
+            ]
+        except _Uncacheable:
+            for member in members:
+                signatures[id(member)] = None
+            return
+        if len(members) == 1:
+            signatures[id(members[0])] = described[0]
+            return
+        # the members' descriptions as numbers: sorted, the same set in any visiting order
+        component = _interned(("component", tuple(sorted(described))))
+        for member in members:
+            signatures[id(member)] = _interned((keys.own(member), component))
 
 
 # Signatures of functions and classes, interned as numbers: a key is then a short tuple,

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Protocol, Union
 
 from .codes import Severity
+from .dependencies import Dependencies
 from .lattice import AxisType, LocalType
 
 
@@ -312,8 +313,13 @@ class ModuleResult:
         collectives: list[CollectiveFact] | None = None,
         fact_tables: list[dict[Span, FactEntry]] | None = None,
         elsewhere: dict[str, list[Diagnostic]] | None = None,
+        dependencies: Dependencies | None = None,
     ) -> None:
         self.path = path
+        # What the result depends on besides the text and the configuration (the workspace
+        # files read, imports resolved, packages): None when not known (a failed check, a
+        # scripted checker), and then the result is not kept beyond this process.
+        self.dependencies = dependencies
         # Errors this check found in other files of the workspace (inside a function of
         # another module, called from this one with these types), by path.
         self.elsewhere: dict[str, list[Diagnostic]] = elsewhere if elsewhere is not None else {}

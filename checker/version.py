@@ -6,7 +6,11 @@ version from its metadata, so the check costs a directory lookup, not an import.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.metadata
+import sys
+from pathlib import Path
 
 from . import __version__
 
@@ -42,3 +46,18 @@ def runtime_mismatch() -> str | None:
 def version_text() -> str:
     """What ``spmd-check --version`` prints."""
     return f"spmd-check {__version__} (models spmd-types {MODELLED_SPMD_TYPES})"
+
+
+@functools.cache
+def checker_build() -> str:
+    """This checker's identity for results kept between runs: its version, a digest of its
+    own source files (a development checkout that changes a rule is another build), and the
+    Python version (whose ``ast`` it parses with)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(b"\0")
+        digest.update(source.read_bytes())
+        digest.update(b"\0")
+    python = ".".join(map(str, sys.version_info[:3]))
+    return f"{__version__}+{digest.hexdigest()} (python {python})"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pygls.uris import from_fs_path
 from spmd_check.results import ModuleResult
 
-from . import publish
+from . import cached, publish
 from .documents import Document
 from .engine import Checked
 from .positions import LineView
@@ -80,7 +80,9 @@ def work(ls: SpmdServer, job: Job) -> Checked:
         if not scheduler.superseded(job):
             raise Preempted() from None  # stopped for a more urgent job: it runs again after
         raise
-    return Checked(result, config, problems, lines, failed=not ok)
+    checked = Checked(result, config, problems, lines, failed=not ok)
+    cached.keep(ls, job, checked)
+    return checked
 
 
 def finished(ls: SpmdServer, outcome: Outcome[Checked]) -> None:

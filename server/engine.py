@@ -74,6 +74,11 @@ class Engine:
         self._lock = threading.Lock()
         self._workspace = Workspace()
 
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace the checkers read (the open documents' text first, then disk)."""
+        return self._workspace
+
     def _all(self) -> list[Checker]:
         with self._lock:
             return list(self._checkers.values())

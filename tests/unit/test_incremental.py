@@ -77,6 +77,43 @@ def test_a_check_stopped_anywhere_resumes_to_a_from_scratch_result() -> None:
     assert resumed_somewhere
 
 
+CLASSES = """import torch
+import spmd_types as spmd
+from spmd_types import P, V
+
+
+class Inner(torch.nn.Module):
+    def __init__(self, tp):
+        super().__init__()
+        self.tp = tp
+
+    def forward(self, x):
+        partial = spmd.reinterpret(x, self.tp, src=V, dst=P)
+        return partial
+
+
+class Outer(torch.nn.Module):
+    def __init__(self, tp):
+        super().__init__()
+        self.inner = Inner(tp)
+
+    def forward(self, x):
+        return torch.relu(self.inner(x))
+"""
+
+
+def test_an_edit_in_a_class_another_class_builds_invalidates_the_others_methods() -> None:
+    """Outer.forward runs Inner.forward through the self Outer.__init__ builds: an edit of
+    Inner changes it, though Outer's own text and Outer.forward's names do not change (its
+    key was once memoised while Outer's signature was being computed, without Inner's)."""
+    analyzer = Analyzer()
+    before = analyzer.check("m.py", CLASSES)
+    assert [code for _, code in _summary(before)] == ["spmd-partial-nonlinear"]
+    edited = CLASSES.replace("return partial", "return x")
+    assert _summary(analyzer.check("m.py", edited)) == _summary(Analyzer().check("m.py", edited))
+    assert _summary(analyzer.check("m.py", CLASSES)) == _summary(before)
+
+
 MESHES = """import torch
 import spmd_types as spmd
 from spmd_types import R

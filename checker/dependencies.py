@@ -1,0 +1,145 @@
+"""What a check's result depends on besides the checked text, and whether that still holds.
+
+A check reads other files of the workspace (the modules it imports, and theirs), asks where
+imports resolve (also when they resolve to no workspace file: creating ``foo.py`` next to
+``import foo`` changes the result), and which package each module it runs belongs to (an
+``__init__.py`` added or removed moves relative imports). ``Dependencies`` records all
+three; ``Validator`` tells whether a workspace still reads the same. The analyzer's table
+of loaded modules and the on-disk cache (``diskcache``) both validate with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .workspace import digest as text_digest
+
+__all__ = [
+    "Dependencies",
+    "FileVersion",
+    "PackageOf",
+    "Resolution",
+    "Validator",
+    "WorkspaceView",
+    "text_digest",  # the digest a dependency records of a text (``workspace.digest``)
+]
+
+
+@dataclass(frozen=True, order=True)
+class FileVersion:
+    """A workspace file the check read, and the digest of its text (None: not readable)."""
+
+    path: str
+    digest: str | None
+
+
+@dataclass(frozen=True, order=True)
+class Resolution:
+    """``import module`` in ``importer`` went to the file ``found`` (None: no workspace file)."""
+
+    importer: str
+    module: str
+    found: str | None
+
+
+@dataclass(frozen=True, order=True)
+class PackageOf:
+    """The module at ``path`` ran as part of ``package`` ("" top-level, None: not a file)."""
+
+    path: str
+    package: str | None
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """Everything a result depends on besides the checked text and the configuration; each
+    part sorted, so that two equal sets of dependencies are equal values."""
+
+    files: tuple[FileVersion, ...] = ()
+    resolutions: tuple[Resolution, ...] = ()
+    packages: tuple[PackageOf, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        files: Iterable[FileVersion] = (),
+        resolutions: Iterable[Resolution] = (),
+        packages: Iterable[PackageOf] = (),
+    ) -> Dependencies:
+        return cls(
+            tuple(sorted(set(files))), tuple(sorted(set(resolutions))), tuple(sorted(set(packages)))
+        )
+
+    def union(self, *others: Dependencies) -> Dependencies:
+        everything = (self, *others)
+        return Dependencies.of(
+            (f for d in everything for f in d.files),
+            (r for d in everything for r in d.resolutions),
+            (p for d in everything for p in d.packages),
+        )
+
+    @property
+    def paths(self) -> set[str]:
+        """The workspace files read."""
+        return {f.path for f in self.files}
+
+    def fingerprint(self) -> str:
+        """One digest of everything: equal dependencies, equal fingerprints."""
+        parts = [f"f{f.path}\0{f.digest}" for f in self.files]
+        parts += [f"r{r.importer}\0{r.module}\0{r.found}" for r in self.resolutions]
+        parts += [f"p{p.path}\0{p.package}" for p in self.packages]
+        return text_digest("\n".join(parts))
+
+
+class WorkspaceView(Protocol):
+    """What validation asks of a workspace (``workspace.Workspace`` is one)."""
+
+    def digest(self, path: Path) -> str | None:
+        """``text_digest`` of the file's current text, None when it has none."""
+        ...
+
+    def resolve(self, importer: str, module: str) -> Path | None: ...
+
+    def package_of(self, path: str) -> str | None: ...
+
+
+class Validator:
+    """Whether dependencies still hold in a workspace as it reads now. It remembers what it
+    read (each file is read and hashed once), so one validator serves one moment: a check, a
+    run of the command line, one lookup of the server."""
+
+    def __init__(self, workspace: WorkspaceView) -> None:
+        self.workspace = workspace
+        self._digests: dict[str, str | None] = {}
+        self._resolved: dict[tuple[str, str], str | None] = {}
+        self._packages: dict[str, str | None] = {}
+
+    def digest(self, path: str) -> str | None:
+        if path not in self._digests:
+            # the workspace's own memo (by the open text, or the file's stat) spares a read
+            self._digests[path] = self.workspace.digest(Path(path))
+        return self._digests[path]
+
+    def resolve(self, importer: str, module: str) -> str | None:
+        key = (importer, module)
+        if key not in self._resolved:
+            found = self.workspace.resolve(importer, module)
+            self._resolved[key] = None if found is None else str(found)
+        return self._resolved[key]
+
+    def package_of(self, path: str) -> str | None:
+        if path not in self._packages:
+            self._packages[path] = self.workspace.package_of(path)
+        return self._packages[path]
+
+    def current(self, dependencies: Dependencies) -> bool:
+        """Whether every file reads the same, every import resolves to the same file and
+        every module is in the same package as when the dependencies were recorded."""
+        return (
+            all(self.digest(f.path) == f.digest for f in dependencies.files)
+            and all(self.resolve(r.importer, r.module) == r.found for r in dependencies.resolutions)
+            and all(self.package_of(p.path) == p.package for p in dependencies.packages)
+        )

@@ -1,0 +1,21 @@
+"""Every test's runs of spmd-check and spmd-lsp keep their on-disk cache in a temporary
+folder of the session, never in the user's cache: ``$SPMD_CHECK_CACHE_DIR`` is set when this
+file is imported (before any other conftest builds a server's environment from
+``os.environ``) and inherited by the processes the tests start. Tests of the cache itself
+set a folder of their own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+from spmd_check.diskcache import ENV_DIRECTORY
+
+_CACHE = tempfile.mkdtemp(prefix="spmd-check-test-cache-")
+os.environ[ENV_DIRECTORY] = _CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
