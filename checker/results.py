@@ -276,28 +276,58 @@ def join_facts(a: TypeFact, b: TypeFact) -> TypeFact:
     )
 
 
-@dataclass(frozen=True)
 class JoinedFact:
-    """Hover facts recorded more than once for one expression, joined when first asked for."""
+    """Hover facts recorded more than once for one expression (a loop's iterations, a
+    helper called in several contexts), joined when first asked for. The recording side
+    appends to the one it made (``joined``); a flat list, however many runs: a chain of
+    pairs recursed as deep as the runs were many."""
 
-    first: FactEntry
-    second: FactEntry
+    # beyond this many runs the expression's type is just not known (each run can only
+    # make the join less precise)
+    LIMIT = 256
+
+    def __init__(self, entries: list[FactEntry]) -> None:
+        self.entries = entries
 
     @property
     def span(self) -> Span:
-        return self.first.span
+        return self.entries[0].span
 
     def resolve(self) -> TypeFact:
         return self.fact
 
     @cached_property
     def fact(self) -> TypeFact:
-        return join_facts(resolved(self.first), resolved(self.second))
+        first = resolved(self.entries[0])
+        if len(self.entries) > self.LIMIT:
+            return TypeFact(first.span, first.expression, None, None, None, first.is_target)
+        fact = first
+        for entry in self.entries[1:]:
+            fact = join_facts(fact, resolved(entry))
+        return fact
 
 
 def joined(old: FactEntry | None, new: FactEntry) -> FactEntry:
-    """The entry for an expression's span after recording ``new``."""
-    return new if old is None or old is new else JoinedFact(old, new)
+    """The entry for an expression's span after recording ``new``, in a table this check
+    is recording (an entry it made is extended in place)."""
+    if old is None or old is new:
+        return new
+    if isinstance(old, JoinedFact):
+        if len(old.entries) <= JoinedFact.LIMIT:
+            old.entries.append(new)
+        return old
+    return JoinedFact([old, new])
+
+
+def combined(first: FactEntry | None, second: FactEntry) -> FactEntry:
+    """Two tables' entries for one span, neither table changed (they may be replayed)."""
+    if first is None or first is second:
+        return second
+    entries = [
+        *(first.entries if isinstance(first, JoinedFact) else [first]),
+        *(second.entries if isinstance(second, JoinedFact) else [second]),
+    ]
+    return JoinedFact(entries[: JoinedFact.LIMIT + 1])
 
 
 class ModuleResult:
@@ -339,7 +369,7 @@ class ModuleResult:
             merged: dict[Span, FactEntry] = {}
             for table in self._fact_tables:
                 for span, entry in table.items():
-                    merged[span] = joined(merged.get(span), entry)
+                    merged[span] = combined(merged.get(span), entry)
             self._facts = sorted(
                 (resolved(f) for f in merged.values()), key=lambda f: order_key(f.span)
             )

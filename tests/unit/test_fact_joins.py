@@ -33,3 +33,24 @@ def test_a_helper_called_twice_with_one_type_keeps_the_complete_type() -> None:
     source = CASE.read_text().replace('{"dp": R, "tp": V}', '{"dp": R, "tp": R}')
     fact = _fact(source, "y = t + t", "y")
     assert fact.types == LocalType({"dp": R, "tp": R})
+
+
+def test_an_expression_run_thousands_of_times_resolves_without_deep_recursion() -> None:
+    """Every run of an expression adds to one flat entry (a chain of pairs recursed once per
+    run: a RecursionError on hover in a 10,000-line module); past the limit it is not known."""
+    from spmd_check.lattice import V
+    from spmd_check.results import JoinedFact, Span, joined
+
+    span = Span(3, 4, 3, 9)
+    entry = None
+    for run in range(3 * JoinedFact.LIMIT):
+        fact = TypeFact(span, "y", LocalType({"dp": R, "tp": V if run % 2 else R}), True)
+        entry = joined(entry, fact)
+    assert isinstance(entry, JoinedFact)
+    assert len(entry.entries) == JoinedFact.LIMIT + 1
+    assert entry.resolve().types is None and entry.resolve().known is None
+    few = None
+    for run in range(2):
+        few = joined(few, TypeFact(span, "y", LocalType({"dp": R, "tp": V if run else R}), True))
+    assert few is not None
+    assert few.resolve().known == LocalType({"dp": R})
