@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import codes, policy
+from . import codes, library_models, policy
 from .api import CacheStats
 from .codes import Severity
 from .config import Config
@@ -101,7 +101,7 @@ class _Loader:
         current = self.recording[-1]
         current.resolutions.add(Resolution(importer, module, None if found is None else str(found)))
         if found is None:
-            return None
+            return self._model(module)
         path = str(found)
         if path in self.loading:
             return None  # an import cycle: what it would give is Unknown
@@ -137,6 +137,36 @@ class _Loader:
         loaded_module = ModuleVal(module, path, dependencies.fingerprint(), interpreter.globals)
         self.modules[path] = _Loaded(loaded_module, dependencies)
         return loaded_module
+
+    def _model(self, module: str) -> ModuleVal | None:
+        """The checker's model of a library module outside the workspace, if it has one
+        (``library_models``): its text is the checker's own, so it depends on nothing."""
+        text = library_models.MODELS.get(module)
+        if text is None:
+            return None
+        path = library_models.path_of(module)
+        cached = self.modules.get(path)
+        if cached is not None:
+            return cached.module
+        self.loading.add(path)
+        self.recording.append(_Recording())  # what the model imports: not the check's
+        try:
+            interpreter = Interpreter(
+                path,
+                self.parse(text, path),
+                self.config,
+                module.rpartition(".")[0] or None,
+                loader=self,
+                module_level_only=True,
+            )
+            interpreter.run()
+        finally:
+            self.loading.discard(path)
+            self.recording.pop()
+        empty = Dependencies.of()
+        loaded = ModuleVal(module, path, text_digest(text), interpreter.globals)
+        self.modules[path] = _Loaded(loaded, empty)
+        return loaded
 
 
 class Analyzer:
@@ -250,6 +280,8 @@ class Analyzer:
         )
         elsewhere: dict[str, list[Diagnostic]] = {}
         for other, found in interpreter.sink.elsewhere.items():
+            if library_models.is_model(other):
+                continue  # the user's code is checked, not the checker's models
             # suppressed by the comments of the file they are in, as that file reads now
             text = self.workspace.read(Path(other))
             loader.note_read(other, text)

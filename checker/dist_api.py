@@ -224,6 +224,13 @@ def functional_collective(ctx: CallContext) -> Value:
     return ctx.evaluator.op(ctx.name, [(x, x_node)], {}, ctx.node, ctx.frame)
 
 
+def default_group(ctx: CallContext) -> Value:
+    """``_get_default_group()``: the world group. An axis of its own, but one the checker
+    treats as it treats a group it cannot name: a mesh of one axis over the world is that
+    same axis at run time."""
+    return AxisVal(axes.symbolic(axes.WORLD, "torch.distributed.default_group"), "group")
+
+
 def _names(short: str) -> list[str]:
     return [f"torch.distributed.{short}", f"{_C10D}{short}"]
 
@@ -232,4 +239,5 @@ HANDLERS: Mapping[str, Handler] = {
     **{name: raw_collective for short in coll.RAW_RULES for name in _names(short)},
     **{name: unsupported for short in coll.RAW_UNSUPPORTED for name in _names(short)},
     **{f"{_FUNCTIONAL}{short}": functional_collective for short in _FUNCTIONAL_COLLECTIVES},
+    f"{_C10D}_get_default_group": default_group,
 }

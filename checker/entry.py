@@ -84,9 +84,11 @@ def entry_arguments(
     receiver: Callable[[ClassVal], Value],
     declared: tuple[Value, ...] = (),
     contract_leaf: Callable[[Value], Value | None] | None = None,
+    own_class: Value | None = None,
 ) -> tuple[list[Value], dict[str, Value]]:
     """The arguments an entry point runs with: the receiver for a method's first parameter
-    (``receiver(cls)``), a declared input type where a contract gives one, else what the
+    (``receiver(cls)``; a classmethod's ``cls`` is ``own_class`` when given, else the class
+    that defines it), a declared input type where a contract gives one, else what the
     caller passes."""
     node = function.node
     positional = [*node.args.posonlyargs, *node.args.args]
@@ -94,7 +96,10 @@ def entry_arguments(
     args: list[Value] = []
     for index, arg in enumerate(positional):
         if index == 0 and function.owner is not None and not _is_static(node):
-            args.append(function.owner if _is_classmethod(node) else receiver(function.owner))
+            if _is_classmethod(node):
+                args.append(own_class if own_class is not None else function.owner)
+            else:
+                args.append(receiver(function.owner))
             continue
         leaf = declared[index] if index < len(declared) else None
         typed = contract_leaf(leaf) if leaf is not None and contract_leaf is not None else None

@@ -24,6 +24,9 @@ from .state import Frame, State
 from .values import UNKNOWN, FunctionVal, Value
 
 UNROLL_LIMIT = 8  # literal sequences up to this length are run element by element
+# a comprehension over literal sequences is enumerated up to this many elements (membership
+# tests over a table of types)
+COLLECTION_LIMIT = 64
 
 # an op's arguments: each value with the expression it came from (None: not in the source)
 OpArgs = Sequence[tuple[Value, ast.AST | None]]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -48,11 +48,11 @@ from . import (
 )
 from .codes import Severity
 from .config import Config, Mode
-from .evaluator import UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
+from .evaluator import COLLECTION_LIMIT, UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
 from .frontend import Unit
 from .lattice import AxisType, LocalType
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
-from .results import Fix, Origin, Related, Span, TypeFact
+from .results import Fix, Origin, Related, Span, TypeFact, origin_note
 from .rules import RuleViolation
 from .sink import ResultSink
 from .spelling import Spelling
@@ -133,6 +133,15 @@ _COMPARE: dict[type[ast.cmpop], str] = {
     ast.NotEq: "ne",
 }
 _AUTOGRAD_BASES = frozenset({"torch.autograd.Function", "torch.autograd.function.Function"})
+# Test case bases whose set-up enters nothing the checker models (no mesh, no typecheck())
+_TESTCASE_BASES = frozenset(
+    {
+        "unittest.TestCase",
+        "unittest.case.TestCase",
+        "expecttest.TestCase",
+        "torch.testing._internal.common_utils.TestCase",
+    }
+)
 _MAX_CALL_DEPTH = 12
 _LOOP_ROUNDS = 4
 FUNCTION_TIME_BUDGET = 2.0  # seconds for one function's standalone analysis
@@ -349,13 +358,8 @@ class Interpreter:
             and violation.operand < len(operand_values)
         ):
             blamed = operand_values[violation.operand]
-            if isinstance(blamed, TensorVal) and blamed.origin is not None:
-                related.append(
-                    Related(
-                        blamed.origin.span,
-                        f"the operand got its type here: {blamed.origin.description}",
-                    )
-                )
+            if isinstance(blamed, TensorVal):
+                related += origin_note(blamed.origin, "operand", self.path)
         if frame.call_site is not None:
             related.append(frame.call_site)
         fixes: list[Fix] = []
@@ -856,13 +860,20 @@ class Interpreter:
 
     def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
         cls = ClassVal(node, frame.unit, node.name)
+        # a test case whose every base the checker reads (or a plain TestCase): what its tests
+        # run under is what its set-up enters, nothing else
+        cls.testcase = bool(node.bases)
         for base in node.bases:
             value = self._eval(base, frame)
             if isinstance(value, ClassVal):
                 cls.bases.append(value)
                 cls.autograd |= value.autograd
+                cls.testcase &= value.testcase
             elif isinstance(value, RefVal) and canonical(value.qualname) in _AUTOGRAD_BASES:
                 cls.autograd = True
+                cls.testcase = False
+            else:
+                cls.testcase &= isinstance(value, RefVal) and value.qualname in _TESTCASE_BASES
         decorators = [(self._eval(d, frame), d) for d in node.decorator_list]
         # a class body reads the module's names through the globals; one inside a function
         # sees the function's locals too (a copy: its own names must not leak out)
@@ -938,6 +949,11 @@ class Interpreter:
         instance = InstanceVal(cls, {})
         self.templates[id(cls)] = instance  # a constructor that builds its own class
         saved_state, saved_entered = self.state, list(self.entered)
+        if cls.testcase:
+            # a test runner enters no typecheck(): checking is on where the set-up turns it
+            # on (the current mesh stays as the library view has it: a set-up may enter one
+            # in a way the checker does not follow, an ExitStack say)
+            self.state = replace(self.state, checking=False, assumed=False)
         for name in ("__init__", *entry.SETUP_METHODS):
             method = cls.method(name)
             if method is None or method.opaque:
@@ -945,13 +961,17 @@ class Interpreter:
                     self._dataclass_init(cls, instance)
                 continue
             self.analysed[id(method)] = method
+            # a set-up classmethod inherited from a base reads and writes the class being
+            # built (``cls.MESH_SHAPE`` is the subclass's): the object stands for it, so
+            # what it sets (``cls.mesh``) is the tests' ``self.mesh`` and no shared class
+            # changes
             args, kwargs = entry.entry_arguments(
-                method, self.state.known_mesh, lambda _cls: instance
+                method, self.state.known_mesh, lambda _cls: instance, own_class=instance
             )
             frame = Frame(self._bind(method, args, kwargs), method.unit, method, [], None)
             with self._running(method, None):
                 self._exec_block(method.node.body, frame)
-        if self.state != saved_state:
+        if cls.testcase or self.state != saved_state:
             self.template_states[id(cls)] = self.state
         self.state, self.entered = saved_state, saved_entered
         return instance
@@ -1346,15 +1366,26 @@ class Interpreter:
         if isinstance(node, ast.Await):
             self._eval(node.value, frame)
             return UNKNOWN
-        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        if isinstance(node, ast.Set):
+            return self._set(node, frame)
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
             return self._comprehension(node, frame)
         if isinstance(node, ast.Slice):
             for part in (node.lower, node.upper, node.step):
                 if part is not None:
                     self._eval(part, frame)
             return ScalarVal(None)  # an index, never a tensor
-        # lambdas, other comprehensions, sets, slices, yields: not analysed
+        # lambdas, dict comprehensions, yields: not analysed
         return UNKNOWN
+
+    def _set(self, node: ast.Set, frame: Frame) -> Value:
+        """``{a, b}``: its distinct elements, as a sequence (what a set is used for here:
+        membership, set_current_mesh's axes)."""
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            for e in node.elts:
+                self._eval(e.value if isinstance(e, ast.Starred) else e, frame)
+            return UNKNOWN
+        return _distinct([self._eval(e, frame) for e in node.elts])
 
     def _either(self, node: ast.IfExp, frame: Frame) -> Value:
         """``a if c else b`` on a condition the code does not fix: each side on its own path;
@@ -1373,29 +1404,54 @@ class Interpreter:
         frame.bindings = body.bindings.join(orelse.bindings)
         return join(value, other, body.bindings, orelse.bindings)
 
-    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp, frame: Frame) -> Value:
-        """``[f(t) for t in xs]``: per element over a short literal sequence, else one
-        element type for all."""
+    def _comprehension(
+        self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp, frame: Frame
+    ) -> Value:
+        """``[f(t) for t in xs]``: per element over short literal sequences (nested ``for``
+        clauses too, filtered by conditions the code fixes), else one element type for all."""
+        scope = frame.child(dict(frame.env))
+        items = self._enumerate(node.generators, node.elt, scope)
+        if items is not None:
+            return _distinct(items) if isinstance(node, ast.SetComp) else TupleVal(tuple(items))
         if len(node.generators) != 1 or node.generators[0].is_async:
             return UNKNOWN
         generator = node.generators[0]
-        iterable = self._eval(generator.iter, frame)
-        scope = frame.child(dict(frame.env))
-
-        def element(item: Value) -> Value:
-            self._assign(generator.target, item, scope)
-            for condition in generator.ifs:
-                self._eval(condition, scope)
-            return self._eval(node.elt, scope)
-
-        if (
-            isinstance(iterable, TupleVal)
-            and len(iterable.items) <= UNROLL_LIMIT
-            and not generator.ifs
-        ):
-            return TupleVal(tuple(element(item) for item in iterable.items))
-        result = element(self._element_of(iterable))
+        self._assign(generator.target, self._element_of(self._eval(generator.iter, frame)), scope)
+        for condition in generator.ifs:
+            self._eval(condition, scope)
+        result = self._eval(node.elt, scope)
+        if isinstance(node, ast.SetComp):
+            return UNKNOWN
         return TensorSeqVal(result) if isinstance(result, TensorVal) else UNKNOWN
+
+    def _enumerate(
+        self, generators: Sequence[ast.comprehension], elt: ast.expr, scope: Frame
+    ) -> list[Value] | None:
+        """Every element of a comprehension whose ``for`` clauses all run over short literal
+        sequences and whose conditions the code fixes; None when one does not."""
+        if not generators:
+            return [self._eval(elt, scope)]
+        generator, rest = generators[0], generators[1:]
+        iterable = self._eval(generator.iter, scope)
+        if (
+            generator.is_async
+            or not isinstance(iterable, TupleVal)
+            or len(iterable.items) > COLLECTION_LIMIT
+        ):
+            return None
+        items: list[Value] = []
+        for item in iterable.items:
+            self._assign(generator.target, item, scope)
+            truths = [_truth(self._eval(condition, scope)) for condition in generator.ifs]
+            if any(truth is None for truth in truths):
+                return None
+            if not all(truths):
+                continue
+            inner = self._enumerate(rest, elt, scope)
+            if inner is None or len(items) + len(inner) > COLLECTION_LIMIT:
+                return None
+            items.extend(inner)
+        return items
 
     def _lookup(self, name: str, frame: Frame) -> Value:
         if name in frame.env:
@@ -1460,6 +1516,8 @@ class Interpreter:
             found = owner.cls.attribute(node.attr)
             if found is None and node.attr in autograd_api.MODULE_HOOKS:
                 return BoundMethodVal(owner, node.attr)  # nn.Module's, attaching a hook
+            if found is None and node.attr == "enterContext" and owner.cls.testcase:
+                return BoundMethodVal(owner, node.attr)  # unittest's, entering a context
             return found if found is not None else UNKNOWN
         if isinstance(owner, ClassVal):
             if owner.autograd and node.attr == "apply":
@@ -1702,6 +1760,15 @@ class Interpreter:
                     if isinstance(attribute, ConstVal) and isinstance(attribute.value, str):
                         receiver.attributes[attribute.value] = args[1]
                         return ConstVal(None)
+                if (
+                    method is None
+                    and callee.name == "enterContext"
+                    and len(args) == 1
+                    and isinstance(args[0], ContextVal)
+                ):
+                    # unittest's TestCase.enterContext: entered now, exited at the cleanup
+                    self._enter_explicitly(args[0], entering=True)
+                    return UNKNOWN
                 if method is None:
                     self._escape(node, [receiver, *args, *kwargs.values()], frame)
                     return UNKNOWN
@@ -1974,10 +2041,21 @@ def _truth(value: Value) -> bool | None:
 
 
 def _compare_constants(op: ast.cmpop, left: Value, right: Value) -> bool | None:
-    """A comparison of two values the code fixes (``activation == "gelu"``, ``x is None``)."""
+    """A comparison of two values the code fixes (``activation == "gelu"``, ``x is None``,
+    ``(src, dst) in accepted`` over a literal collection of types)."""
     if isinstance(op, (ast.Is, ast.IsNot)) and _none_or_not(left, right) is not None:
         same = _none_or_not(left, right)
         return same if isinstance(op, ast.Is) else not same
+    if isinstance(op, (ast.In, ast.NotIn)):
+        member = _member(left, right)
+        return None if member is None else member == isinstance(op, ast.In)
+    if isinstance(left, (TypeVal, TupleVal)) or isinstance(right, (TypeVal, TupleVal)):
+        same = _equal(left, right)
+        if same is None or not isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+            return None
+        if isinstance(op, (ast.Is, ast.IsNot)) and not _singleton(left, right):
+            return None  # equal tuples, or two S(i) made apart, need not be one object
+        return same if isinstance(op, (ast.Eq, ast.Is)) else not same
     constants = (ConstVal, ScalarVal)
     if not isinstance(left, constants) or not isinstance(right, constants):
         return None
@@ -1989,6 +2067,51 @@ def _compare_constants(op: ast.cmpop, left: Value, right: Value) -> bool | None:
     if isinstance(op, (ast.NotEq, ast.IsNot)):
         return bool(a != b)
     return None
+
+
+def _equal(a: Value, b: Value) -> bool | None:
+    """Whether two values the code fixes are equal (types, strings, numbers, tuples of them);
+    None when the checker cannot tell."""
+    if isinstance(a, TypeVal) and isinstance(b, TypeVal):
+        return a.type == b.type
+    if isinstance(a, TupleVal) and isinstance(b, TupleVal):
+        if len(a.items) != len(b.items):
+            return False
+        verdicts = [_equal(x, y) for x, y in zip(a.items, b.items, strict=True)]
+        if False in verdicts:
+            return False
+        return None if None in verdicts else True
+    known = (TypeVal, TupleVal, ConstVal)
+    if isinstance(a, known) and isinstance(b, known) and type(a) is not type(b):
+        return False  # a type is never a tuple or a str, bool or None
+    if isinstance(a, ConstVal) and isinstance(b, ConstVal):
+        return a.value == b.value
+    return None
+
+
+def _singleton(a: Value, b: Value) -> bool:
+    """Whether ``a is b`` means ``a == b``: R, I, V and P are single objects; S(i) is made
+    anew by each call."""
+    return any(isinstance(v, TypeVal) and v.type.shard_dim is None for v in (a, b))
+
+
+def _member(item: Value, collection: Value) -> bool | None:
+    """``item in collection`` for a literal collection; None when the checker cannot tell."""
+    if not isinstance(collection, TupleVal):
+        return None
+    verdicts = [_equal(item, element) for element in collection.items]
+    if True in verdicts:
+        return True
+    return False if all(v is False for v in verdicts) else None
+
+
+def _distinct(items: Sequence[Value]) -> TupleVal:
+    """The items without repeats, where the checker can tell two are equal."""
+    kept: list[Value] = []
+    for item in items:
+        if not any(_equal(item, other) is True for other in kept):
+            kept.append(item)
+    return TupleVal(tuple(kept))
 
 
 def _none_or_not(left: Value, right: Value) -> bool | None:
@@ -2148,13 +2271,22 @@ def _is_tensor_method(name: str) -> bool:
 
 def _is_script(units: list[Unit]) -> bool:
     """Whether a module is a program that sets up what it runs under (a script): it calls
-    ``typecheck`` somewhere, or builds a mesh or enters one at module level. A library
-    module does neither: its code runs under what its unseen caller entered."""
+    ``typecheck`` somewhere, builds a mesh or enters one at module level, or defines a
+    unittest test case (a test runner enters nothing: its tests run under what they and
+    their set-up enter). A library module does none of these: its code runs under what its
+    unseen caller entered."""
     return any(_sets_up_what_it_runs_under(unit) for unit in units)
 
 
 _SETS_UP: dict[str, bool] = {}  # by unit text: every check of every module asks
-_SETS_UP_NAMES = ("typecheck", *_SETS_UP_A_MESH)
+_SETS_UP_NAMES = ("typecheck", "TestCase", *_SETS_UP_A_MESH)
+
+
+def _is_test_case(statement: ast.stmt) -> bool:
+    """``class TestX(unittest.TestCase)`` or a subclass of another ``...TestCase``."""
+    return isinstance(statement, ast.ClassDef) and any(
+        ast.unparse(base).endswith("TestCase") for base in statement.bases
+    )
 
 
 def _sets_up_what_it_runs_under(unit: Unit) -> bool:
@@ -2164,10 +2296,14 @@ def _sets_up_what_it_runs_under(unit: Unit) -> bool:
     if found is None and not any(name in unit.text for name in _SETS_UP_NAMES):
         found = False  # the names are not even in the text: no need to walk the tree
     if found is None:
-        found = any(_called(node) == "typecheck" for node in ast.walk(unit.tree)) or any(
-            any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement))
-            for statement in unit.tree.body
-            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        found = (
+            any(_called(node) == "typecheck" for node in ast.walk(unit.tree))
+            or any(
+                any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement))
+                for statement in unit.tree.body
+                if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            )
+            or any(_is_test_case(statement) for statement in unit.tree.body)
         )
         if len(_SETS_UP) > 50_000:
             _SETS_UP.clear()

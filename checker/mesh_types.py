@@ -13,6 +13,7 @@ Where a layout or a type is not known, nothing changes (and nothing is reported)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import Enum
 
 from . import axes, codes, meshes
 from .evaluator import Evaluator
@@ -22,17 +23,29 @@ from .state import Frame
 from .tensortype import EXACT, TensorType
 
 
+class NotFolded(Enum):
+    """An operand on axes outside the current mesh whose reading on the mesh's axes the
+    checker cannot work out: its type there is not known."""
+
+    NOT_FOLDED = "not folded"
+
+
+NOT_FOLDED = NotFolded.NOT_FOLDED
+
+
 def on_current_mesh(
     ev: Evaluator, t: TensorType, frame: Frame
-) -> TensorType | RuleViolation | None:
+) -> TensorType | RuleViolation | NotFolded | None:
     """``_auto_reinterpret_cross_mesh`` for one operand: a complete type on axes outside the
     current mesh, read on the current mesh's axes (a violation when they cannot fold);
-    None when nothing changes or it is not known."""
+    None when nothing changes, NOT_FOLDED when the reading is not known."""
     mesh = ev.state.known_mesh
     if not mesh or all(a in mesh for a in t.items):
         return None
     local = t.concrete(frame.bindings)
-    if local is None or all(a in mesh for a in local):
+    if local is None:
+        return NOT_FOLDED
+    if all(a in mesh for a in local):
         return None
     foreign = sorted((a for a in local if a not in mesh), key=axes.label)
     if all(a in local for a in mesh) and all(_apart(ev, a, mesh) for a in foreign):
@@ -47,12 +60,12 @@ def on_current_mesh(
             "fold into.",
         )
     if ev.algebra.empty:
-        return None
+        return NOT_FOLDED
     if any(s.shard_dim is not None for s in local.values()):
-        return None  # the PartitionSpec's remapping is not modelled
+        return NOT_FOLDED  # the PartitionSpec's remapping is not modelled
     regrouped = meshes.regroup(ev.algebra, dict(local), list(mesh), label=labels(local, mesh))
     if regrouped is None:
-        return None
+        return NOT_FOLDED
     if regrouped.values is None:
         return RuleViolation(
             codes.MESH_INCOMPATIBLE,

@@ -39,7 +39,7 @@ from .values import (
     TypedScalarVal,
     Value,
 )
-from .verdicts import Operand, Verdict, infer_op
+from .verdicts import Operand, Verdict, infer_op, relabelled
 
 _SEQUENCE_RESULTS = frozenset(["split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit"])
 # A comparison with the tensor on the right is the mirrored comparison on it (1 < t is t > 1).
@@ -298,8 +298,8 @@ class _Operands:
                 self._operand(Operand(None), node, value)
             return
         if value is UNKNOWN or isinstance(value, InstanceVal):
-            if self._structural(tensor_position, index):
-                return  # a size or a dim of a shape op: no tensor
+            if self._structural(tensor_position, index) or self._sizes_only():
+                return  # a size or a dim of a shape op, a factory's size: no tensor
             # a tensor, or a number (counted only at a tensor position), or neither
             extra = frozenset({SCALAR, NOTHING} if tensor_position else {NOTHING})
             self._operand(Operand(UNKNOWN_TYPE, None, extra), node, value)
@@ -428,7 +428,8 @@ def apply(
                 no_grad,
             )
         except RuleViolation as violation:
-            ev.violation(violation, frame, node, collected.nodes, collected.values)
+            shown = relabelled(violation, set(output.items))
+            ev.violation(shown, frame, node, collected.nodes, collected.values)
             if violation.certain:
                 frame.stop()
             return UNKNOWN
@@ -493,7 +494,9 @@ def _on_current_mesh(
             ev.violation(moved, frame, node, collected.nodes, collected.values, certain=True)
             frame.stop()
             return None
-        if moved is not None:
+        if moved is mesh_types.NOT_FOLDED:
+            operands[i] = replace(operand, type=UNKNOWN_TYPE)  # its type on this mesh: not known
+        elif moved is not None:
             operands[i] = replace(operand, type=moved)
     return operands
 

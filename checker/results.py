@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, Union
 
+from . import library_models
 from .codes import Severity
 from .dependencies import Dependencies
 from .lattice import AxisType, LocalType
@@ -249,6 +250,16 @@ def join_reveals(a: Reveal, b: Reveal) -> Reveal:
     if complete:
         return a
     return Reveal(a.span, a.expression, types, False, _partial_text(types))
+
+
+def origin_note(origin: Origin | None, what: str, checked: str) -> list[Related]:
+    """Where a value got its type, as a note on a diagnostic of file ``checked`` ("the
+    operand got its type here: ..."): none when that is not known, or when it is in one of
+    the checker's library models (no file to show)."""
+    if origin is None or (origin.path is not None and library_models.is_model(origin.path)):
+        return []
+    path = origin.path if origin.path is not None and origin.path != checked else None
+    return [Related(origin.span, f"the {what} got its type here: {origin.description}", path)]
 
 
 def join_facts(a: TypeFact, b: TypeFact) -> TypeFact:

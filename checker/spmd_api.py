@@ -23,7 +23,15 @@ from .lattice import AxisType, Kind, S
 from .lattice import V as TYPE_V
 from .names import call_site_of, canonical
 from .ops import as_tensor, operand_origin, origin_at, quoted_span
-from .results import AxisTransition, CollectiveFact, Origin, Related, Reveal, Span, after
+from .results import (
+    AxisTransition,
+    CollectiveFact,
+    Origin,
+    Reveal,
+    Span,
+    after,
+    origin_note,
+)
 from .rules import RuleViolation
 from .state import Frame
 from .tensortype import (
@@ -333,13 +341,7 @@ def _report_src_mismatch(
 ) -> None:
     ev, frame, kw_nodes = ctx.evaluator, ctx.frame, ctx.kw_nodes
     assert verdict.violation is not None
-    related = []
-    if tensor.origin is not None:
-        related.append(
-            Related(
-                tensor.origin.span, f"the tensor got its type here: {tensor.origin.description}"
-            )
-        )
+    related = origin_note(tensor.origin, "tensor", ev.sink.path)
     if frame.call_site is not None:
         related.append(frame.call_site)
     actual = tensor.type.term(axis.name, frame.bindings)
@@ -720,11 +722,7 @@ def _report_mismatch(
             call_site_of(frame),
         )
         return
-    related = (
-        [Related(tensor.origin.span, f"the tensor got its type here: {tensor.origin.description}")]
-        if tensor.origin
-        else []
-    )
+    related = origin_note(tensor.origin, "tensor", ev.sink.path)
     if frame.call_site is not None:
         related.append(frame.call_site)
     ev.sink.report(
@@ -969,11 +967,7 @@ def backward(
         advice = (
             codes.BACKWARD_LOSS_REPLICATE if t.kind is Kind.R else codes.BACKWARD_LOSS_VARYING
         ).format(axis=axes.label(axis))
-        related = (
-            (Related(loss.origin.span, f"the loss got its type here: {loss.origin.description}"),)
-            if loss.origin
-            else ()
-        )
+        related = tuple(origin_note(loss.origin, "loss", ev.sink.path))
         ev.sink.report(
             frame.unit.span(loss_node),
             codes.BACKWARD_LOSS,
@@ -1038,6 +1032,17 @@ def mesh_axis_of(ctx: CallContext) -> Value:
     return UNKNOWN
 
 
+def normalize_axis(ctx: CallContext) -> Value:
+    """normalize_axis(axis): the MeshAxis of a group or MeshAxis; a name is resolved against
+    the current mesh (the runtime raises when it is not there)."""
+    if len(ctx.args) != 1 or ctx.kwargs:
+        return UNKNOWN
+    axis = ctx.evaluator.axis(ctx.args[0], ctx.arg_node(0), ctx.frame)
+    if isinstance(axis, AxisVal) and axis.spelling == "name":
+        return replace(axis, spelling="meshaxis")
+    return axis
+
+
 def typecheck(ctx: CallContext) -> Value:
     """typecheck(strict_mode=..., local=...): checking on, in local SPMD mode."""
     mode = ctx.kwargs.get("strict_mode", ctx.args[0] if ctx.args else ConstVal(None))
@@ -1095,6 +1100,7 @@ HANDLERS: Mapping[str, Handler] = {
     "spmd.S": shard,
     "spmd.Shard": shard,
     "spmd.MeshAxis.of": mesh_axis_of,
+    "spmd.normalize_axis": normalize_axis,
     "spmd.PartitionSpec": partition_spec,
     "spmd.typecheck": typecheck,
     "spmd.local": local,

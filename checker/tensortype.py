@@ -246,6 +246,9 @@ class TensorType:
             # known absent, unless it may be one of the bound axes under another name
             return ANY if any(axes.may_alias(axis, other) for other in bound) else ABSENT
         if rest.kind is RestKind.FILL and rest.fill is not None:
+            if axes.is_symbolic(axis):
+                # a group the checker cannot name may be none of the mesh's axes
+                return Unknown(frozenset({rest.fill, ABSENT}))
             return rest.fill
         return resolve(Unknown(TENSOR_DOMAIN, VarId(rest.root, axis)), bindings)
 

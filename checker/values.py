@@ -335,6 +335,9 @@ class ClassVal:
     torch_module: str | None = None  # a torch.nn module the checker models (``torch.nn.Linear``)
     # @dataclass: the fields its generated __init__ takes, in order (None: not a dataclass)
     fields: tuple[str, ...] | None = None
+    # a unittest TestCase whose bases are all read (workspace classes, checker models, or
+    # unittest's own): its tests run under what its set-up enters and nothing else
+    testcase: bool = False
 
     def dataclass_fields(self) -> tuple[str, ...] | None:
         """The generated ``__init__``'s parameters, bases' fields first; None when neither

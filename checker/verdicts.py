@@ -253,7 +253,7 @@ def infer_op(
         fails, term, failed, certain, narrowed = _judge(outcomes, narrowed)
         if fails:
             assert failed is not None
-            violation = _relabelled(failed.reported(), considered)
+            violation = relabelled(failed.reported(), considered)
             if certain:
                 return Verdict(None, violation, True, bindings)
             if uncertain is None:
@@ -399,7 +399,7 @@ def _axes_text(t: TensorType) -> str:
     return "{" + ", ".join(names) + "}"
 
 
-def _relabelled(violation: RuleViolation, keys: set[str]) -> RuleViolation:
+def relabelled(violation: RuleViolation, keys: set[str]) -> RuleViolation:
     message = axes.relabel(violation.message, keys)
     if message == violation.message:
         return violation
@@ -545,7 +545,7 @@ def check_collective(
     fails, result, failed, certain, narrowed = _judge(outcomes, bindings)
     if fails:
         assert failed is not None
-        return Verdict(None, _relabelled(failed.reported(), {axis}), certain, bindings), ABSENT
+        return Verdict(None, relabelled(failed.reported(), {axis}), certain, bindings), ABSENT
     return Verdict(operand, None, True, narrowed), result if result is not None else ABSENT
 
 
@@ -591,7 +591,7 @@ def check_term(
     fails, _, failed, _, narrowed = _judge(outcomes, bindings)
     if fails:
         assert failed is not None
-        return TermVerdict(_relabelled(failed.reported(), {axis}), bindings)
+        return TermVerdict(relabelled(failed.reported(), {axis}), bindings)
     return TermVerdict(None, narrowed)
 
 
