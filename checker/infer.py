@@ -87,6 +87,7 @@ from .values import (
     TypeVal,
     Value,
     join,
+    keyword_type_dict,
     type_dict,
     type_options,
 )
@@ -1069,7 +1070,10 @@ class Interpreter:
         if node.args.vararg:
             env[node.args.vararg.arg] = UNKNOWN
         if node.args.kwarg:
-            env[node.args.kwarg.arg] = UNKNOWN
+            named = {p.arg for p in (*positional, *node.args.kwonlyargs)}
+            rest = {k: v for k, v in kwargs.items() if k not in named}
+            # ``**axes`` given as ``dp=V, tp=R``: a type dict; anything else is not followed
+            env[node.args.kwarg.arg] = keyword_type_dict(rest) if rest else UNKNOWN
         return env
 
     def _call_function(

@@ -25,6 +25,7 @@ from .values import (
     TupleVal,
     TypeDictVal,
     Value,
+    keyword_type_dict,
 )
 
 
@@ -58,9 +59,12 @@ def parameter(ctx: CallContext) -> Value:
 
 
 def dict_(ctx: CallContext) -> Value:
-    """dict(type_dict): a copy (the type dict a later ``d[group] = t`` changes)."""
+    """dict(type_dict): a copy (the type dict a later ``d[group] = t`` changes);
+    dict(dp=V, tp=R): a type dict keyed by those names."""
     if len(ctx.args) == 1 and not ctx.kwargs and isinstance(ctx.args[0], TypeDictVal):
         return ctx.args[0]
+    if not ctx.args and ctx.kwargs:
+        return keyword_type_dict(ctx.kwargs)
     return UNKNOWN
 
 

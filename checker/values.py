@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Union
@@ -455,6 +456,18 @@ def type_dict(entries: dict[AxisVal, frozenset[AxisType]], rest: Rest | None = N
     items = tuple((axis, next(iter(ts))) for axis, ts in entries.items() if len(ts) == 1)
     choices = tuple((axis, ts) for axis, ts in entries.items() if len(ts) > 1)
     return TypeDictVal(items, choices, rest)
+
+
+def keyword_type_dict(kwargs: Mapping[str, Value]) -> Value:
+    """``dict(dp=V, tp=R)``, or the ``**axes`` a function receives from ``f(dp=V, tp=R)``:
+    a type dict keyed by axis names when every value is a type; Unknown otherwise."""
+    entries: dict[AxisVal, frozenset[AxisType]] = {}
+    for name, value in kwargs.items():
+        options = type_options(value)
+        if options is None:
+            return UNKNOWN
+        entries[AxisVal(name, "name")] = options
+    return type_dict(entries)
 
 
 def _type_options(value: TypeVal | TypeChoiceVal) -> frozenset[AxisType]:
