@@ -51,6 +51,7 @@ from .config import Config, Mode
 from .evaluator import COLLECTION_LIMIT, UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
 from .frontend import Unit
 from .lattice import AxisType, LocalType
+from .layout import NO_SPEC
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
 from .results import Fix, Origin, Related, Span, TypeFact, origin_note
 from .rules import RuleViolation
@@ -721,6 +722,9 @@ class Interpreter:
             self._exec_block(stmt.body, frame)
         finally:
             self.state = saved
+        if frame.raised and any(_catches(item.context_expr) for item in stmt.items):
+            # ``with self.assertRaises(...)``: the error is caught, the code after runs
+            frame.raised = frame.terminated = False
 
     def _enter(self, context: ContextVal) -> State:
         state = self.state
@@ -1787,6 +1791,12 @@ class Interpreter:
             if isinstance(receiver, ContextVal) and callee.name in ("__enter__", "__exit__"):
                 self._enter_explicitly(receiver, entering=callee.name == "__enter__")
                 return UNKNOWN
+            if (
+                isinstance(receiver, ContextVal)
+                and receiver.kind is ContextKind.LOCAL_TENSOR
+                and callee.name == "rank_map"
+            ):
+                return self._rank_map(node, frame)
             if isinstance(receiver, SymbolicVal):
                 return self._symbolic_method(
                     receiver, callee.name, node, args, kwargs, kw_nodes, frame
@@ -1798,6 +1808,16 @@ class Interpreter:
             if isinstance(receiver, MeshVal):
                 return mesh_api.method(self, receiver, callee.name, args, kwargs, node, frame)
         return UNKNOWN
+
+    def _rank_map(self, node: ast.Call, frame: Frame) -> Value:
+        """``LocalTensorMode.rank_map(cb)``: a new tensor of each rank's data, typed on no
+        axis when made outside ``typecheck()`` (inside, what ``cb``'s ops give is not
+        followed: a tensor of unknown type). Its shape and requires_grad are ``cb``'s."""
+        span = frame.unit.span(node)
+        origin = Origin(span, "`rank_map(...)`: a new tensor, untyped", None, frame.unit.path)
+        if self.state.checking:
+            return TensorVal(UNKNOWN_TYPE, None, origin)
+        return TensorVal(TensorType({}, EXACT), None, origin, spec=NO_SPEC)
 
     def _symbolic_method(
         self,
@@ -2324,6 +2344,15 @@ _IMPORTS_SPMD_TYPES = re.compile(
 def _imports_spmd_types(units: list[Unit]) -> bool:
     """Whether a module imports spmd_types (anywhere: imports inside functions count)."""
     return any(_IMPORTS_SPMD_TYPES.search(unit.text) for unit in units)
+
+
+# Context managers that swallow an exception raised in their block (a test's expected error)
+_CATCHING = ("assertRaises", "assertRaisesRegex", "raises", "suppress")
+
+
+def _catches(context: ast.expr) -> bool:
+    """``self.assertRaises(E)``, ``pytest.raises(E)``, ``contextlib.suppress(E)``."""
+    return _called(context) in _CATCHING
 
 
 def _called(node: ast.AST) -> str | None:

@@ -29,6 +29,11 @@ from .values import (
 )
 
 
+def local_tensor_mode(ctx: CallContext) -> Value:
+    """LocalTensorMode(world_size): a context whose rank_map makes tensors."""
+    return ContextVal(ContextKind.LOCAL_TENSOR)
+
+
 def no_grad(ctx: CallContext) -> Value:
     """torch.no_grad() and torch.inference_mode()."""
     return ContextVal(ContextKind.NO_GRAD)
@@ -124,6 +129,7 @@ def scalar_function(ctx: CallContext) -> Value:
 
 HANDLERS: Mapping[str, Handler] = {
     "torch.no_grad": no_grad,
+    "torch.distributed._local_tensor.LocalTensorMode": local_tensor_mode,
     "torch.inference_mode": no_grad,
     "torch.enable_grad": enable_grad,
     "torch.set_grad_enabled": set_grad_enabled,

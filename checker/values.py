@@ -244,6 +244,9 @@ class ContextKind(Enum):
     NO_GRAD = "no_grad"
     ENABLE_GRAD = "enable_grad"
     SET_MESH = "set_current_mesh"
+    # torch's LocalTensorMode (the runtime's tests): changes nothing the checker models; its
+    # rank_map(cb) makes a new tensor
+    LOCAL_TENSOR = "LocalTensorMode"
 
 
 @dataclass(frozen=True)
