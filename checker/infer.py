@@ -2336,7 +2336,9 @@ def _sets_up_what_it_runs_under(unit: Unit) -> bool:
 
 
 _IMPORTS_SPMD_TYPES = re.compile(
-    r"^\s*(?:from\s+spmd_types\b|import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*spmd_types\b)",
+    r"^\s*(?:from\s+(?:torch\.distributed\.)?spmd_types\b"
+    r"|from\s+torch\.distributed\s+import\s+(?:\(\s*)?(?:\w+(?:\s+as\s+\w+)?\s*,\s*)*spmd_types\b"
+    r"|import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*(?:torch\.distributed\.)?spmd_types\b)",
     re.MULTILINE,
 )
 

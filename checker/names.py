@@ -57,8 +57,14 @@ TYPE_NAMES: dict[str, AxisType] = {
 }
 
 
+# torch ships a copy of spmd_types (``torch.distributed.spmd_types``): the same library
+_TORCH_COPY = "torch.distributed.spmd_types"
+
+
 def canonical(qualname: str) -> str:
     """The name the checker's tables use for an imported thing."""
+    if qualname == _TORCH_COPY or qualname.startswith(_TORCH_COPY + "."):
+        qualname = "spmd_types" + qualname[len(_TORCH_COPY) :]
     if qualname == "spmd_types" or qualname.startswith("spmd_types."):
         parts = [p for p in qualname.split(".")[1:] if p not in _SPMD_SUBMODULES]
         return "spmd." + ".".join(parts) if parts else "spmd"
