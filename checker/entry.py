@@ -15,6 +15,7 @@ import ast
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from .results import Origin
 from .tensortype import Root, TensorType
@@ -132,6 +133,28 @@ def _is_classmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def is_classmethod(function: FunctionVal) -> bool:
     return _is_classmethod(function.node)
+
+
+def is_test_module(path: str) -> bool:
+    """A file pytest collects tests from by default (``test_*.py``, ``*_test.py``), or its
+    fixtures' ``conftest.py``."""
+    name = PurePath(path).name
+    return (name.startswith("test_") or name.endswith("_test.py")) or name == "conftest.py"
+
+
+def is_test_class(node: ast.ClassDef, path: str) -> bool:
+    """A pytest test class: ``class TestX:`` with no base, in a test module."""
+    return not node.bases and node.name.startswith("Test") and is_test_module(path)
+
+
+def runs_under_test_runner(function: FunctionVal, path: str) -> bool:
+    """A module-level function that pytest runs itself, a ``test_*`` function or a fixture
+    of a test module: it runs under nothing but what it enters (pytest enters no
+    ``typecheck()``), not under a training step's."""
+    if function.owner is not None or not is_test_module(path):
+        return False
+    fixture = any("fixture" in ast.unparse(d) for d in function.node.decorator_list)
+    return function.node.name.startswith("test") or fixture
 
 
 def receiver(

@@ -865,9 +865,9 @@ class Interpreter:
 
     def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
         cls = ClassVal(node, frame.unit, node.name)
-        # a test case whose every base the checker reads (or a plain TestCase): what its tests
-        # run under is what its set-up enters, nothing else
-        cls.testcase = bool(node.bases)
+        # a test case whose every base the checker reads (or a plain TestCase, or a pytest
+        # class): what its tests run under is what its set-up enters, nothing else
+        cls.testcase = bool(node.bases) or entry.is_test_class(node, self.path)
         for base in node.bases:
             value = self._eval(base, frame)
             if isinstance(value, ClassVal):
@@ -923,6 +923,8 @@ class Interpreter:
         finally:
             self.state = saved_state
         state = self.template_states.get(id(function.owner)) if function.owner else None
+        if state is None and entry.runs_under_test_runner(function, self.path):
+            state = replace(self._standalone_state(), checking=False, assumed=False)
         self._run_standalone(function, args, kwargs, state)
 
     def _declared_tensor(self, function: FunctionVal, leaf: Value) -> Value | None:

@@ -19,3 +19,9 @@ os.environ[ENV_DIRECTORY] = _CACHE
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_CACHE, ignore_errors=True)
+
+
+# The case files are data that the checker and the runtime judge read (tests/test_cases.py,
+# tests/test_conformance.py), not tests: one named like a pytest module (a case about pytest
+# test functions) must not be collected.
+collect_ignore = ["cases"]

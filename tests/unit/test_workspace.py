@@ -111,7 +111,15 @@ def test_a_module_that_never_imports_spmd_types_reports_nothing_it_would_raise(
     result = analyzer.check(str(test), test.read_text())
     assert result.diagnostics == []
     assert result.elsewhere == {}
+    # importing spmd_types, it still runs under pytest, which enters no typecheck()
     typed = TRACING_TEST.replace("import torch\n", "import torch\nimport spmd_types\n")
     test.write_text(typed)
     result = analyzer.check(str(test), typed)
+    assert result.diagnostics == []
+    assert result.elsewhere == {}
+    # a helper of a module that imports spmd_types is library code: assumed under typecheck()
+    helper = typed.replace("def test_rotate_traces", "def rotate_traces")
+    module = tmp_path / "tracing.py"
+    module.write_text(helper)
+    result = analyzer.check(str(module), helper)
     assert [d.code for ds in result.elsewhere.values() for d in ds] == ["spmd-missing-axis"]
