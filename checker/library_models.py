@@ -71,3 +71,8 @@ def path_of(module: str) -> str:
 
 def is_model(path: str) -> bool:
     return path.startswith(_PREFIX)
+
+
+def module_of(path: str) -> str:
+    """The module a model's path stands for (``spmd_types._test_utils``)."""
+    return path[len(_PREFIX) : -1] if is_model(path) else path

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from spmd_check import library_models
 from spmd_check.collectives import value_note
 from spmd_check.lattice import format_type
 from spmd_check.results import (
@@ -66,6 +67,11 @@ def history(origin: Origin | None, result: ModuleResult) -> list[str]:
         steps.append(step)
     lines = []
     for k, step in enumerate(steps[:STEPS]):
+        if step.path is not None and library_models.is_model(step.path):
+            # the checker's model of a library: its text is not the user's to read
+            module = library_models.module_of(step.path)
+            lines.append(f"{'why: ' if k == 0 else 'from '}code in {module}")
+            return lines
         typed = _step_type(step, result)
         what = f"`{typed}` because of {step.description}" if typed else step.description
         place = _place(step.span, step.path, result)

@@ -3,6 +3,7 @@ collective does, the errors inside the code a call runs."""
 
 from __future__ import annotations
 
+from spmd_check import library_models
 from spmd_check.codes import Severity
 from spmd_check.lattice import LocalType, P, R, V
 from spmd_check.results import (
@@ -15,7 +16,7 @@ from spmd_check.results import (
     Span,
     TypeFact,
 )
-from spmd_lsp.hover import hover_at
+from spmd_lsp.hover import history, hover_at
 
 LINES = [
     "h = load()",  # 0
@@ -149,3 +150,15 @@ def test_hover_on_a_call_whose_code_raises() -> None:
     assert span == _line(5, "h") and "error in the code" not in text
     # the origin of an operand is no call site: no error there
     assert hover_at(result, LINES, 19, 5) is None
+
+
+def test_why_stops_at_the_checkers_model_of_a_library() -> None:
+    """A tensor typed inside a library the checker reads from its own model (the runtime's
+    test base classes): the hover names the library, never the model's text or lines."""
+    model = library_models.path_of("spmd_types._test_utils")
+    inner = Origin(Span(40, 8, 40, 20), "`torch.randn(...)`", None, model)
+    asserted = Origin(Span(48, 8, 48, 60), "`assert_type(result, ...)`", inner, model)
+    local = Origin(_line(1, "spmd.assert_type(h, {'tp': V})"), "`assert_type(h, ...)`", asserted)
+    lines = history(local, ModuleResult("m.py"))
+    assert lines[-1] == "from code in spmd_types._test_utils"
+    assert not any("line 4" in line or "randn" in line for line in lines)
