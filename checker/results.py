@@ -369,47 +369,76 @@ class ModuleResult:
         self.collectives: list[CollectiveFact] = collectives if collectives is not None else []
         self._facts = facts
         self._fact_tables = fact_tables or []
-        self._index: dict[int, list[TypeFact | CollectiveFact]] | None = None
+        self._merged: dict[Span, FactEntry] | None = None
+        self._merged_from = -1  # how many facts of ``_facts`` ``_merged`` was read from
+        self._resolved: dict[Span, TypeFact] = {}
+        self._index: dict[int, list[Span | CollectiveFact]] | None = None
         self._indexed = -1
-        self._by_span: dict[Span, TypeFact] | None = None
 
     @property
     def facts(self) -> list[TypeFact]:
-        """Every tensor-valued expression's type, in source order."""
+        """Every tensor-valued expression's type, in source order (each one resolved: a
+        whole file's worth of work; hover and origins look up one at a time)."""
         if self._facts is None:
+            entries = self._entries()
+            self._facts = sorted(
+                (self._resolve(span, entry) for span, entry in entries.items()),
+                key=lambda f: order_key(f.span),
+            )
+            self._merged_from = len(self._facts)
+        return self._facts
+
+    def _entries(self) -> dict[Span, FactEntry]:
+        """The hover facts by span, each as recorded (resolved when asked for). A result
+        built fact by fact (a scripted checker appends to ``facts``) is read again when it
+        grew."""
+        if self._facts is not None and len(self._facts) != self._merged_from:
+            self._merged = {fact.span: fact for fact in self._facts}
+            self._merged_from = len(self._facts)
+            self._resolved = {}
+            self._index = None
+        if self._merged is None:
             merged: dict[Span, FactEntry] = {}
             for table in self._fact_tables:
                 for span, entry in table.items():
                     merged[span] = combined(merged.get(span), entry)
-            self._facts = sorted(
-                (resolved(f) for f in merged.values()), key=lambda f: order_key(f.span)
-            )
-            self._fact_tables = []
-        return self._facts
+            self._merged = merged
+        return self._merged
+
+    def _resolve(self, span: Span, entry: FactEntry) -> TypeFact:
+        fact = self._resolved.get(span)
+        if fact is None:
+            fact = self._resolved[span] = resolved(entry)
+        return fact
 
     def fact_for(self, span: Span) -> TypeFact | None:
         """The fact of exactly this expression, if it has one (an origin's type)."""
-        if self._by_span is None or len(self._by_span) != len(self.facts):
-            self._by_span = {fact.span: fact for fact in self.facts}
-        return self._by_span.get(span)
+        entry = self._entries().get(span)
+        return None if entry is None else self._resolve(span, entry)
 
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
-        """The innermost fact whose span contains the position (for hover)."""
-        facts = self.facts
-        if self._index is None or self._indexed != len(facts) + len(self.collectives):
-            index: dict[int, list[TypeFact | CollectiveFact]] = {}
-            everything: list[TypeFact | CollectiveFact] = [*self.collectives, *facts]
-            for fact in everything:
-                for covered in range(fact.span.line, fact.span.end_line + 1):
-                    index.setdefault(covered, []).append(fact)
-            self._index, self._indexed = index, len(facts) + len(self.collectives)
-        best: TypeFact | CollectiveFact | None = None
-        for fact in self._index.get(line, ()):
-            if fact.span.contains(line, column) and (
-                best is None or _size(fact.span) < _size(best.span)
+        """The innermost fact whose span contains the position (for hover). Only the spans
+        are indexed: the fact found is the one resolved."""
+        entries = self._entries()
+        if self._index is None or self._indexed != len(self.collectives):
+            index: dict[int, list[Span | CollectiveFact]] = {}
+            everything: list[Span | CollectiveFact] = [*self.collectives, *entries]
+            for item in everything:
+                where = item.span if isinstance(item, CollectiveFact) else item
+                for covered in range(where.line, where.end_line + 1):
+                    index.setdefault(covered, []).append(item)
+            self._index, self._indexed = index, len(self.collectives)
+        best: Span | CollectiveFact | None = None
+        best_span: Span | None = None
+        for item in self._index.get(line, ()):
+            where = item.span if isinstance(item, CollectiveFact) else item
+            if where.contains(line, column) and (
+                best_span is None or _size(where) < _size(best_span)
             ):
-                best = fact
-        return best
+                best, best_span = item, where
+        if best is None or isinstance(best, CollectiveFact):
+            return best
+        return self._resolve(best, entries[best])
 
 
 def order_key(span: Span) -> tuple[int, int, int, int]:
