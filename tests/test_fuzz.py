@@ -3,7 +3,7 @@
 The short run (60 derandomized programs, about a third of them library programs whose
 library view is checked too) is part of the suite. A long run:
 
-    SPMD_FUZZ_EXAMPLES=5000 /work/venv/bin/pytest tests/test_fuzz.py -q
+    SPMD_FUZZ_EXAMPLES=5000 .venv/bin/pytest tests/test_fuzz.py -q
 
 Other knobs (environment variables):
 

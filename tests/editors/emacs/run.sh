@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Emacs + Eglot test: open a copy of the fixture in `emacs --batch` with editors/emacs/spmd-types-eglot.el.
-# Usage: run.sh ARTIFACTS_DIR      Env: SPMD_VENV (default /work/venv), SPMD_LSP_CMD, EMACS (default emacs)
+# Usage: run.sh ARTIFACTS_DIR      Env: SPMD_VENV (default the checkout's .venv), SPMD_LSP_CMD, EMACS (default emacs)
 set -euo pipefail
 ART=$(mkdir -p "${1:?usage: run.sh ARTIFACTS_DIR}" && cd "$1" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
-SPMD_VENV=${SPMD_VENV:-/work/venv}
+SPMD_VENV=${SPMD_VENV:-$REPO/.venv}
 TMP=$(mktemp -d /tmp/spmd-emacs.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/ws"

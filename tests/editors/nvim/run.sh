@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Neovim test: open a copy of the fixture in headless Neovim with editors/nvim/spmd_types.lua.
 # Usage: run.sh NVIM_BIN ARTIFACTS_DIR
-# Env:   SPMD_VENV (default /work/venv), SPMD_LSP_CMD (default $SPMD_VENV/bin/spmd-lsp)
+# Env:   SPMD_VENV (default the checkout's .venv), SPMD_LSP_CMD (default $SPMD_VENV/bin/spmd-lsp)
 set -euo pipefail
 NVIM=$(command -v "${1:?usage: run.sh NVIM_BIN ARTIFACTS_DIR}") ART=$(mkdir -p "${2:?artifacts dir}" && cd "$2" && pwd)
 NVIM=$(cd "$(dirname "$NVIM")" && pwd)/$(basename "$NVIM")
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
-SPMD_VENV=${SPMD_VENV:-/work/venv}
+SPMD_VENV=${SPMD_VENV:-$REPO/.venv}
 TMP=$(mktemp -d /tmp/spmd-nvim.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/ws" "$ART"

@@ -2,7 +2,7 @@
 # VS Code end-to-end test: install the packaged .vsix into a fresh code-server profile, open a copy of
 # tests/editors/fixtures/ and drive it in Chromium (drive.mjs).
 # Usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR
-# Env:   SPMD_VENV      virtualenv with spmd-lsp (default /work/venv)
+# Env:   SPMD_VENV      virtualenv with spmd-lsp (default the checkout's .venv)
 #        SPMD_VSCODE_DISCOVERY  how the extension is told about the server:
 #                       interpreter (default: spmdTypes.server.interpreter = $SPMD_VENV/bin/python, which runs
 #                       the server bundled in the .vsix),
@@ -18,7 +18,7 @@
 set -euo pipefail
 CS=${1:?usage: run.sh CODE_SERVER_BIN VSIX ARTIFACTS_DIR} VSIX=${2:?vsix} ART=${3:?artifacts dir}
 HERE=$(cd "$(dirname "$0")" && pwd)
-SPMD_VENV=${SPMD_VENV:-/work/venv}
+SPMD_VENV=${SPMD_VENV:-$(cd "$HERE/../../.." && pwd)/.venv}
 MODE=${SPMD_VSCODE_DISCOVERY:-}
 SCENARIO=${SPMD_E2E_SCENARIO:-server}
 if [ "$SCENARIO" = missing-server ]; then
