@@ -33,7 +33,7 @@ from .infer import Interpreter
 from .journal import Journal
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .state import Cancelled
-from .values import ModuleVal
+from .values import ModuleVal, Value
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,9 @@ class _Recording:
 
 
 class _Loader:
-    """Loads the workspace modules one check imports; a module is run at module level only,
-    once per text (its imports' texts included). ``modules`` is the analyzer's table of
+    """Loads the workspace modules one check imports (and the checker's models of library
+    modules outside it); a module is run at module level only, and reused while the
+    dependencies it recorded hold (``Validator.current``). ``modules`` is the analyzer's table of
     loaded modules, shared by its checks; ``parse`` splits a text into units with the
     analyzer's parse cache. One loader serves one check, and records what that check
     depends on (``dependencies``)."""
@@ -114,27 +115,12 @@ class _Loader:
             current.files.add(FileVersion(path, None))
             return None
         package = workspace.package_of(path)
-        self.loading.add(path)
-        self.recording.append(_Recording())
-        try:
-            units = self.parse(text, path)
-            interpreter = Interpreter(
-                path,
-                units,
-                self.config.for_path(path),
-                package,
-                loader=self,
-                module_level_only=True,
-            )
-            interpreter.run()
-        finally:
-            self.loading.discard(path)
-            recorded = self.recording.pop()
+        module_globals, recorded = self._run_module(path, text, self.config.for_path(path), package)
         recorded.files.add(FileVersion(path, text_digest(text)))
         recorded.packages.add(PackageOf(path, package))
         dependencies = recorded.freeze()
         current.add(dependencies)
-        loaded_module = ModuleVal(module, path, dependencies.fingerprint(), interpreter.globals)
+        loaded_module = ModuleVal(module, path, dependencies.fingerprint(), module_globals)
         self.modules[path] = _Loaded(loaded_module, dependencies)
         return loaded_module
 
@@ -148,25 +134,30 @@ class _Loader:
         cached = self.modules.get(path)
         if cached is not None:
             return cached.module
+        # what the model imports is recorded apart and dropped: not the check's dependencies
+        module_globals, _ = self._run_module(
+            path, text, self.config, module.rpartition(".")[0] or None
+        )
+        loaded = ModuleVal(module, path, text_digest(text), module_globals)
+        self.modules[path] = _Loaded(loaded, Dependencies.of())
+        return loaded
+
+    def _run_module(
+        self, path: str, text: str, config: Config, package: str | None
+    ) -> tuple[dict[str, Value], _Recording]:
+        """Run a module's text at module level: its globals, and what it depended on (its
+        imports), recorded apart from the check's."""
         self.loading.add(path)
-        self.recording.append(_Recording())  # what the model imports: not the check's
+        self.recording.append(_Recording())
         try:
             interpreter = Interpreter(
-                path,
-                self.parse(text, path),
-                self.config,
-                module.rpartition(".")[0] or None,
-                loader=self,
-                module_level_only=True,
+                path, self.parse(text, path), config, package, loader=self, module_level_only=True
             )
             interpreter.run()
         finally:
             self.loading.discard(path)
-            self.recording.pop()
-        empty = Dependencies.of()
-        loaded = ModuleVal(module, path, text_digest(text), interpreter.globals)
-        self.modules[path] = _Loaded(loaded, empty)
-        return loaded
+            recorded = self.recording.pop()
+        return interpreter.globals, recorded
 
 
 class Analyzer:

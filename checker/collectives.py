@@ -416,14 +416,6 @@ def is_noop(function: str, src: AxisType, dst: AxisType) -> bool:
     )
 
 
-def output_type(operand: LocalType, axis: str, dst: AxisType, typed_on_axis: bool) -> LocalType:
-    """The result: the operand's type with the axis set to ``dst`` (S(i) stored as V)."""
-    base = operand.local
-    if not typed_on_axis:
-        return base
-    return base.with_axis(axis, dst.local)
-
-
 # ---------------------------------------------------------------------- raw torch.distributed
 @dataclass(frozen=True)
 class RawTensorArg:

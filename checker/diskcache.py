@@ -25,7 +25,6 @@ import logging
 import os
 import tempfile
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
@@ -121,7 +120,6 @@ class DiskCache:
     def __init__(self, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
-        self.lookups: Counter[Lookup] = Counter()  # since the cache was opened
         self.stored = 0
         self.problem: str | None = None
         self._entries = directory / "entries"
@@ -139,10 +137,10 @@ class DiskCache:
             with path.open("rb") as stream:
                 data = stream.read(_MAX_ENTRY_BYTES + 1)  # no entry is larger
         except FileNotFoundError:
-            return self._count(Lookup.MISSING), None
+            return Lookup.MISSING, None
         except OSError as error:
             log.debug("cannot read %s: %s", path, error)
-            return self._count(Lookup.MISSING), None
+            return Lookup.MISSING, None
         try:
             if len(data) > _MAX_ENTRY_BYTES:
                 raise FormatError(f"larger than an entry can be ({_MAX_ENTRY_BYTES} bytes)")
@@ -150,20 +148,16 @@ class DiskCache:
         except FormatError as error:
             log.debug("bad cache entry %s: %s", path, error)
             _remove(path)
-            return self._count(Lookup.BAD), None
+            return Lookup.BAD, None
         if result.dependencies is None or not validator.current(result.dependencies):
-            return self._count(Lookup.STALE), None
+            return Lookup.STALE, None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: pruned last
-        return self._count(Lookup.HIT), result
+        return Lookup.HIT, result
 
     def load(self, key: EntryKey, validator: Validator) -> ModuleResult | None:
         """The stored result for the key, when there is one and it is current."""
         return self.lookup(key, validator)[1]
-
-    def _count(self, outcome: Lookup) -> Lookup:
-        self.lookups[outcome] += 1
-        return outcome
 
     # -- writing ------------------------------------------------------------------------
 

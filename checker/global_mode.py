@@ -5,7 +5,7 @@ op's result is on the axes that shard an operand (``shardprop``). Outside global
 result has no PartitionSpec.
 
 Verdicts that need a tensor's PartitionSpec are made only when the checker knows all of
-it (``rules_api.known_spec``): a join of two specs, a tensor the unseen caller passes,
+it (``known_spec``): a join of two specs, a tensor the unseen caller passes,
 leave it unknown, and then nothing is reported and the sharded axes of a result are
 Unknown.
 """

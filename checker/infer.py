@@ -94,7 +94,8 @@ from .values import (
 )
 
 UNTYPED = TensorType({}, EXACT)  # a tensor typed on no axis (a new nn.Parameter)
-# What a call of an outside name does, by canonical name: spmd_types first, then torch/Python.
+# What a call of an outside name does, by canonical name (no name is in two tables: a unit
+# test says so, so their order does not matter).
 _HANDLERS = {
     **dtensor_api.HANDLERS,
     **dist_api.HANDLERS,
@@ -292,7 +293,8 @@ class Interpreter:
         # every standalone analysis starts from the meshes the module level built, so its
         # result (and its cache key) does not depend on which analyses ran before it
         module_level = self.algebra.snapshot()
-        self.cache_keys.algebra = module_level.fingerprint
+        layouts = module_level.fingerprint()  # fixed from here on: read once, not per key
+        self.cache_keys.algebra = lambda: layouts
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:
@@ -1420,13 +1422,14 @@ class Interpreter:
         """``[f(t) for t in xs]``: per element over short literal sequences (nested ``for``
         clauses too, filtered by conditions the code fixes), else one element type for all."""
         scope = frame.child(dict(frame.env))
-        items = self._enumerate(node.generators, node.elt, scope)
+        first = self._eval(node.generators[0].iter, frame)  # read once, whichever way it goes
+        items = self._enumerate(node.generators, node.elt, scope, first)
         if items is not None:
             return _distinct(items) if isinstance(node, ast.SetComp) else TupleVal(tuple(items))
         if len(node.generators) != 1 or node.generators[0].is_async:
             return UNKNOWN
         generator = node.generators[0]
-        self._assign(generator.target, self._element_of(self._eval(generator.iter, frame)), scope)
+        self._assign(generator.target, self._element_of(first), scope)
         for condition in generator.ifs:
             self._eval(condition, scope)
         result = self._eval(node.elt, scope)
@@ -1435,14 +1438,20 @@ class Interpreter:
         return TensorSeqVal(result) if isinstance(result, TensorVal) else UNKNOWN
 
     def _enumerate(
-        self, generators: Sequence[ast.comprehension], elt: ast.expr, scope: Frame
+        self,
+        generators: Sequence[ast.comprehension],
+        elt: ast.expr,
+        scope: Frame,
+        iterable: Value | None = None,
     ) -> list[Value] | None:
         """Every element of a comprehension whose ``for`` clauses all run over short literal
-        sequences and whose conditions the code fixes; None when one does not."""
+        sequences and whose conditions the code fixes; None when one does not. ``iterable``:
+        the first clause's sequence, when read already."""
         if not generators:
             return [self._eval(elt, scope)]
         generator, rest = generators[0], generators[1:]
-        iterable = self._eval(generator.iter, scope)
+        if iterable is None:
+            iterable = self._eval(generator.iter, scope)
         if (
             generator.is_async
             or not isinstance(iterable, TupleVal)

@@ -1,9 +1,9 @@
 """What the calls of torch and Python the checker models do, besides ops: grad-mode context
 managers, ``nn.Parameter``, ``nn.ModuleList``, ``range`` and ``sum``, and
 the functions that give plain numbers (``len``, ``math.sqrt``, ``dist.get_rank``). One
-handler per function, in ``HANDLERS`` by canonical name; the interpreter looks a call up
-here after ``spmd_api.HANDLERS`` and ``mesh_api.HANDLERS``, and what no table has is an op of
-the op table.
+handler per function, in ``HANDLERS`` by canonical name, merged with the other handler
+modules' tables into the interpreter's one table; what no table has is an op of the op
+table. Also torch's ``LocalTensorMode``, a context whose ``rank_map`` makes tensors.
 """
 
 from __future__ import annotations

@@ -76,14 +76,16 @@ def keep(ls: SpmdServer, job: Job, checked: Checked) -> None:
     if checked.failed or config is None or not _enabled(ls) or not os.path.isabs(job.path):
         return
     try:
-        if Path(job.path).read_bytes().decode("utf-8") != job.text:
+        encoded = job.text.encode("utf-8")
+        # an edited buffer seldom has the file's size: no need to read the file to tell
+        if os.stat(job.path).st_size != len(encoded) or Path(job.path).read_bytes() != encoded:
             return
         disk = _disk()
         if disk.store(EntryKey.of(job.path, job.text, config), checked.result) and (
             disk.stored % _PRUNE_EVERY == 1
         ):
             disk.prune()
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeError):
         return
     except Exception:
         log.exception("storing the result of %s failed", job.path)

@@ -87,9 +87,6 @@ class ClientLog(logging.Handler):
         self._loop_thread = threading.get_ident()
         self._send = send
 
-    def disconnect(self) -> None:
-        self._send = None
-
     def emit(self, record: logging.LogRecord) -> None:
         send, loop = self._send, self._loop
         if send is None or loop is None or getattr(self._sending, "active", False):

@@ -67,7 +67,6 @@ class IdleCollector:
         self._last_full = time.monotonic()
         self._size_after_full = resident_bytes()
         self.rounds = 0
-        self.full_rounds = 0
 
     def touch(self) -> None:
         """Something happened (a check finished): a young collection ``idle`` after it (not
@@ -104,7 +103,6 @@ class IdleCollector:
         gc.freeze()
         self._last_full = time.monotonic()
         self._size_after_full = resident_bytes()
-        self.full_rounds += 1
         log.debug(
             "idle full collection: %d unreachable, %.1f ms",
             found,
