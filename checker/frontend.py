@@ -164,11 +164,14 @@ def _chunks(lines: list[str]) -> list[tuple[int, int]]:
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     merged: list[int] = []
+    after_decorator = False
     for i in starts:
-        # decorators belong to the definition that follows them
-        if merged and lines[merged[-1]].startswith("@"):
-            continue
-        merged.append(i)
+        # decorators belong to the definition that follows them (the start just before
+        # this one, not the unit's first line: that is the first decorator until the
+        # definition ends the unit)
+        if not after_decorator:
+            merged.append(i)
+        after_decorator = i < len(lines) and lines[i].startswith("@")
     bounds = [*merged, len(lines)]
     return [(bounds[k], bounds[k + 1]) for k in range(len(merged)) if bounds[k] < bounds[k + 1]]
 
