@@ -98,12 +98,12 @@ class _Loader:
 
     def load(self, importer: str, module: str) -> ModuleVal | None:
         workspace = self.workspace
-        found = workspace.resolve(importer, module)
+        path = self.validator.resolve(importer, module)  # once per check and import
         current = self.recording[-1]
-        current.resolutions.add(Resolution(importer, module, None if found is None else str(found)))
-        if found is None:
+        current.resolutions.add(Resolution(importer, module, path))
+        if path is None:
             return self._model(module)
-        path = str(found)
+        found = Path(path)
         if path in self.loading:
             return None  # an import cycle: what it would give is Unknown
         cached = self.modules.get(path)

@@ -109,25 +109,28 @@ class Workspace:
             folder = folder.parent
         return ".".join(reversed(parts))
 
-    def roots(self, importer: str) -> list[Path]:
+    @staticmethod
+    def _root(importer: str) -> str:
         """Where ``import name`` looks for the importer: the folder above its top-level
         package, or its own folder when it is not in a package."""
-        folder = Path(importer).parent
-        top = folder
-        while (top / "__init__.py").is_file() and top.parent != top:
-            top = top.parent
-        return [top]
+        # os.path on strings: a check validates every import its modules made (hundreds),
+        # and pathlib's object building was most of that time
+        top = os.path.dirname(importer)
+        while os.path.isfile(os.path.join(top, "__init__.py")):
+            parent = os.path.dirname(top)
+            if parent == top:
+                break
+            top = parent
+        return top
 
     def resolve(self, importer: str, module: str) -> Path | None:
         """The file of a module of the workspace, or None (an installed or unknown module)."""
         if not module or module.startswith(".") or module.split(".")[0] in KNOWN_LIBRARIES:
             return None
-        parts = module.split(".")
-        for root in self.roots(importer):
-            base = root.joinpath(*parts)
-            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                if candidate.is_file():
-                    return candidate
+        base = os.path.join(self._root(importer), *module.split("."))
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if os.path.isfile(candidate):
+                return Path(candidate)
         return None
 
 
