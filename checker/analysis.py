@@ -39,27 +39,32 @@ from .workspace import Workspace
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Loaded:
     module: ModuleVal
     dependencies: Dependencies  # this module's text, and what its module-level run used
+    # the part of that which is its own (its text, its package, where its imports went),
+    # and the workspace modules it loaded: validated module by module, each once a check
+    own: Dependencies = field(default_factory=Dependencies)
+    imports: tuple[_Loaded, ...] = ()
 
 
 @dataclass
 class _Recording:
-    """What one check, or one module's module-level run inside it, depends on so far."""
+    """What one check, or one module's module-level run inside it, depends on so far: its
+    own reads and resolutions, and the workspace modules it loaded."""
 
     files: set[FileVersion] = field(default_factory=set)
     resolutions: set[Resolution] = field(default_factory=set)
     packages: set[PackageOf] = field(default_factory=set)
+    imports: list[_Loaded] = field(default_factory=list)
 
-    def add(self, dependencies: Dependencies) -> None:
-        self.files.update(dependencies.files)
-        self.resolutions.update(dependencies.resolutions)
-        self.packages.update(dependencies.packages)
+    def own(self) -> Dependencies:
+        return Dependencies.of(self.files, self.resolutions, self.packages)
 
     def freeze(self) -> Dependencies:
-        return Dependencies.of(self.files, self.resolutions, self.packages)
+        """Everything: its own, and what each module it loaded depends on."""
+        return self.own().union(*(loaded.dependencies for loaded in self.imports))
 
 
 class _Loader:
@@ -84,6 +89,7 @@ class _Loader:
         self.loading: set[str] = set()
         # reads each file once per check, however many imports reach it
         self.validator = Validator(workspace)
+        self.verdicts: dict[int, tuple[_Loaded, bool]] = {}  # _current's, by module
         # the check's own recording first, then one per module being loaded, innermost last
         self.recording: list[_Recording] = [_Recording()]
 
@@ -107,8 +113,8 @@ class _Loader:
         if path in self.loading:
             return None  # an import cycle: what it would give is Unknown
         cached = self.modules.get(path)
-        if cached is not None and self.validator.current(cached.dependencies):
-            current.add(cached.dependencies)
+        if cached is not None and self._current(cached):
+            current.imports.append(cached)
             return cached.module
         text = workspace.read(found)
         if text is None:
@@ -119,10 +125,31 @@ class _Loader:
         recorded.files.add(FileVersion(path, text_digest(text)))
         recorded.packages.add(PackageOf(path, package))
         dependencies = recorded.freeze()
-        current.add(dependencies)
-        loaded_module = ModuleVal(module, path, dependencies.fingerprint(), module_globals)
-        self.modules[path] = _Loaded(loaded_module, dependencies)
-        return loaded_module
+        loaded = _Loaded(
+            ModuleVal(module, path, dependencies.fingerprint(), module_globals),
+            dependencies,
+            recorded.own(),
+            tuple(recorded.imports),
+        )
+        current.imports.append(loaded)
+        self.modules[path] = loaded
+        self.verdicts[id(loaded)] = (loaded, True)
+        return loaded.module
+
+    def _current(self, loaded: _Loaded) -> bool:
+        """Whether a loaded module still holds: its own dependencies, and each module it
+        loaded is the one loaded now and holds. Each module is asked about once a check,
+        so a check validates each file and import once, not a module's whole transitive
+        set at every import that reaches it."""
+        known = self.verdicts.get(id(loaded))
+        if known is not None and known[0] is loaded:
+            return known[1]
+        verdict = self.validator.current(loaded.own) and all(
+            self.modules.get(child.module.path) is child and self._current(child)
+            for child in loaded.imports
+        )
+        self.verdicts[id(loaded)] = (loaded, verdict)
+        return verdict
 
     def _model(self, module: str) -> ModuleVal | None:
         """The checker's model of a library module outside the workspace, if it has one
@@ -242,8 +269,9 @@ class Analyzer:
                 with self._lock:
                     self._journals.setdefault(path, {}).update(interpreter.used_journals)
                 raise
+            dependencies = loader.dependencies
             with self._lock:
-                self._imports[path] = loader.dependencies.paths
+                self._imports[path] = dependencies.paths
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
@@ -292,7 +320,7 @@ class Analyzer:
             ),
             fact_tables=fact_tables,
             elsewhere=elsewhere,
-            dependencies=loader.dependencies.union(own),
+            dependencies=loader.dependencies.union(own),  # with the files read since
         )
 
 

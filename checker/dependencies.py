@@ -10,7 +10,8 @@ of loaded modules and the on-disk cache (``diskcache``) both validate with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -69,8 +70,14 @@ class Dependencies:
         resolutions: Iterable[Resolution] = (),
         packages: Iterable[PackageOf] = (),
     ) -> Dependencies:
+        # sorted by a key of plain tuples: the dataclasses' generated ``__lt__`` was most of
+        # a check's bookkeeping on a module that imports a thousand others
         return cls(
-            tuple(sorted(set(files))), tuple(sorted(set(resolutions))), tuple(sorted(set(packages)))
+            tuple(sorted(set(files), key=lambda f: (f.path, _optional(f.digest)))),
+            tuple(
+                sorted(set(resolutions), key=lambda r: (r.importer, r.module, _optional(r.found)))
+            ),
+            tuple(sorted(set(packages), key=lambda p: (p.path, _optional(p.package)))),
         )
 
     def union(self, *others: Dependencies) -> Dependencies:
@@ -94,6 +101,11 @@ class Dependencies:
         return text_digest("\n".join(parts))
 
 
+def _optional(text: str | None) -> tuple[bool, str]:
+    """None first, then strings in order: a total order on optional strings."""
+    return (text is not None, text or "")
+
+
 class WorkspaceView(Protocol):
     """What validation asks of a workspace (``workspace.Workspace`` is one)."""
 
@@ -101,7 +113,9 @@ class WorkspaceView(Protocol):
         """``text_digest`` of the file's current text, None when it has none."""
         ...
 
-    def resolve(self, importer: str, module: str) -> Path | None: ...
+    def resolve(
+        self, importer: str, module: str, isfile: Callable[[str], bool] = ...
+    ) -> Path | None: ...
 
     def package_of(self, path: str) -> str | None: ...
 
@@ -116,6 +130,7 @@ class Validator:
         self._digests: dict[str, str | None] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._packages: dict[str, str | None] = {}
+        self._files: dict[str, bool] = {}  # os.path.isfile, once per path
         # by identity of the Dependencies asked about: a check asks about each loaded
         # module at every import that reaches it (its transitive set: thousands of entries)
         self._verdicts: dict[int, tuple[Dependencies, bool]] = {}
@@ -126,10 +141,16 @@ class Validator:
             self._digests[path] = self.workspace.digest(Path(path))
         return self._digests[path]
 
+    def _isfile(self, path: str) -> bool:
+        found = self._files.get(path)
+        if found is None:
+            found = self._files[path] = os.path.isfile(path)
+        return found
+
     def resolve(self, importer: str, module: str) -> str | None:
         key = (importer, module)
         if key not in self._resolved:
-            found = self.workspace.resolve(importer, module)
+            found = self.workspace.resolve(importer, module, self._isfile)
             self._resolved[key] = None if found is None else str(found)
         return self._resolved[key]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 # Their semantics are the checker's own tables: a copy of their source in the workspace
@@ -110,26 +111,29 @@ class Workspace:
         return ".".join(reversed(parts))
 
     @staticmethod
-    def _root(importer: str) -> str:
+    def _root(importer: str, isfile: Callable[[str], bool]) -> str:
         """Where ``import name`` looks for the importer: the folder above its top-level
         package, or its own folder when it is not in a package."""
         # os.path on strings: a check validates every import its modules made (hundreds),
         # and pathlib's object building was most of that time
         top = os.path.dirname(importer)
-        while os.path.isfile(os.path.join(top, "__init__.py")):
+        while isfile(os.path.join(top, "__init__.py")):
             parent = os.path.dirname(top)
             if parent == top:
                 break
             top = parent
         return top
 
-    def resolve(self, importer: str, module: str) -> Path | None:
-        """The file of a module of the workspace, or None (an installed or unknown module)."""
+    def resolve(
+        self, importer: str, module: str, isfile: Callable[[str], bool] = os.path.isfile
+    ) -> Path | None:
+        """The file of a module of the workspace, or None (an installed or unknown module).
+        ``isfile``: how to ask the file system (a validator passes its memo: one moment)."""
         if not module or module.startswith(".") or module.split(".")[0] in KNOWN_LIBRARIES:
             return None
-        base = os.path.join(self._root(importer), *module.split("."))
+        base = os.path.join(self._root(importer, isfile), *module.split("."))
         for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-            if os.path.isfile(candidate):
+            if isfile(candidate):
                 return Path(candidate)
         return None
 
