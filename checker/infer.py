@@ -210,7 +210,7 @@ class Interpreter:
         self.cache = cache if cache is not None else {}
         self.algebra = meshes.Algebra()
         self.cache_keys = journal.CacheKeys(
-            path, self._standalone_state(), self.globals, self.algebra.fingerprint, quiet
+            path, self._standalone_state(), self.algebra.fingerprint, quiet
         )
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)

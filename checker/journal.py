@@ -8,7 +8,7 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
@@ -65,14 +65,12 @@ class CacheKeys:
         self,
         path: str,
         state: State,
-        module_globals: Mapping[str, Value],
         algebra: Callable[[], Any] = tuple,
         quiet: bool = False,
     ) -> None:
         # a quiet module's analyses record no diagnostics: not the same analyses
         self.path = (path, "quiet") if quiet else path
         self.state = state
-        self.globals = module_globals
         # the layouts of the meshes the module built (an analysis may relate axis names)
         self.algebra = algebra
         # by id of a function or class, for this check (None: not cacheable)
@@ -99,9 +97,11 @@ class CacheKeys:
     def own(self, node: Node) -> Any:
         """A node's own text, position and name, and what calls elsewhere in the module
         registered for it (``register_no_typecheck(fn)``, a class's registration)."""
+        # the file too: a function of another module reports into that file
+        unit = node.unit
         if isinstance(node, FunctionVal):
-            return (node.unit.key, node.unit.start_line, node.qualname, node.no_typecheck_frame)
-        return ("class", node.unit.key, node.unit.start_line, node.qualname, node.registration)
+            return (unit.path, unit.key, unit.start_line, node.qualname, node.no_typecheck_frame)
+        return ("class", unit.path, unit.key, unit.start_line, node.qualname, node.registration)
 
     def values(self, node: Node) -> list[tuple[str, Value]]:
         """What a node reads, named: a function its class and the module-level names it
@@ -110,7 +110,9 @@ class CacheKeys:
             read: list[tuple[str, Value]] = []
             if node.owner is not None:
                 read.append(("owner", node.owner))
-            read.extend((n, self.globals[n]) for n in sorted(node.mentions()) if n in self.globals)
+            # its own module's names: an imported function reads its module's globals
+            names = node.globals
+            read.extend((n, names[n]) for n in sorted(node.mentions()) if n in names)
             return read
         read = [*sorted(node.methods.items()), *sorted(node.attributes.items())]
         if node.decomposition is not None:  # registered elsewhere in the module

@@ -48,9 +48,6 @@ class ResultSink:
         self.facts: dict[Span, FactEntry] = {}
         self.fact_tables: list[dict[Span, FactEntry]] = [self.facts]  # own facts, then journals'
         self.collective_facts: dict[Span, CollectiveFact] = {}
-        # errors reported so far where the runtime certainly raises (ignored or not): a branch
-        # that adds one does not reach the join after it
-        self.certain_errors = 0
         # found while running other files' code from this one, by the other file's path
         self.elsewhere: dict[str, dict[DiagnosticKey, Diagnostic]] = {}
         self._caller: Related | None = None  # the call in this file that led into another file
@@ -67,8 +64,6 @@ class ResultSink:
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
     ) -> None:
-        if severity is Severity.ERROR and code is not codes.SYNTAX:
-            self.certain_errors += 1  # the runtime raises here, ignored or not
         if self.quiet and code is not codes.SYNTAX:
             return
         other = self._other_file()
@@ -78,10 +73,12 @@ class ResultSink:
                 self._caller.message,  # "called from here with ...": the place is the span
                 path=self.path,
             )
-            self.elsewhere.setdefault(other, {}).setdefault(
-                (span, code.name, message),
-                Diagnostic(span, code.name, message, severity, (site,), ()),
-            )
+            key = (span, code.name, message)
+            found = self.elsewhere.setdefault(other, {})
+            if key not in found:
+                found[key] = Diagnostic(span, code.name, message, severity, (site,), ())
+                # a replay must give them too: they are this check's findings
+                self._journal_entry("elsewhere", (other, key), found[key])
             return
         key = (span, code.name, message)
         if key in self.diagnostics:
@@ -152,6 +149,10 @@ class ResultSink:
             "collective_facts": self.collective_facts,
         }
         for name, key, value in recorded.entries:
+            if name == "elsewhere":
+                other, found = key
+                self.elsewhere.setdefault(other, {}).setdefault(found, value)
+                continue
             table = tables[name]
             if name == "reveals" and key in table:
                 table[key] = join_reveals(table[key], value)

@@ -123,3 +123,52 @@ def test_a_module_that_never_imports_spmd_types_reports_nothing_it_would_raise(
     module.write_text(helper)
     result = analyzer.check(str(module), helper)
     assert [d.code for ds in result.elsewhere.values() for d in ds] == ["spmd-missing-axis"]
+
+
+LEAF_OK = "def act(x):\n    return x\n"
+LEAF_BAD = "import torch\n\n\ndef act(x):\n    return torch.relu(x)\n"
+MIDDLE = "from pkg.leaf import act\n\n\ndef block(x):\n    return act(x)\n"
+MAIN = """\
+import spmd_types as spmd
+from spmd_types import P
+from pkg.middle import block
+
+
+def step(x):
+    spmd.assert_type(x, {"tp": P})
+    return block(x)
+"""
+
+
+def test_a_change_two_imports_down_reloads_every_module_above_it(tmp_path: Path) -> None:
+    """Loaded modules are validated module by module (each once a check): a leaf that
+    changes on disk must still reload the middle module that imported it, and the check of
+    the module on top must see the new leaf, however many checks reused the old one."""
+    _tree(
+        tmp_path,
+        {"pkg/__init__.py": "", "pkg/leaf.py": LEAF_OK, "pkg/middle.py": MIDDLE},
+    )
+    main = str(tmp_path / "pkg" / "main.py")
+    analyzer = Analyzer()
+    for _ in range(2):
+        first = analyzer.check(main, MAIN)
+        assert first.diagnostics == [] and first.elsewhere == {}
+    assert first.dependencies is not None
+    assert str(tmp_path / "pkg" / "leaf.py") in first.dependencies.paths
+    (tmp_path / "pkg" / "leaf.py").write_text(LEAF_BAD)
+    changed = analyzer.check(main, MAIN)
+    assert [d.code for d in changed.elsewhere[str(tmp_path / "pkg" / "leaf.py")]] == [
+        "spmd-partial-nonlinear"
+    ]
+    (tmp_path / "pkg" / "leaf.py").write_text(LEAF_OK)
+    assert analyzer.check(main, MAIN).elsewhere == {}
+
+
+def test_a_module_created_under_an_import_two_levels_down_is_seen(tmp_path: Path) -> None:
+    """Where an import goes is validated too: ``pkg.leaf`` missing, then created."""
+    _tree(tmp_path, {"pkg/__init__.py": "", "pkg/middle.py": MIDDLE})
+    main = str(tmp_path / "pkg" / "main.py")
+    analyzer = Analyzer()
+    assert analyzer.check(main, MAIN).elsewhere == {}
+    (tmp_path / "pkg" / "leaf.py").write_text(LEAF_BAD)
+    assert str(tmp_path / "pkg" / "leaf.py") in analyzer.check(main, MAIN).elsewhere
