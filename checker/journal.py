@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
+from .entry import BUILDS_SELF
 from .results import FactEntry, Span
 from .values import (
     BoundMethodVal,
@@ -96,25 +97,56 @@ class CacheKeys:
 
     def own(self, node: Node) -> Any:
         """A node's own text, position and name, and what calls elsewhere in the module
-        registered for it (``register_no_typecheck(fn)``, a class's registration)."""
-        # the file too: a function of another module reports into that file
-        unit = node.unit
+        registered for it (``register_no_typecheck(fn)``, a class's registration). A method's
+        is its own text and its class's header, not its class's whole text: an edit of one
+        method leaves the others' keys as they were."""
         if isinstance(node, FunctionVal):
-            return (unit.path, unit.key, unit.start_line, node.qualname, node.no_typecheck_frame)
-        return ("class", unit.path, unit.key, unit.start_line, node.qualname, node.registration)
+            owner = None if node.owner is None else self.header(node.owner)
+            return (node.identity, node.no_typecheck_frame, node.local_backward_hook, owner)
+        return self.header(node)
+
+    def header(self, cls: ClassVal) -> Any:
+        """A class apart from its members: its decorators and ``class`` line, and what the
+        module made of it (registrations, dataclass fields, what it is a model of)."""
+        node, unit = cls.node, cls.unit
+        first = min([d.lineno for d in node.decorator_list] + [node.lineno]) - 1
+        last = max(first + 1, node.body[0].lineno - 1) if node.body else first + 1
+        return (
+            "class",
+            unit.path,
+            "\n".join(unit.lines[first:last]),
+            unit.start_line + first,
+            cls.qualname,
+            cls.registration,
+            cls.autograd,
+            cls.torch_module,
+            cls.fields,
+            cls.testcase,
+        )
 
     def values(self, node: Node) -> list[tuple[str, Value]]:
-        """What a node reads, named: a function its class and the module-level names it
-        mentions, a class its methods, attributes and registered decomposition."""
+        """What a node reads, named. A function: the module-level names it mentions (of its
+        own module), and for a method, its class's bases, the members it mentions and the
+        ones that build ``self`` (its standalone analysis runs on the object they build). A
+        class: its bases, methods, attributes and registered decomposition."""
         if isinstance(node, FunctionVal):
             read: list[tuple[str, Value]] = []
-            if node.owner is not None:
-                read.append(("owner", node.owner))
-            # its own module's names: an imported function reads its module's globals
-            names = node.globals
-            read.extend((n, names[n]) for n in sorted(node.mentions()) if n in names)
+            mentions = node.mentions()
+            owner = node.owner
+            if owner is not None:
+                read.extend(("base", base) for base in owner.bases)
+                for name in sorted(mentions | BUILDS_SELF):
+                    if name in owner.methods:
+                        read.append((f".{name}", owner.methods[name]))
+                    elif name in owner.attributes:
+                        read.append((f".{name}", owner.attributes[name]))
+                if owner.decomposition is not None:
+                    read.append(("decomposition", owner.decomposition))
+            names = node.globals  # an imported function reads its own module's globals
+            read.extend((n, names[n]) for n in sorted(mentions) if n in names)
             return read
-        read = [*sorted(node.methods.items()), *sorted(node.attributes.items())]
+        read = [("base", base) for base in node.bases]
+        read += [*sorted(node.methods.items()), *sorted(node.attributes.items())]
         if node.decomposition is not None:  # registered elsewhere in the module
             read.append(("decomposition", node.decomposition))
         return read

@@ -7,6 +7,7 @@ result Unknown and silences its diagnostics (no false alarms).
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -285,28 +286,50 @@ class FunctionVal:
 
     @property
     def identity(self) -> FunctionIdentity:
-        """What names the function across checks (its value is rebuilt by every check)."""
-        return (self.unit.key, self.qualname, self.node.lineno)
+        """What names the function across checks (its value is rebuilt by every check): its
+        file, its own text (decorators included), its qualified name and the line it starts
+        on. Its own text, not its unit's: a method is the same method while another method
+        of its class is edited."""
+        source = self._source()
+        return (self.unit.path, source.digest, self.qualname, self.unit.start_line + source.first)
 
     def mentions(self) -> frozenset[str]:
         """Every identifier its text mentions but the names it defines (``def``/``class``):
-        names, attributes, keywords; a superset of the globals it reads and of the
-        functions it calls. Read from the text, not the tree: walking every function's tree
-        was a tenth of a cold check. Memoised by the text."""
-        found = _MENTIONS.get(self.identity)
+        names, attributes, keywords, words in strings; a superset of the globals it reads,
+        of the attributes it reads and of the functions it calls. Read from the text, not
+        the tree: walking every function's tree was a tenth of a cold check."""
+        return self._source().mentions
+
+    def _source(self) -> _Source:
+        """Its own text, read once per text (memoised by its unit's text and its place)."""
+        place = (self.unit.key, self.qualname, self.node.lineno)
+        found = _SOURCES.get(place)
         if found is None:
             first = min([d.lineno for d in self.node.decorator_list] + [self.node.lineno]) - 1
             last = self.node.end_lineno or self.node.lineno
-            found = frozenset(_IDENTIFIER.findall("\n".join(self.unit.lines[first:last])))
-            if len(_MENTIONS) > 50_000:
-                _MENTIONS.clear()
-            _MENTIONS[self.identity] = found
+            text = "\n".join(self.unit.lines[first:last])
+            found = _Source(
+                hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest(),
+                first,
+                frozenset(_IDENTIFIER.findall(text)),
+            )
+            if len(_SOURCES) > 50_000:
+                _SOURCES.clear()
+            _SOURCES[place] = found
         return found
 
 
-FunctionIdentity = tuple[str, str, int]  # the unit's text, the qualified name, the line
+@dataclass(frozen=True)
+class _Source:
+    digest: str  # of its text, decorators included
+    first: int  # its first line (a decorator's), 0-based in its unit
+    mentions: frozenset[str]
+
+
+# the file, a digest of the function's text, the qualified name, its first line in the file
+FunctionIdentity = tuple[str, str, str, int]
 _IDENTIFIER = re.compile(r"(?<!def )(?<!class )\b[^\W\d]\w*")
-_MENTIONS: dict[FunctionIdentity, frozenset[str]] = {}
+_SOURCES: dict[tuple[str, str, int], _Source] = {}
 
 
 @dataclass(frozen=True)

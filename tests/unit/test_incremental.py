@@ -151,3 +151,72 @@ def test_functions_that_build_meshes_are_analysed_independently() -> None:
     second = analyzer.check("m.py", edited)
     assert analyzer.last_reused == 2
     assert _summary(second) == _summary(first) == _summary(Analyzer().check("m.py", edited))
+
+
+INHERITED = """import torch
+import spmd_types as spmd
+from spmd_types import P
+
+
+class Base:
+    def helper(self, x):
+        return x
+
+
+class Derived(Base):
+    def forward(self, x):
+        spmd.assert_type(x, {"tp": P})
+        return self.helper(x)
+"""
+
+
+def test_an_edit_in_a_base_class_invalidates_the_methods_that_inherit_from_it() -> None:
+    """Derived.forward calls a method it inherits: its key covers its class's bases (it once
+    did not, and the edit below kept the clean replay of Derived.forward)."""
+    analyzer = Analyzer()
+    assert _summary(analyzer.check("m.py", INHERITED)) == []
+    edited = INHERITED.replace("        return x\n", "        return torch.relu(x)\n", 1)
+    assert [code for _, code in _summary(analyzer.check("m.py", edited))] == [
+        "spmd-partial-nonlinear"
+    ]
+    assert _summary(analyzer.check("m.py", INHERITED)) == []
+
+
+METHODS = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+
+
+class Layer:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def first(self, x):
+        spmd.assert_type(x, {"tp": R})
+        return x * 2
+
+    def second(self, y):
+        spmd.assert_type(y, {"tp": P})
+        return torch.relu(y)
+
+    def third(self, z):
+        return self.first(z) + 1
+"""
+
+
+def test_an_edit_in_one_method_replays_the_methods_that_do_not_read_it() -> None:
+    """A method's key is its own text, its class's header, the members it mentions and
+    the ones that build ``self``: an edit inside ``second`` (its own line count unchanged)
+    re-analyses ``second`` only; ``__init__`` and ``third`` (which runs ``first``) are
+    replayed."""
+    analyzer = Analyzer()
+    analyzer.check("m.py", METHODS)
+    edited = METHODS.replace("return torch.relu(y)", "return torch.relu(y + 1)")
+    result = analyzer.check("m.py", edited)
+    assert analyzer.last_reused == 2
+    assert _summary(result) == _summary(Analyzer().check("m.py", edited))
+    # an edit of what builds self re-analyses every method
+    rebuilt = edited.replace("self.scale = scale", "self.scale = scale * 2")
+    result = analyzer.check("m.py", rebuilt)
+    assert analyzer.last_reused == 0
+    assert _summary(result) == _summary(Analyzer().check("m.py", rebuilt))
