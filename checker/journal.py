@@ -76,6 +76,7 @@ class CacheKeys:
         self.algebra = algebra
         # by id of a function or class, for this check (None: not cacheable)
         self.signatures: dict[int, Any] = {}
+        self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
 
     def key(self, function: FunctionVal) -> Any:
         """The key of a function's standalone analysis; None: not cacheable."""
@@ -100,10 +101,16 @@ class CacheKeys:
         registered for it (``register_no_typecheck(fn)``, a class's registration). A method's
         is its own text and its class's header, not its class's whole text: an edit of one
         method leaves the others' keys as they were."""
-        if isinstance(node, FunctionVal):
-            owner = None if node.owner is None else self.header(node.owner)
-            return (node.identity, node.no_typecheck_frame, node.local_backward_hook, owner)
-        return self.header(node)
+        known = self.owns.get(id(node))
+        if known is None:
+            if isinstance(node, FunctionVal):
+                owner = None if node.owner is None else self.own(node.owner)
+                own = (node.identity, node.no_typecheck_frame, node.local_backward_hook, owner)
+            else:
+                own = self.header(node)
+            # as a number: every description that holds it hashes an int, not the texts
+            known = self.owns[id(node)] = _interned(own)
+        return known
 
     def header(self, cls: ClassVal) -> Any:
         """A class apart from its members: its decorators and ``class`` line, and what the

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
 from .lattice import AxisType, LocalType
@@ -290,7 +291,7 @@ class FunctionVal:
         file, its own text (decorators included), its qualified name and the line it starts
         on. Its own text, not its unit's: a method is the same method while another method
         of its class is edited."""
-        source = self._source()
+        source = self._source
         return (self.unit.path, source.digest, self.qualname, self.unit.start_line + source.first)
 
     def mentions(self) -> frozenset[str]:
@@ -298,10 +299,12 @@ class FunctionVal:
         names, attributes, keywords, words in strings; a superset of the globals it reads,
         of the attributes it reads and of the functions it calls. Read from the text, not
         the tree: walking every function's tree was a tenth of a cold check."""
-        return self._source().mentions
+        return self._source.mentions
 
+    @cached_property
     def _source(self) -> _Source:
-        """Its own text, read once per text (memoised by its unit's text and its place)."""
+        """Its own text, read once per text (memoised by its unit's text and its place, and
+        on this value: a check asks for it at every key that reaches the function)."""
         place = (self.unit.key, self.qualname, self.node.lineno)
         found = _SOURCES.get(place)
         if found is None:
