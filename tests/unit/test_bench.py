@@ -77,3 +77,24 @@ def test_harness_against_the_floor_server(tmp_path: Path, pull: bool) -> None:
     assert len(result["keystroke_ms"]) == 3 and None not in result["keystroke_ms"]
     assert result["hover_answered"] == 2
     assert result["incremental_sync"]
+
+
+def test_real_edits_types_into_every_file_that_uses_spmd_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import real_edits
+
+    examples = Path(__file__).parents[2] / "examples"
+    target = tmp_path / "src"
+    for path in examples.rglob("*.py"):
+        copy = target / path.relative_to(examples)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "samples.json"
+    monkeypatch.setattr(
+        sys, "argv", ["real_edits", str(target), "--edits", "2", "--json", str(out)]
+    )
+    real_edits.main()
+    samples = json.loads(out.read_text())
+    assert samples["keystrokes"] and all(len(t) == 2 for t in samples["keystrokes"].values())
+    assert "keystroke check, ms: p50" in capsys.readouterr().out

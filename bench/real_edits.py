@@ -1,0 +1,137 @@
+"""Keystrokes in real code: every file of a real framework that uses spmd_types, edited
+where a user types (``workload.edit_site``), each keystroke checked in one process as the
+server checks it (``Engine.check``: the checker with the server's caches, the workspace
+read from disk). It prints the pooled keystroke p50 / p95, the slowest files, and the cold
+first check, so that a change is measured on code nobody generated.
+
+    python bench/real_edits.py                      # torchtitan 0.3.0, fetched with pip
+    python bench/real_edits.py path/to/src --edits 10 --json out.json
+
+Without a folder it downloads the ``torchtitan==0.3.0`` wheel (no dependencies, a few MB)
+into ``bench/scratch/real`` once and unpacks it there. The numbers are the check alone
+(no JSON-RPC, no editor), the part of a keystroke that grows with the code: compare them
+with ``bench/run.py``'s round trips, not with ruff's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.lsp.workload import edit_site
+
+SCRATCH = Path(__file__).resolve().parent / "scratch" / "real"
+DEFAULT_PACKAGE = "torchtitan==0.3.0"
+
+
+def fetch(requirement: str) -> Path:
+    """The unpacked wheel of ``requirement`` under bench/scratch/real (downloaded once)."""
+    target = SCRATCH / requirement.replace("==", "-")
+    if target.is_dir():
+        return target
+    download = SCRATCH / "wheels"
+    download.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(download),
+            requirement,
+        ],
+        check=True,
+    )
+    name = requirement.split("==")[0]
+    wheels = sorted(download.glob(f"{name}-*.whl"))
+    if not wheels:
+        raise SystemExit(f"pip downloaded no wheel of {requirement} into {download}")
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        wheel.extractall(target)
+    return target
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("root", nargs="?", help="a source tree (default: torchtitan 0.3.0)")
+    parser.add_argument("--edits", type=int, default=10, help="keystrokes per file")
+    parser.add_argument("--json", metavar="FILE", help="write every sample here")
+    args = parser.parse_args()
+    from spmd_check.config import Config
+    from spmd_lsp.engine import Engine
+
+    root = Path(args.root) if args.root else fetch(DEFAULT_PACKAGE)
+    files = sorted(
+        p
+        for p in root.rglob("*.py")
+        if "spmd_types" in p.read_text(encoding="utf-8", errors="replace")
+    )
+    engine = Engine()  # one server: imported modules stay loaded across files, as they do
+    samples: dict[str, list[float]] = {}
+    cold: dict[str, float] = {}
+    for file in files:
+        path = str(file.resolve())
+        text = file.read_text(encoding="utf-8")
+        try:
+            site = edit_site(text)
+        except (SyntaxError, ValueError):  # nothing to type into
+            continue
+        started = time.perf_counter()
+        engine.check(path, text, Config())
+        cold[path] = 1000 * (time.perf_counter() - started)
+        lines = text.split("\n")
+        times = []
+        typed = ""
+        for index in range(args.edits):
+            typed += "abcdefghijklmnopqrstuvwxyz"[index % 26]
+            edited = list(lines)
+            line = edited[site.line]
+            edited[site.line] = line[: site.column] + typed + line[site.column :]
+            started = time.perf_counter()
+            engine.check(path, "\n".join(edited), Config(), cancelled=lambda: False)
+            times.append(1000 * (time.perf_counter() - started))
+        samples[path] = times
+        gc.collect()  # the server collects while idle (IdleCollector), not mid-keystroke
+    pooled = [t for times in samples.values() for t in times]
+    print(f"{root}: {len(samples)} files that use spmd_types, {args.edits} keystrokes each")
+    print(
+        f"keystroke check, ms: p50 {statistics.median(pooled):.1f}  p95 {percentile(pooled, 0.95):.1f}"
+        f"  max {max(pooled):.1f}"
+    )
+    colds = list(cold.values())
+    print(
+        f"cold first check, ms: p50 {statistics.median(colds):.1f}  p95 {percentile(colds, 0.95):.1f}"
+    )
+    print("slowest files (keystroke p50 / p95, ms; lines):")
+    worst = sorted(samples, key=lambda p: statistics.median(samples[p]), reverse=True)[:8]
+    for path in worst:
+        times = samples[path]
+        count = Path(path).read_text(encoding="utf-8").count("\n")
+        print(
+            f"  {statistics.median(times):7.1f} / {percentile(times, 0.95):7.1f}  {count:5d}  "
+            f"{Path(path).relative_to(root.resolve())}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"keystrokes": samples, "cold": cold}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
