@@ -195,8 +195,12 @@ class Analyzer:
         config: Config | None = None,
         workspace: Workspace | None = None,
         parse_cache_entries: int = UnitCache.DEFAULT_CAPACITY,
+        *,
+        hover_facts: bool = True,
     ) -> None:
         self.config = config or Config()
+        # results with hover facts (the server) or without (the command line)
+        self.hover_facts = hover_facts
         self.workspace = workspace or Workspace()
         self._modules: dict[str, _Loaded] = {}
         self._imports: dict[str, set[str]] = {}  # checked path -> workspace files it used
@@ -259,6 +263,7 @@ class Analyzer:
                 cache=previous,
                 loader=loader,
                 cancelled=cancelled,
+                hover_facts=self.hover_facts,
             )
             try:
                 interpreter.run()

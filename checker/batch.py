@@ -41,7 +41,7 @@ class Batch:
         fix verification and ``--fix``)."""
         analyzer = self._analyzers.get(config)
         if analyzer is None:
-            analyzer = self._analyzers[config] = Analyzer(config)
+            analyzer = self._analyzers[config] = Analyzer(config, hover_facts=False)
         return analyzer
 
     def run(self, tasks: Sequence[CheckTask]) -> list[ModuleResult]:

@@ -180,8 +180,12 @@ class Interpreter:
         loader: ModuleLoader | None = None,
         module_level_only: bool = False,
         cancelled: Callable[[], bool] | None = None,
+        hover_facts: bool = True,
     ) -> None:
         self.path = path
+        # what a hover shows, per expression: nobody hovers over the command line's checks
+        # or an imported module's module level (a tenth of a check's time to record)
+        self.hover_facts = hover_facts and not module_level_only
         # the mesh this module's code runs under when it does not say (a library's)
         self.mesh_root = Root(f"mesh#{path}", "the current mesh")
         self.units = units
@@ -380,7 +384,7 @@ class Interpreter:
         )
 
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
-        if isinstance(value, TensorVal):
+        if self.hover_facts and isinstance(value, TensorVal):
             span = frame.unit.span(node)
             expression = frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id
             self.sink.fact(

@@ -228,7 +228,7 @@ def serve(writer: Connection, share: list[tuple[int, CheckTask]]) -> None:
     for position, task in share:
         analyzer = analyzers.get(task.config)
         if analyzer is None:
-            analyzer = analyzers[task.config] = Analyzer(task.config)
+            analyzer = analyzers[task.config] = Analyzer(task.config, hover_facts=False)
         data: Data | None
         try:
             data = dump_result(analyzer.check(task.path, task.source))
