@@ -213,13 +213,13 @@ class Interpreter:
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
         self.algebra = meshes.Algebra()
+        self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
         self.cache_keys = journal.CacheKeys(
-            path, self._standalone_state(), self.algebra.fingerprint, quiet
+            path, self._standalone_state(), self.algebra.fingerprint, quiet, self.imported
         )
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
-        self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
         # what this check used or made: the next cache
         self.used_journals: dict[Any, journal.Journal] = {}
         self.reused = 0  # standalone analyses replayed from the cache (for tests and benchmarks)

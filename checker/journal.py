@@ -8,7 +8,7 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
@@ -68,15 +68,22 @@ class CacheKeys:
         state: State,
         algebra: Callable[[], Any] = tuple,
         quiet: bool = False,
+        imported: Mapping[str, str] | None = None,
     ) -> None:
         # a quiet module's analyses record no diagnostics: not the same analyses
         self.path = (path, "quiet") if quiet else path
+        self.checked = path
+        # the workspace modules the checked one imported, by path: their fingerprints (their
+        # texts and everything they import) stand for their functions and classes, which
+        # are then not walked (a key that reached an imported class walked half a framework)
+        self.imported: Mapping[str, str] = imported if imported is not None else {}
         self.state = state
         # the layouts of the meshes the module built (an analysis may relate axis names)
         self.algebra = algebra
         # by id of a function or class, for this check (None: not cacheable)
         self.signatures: dict[int, Any] = {}
         self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
+        self.headers: dict[int, int] = {}  # ``header``, likewise
 
     def key(self, function: FunctionVal) -> Any:
         """The key of a function's standalone analysis; None: not cacheable."""
@@ -104,10 +111,17 @@ class CacheKeys:
         known = self.owns.get(id(node))
         if known is None:
             if isinstance(node, FunctionVal):
-                owner = None if node.owner is None else self.own(node.owner)
+                owner = None if node.owner is None else self.header(node.owner)
                 own = (node.identity, node.no_typecheck_frame, node.local_backward_hook, owner)
             else:
                 own = self.header(node)
+            fingerprint = self.foreign(node)
+            if fingerprint is not None and isinstance(node, ClassVal):
+                # what this module's level may have set on an imported class (a
+                # registration, an attribute): its members' own parts, not their graphs
+                own = (own, self.members(node))
+            if fingerprint is not None:
+                own = ("imported", fingerprint, own)
             # as a number: every description that holds it hashes an int, not the texts
             known = self.owns[id(node)] = _interned(own)
         return known
@@ -115,27 +129,52 @@ class CacheKeys:
     def header(self, cls: ClassVal) -> Any:
         """A class apart from its members: its decorators and ``class`` line, and what the
         module made of it (registrations, dataclass fields, what it is a model of)."""
+        known = self.headers.get(id(cls))
+        if known is not None:
+            return known
         node, unit = cls.node, cls.unit
         first = min([d.lineno for d in node.decorator_list] + [node.lineno]) - 1
         last = max(first + 1, node.body[0].lineno - 1) if node.body else first + 1
-        return (
-            "class",
-            unit.path,
-            "\n".join(unit.lines[first:last]),
-            unit.start_line + first,
-            cls.qualname,
-            cls.registration,
-            cls.autograd,
-            cls.torch_module,
-            cls.fields,
-            cls.testcase,
+        known = self.headers[id(cls)] = _interned(
+            (
+                "class",
+                unit.path,
+                "\n".join(unit.lines[first:last]),
+                unit.start_line + first,
+                cls.qualname,
+                cls.registration,
+                cls.autograd,
+                cls.torch_module,
+                cls.fields,
+                cls.testcase,
+            )
         )
+        return known
+
+    def foreign(self, node: Node) -> str | None:
+        """The fingerprint of the imported module a node belongs to; None: it is the checked
+        module's, or of a module it did not import itself (walked as its own)."""
+        path = node.unit.path
+        return None if path == self.checked else self.imported.get(path)
+
+    def members(self, cls: ClassVal) -> tuple[tuple[str, Any], ...]:
+        """An imported class's methods and attributes, nodes by their own parts only."""
+        found = []
+        for name, value in [*sorted(cls.methods.items()), *sorted(cls.attributes.items())]:
+            if isinstance(value, (FunctionVal, ClassVal)):
+                found.append((name, self.own(value)))
+            else:
+                found.append((name, self.describe(value, self.own)))
+        return tuple(found)
 
     def values(self, node: Node) -> list[tuple[str, Value]]:
         """What a node reads, named. A function: the module-level names it mentions (of its
         own module), and for a method, its class's bases, the members it mentions and the
         ones that build ``self`` (its standalone analysis runs on the object they build). A
-        class: its bases, methods, attributes and registered decomposition."""
+        class: its bases, methods, attributes and registered decomposition. An imported
+        module's: nothing (its fingerprint, in its own part, covers what it reads)."""
+        if self.foreign(node) is not None:
+            return []
         if isinstance(node, FunctionVal):
             read: list[tuple[str, Value]] = []
             mentions = node.mentions()
