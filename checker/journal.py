@@ -110,11 +110,12 @@ class CacheKeys:
         method leaves the others' keys as they were."""
         known = self.owns.get(id(node))
         if known is None:
+            own: tuple[Any, ...]
             if isinstance(node, FunctionVal):
                 owner = None if node.owner is None else self.header(node.owner)
                 own = (node.identity, node.no_typecheck_frame, node.local_backward_hook, owner)
             else:
-                own = self.header(node)
+                own = (self.header(node),)
             fingerprint = self.foreign(node)
             if fingerprint is not None and isinstance(node, ClassVal):
                 # what this module's level may have set on an imported class (a
