@@ -98,6 +98,15 @@ class _Loader:
         """What the check depends on so far: files read, imports resolved, packages."""
         return self.recording[0].freeze()
 
+    def paths(self) -> set[str]:
+        """The workspace files the check read so far (``dependencies.paths``, without
+        sorting everything it depends on)."""
+        top = self.recording[0]
+        found = {f.path for f in top.files}
+        for loaded in top.imports:
+            found.update(f.path for f in loaded.dependencies.files)
+        return found
+
     def note_read(self, path: str, text: str | None) -> None:
         """The check read a workspace file for itself (not through an import)."""
         self.recording[-1].files.add(FileVersion(path, None if text is None else text_digest(text)))
@@ -274,9 +283,9 @@ class Analyzer:
                 with self._lock:
                     self._journals.setdefault(path, {}).update(interpreter.used_journals)
                 raise
-            dependencies = loader.dependencies
+            read = loader.paths()
             with self._lock:
-                self._imports[path] = dependencies.paths
+                self._imports[path] = read
             self.last_reused = interpreter.reused
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
@@ -325,7 +334,7 @@ class Analyzer:
             ),
             fact_tables=fact_tables,
             elsewhere=elsewhere,
-            dependencies=loader.dependencies.union(own),  # with the files read since
+            dependencies=loader.dependencies.union(own),
         )
 
 

@@ -117,7 +117,7 @@ class WorkspaceView(Protocol):
         self, importer: str, module: str, isfile: Callable[[str], bool] = ...
     ) -> Path | None: ...
 
-    def package_of(self, path: str) -> str | None: ...
+    def package_of(self, path: str, isfile: Callable[[str], bool] = ...) -> str | None: ...
 
 
 class Validator:
@@ -156,7 +156,7 @@ class Validator:
 
     def package_of(self, path: str) -> str | None:
         if path not in self._packages:
-            self._packages[path] = self.workspace.package_of(path)
+            self._packages[path] = self.workspace.package_of(path, self._isfile)
         return self._packages[path]
 
     def current(self, dependencies: Dependencies) -> bool:

@@ -95,19 +95,19 @@ class Workspace:
             self._file_digests[key] = (stamp, found)
         return found
 
-    def package_of(self, path: str) -> str | None:
+    def package_of(self, path: str, isfile: Callable[[str], bool] = os.path.isfile) -> str | None:
         """The dotted package a module belongs to ("" for a top-level module), None if the
-        path is not a file on disk."""
-        file = Path(path)
-        if file.suffix != ".py":
+        path is not a file on disk. ``isfile``: as for ``resolve``."""
+        if not path.endswith(".py"):
             return None
         parts: list[str] = []
-        folder = file.parent
-        while (folder / "__init__.py").is_file():
-            parts.append(folder.name)
-            if folder.parent == folder:
+        folder = os.path.dirname(path)
+        while isfile(os.path.join(folder, "__init__.py")):
+            parts.append(os.path.basename(folder))
+            parent = os.path.dirname(folder)
+            if parent == folder:
                 break
-            folder = folder.parent
+            folder = parent
         return ".".join(reversed(parts))
 
     @staticmethod
