@@ -2,10 +2,12 @@
 ``_ok`` twin differ where the bug is (a collective added, a type changed, a method
 rewritten), so checking one and then the other in the same analyzer is an edit of real
 code. The second check, which replays whatever journals its keys allow, must give what a
-fresh analyzer gives, both ways round."""
+fresh analyzer gives, both ways round. And every case file edited twice at random (seeded
+by its name) as a user types: lines duplicated, deleted, inserted, a name changed."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,36 @@ def test_an_edit_from_a_case_to_its_twin_equals_a_fresh_check(pair: tuple[Path, 
         analyzer.check(path, before)
         edited = analyzer.check(path, after)
         assert _summary(edited) == _summary(Analyzer(Config()).check(path, after))
+
+
+ALL_CASES = sorted(CASES.rglob("*.py"))
+
+
+def _edits(text: str, seed: str) -> list[str]:
+    """Two edits a user makes while typing, one after the other: a line duplicated, deleted,
+    a blank line inserted (everything below shifts), or a name changed on a line."""
+    rng = random.Random(seed)
+    lines = text.split("\n")
+    texts = []
+    for _ in range(2):
+        index = rng.randrange(len(lines))
+        edit = rng.choice(("duplicate", "delete", "blank", "rename"))
+        if edit == "duplicate":
+            lines.insert(index, lines[index])
+        elif edit == "delete":
+            del lines[index]
+        elif edit == "blank":
+            lines.insert(index, "")
+        else:
+            lines[index] = lines[index].replace("x", "y", 1)
+        texts.append("\n".join(lines))
+    return texts
+
+
+@pytest.mark.parametrize("path", ALL_CASES, ids=lambda path: str(path.relative_to(CASES)))
+def test_random_edits_of_a_case_equal_a_fresh_check(path: Path) -> None:
+    analyzer = Analyzer(Config())
+    analyzer.check(str(path), path.read_text(encoding="utf-8"))
+    for text in _edits(path.read_text(encoding="utf-8"), str(path.relative_to(CASES))):
+        edited = analyzer.check(str(path), text)
+        assert _summary(edited) == _summary(Analyzer(Config()).check(str(path), text))
