@@ -53,6 +53,7 @@ class ResultSink:
         self._caller: Related | None = None  # the call in this file that led into another file
         self._running = ""  # the path of the code running now
         self._journal: Journal | None = None
+        self._journaled: set[tuple[str, Any]] = set()  # its diagnostics' keys
 
     # ------------------------------------------------------------ recording
     def report(
@@ -74,17 +75,16 @@ class ResultSink:
                 path=self.path,
             )
             key = (span, code.name, message)
-            found = self.elsewhere.setdefault(other, {})
-            if key not in found:
-                found[key] = Diagnostic(span, code.name, message, severity, (site,), ())
-                # a replay must give them too: they are this check's findings
-                self._journal_entry("elsewhere", (other, key), found[key])
+            mine = Diagnostic(span, code.name, message, severity, (site,), ())
+            self.elsewhere.setdefault(other, {}).setdefault(key, mine)
+            # a replay must give them too: they are this check's findings
+            self._journal_entry("elsewhere", (other, key), mine)
             return
         key = (span, code.name, message)
-        if key in self.diagnostics:
-            return
         diagnostic = Diagnostic(span, code.name, message, severity, related, fixes)
-        self.diagnostics[key] = diagnostic
+        self.diagnostics.setdefault(key, diagnostic)  # the first report of it stands
+        # this analysis's own, recorded even when another one reported it first: that one
+        # may be re-run and no longer report it while this one is replayed
         self._journal_entry("diagnostics", key, diagnostic)
 
     def reveal(self, reveal: Reveal) -> None:
@@ -135,6 +135,7 @@ class ResultSink:
         recorded = Journal()
         self.fact_tables.append(recorded.facts)
         self._journal = recorded
+        self._journaled = set()
         try:
             yield recorded
         finally:
@@ -160,5 +161,15 @@ class ResultSink:
                 table.setdefault(key, value)
 
     def _journal_entry(self, table: str, key: Any, value: Any) -> None:
-        if self._journal is not None:
-            self._journal.entries.append((table, key, value))
+        if self._journal is None:
+            return
+        if table in _FIRST_STANDS:
+            if (table, key) in self._journaled:
+                return  # reported again (a loop, another call): the first one stands
+            self._journaled.add((table, key))
+        self._journal.entries.append((table, key, value))
+
+
+# tables where a replay keeps the first entry of a key (``setdefault``): a journal needs
+# only the first
+_FIRST_STANDS = frozenset({"diagnostics", "elsewhere"})

@@ -220,3 +220,41 @@ def test_an_edit_in_one_method_replays_the_methods_that_do_not_read_it() -> None
     result = analyzer.check("m.py", rebuilt)
     assert analyzer.last_reused == 0
     assert _summary(result) == _summary(Analyzer().check("m.py", rebuilt))
+
+
+SHARED = """import torch
+import spmd_types as spmd
+from spmd_types import P
+
+
+def f(x):
+    return torch.relu(x)
+
+
+def g(x):
+    spmd.assert_type(x, {"tp": P})
+    return f(x)
+
+
+def h(y):
+    spmd.assert_type(y, {"tp": P})
+    return f(y)
+"""
+
+
+def test_a_diagnostic_two_analyses_find_survives_when_the_first_stops_finding_it() -> None:
+    """g and h both run f on a Partial: one diagnostic, found first by g's analysis. After
+    g stops calling f, h's replayed journal must still give it (it once recorded only what
+    no earlier analysis had reported, and the diagnostic vanished), with h's call site."""
+    analyzer = Analyzer()
+    assert [code for _, code in _summary(analyzer.check("m.py", SHARED))] == [
+        "spmd-partial-nonlinear"
+    ]
+    edited = SHARED.replace("    return f(x)\n", "    return x\n")
+    result = analyzer.check("m.py", edited)
+    assert analyzer.last_reused == 1
+    fresh = Analyzer().check("m.py", edited)
+    assert [(d.code, d.related) for d in result.diagnostics] == [
+        (d.code, d.related) for d in fresh.diagnostics
+    ]
+    assert len(fresh.diagnostics) == 1
