@@ -1032,7 +1032,9 @@ class Interpreter:
         if function in self.stack or len(self.stack) >= _MAX_CALL_DEPTH:
             return UNKNOWN
         env = self._bind(function, args, kwargs)
-        key = (id(function), _signature(env), self.state)
+        # per journal: a replay gives what its analysis recorded, so the calls it made must
+        # record there (reused from another analysis, the replay would lack what they found)
+        key = (id(function), _signature(env), self.state, self.sink.journal_number)
         if key in self.memo:
             self.last_effects = self.memo_effects.get(key, {})
             self.last_raised = key in self.memo_raised

@@ -54,6 +54,9 @@ class ResultSink:
         self._running = ""  # the path of the code running now
         self._journal: Journal | None = None
         self._journaled: set[tuple[str, Any]] = set()  # its diagnostics' keys
+        # which journal records now (0: none yet): what a call finds is recorded in the
+        # journal it ran in, so a memoised call is reused within one journal only
+        self.journal_number = 0
 
     # ------------------------------------------------------------ recording
     def report(
@@ -136,6 +139,7 @@ class ResultSink:
         self.fact_tables.append(recorded.facts)
         self._journal = recorded
         self._journaled = set()
+        self.journal_number += 1
         try:
             yield recorded
         finally:

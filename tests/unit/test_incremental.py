@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 
 from spmd_check.analysis import Analyzer
+from spmd_check.config import Config
 from spmd_check.state import Cancelled
 
 SOURCE = """import torch
@@ -254,6 +255,23 @@ def test_a_diagnostic_two_analyses_find_survives_when_the_first_stops_finding_it
     result = analyzer.check("m.py", edited)
     assert analyzer.last_reused == 1
     fresh = Analyzer().check("m.py", edited)
+    assert [(d.code, d.related) for d in result.diagnostics] == [
+        (d.code, d.related) for d in fresh.diagnostics
+    ]
+    assert len(fresh.diagnostics) == 1
+
+
+def test_a_call_memoised_in_one_analysis_is_recorded_in_the_next_one_too() -> None:
+    """With the mesh configured, g and h call f with equal types: h's call was once served
+    from g's memo, so h's journal never recorded what f found, and after g stopped calling
+    f the replayed h lost the error. A call's memo is reused within one analysis only."""
+    config = Config(mesh_axes=("tp",))
+    analyzer = Analyzer(config)
+    assert len(analyzer.check("m.py", SHARED).diagnostics) == 1
+    edited = SHARED.replace("    return f(x)\n", "    return x\n")
+    result = analyzer.check("m.py", edited)
+    assert analyzer.last_reused == 1
+    fresh = Analyzer(config).check("m.py", edited)
     assert [(d.code, d.related) for d in result.diagnostics] == [
         (d.code, d.related) for d in fresh.diagnostics
     ]
