@@ -161,6 +161,8 @@ class ResultSink:
             table = tables[name]
             if name == "reveals" and key in table:
                 table[key] = join_reveals(table[key], value)
+            elif name == "collective_facts":
+                table[key] = value  # as ``collective`` records it: the last one stands
             else:
                 table.setdefault(key, value)
 
