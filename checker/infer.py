@@ -385,10 +385,16 @@ class Interpreter:
 
     def _fact(self, frame: Frame, node: ast.AST, value: Value, target: bool = False) -> None:
         if self.hover_facts and isinstance(value, TensorVal):
-            span = frame.unit.span(node)
-            expression = frame.unit.source_of(node) if not isinstance(node, ast.Name) else node.id
             self.sink.fact(
-                _Fact(span, expression, value, frame.bindings, self.state.known_mesh, target)
+                _Fact(
+                    frame.unit.span(node),
+                    frame.unit,
+                    node,
+                    value,
+                    frame.bindings,
+                    self.state.known_mesh,
+                    target,
+                )
             )
 
     # ------------------------------------------------------------ statements
@@ -2266,11 +2272,18 @@ class _Fact:
     """A hover fact, built when first asked for (``results.PendingFact``)."""
 
     span: Span
-    expression: str
+    unit: Unit
+    node: ast.AST
     value: TensorVal
     bindings: Bindings
     mesh: tuple[str, ...] | None
     target: bool
+
+    @property
+    def expression(self) -> str:
+        # read when the fact is: most are never hovered
+        node = self.node
+        return node.id if isinstance(node, ast.Name) else self.unit.source_of(node)
 
     def resolve(self) -> TypeFact:
         return self.fact  # a replayed journal's facts are resolved once, not per check

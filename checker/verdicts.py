@@ -103,6 +103,10 @@ def _assignments(
     terms: Sequence[Term | Marker | None],
 ) -> Iterator[tuple[list[Possibility | None], dict[VarId, Possibility]]]:
     """Every assignment of the unknowns among ``terms`` (None stays None: a number)."""
+    known = [term for term in terms if not isinstance(term, Unknown)]
+    if len(known) == len(terms):
+        yield known, {}  # the common case: every type known, one assignment
+        return
     slots: dict[_Slot, frozenset[Possibility]] = {}
     keys: list[_Slot | None] = []
     for index, term in enumerate(terms):
