@@ -81,11 +81,15 @@ class _Loader:
         config: Config,
         modules: dict[str, _Loaded],
         parse: Callable[[str, str], list[Unit]],
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.workspace = workspace
         self.config = config
         self.modules = modules
         self.parse = parse
+        # polled while an imported module's level runs too: loading a large import closure
+        # is the longest stretch of a first check, and a background one must yield in it
+        self.cancelled = cancelled
         self.loading: set[str] = set()
         # reads each file once per check, however many imports reach it
         self.validator = Validator(workspace)
@@ -187,7 +191,13 @@ class _Loader:
         self.recording.append(_Recording())
         try:
             interpreter = Interpreter(
-                path, self.parse(text, path), config, package, loader=self, module_level_only=True
+                path,
+                self.parse(text, path),
+                config,
+                package,
+                loader=self,
+                module_level_only=True,
+                cancelled=self.cancelled,
             )
             interpreter.run()
         finally:
@@ -263,7 +273,7 @@ class Analyzer:
         try:
             with self._lock:
                 previous = dict(self._journals.setdefault(path, {}))
-            loader = _Loader(self.workspace, self.config, self._modules, self._parse)
+            loader = _Loader(self.workspace, self.config, self._modules, self._parse, cancelled)
             interpreter = Interpreter(
                 path,
                 units,

@@ -275,6 +275,7 @@ class Interpreter:
             if unit.tree is None:
                 continue
             frame = Frame(self.globals, unit, None, [])
+            self.budget.check_cancelled()  # between units too: most are a few statements
             self.budget.start()
             try:
                 self._exec_block(unit.tree.body, frame)

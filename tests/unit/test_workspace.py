@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from spmd_check.analysis import Analyzer
+from spmd_check.state import Cancelled
 from spmd_check.workspace import Workspace
 
 SIBLING = """\
@@ -172,3 +173,39 @@ def test_a_module_created_under_an_import_two_levels_down_is_seen(tmp_path: Path
     assert analyzer.check(main, MAIN).elsewhere == {}
     (tmp_path / "pkg" / "leaf.py").write_text(LEAF_BAD)
     assert str(tmp_path / "pkg" / "leaf.py") in analyzer.check(main, MAIN).elsewhere
+
+
+HEAVY = "import torch\n\n\n" + "".join(
+    f"def layer{i}(x):\n    return x * {i}\n\n\nvalue{i} = layer{i}(torch.ones(4))\n"
+    for i in range(60)
+)
+
+
+def test_a_check_stopped_while_an_import_loads_caches_no_half_module(tmp_path: Path) -> None:
+    """A background check polls for cancellation while an imported module's level runs (a
+    large import closure is the longest stretch of a first check): stopped there, it keeps
+    no half-run module, and the next check gives a fresh check's result."""
+    _tree(tmp_path, {"pkg/__init__.py": "", "pkg/heavy.py": HEAVY, "pkg/middle.py": MIDDLE})
+    _tree(tmp_path, {"pkg/leaf.py": LEAF_BAD})
+    main = str(tmp_path / "pkg" / "main.py")
+    source = MAIN.replace(
+        "from pkg.middle import block\n",
+        "from pkg.middle import block\nfrom pkg.heavy import layer0\n",
+    )
+    expected = Analyzer().check(main, source)
+    polls = [0]
+
+    def cancelled() -> bool:
+        polls[0] += 1
+        return polls[0] >= 40  # past main's first units and the small modules, inside heavy
+
+    analyzer = Analyzer()
+    try:
+        analyzer.check(main, source, cancelled=cancelled)
+    except Cancelled:
+        pass
+    else:
+        raise AssertionError("the check was not stopped while pkg.heavy loaded")
+    assert analyzer.cache_stats().modules == 2  # middle and leaf; heavy was not kept
+    result = analyzer.check(main, source)
+    assert result.elsewhere == expected.elsewhere and result.diagnostics == expected.diagnostics
