@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import stats
 from bench.lsp.workload import edit_site
 
 SCRATCH = Path(__file__).resolve().parent / "scratch" / "real"
@@ -62,11 +62,6 @@ def fetch(requirement: str) -> Path:
     with zipfile.ZipFile(wheels[-1]) as wheel:
         wheel.extractall(target)
     return target
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def main() -> None:
@@ -110,23 +105,20 @@ def main() -> None:
             times.append(1000 * (time.perf_counter() - started))
         samples[path] = times
         gc.collect()  # the server collects while idle (IdleCollector), not mid-keystroke
-    pooled = [t for times in samples.values() for t in times]
+    pooled = stats.summary(t for times in samples.values() for t in times)
+    colds = stats.summary(cold.values())
+    per_file = {path: stats.summary(times) for path, times in samples.items()}
     print(f"{root}: {len(samples)} files that use spmd_types, {args.edits} keystrokes each")
     print(
-        f"keystroke check, ms: p50 {statistics.median(pooled):.1f}  p95 {percentile(pooled, 0.95):.1f}"
-        f"  max {max(pooled):.1f}"
+        f"keystroke check, ms: p50 {pooled['p50']:.1f}  p95 {pooled['p95']:.1f}"
+        f"  max {pooled['max']:.1f}"
     )
-    colds = list(cold.values())
-    print(
-        f"cold first check, ms: p50 {statistics.median(colds):.1f}  p95 {percentile(colds, 0.95):.1f}"
-    )
+    print(f"cold first check, ms: p50 {colds['p50']:.1f}  p95 {colds['p95']:.1f}")
     print("slowest files (keystroke p50 / p95, ms; lines):")
-    worst = sorted(samples, key=lambda p: statistics.median(samples[p]), reverse=True)[:8]
-    for path in worst:
-        times = samples[path]
+    for path in sorted(per_file, key=lambda p: per_file[p]["p50"] or 0.0, reverse=True)[:8]:
         count = Path(path).read_text(encoding="utf-8").count("\n")
         print(
-            f"  {statistics.median(times):7.1f} / {percentile(times, 0.95):7.1f}  {count:5d}  "
+            f"  {per_file[path]['p50']:7.1f} / {per_file[path]['p95']:7.1f}  {count:5d}  "
             f"{Path(path).relative_to(root.resolve())}"
         )
     if args.json:

@@ -131,9 +131,6 @@ class Validator:
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._packages: dict[str, str | None] = {}
         self._files: dict[str, bool] = {}  # os.path.isfile, once per path
-        # by identity of the Dependencies asked about: a check asks about each loaded
-        # module at every import that reaches it (its transitive set: thousands of entries)
-        self._verdicts: dict[int, tuple[Dependencies, bool]] = {}
 
     def digest(self, path: str) -> str | None:
         if path not in self._digests:
@@ -162,13 +159,8 @@ class Validator:
     def current(self, dependencies: Dependencies) -> bool:
         """Whether every file reads the same, every import resolves to the same file and
         every module is in the same package as when the dependencies were recorded."""
-        known = self._verdicts.get(id(dependencies))
-        if known is not None and known[0] is dependencies:
-            return known[1]
-        verdict = (
+        return (
             all(self.digest(f.path) == f.digest for f in dependencies.files)
             and all(self.resolve(r.importer, r.module) == r.found for r in dependencies.resolutions)
             and all(self.package_of(p.path) == p.package for p in dependencies.packages)
         )
-        self._verdicts[id(dependencies)] = (dependencies, verdict)
-        return verdict

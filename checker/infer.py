@@ -214,9 +214,7 @@ class Interpreter:
         self.cache = cache if cache is not None else {}
         self.algebra = meshes.Algebra()
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
-        self.cache_keys = journal.CacheKeys(
-            path, self._standalone_state(), self.algebra.fingerprint, quiet, self.imported
-        )
+        self.cache_keys = journal.CacheKeys(path, self._standalone_state(), quiet, self.imported)
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
@@ -298,8 +296,7 @@ class Interpreter:
         # every standalone analysis starts from the meshes the module level built, so its
         # result (and its cache key) does not depend on which analyses ran before it
         module_level = self.algebra.snapshot()
-        layouts = module_level.fingerprint()  # fixed from here on: read once, not per key
-        self.cache_keys.algebra = lambda: layouts
+        self.cache_keys.layouts = module_level.fingerprint()  # fixed from here on
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:

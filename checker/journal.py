@@ -66,7 +66,6 @@ class CacheKeys:
         self,
         path: str,
         state: State,
-        algebra: Callable[[], Any] = tuple,
         quiet: bool = False,
         imported: Mapping[str, str] | None = None,
     ) -> None:
@@ -78,8 +77,9 @@ class CacheKeys:
         # are then not walked (a key that reached an imported class walked half a framework)
         self.imported: Mapping[str, str] = imported if imported is not None else {}
         self.state = state
-        # the layouts of the meshes the module built (an analysis may relate axis names)
-        self.algebra = algebra
+        # the layouts of the meshes the module level built (an analysis may relate axis
+        # names); set once the module level has run, before any key is asked for
+        self.layouts: Any = ()
         # by id of a function or class, for this check (None: not cacheable)
         self.signatures: dict[int, Any] = {}
         self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
@@ -92,7 +92,7 @@ class CacheKeys:
         signature = self.signature(function)
         if signature is None:
             return None
-        return (self.path, self.state, signature, self.algebra())
+        return (self.path, self.state, signature, self.layouts)
 
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything
