@@ -133,8 +133,15 @@ class Bindings:
     vars: Mapping[VarId, frozenset[Possibility]] = field(default_factory=dict)
     rows: Mapping[Root, frozenset[str]] = field(default_factory=dict)
 
+    # computed once: bindings key the verdict memo, hashed on every op
+    _hash: int | None = field(default=None, compare=False, repr=False)
+
     def __hash__(self) -> int:
-        return hash((frozenset(self.vars.items()), frozenset(self.rows.items())))
+        if self._hash is None:
+            value = hash((frozenset(self.vars.items()), frozenset(self.rows.items())))
+            object.__setattr__(self, "_hash", value)
+            return value
+        return self._hash
 
     def __bool__(self) -> bool:
         return bool(self.vars) or bool(self.rows)

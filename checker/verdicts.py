@@ -16,6 +16,7 @@ its own), under what the path has learned (``Bindings``). Then:
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -221,6 +222,14 @@ def _result_term(outcomes: Sequence[_Outcome]) -> Term | Marker | None:
 
 
 # ---------------------------------------------------------------------- ops
+# Verdicts by their inputs. ``infer_op`` is a pure function of them, and the same op meets
+# the same operand types again and again: every iteration of a loop until its fixpoint,
+# the same layer's ops in each function that builds it, and a re-check of an edited
+# function (its unchanged ops). Bounded: least recently used first out.
+_VERDICTS: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
+VERDICT_MEMO_ENTRIES = 20_000
+
+
 def infer_op(
     operands: Sequence[Operand],
     linearity: Linearity,
@@ -232,6 +241,25 @@ def infer_op(
 ) -> Verdict:
     """``rules.infer_output`` over symbolic types. ``mesh`` is the current mesh's axes
     when known (None: none, or not known)."""
+    key = (tuple(operands), linearity, mesh, strict, bindings, grad_mode)
+    verdict = _VERDICTS.get(key)
+    if verdict is not None:
+        _VERDICTS.move_to_end(key)
+        return verdict
+    verdict = _VERDICTS[key] = _infer_op(operands, linearity, mesh, strict, bindings, grad_mode)
+    if len(_VERDICTS) > VERDICT_MEMO_ENTRIES:
+        _VERDICTS.popitem(last=False)
+    return verdict
+
+
+def _infer_op(
+    operands: Sequence[Operand],
+    linearity: Linearity,
+    mesh: tuple[str, ...] | None,
+    strict: bool,
+    bindings: Bindings,
+    grad_mode: bool,
+) -> Verdict:
     tensors = [op for op in operands if op.type is not None]
     considered: set[str] = set()
     for op in tensors:
