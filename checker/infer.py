@@ -2331,7 +2331,29 @@ def _is_script(units: list[Unit]) -> bool:
 
 
 _SETS_UP: dict[str, bool] = {}  # by unit text: every check of every module asks
-_SETS_UP_NAMES = ("typecheck", "TestCase", *_SETS_UP_A_MESH)
+
+
+def _calls_on_its_lines(unit: Unit, name: str) -> bool:
+    """Whether the tree calls ``name`` (``name(...)``, ``m.name(...)``), looking only into
+    the nodes that span a line where the name is spelled: a keystroke in a large class that
+    enters SPMD mode somewhere re-asks this of the whole class."""
+    assert unit.tree is not None
+    lines = [number for number, line in enumerate(unit.lines, 1) if name in line]
+    pending: list[ast.AST] = [unit.tree]
+    while pending:
+        node = pending.pop()
+        first = getattr(node, "lineno", None)
+        last = getattr(node, "end_lineno", None)
+        if (
+            first is not None
+            and last is not None
+            and not any(first <= number <= last for number in lines)
+        ):
+            continue
+        if _called(node) == name:
+            return True
+        pending.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _is_test_case(statement: ast.stmt) -> bool:
@@ -2345,17 +2367,24 @@ def _sets_up_what_it_runs_under(unit: Unit) -> bool:
     if unit.tree is None:
         return False
     found = _SETS_UP.get(unit.key)
-    if found is None and not any(name in unit.text for name in _SETS_UP_NAMES):
-        found = False  # the names are not even in the text: no need to walk the tree
     if found is None:
+        # each walk only when its names are in the text: the unit an edit touched is new on
+        # every keystroke, and walking a whole class for a name it does not hold cost more
+        # than the edited function's analysis
+        text, body = unit.text, unit.tree.body
         found = (
-            any(_called(node) == "typecheck" for node in ast.walk(unit.tree))
-            or any(
-                any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement))
-                for statement in unit.tree.body
-                if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            ("typecheck" in text and _calls_on_its_lines(unit, "typecheck"))
+            or (
+                any(name in text for name in _SETS_UP_A_MESH)
+                and any(
+                    any(_called(node) in _SETS_UP_A_MESH for node in ast.walk(statement))
+                    for statement in body
+                    if not isinstance(
+                        statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+                    )
+                )
             )
-            or any(_is_test_case(statement) for statement in unit.tree.body)
+            or ("TestCase" in text and any(_is_test_case(statement) for statement in body))
         )
         if len(_SETS_UP) > 50_000:
             _SETS_UP.clear()
