@@ -115,7 +115,10 @@ class WorkspaceView(Protocol):
 
     def resolve(
         self, importer: str, module: str, isfile: Callable[[str], bool] = ...
-    ) -> Path | None: ...
+    ) -> Path | None:
+        """Where ``import module`` in ``importer`` goes: a function of the importer's folder
+        and the module name (the validator memoises it so)."""
+        ...
 
     def package_of(self, path: str, isfile: Callable[[str], bool] = ...) -> str | None: ...
 
@@ -145,7 +148,9 @@ class Validator:
         return found
 
     def resolve(self, importer: str, module: str) -> str | None:
-        key = (importer, module)
+        # by the importer's folder: where an import goes depends on nothing else, and the
+        # modules of one package import the same names
+        key = (os.path.dirname(importer), module)
         if key not in self._resolved:
             found = self.workspace.resolve(importer, module, self._isfile)
             self._resolved[key] = None if found is None else str(found)

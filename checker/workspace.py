@@ -13,6 +13,7 @@ No user code is ever imported or run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -138,7 +139,11 @@ class Workspace:
         return None
 
 
+@functools.lru_cache(maxsize=65_536)
 def _key(path: str) -> str:
+    # memoised: a check asks for the digest of every module it loaded (hundreds), and
+    # resolving symlinks is a system call per path component; a link moved while the
+    # server runs is not worth that on every keystroke
     try:
         return str(Path(path).resolve())
     except OSError:
