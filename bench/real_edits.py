@@ -6,6 +6,7 @@ first check, so that a change is measured on code nobody generated.
 
     python bench/real_edits.py                      # torchtitan 0.3.0, fetched with pip
     python bench/real_edits.py path/to/src --edits 10 --json out.json
+    python bench/real_edits.py --profile edits.prof  # then: python -m pstats edits.prof
 
 Without a folder it downloads the ``torchtitan==0.3.0`` wheel (no dependencies, a few MB)
 into ``bench/scratch/real`` once and unpacks it there. The numbers are the check alone
@@ -16,6 +17,7 @@ with ``bench/run.py``'s round trips, not with ruff's.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import json
 import subprocess
@@ -69,7 +71,11 @@ def main() -> None:
     parser.add_argument("root", nargs="?", help="a source tree (default: torchtitan 0.3.0)")
     parser.add_argument("--edits", type=int, default=10, help="keystrokes per file")
     parser.add_argument("--json", metavar="FILE", help="write every sample here")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="a cProfile of the keystroke checks, all files pooled"
+    )
     args = parser.parse_args()
+    profiler = cProfile.Profile() if args.profile else None
     from spmd_check.config import Config
     from spmd_lsp.engine import Engine
 
@@ -101,7 +107,11 @@ def main() -> None:
             line = edited[site.line]
             edited[site.line] = line[: site.column] + typed + line[site.column :]
             started = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
             engine.check(path, "\n".join(edited), Config(), cancelled=lambda: False)
+            if profiler is not None:
+                profiler.disable()
             times.append(1000 * (time.perf_counter() - started))
         samples[path] = times
         gc.collect()  # the server collects while idle (IdleCollector), not mid-keystroke
@@ -121,6 +131,8 @@ def main() -> None:
             f"  {per_file[path]['p50']:7.1f} / {per_file[path]['p95']:7.1f}  {count:5d}  "
             f"{Path(path).relative_to(root.resolve())}"
         )
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
     if args.json:
         Path(args.json).write_text(json.dumps({"keystrokes": samples, "cold": cold}, indent=1))
 

@@ -11,11 +11,12 @@ of loaded modules and the on-disk cache (``diskcache``) both validate with it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .filesystem import Moment
 from .workspace import digest as text_digest
 
 __all__ = [
@@ -113,14 +114,12 @@ class WorkspaceView(Protocol):
         """``text_digest`` of the file's current text, None when it has none."""
         ...
 
-    def resolve(
-        self, importer: str, module: str, isfile: Callable[[str], bool] = ...
-    ) -> Path | None:
+    def resolve(self, importer: str, module: str, moment: Moment | None = ...) -> Path | None:
         """Where ``import module`` in ``importer`` goes: a function of the importer's folder
         and the module name (the validator memoises it so)."""
         ...
 
-    def package_of(self, path: str, isfile: Callable[[str], bool] = ...) -> str | None: ...
+    def package_of(self, path: str, moment: Moment | None = ...) -> str | None: ...
 
 
 class Validator:
@@ -133,7 +132,7 @@ class Validator:
         self._digests: dict[str, str | None] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._packages: dict[str, str | None] = {}
-        self._files: dict[str, bool] = {}  # os.path.isfile, once per path
+        self.moment = Moment()  # each file and folder asked about once
 
     def digest(self, path: str) -> str | None:
         if path not in self._digests:
@@ -141,24 +140,18 @@ class Validator:
             self._digests[path] = self.workspace.digest(Path(path))
         return self._digests[path]
 
-    def _isfile(self, path: str) -> bool:
-        found = self._files.get(path)
-        if found is None:
-            found = self._files[path] = os.path.isfile(path)
-        return found
-
     def resolve(self, importer: str, module: str) -> str | None:
         # by the importer's folder: where an import goes depends on nothing else, and the
         # modules of one package import the same names
         key = (os.path.dirname(importer), module)
         if key not in self._resolved:
-            found = self.workspace.resolve(importer, module, self._isfile)
+            found = self.workspace.resolve(importer, module, self.moment)
             self._resolved[key] = None if found is None else str(found)
         return self._resolved[key]
 
     def package_of(self, path: str) -> str | None:
         if path not in self._packages:
-            self._packages[path] = self.workspace.package_of(path, self._isfile)
+            self._packages[path] = self.workspace.package_of(path, self.moment)
         return self._packages[path]
 
     def current(self, dependencies: Dependencies) -> bool:

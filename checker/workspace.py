@@ -20,6 +20,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from .filesystem import Lookups, Moment
+
 # Their semantics are the checker's own tables: a copy of their source in the workspace
 # (a checkout of the library, a vendored copy) is never read in their place.
 KNOWN_LIBRARIES = frozenset({"torch", "spmd_types"})
@@ -38,6 +40,10 @@ class Workspace:
         # asks whether each module it imports changed, which must not cost a read each time
         self._open_digests: dict[str, tuple[str, str]] = {}
         self._file_digests: dict[str, tuple[tuple[int, int, int], str]] = {}
+        # which files exist, remembered while the folders looked in are unchanged: a check
+        # validates every import of every module it loaded
+        self._imports: Lookups[str | None] = Lookups()
+        self._packages: Lookups[str] = Lookups()
 
     def set_document(self, path: str, text: str | None) -> None:
         """An open document's current text (None: closed, read it from disk again)."""
@@ -96,47 +102,62 @@ class Workspace:
             self._file_digests[key] = (stamp, found)
         return found
 
-    def package_of(self, path: str, isfile: Callable[[str], bool] = os.path.isfile) -> str | None:
+    def package_of(self, path: str, moment: Moment | None = None) -> str | None:
         """The dotted package a module belongs to ("" for a top-level module), None if the
-        path is not a file on disk. ``isfile``: as for ``resolve``."""
+        path is not a Python file. ``moment``: as for ``resolve``."""
         if not path.endswith(".py"):
             return None
-        parts: list[str] = []
-        folder = os.path.dirname(path)
-        while isfile(os.path.join(folder, "__init__.py")):
-            parts.append(os.path.basename(folder))
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                break
-            folder = parent
-        return ".".join(reversed(parts))
+        return self._packages.answer(
+            path, moment or Moment(), lambda isfile: _package(path, isfile)
+        )
 
-    @staticmethod
-    def _root(importer: str, isfile: Callable[[str], bool]) -> str:
-        """Where ``import name`` looks for the importer: the folder above its top-level
-        package, or its own folder when it is not in a package."""
-        # os.path on strings: a check validates every import its modules made (hundreds),
-        # and pathlib's object building was most of that time
-        top = os.path.dirname(importer)
-        while isfile(os.path.join(top, "__init__.py")):
-            parent = os.path.dirname(top)
-            if parent == top:
-                break
-            top = parent
-        return top
-
-    def resolve(
-        self, importer: str, module: str, isfile: Callable[[str], bool] = os.path.isfile
-    ) -> Path | None:
+    def resolve(self, importer: str, module: str, moment: Moment | None = None) -> Path | None:
         """The file of a module of the workspace, or None (an installed or unknown module).
-        ``isfile``: how to ask the file system (a validator passes its memo: one moment)."""
+        ``moment``: the file system as one validation sees it (a validator passes its own);
+        the answer is remembered across moments while the folders it looked in are
+        unchanged (``filesystem.Lookups``), by the importer's folder and the module name."""
         if not module or module.startswith(".") or module.split(".")[0] in KNOWN_LIBRARIES:
             return None
-        base = os.path.join(self._root(importer, isfile), *module.split("."))
-        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-            if isfile(candidate):
-                return Path(candidate)
-        return None
+        found = self._imports.answer(
+            (os.path.dirname(importer), module),
+            moment or Moment(),
+            lambda isfile: _resolve(importer, module, isfile),
+        )
+        return None if found is None else Path(found)
+
+
+def _package(path: str, isfile: Callable[[str], bool]) -> str:
+    parts: list[str] = []
+    folder = os.path.dirname(path)
+    while isfile(os.path.join(folder, "__init__.py")):
+        parts.append(os.path.basename(folder))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return ".".join(reversed(parts))
+
+
+def _root(importer: str, isfile: Callable[[str], bool]) -> str:
+    """Where ``import name`` looks for the importer: the folder above its top-level
+    package, or its own folder when it is not in a package."""
+    # os.path on strings: a check validates every import its modules made (hundreds),
+    # and pathlib's object building was most of that time
+    top = os.path.dirname(importer)
+    while isfile(os.path.join(top, "__init__.py")):
+        parent = os.path.dirname(top)
+        if parent == top:
+            break
+        top = parent
+    return top
+
+
+def _resolve(importer: str, module: str, isfile: Callable[[str], bool]) -> str | None:
+    base = os.path.join(_root(importer, isfile), *module.split("."))
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if isfile(candidate):
+            return candidate
+    return None
 
 
 @functools.lru_cache(maxsize=65_536)
