@@ -27,6 +27,7 @@ from .dependencies import (
     Resolution,
     Validator,
     text_digest,
+    union_of,
 )
 from .frontend import Unit, UnitCache, split_units
 from .infer import Interpreter
@@ -62,9 +63,11 @@ class _Recording:
     def own(self) -> Dependencies:
         return Dependencies.of(self.files, self.resolutions, self.packages)
 
-    def freeze(self) -> Dependencies:
-        """Everything: its own, and what each module it loaded depends on."""
-        return self.own().union(*(loaded.dependencies for loaded in self.imports))
+    def freeze(self, extra: Dependencies | None = None) -> Dependencies:
+        """Everything: its own (and ``extra``), and what each module it loaded depends on."""
+        imported = union_of(tuple(loaded.dependencies for loaded in self.imports))
+        own = self.own() if extra is None else self.own().union(extra)
+        return imported.plus(own)
 
 
 class _Loader:
@@ -97,10 +100,10 @@ class _Loader:
         # the check's own recording first, then one per module being loaded, innermost last
         self.recording: list[_Recording] = [_Recording()]
 
-    @property
-    def dependencies(self) -> Dependencies:
-        """What the check depends on so far: files read, imports resolved, packages."""
-        return self.recording[0].freeze()
+    def dependencies(self, extra: Dependencies | None = None) -> Dependencies:
+        """What the check depends on so far (and ``extra``): files read, imports resolved,
+        packages."""
+        return self.recording[0].freeze(extra)
 
     def paths(self) -> set[str]:
         """The workspace files the check read so far (``dependencies.paths``, without
@@ -344,7 +347,7 @@ class Analyzer:
             ),
             fact_tables=fact_tables,
             elsewhere=elsewhere,
-            dependencies=loader.dependencies.union(own),
+            dependencies=loader.dependencies(own),
         )
 
 

@@ -10,11 +10,11 @@ of loaded modules and the on-disk cache (``diskcache``) both validate with it.
 
 from __future__ import annotations
 
+import bisect
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from .filesystem import Moment
 from .workspace import digest as text_digest
@@ -26,7 +26,8 @@ __all__ = [
     "Resolution",
     "Validator",
     "WorkspaceView",
-    "text_digest",  # the digest a dependency records of a text (``workspace.digest``)
+    "text_digest",
+    "union_of",  # the digest a dependency records of a text (``workspace.digest``)
 ]
 
 
@@ -74,11 +75,9 @@ class Dependencies:
         # sorted by a key of plain tuples: the dataclasses' generated ``__lt__`` was most of
         # a check's bookkeeping on a module that imports a thousand others
         return cls(
-            tuple(sorted(set(files), key=lambda f: (f.path, _optional(f.digest)))),
-            tuple(
-                sorted(set(resolutions), key=lambda r: (r.importer, r.module, _optional(r.found)))
-            ),
-            tuple(sorted(set(packages), key=lambda p: (p.path, _optional(p.package)))),
+            tuple(sorted(set(files), key=_file_order)),
+            tuple(sorted(set(resolutions), key=_resolution_order)),
+            tuple(sorted(set(packages), key=_package_order)),
         )
 
     def union(self, *others: Dependencies) -> Dependencies:
@@ -87,6 +86,15 @@ class Dependencies:
             (f for d in everything for f in d.files),
             (r for d in everything for r in d.resolutions),
             (p for d in everything for p in d.packages),
+        )
+
+    def plus(self, other: Dependencies) -> Dependencies:
+        """``union`` with a small other: its few items inserted where they sort, not the
+        whole set sorted again (a check adds its own to its imports' hundreds)."""
+        return Dependencies(
+            _inserted(self.files, other.files, _file_order),
+            _inserted(self.resolutions, other.resolutions, _resolution_order),
+            _inserted(self.packages, other.packages, _package_order),
         )
 
     @property
@@ -107,14 +115,62 @@ def _optional(text: str | None) -> tuple[bool, str]:
     return (text is not None, text or "")
 
 
+def _file_order(f: FileVersion) -> tuple[str, tuple[bool, str]]:
+    return (f.path, _optional(f.digest))
+
+
+def _resolution_order(r: Resolution) -> tuple[str, str, tuple[bool, str]]:
+    return (r.importer, r.module, _optional(r.found))
+
+
+def _package_order(p: PackageOf) -> tuple[str, tuple[bool, str]]:
+    return (p.path, _optional(p.package))
+
+
+_Item = TypeVar("_Item", FileVersion, Resolution, PackageOf)
+
+
+def _inserted(
+    items: tuple[_Item, ...], more: Iterable[_Item], order: Callable[[_Item], Any]
+) -> tuple[_Item, ...]:
+    """Sorted ``items`` with ``more`` added where they sort, each once."""
+    merged: list[_Item] | None = None
+    for item in more:
+        target = items if merged is None else merged
+        at = bisect.bisect_left(target, order(item), key=order)
+        if at < len(target) and target[at] == item:
+            continue
+        if merged is None:
+            merged = list(items)
+        merged.insert(at, item)
+    return items if merged is None else tuple(merged)
+
+
+_UNIONS: dict[tuple[int, ...], tuple[tuple[Dependencies, ...], Dependencies]] = {}
+
+
+def union_of(parts: tuple[Dependencies, ...]) -> Dependencies:
+    """The union of many (a check's imported modules'), remembered by the parts' identities:
+    the modules a file imports are the same objects from one keystroke to the next."""
+    key = tuple(id(part) for part in parts)
+    known = _UNIONS.get(key)
+    if known is not None:
+        return known[1]
+    found = Dependencies().union(*parts)
+    if len(_UNIONS) >= 64:
+        del _UNIONS[next(iter(_UNIONS))]  # the oldest
+    _UNIONS[key] = (parts, found)  # the parts kept alive: their ids are not reused
+    return found
+
+
 class WorkspaceView(Protocol):
     """What validation asks of a workspace (``workspace.Workspace`` is one)."""
 
-    def digest(self, path: Path) -> str | None:
+    def digest(self, path: str) -> str | None:
         """``text_digest`` of the file's current text, None when it has none."""
         ...
 
-    def resolve(self, importer: str, module: str, moment: Moment | None = ...) -> Path | None:
+    def module_file(self, importer: str, module: str, moment: Moment | None = ...) -> str | None:
         """Where ``import module`` in ``importer`` goes: a function of the importer's folder
         and the module name (the validator memoises it so)."""
         ...
@@ -137,7 +193,7 @@ class Validator:
     def digest(self, path: str) -> str | None:
         if path not in self._digests:
             # the workspace's own memo (by the open text, or the file's stat) spares a read
-            self._digests[path] = self.workspace.digest(Path(path))
+            self._digests[path] = self.workspace.digest(path)
         return self._digests[path]
 
     def resolve(self, importer: str, module: str) -> str | None:
@@ -145,8 +201,7 @@ class Validator:
         # modules of one package import the same names
         key = (os.path.dirname(importer), module)
         if key not in self._resolved:
-            found = self.workspace.resolve(importer, module, self.moment)
-            self._resolved[key] = None if found is None else str(found)
+            self._resolved[key] = self.workspace.module_file(importer, module, self.moment)
         return self._resolved[key]
 
     def package_of(self, path: str) -> str | None:

@@ -71,7 +71,7 @@ class Workspace:
         except UnicodeDecodeError:
             return None
 
-    def digest(self, path: Path) -> str | None:
+    def digest(self, path: str | Path) -> str | None:
         """The digest of the module's current text (``read``'s), None when it has none."""
         key = _key(str(path))
         with self._lock:
@@ -94,7 +94,7 @@ class Workspace:
             cached = self._file_digests.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        text = self.read(path)
+        text = self.read(Path(path))
         if text is None:
             return None
         found = digest(text)
@@ -112,18 +112,22 @@ class Workspace:
         )
 
     def resolve(self, importer: str, module: str, moment: Moment | None = None) -> Path | None:
-        """The file of a module of the workspace, or None (an installed or unknown module).
+        """The file of a module of the workspace, or None (an installed or unknown module)."""
+        found = self.module_file(importer, module, moment)
+        return None if found is None else Path(found)
+
+    def module_file(self, importer: str, module: str, moment: Moment | None = None) -> str | None:
+        """``resolve`` as a string (validation asks hundreds of these a keystroke).
         ``moment``: the file system as one validation sees it (a validator passes its own);
         the answer is remembered across moments while the folders it looked in are
         unchanged (``filesystem.Lookups``), by the importer's folder and the module name."""
         if not module or module.startswith(".") or module.split(".")[0] in KNOWN_LIBRARIES:
             return None
-        found = self._imports.answer(
+        return self._imports.answer(
             (os.path.dirname(importer), module),
             moment or Moment(),
             lambda isfile: _resolve(importer, module, isfile),
         )
-        return None if found is None else Path(found)
 
 
 def _package(path: str, isfile: Callable[[str], bool]) -> str:
