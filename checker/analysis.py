@@ -31,7 +31,7 @@ from .dependencies import (
 )
 from .frontend import Unit, UnitCache, split_units
 from .infer import Interpreter
-from .journal import Journal
+from .journal import Carried, Journal
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .state import Cancelled
 from .values import ModuleVal, Value
@@ -230,7 +230,10 @@ class Analyzer:
         self._lock = threading.Lock()
         # standalone function analyses by what they depend on, per path (see DESIGN.md)
         self._journals: dict[str, dict[Any, Journal]] = {}
+        # the signatures of each path's last finished check, for its next (journal.Carried)
+        self._carried: dict[str, Carried] = {}
         self.last_reused = 0
+        self.last_adopted = 0  # signatures the last check carried over (journal.Carried)
 
     def _parse(self, text: str, path: str) -> list[Unit]:
         with self._lock:
@@ -240,6 +243,7 @@ class Analyzer:
         """Drop what is cached for a document that was closed."""
         with self._lock:
             self._journals.pop(path, None)
+            self._carried.pop(path, None)
 
     def cache_stats(self) -> CacheStats:
         """How much this analyzer keeps (for the server's statistics request)."""
@@ -276,6 +280,7 @@ class Analyzer:
         try:
             with self._lock:
                 previous = dict(self._journals.setdefault(path, {}))
+                carried = self._carried.get(path)
             loader = _Loader(self.workspace, self.config, self._modules, self._parse, cancelled)
             interpreter = Interpreter(
                 path,
@@ -283,6 +288,7 @@ class Analyzer:
                 config,
                 package,
                 cache=previous,
+                carried=carried,
                 loader=loader,
                 cancelled=cancelled,
                 hover_facts=self.hover_facts,
@@ -300,9 +306,11 @@ class Analyzer:
             with self._lock:
                 self._imports[path] = read
             self.last_reused = interpreter.reused
+            self.last_adopted = interpreter.cache_keys.adopted
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
                 self._journals[path] = interpreter.used_journals
+                self._carried[path] = interpreter.cache_keys.carried
         except Cancelled:
             raise
         except Exception as error:  # a bug in the checker must not cost the user their session

@@ -177,6 +177,7 @@ class Interpreter:
         config: Config,
         package: str | None = None,
         cache: dict[Any, journal.Journal] | None = None,
+        carried: journal.Carried | None = None,
         loader: ModuleLoader | None = None,
         module_level_only: bool = False,
         cancelled: Callable[[], bool] | None = None,
@@ -212,6 +213,7 @@ class Interpreter:
         self.memo_raised: set[tuple[Any, ...]] = set()
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
+        self.carried = carried  # the previous check's signatures (CacheKeys.reuse)
         self.algebra = meshes.Algebra()
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
         self.cache_keys = journal.CacheKeys(path, self._standalone_state(), quiet, self.imported)
@@ -297,6 +299,8 @@ class Interpreter:
         # result (and its cache key) does not depend on which analyses ran before it
         module_level = self.algebra.snapshot()
         self.cache_keys.layouts = module_level.fingerprint()  # fixed from here on
+        ran = [function.unit for function in self.analysed.values()]  # by the module level
+        self.cache_keys.reuse(self.carried, self.units, ran)
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:
@@ -322,6 +326,8 @@ class Interpreter:
             recorded.covered = frozenset(f.identity for f in list(self.analysed.values())[before:])
             if key is not None:
                 self.used_journals[key] = recorded
+        if journal.VERIFY_CARRIED:
+            self.cache_keys.verify_adopted()
 
     # ------------------------------------------------------------ reporting
     def _syntax_error(self, unit: Unit) -> None:

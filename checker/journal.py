@@ -8,12 +8,15 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from .entry import BUILDS_SELF
+from .frontend import Unit
 from .results import FactEntry, Span
+from .skeleton import body_edits
 from .values import (
     BoundMethodVal,
     ClassVal,
@@ -43,6 +46,27 @@ class Journal:
 
 
 Node = Union[FunctionVal, ClassVal]  # noqa: UP007 - a runtime alias
+
+# ``SPMD_CHECK_VERIFY_CARRIED=1`` (the tests set it): every carried signature a check
+# adopts is recomputed from scratch at the end of the check, and a stale one is an internal
+# error (``CacheKeys.verify_adopted``).
+VERIFY_CARRIED = os.environ.get("SPMD_CHECK_VERIFY_CARRIED") == "1"
+
+
+@dataclass
+class Carried:
+    """The signatures of a file's own functions and classes, for its next check, by their
+    own parts: each one's signature (None: not cacheable), the own parts of the nodes its
+    values read, and the unit (text key, first line) that defines it. Every entry holds for
+    ``units``, given the same ``context`` (the path as keyed, the imported modules'
+    fingerprints). The next check adopts the entries an edit inside function bodies cannot
+    have changed (DESIGN.md, "Incrementality")."""
+
+    units: list[Unit]
+    context: tuple[Any, ...]
+    signatures: dict[int, Any] = field(default_factory=dict)
+    reads: dict[int, frozenset[int]] = field(default_factory=dict)
+    unit_of: dict[int, tuple[str, int]] = field(default_factory=dict)
 
 
 class _Uncacheable(Exception):
@@ -82,6 +106,11 @@ class CacheKeys:
         self.layouts: Any = ()
         # by id of a function or class, for this check (None: not cacheable)
         self.signatures: dict[int, Any] = {}
+        # what carries to the next check: the previous check's entries this edit cannot
+        # have changed (``reuse``), and every signature computed here
+        self.carried = Carried([], ())
+        self.adopted = 0  # signatures taken from the previous check (tests, benchmarks)
+        self.verifying: list[Node] = []  # the nodes adopted, when VERIFY_CARRIED
         self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
         self.headers: dict[int, int] = {}  # ``header``, likewise
 
@@ -97,9 +126,86 @@ class CacheKeys:
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything
         it reaches; None when it reaches a value that is not its text."""
-        if id(node) not in self.signatures:
+        if id(node) not in self.signatures and not self.adopt(node):
             _Components(self).visit(node)
         return self.signatures[id(node)]
+
+    # -- signatures carried from the previous check ---------------------------------------
+
+    def context(self) -> tuple[Any, ...]:
+        """What every carried signature assumes besides the units: the path as keyed and
+        the fingerprints of the modules the module level imported."""
+        return (self.path, tuple(sorted(self.imported.items())))
+
+    def reuse(self, previous: Carried | None, units: list[Unit], ran: Iterable[Unit]) -> bool:
+        """Start from the previous check's signatures, without those an edit can have
+        changed. Called once the module level has run (``ran``: the units of the functions
+        it called). Only when the edit is inside function bodies (``skeleton.body_edits``)
+        that the module level did not run, with the same context: the module level then
+        did what it did before, so a node changed only if it is defined in an edited unit
+        or reads (transitively) one that is."""
+        self.carried = Carried(units, self.context())
+        if previous is None or previous.context != self.carried.context:
+            return False
+        edits = body_edits(previous.units, units)
+        if edits is None:
+            return False
+        edited = {id(new) for _, new in edits}
+        if any(id(unit) in edited for unit in ran):
+            return False
+        places = {(old.key, old.start_line) for old, _ in edits}
+        changed = {own for own, place in previous.unit_of.items() if place in places}
+        readers: dict[int, list[int]] = {}
+        for reader, read in previous.reads.items():
+            for own in read:
+                readers.setdefault(own, []).append(reader)
+        pending = list(changed)
+        while pending:
+            for reader in readers.get(pending.pop(), ()):
+                if reader not in changed:
+                    changed.add(reader)
+                    pending.append(reader)
+        self.carried = Carried(
+            units,
+            self.carried.context,
+            _without(previous.signatures, changed),
+            _without(previous.reads, changed),
+            _without(previous.unit_of, changed),
+        )
+        return True
+
+    def adopt(self, node: Node) -> bool:
+        """Give a node its carried signature, if it has one."""
+        if node.unit.path != self.checked:
+            return False
+        own = self.own(node)
+        if own not in self.carried.signatures:
+            return False
+        self.signatures[id(node)] = self.carried.signatures[own]
+        self.adopted += 1
+        if VERIFY_CARRIED:
+            self.verifying.append(node)
+        return True
+
+    def record(self, node: Node, targets: list[Node]) -> None:
+        """Carry a signature computed in this check, with what it read."""
+        if node.unit.path != self.checked:
+            return
+        own = self.own(node)
+        carried = self.carried
+        carried.signatures[own] = self.signatures[id(node)]
+        carried.reads[own] = frozenset(
+            self.own(target) for target in targets if target.unit.path == self.checked
+        )
+        carried.unit_of[own] = (node.unit.key, node.unit.start_line)
+
+    def verify_adopted(self) -> None:
+        """Every adopted signature is the one computed from scratch (tests)."""
+        fresh = CacheKeys(self.checked, self.state, self.path != self.checked, self.imported)
+        fresh.layouts = self.layouts
+        for node in self.verifying:
+            if fresh.signature(node) != self.signatures[id(node)]:
+                raise AssertionError(f"carried signature of {node.qualname} is stale")
 
     # -- what a node is made of -----------------------------------------------------------
 
@@ -133,14 +239,13 @@ class CacheKeys:
         known = self.headers.get(id(cls))
         if known is not None:
             return known
-        node, unit = cls.node, cls.unit
-        first = min([d.lineno for d in node.decorator_list] + [node.lineno]) - 1
-        last = max(first + 1, node.body[0].lineno - 1) if node.body else first + 1
+        unit = cls.unit
+        text, first = _header_text(cls)
         known = self.headers[id(cls)] = _interned(
             (
                 "class",
                 unit.path,
-                "\n".join(unit.lines[first:last]),
+                text,
                 unit.start_line + first,
                 cls.qualname,
                 cls.registration,
@@ -249,6 +354,7 @@ class _Components:
         self.stack: list[Node] = []
         self.on_stack: set[int] = set()
         self.read: dict[int, list[tuple[str, Value]]] = {}  # CacheKeys.values, per node
+        self.targets: dict[int, list[Node]] = {}  # the nodes those values are or hold
 
     def visit(self, node: Node) -> None:
         key = id(node)
@@ -262,9 +368,10 @@ class _Components:
                 self.keys.nodes(value, targets)
         except _Uncacheable:
             pass  # signed None with its component
+        self.targets[key] = targets
         for target in targets:
             other = id(target)
-            if other in self.keys.signatures:
+            if other in self.keys.signatures or self.keys.adopt(target):
                 continue
             if other not in self.index:
                 self.visit(target)
@@ -309,14 +416,44 @@ class _Components:
         except _Uncacheable:
             for member in members:
                 signatures[id(member)] = None
-            return
-        if len(members) == 1:
-            signatures[id(members[0])] = described[0]
-            return
-        # the members' descriptions as numbers: sorted, the same set in any visiting order
-        component = _interned(("component", tuple(sorted(described))))
+        else:
+            if len(members) == 1:
+                signatures[id(members[0])] = described[0]
+            else:
+                # the members' descriptions as numbers: sorted, the same set in any order
+                component = _interned(("component", tuple(sorted(described))))
+                for member in members:
+                    signatures[id(member)] = _interned((keys.own(member), component))
         for member in members:
-            signatures[id(member)] = _interned((keys.own(member), component))
+            keys.record(member, self.targets[id(member)])
+
+
+_T = TypeVar("_T")
+
+_HEADERS: dict[tuple[str, int], tuple[str, int]] = {}  # by unit text and class line
+
+
+def _header_text(cls: ClassVal) -> tuple[str, int]:
+    """A class's decorators and ``class`` line, and its first line in its unit; memoised
+    (a check signs every class, and splitting its unit into lines was most of that)."""
+    node, unit = cls.node, cls.unit
+    place = (unit.key, node.lineno)
+    found = _HEADERS.get(place)
+    if found is None:
+        first = min([d.lineno for d in node.decorator_list] + [node.lineno]) - 1
+        last = max(first + 1, node.body[0].lineno - 1) if node.body else first + 1
+        found = ("\n".join(unit.lines[first:last]), first)
+        if len(_HEADERS) > 50_000:
+            _HEADERS.clear()
+        _HEADERS[place] = found
+    return found
+
+
+def _without(table: dict[int, _T], owns: set[int]) -> dict[int, _T]:
+    kept = dict(table)
+    for own in owns:
+        kept.pop(own, None)
+    return kept
 
 
 # Signatures of functions and classes, interned as numbers: a key is then a short tuple,

@@ -276,3 +276,75 @@ def test_a_call_memoised_in_one_analysis_is_recorded_in_the_next_one_too() -> No
         (d.code, d.related) for d in fresh.diagnostics
     ]
     assert len(fresh.diagnostics) == 1
+
+
+def test_an_edit_inside_a_body_carries_the_other_signatures() -> None:
+    """Typing inside ``other`` leaves the module level as it was: the signatures of the
+    functions that do not read ``other`` are carried over, not recomputed (and the tests'
+    SPMD_CHECK_VERIFY_CARRIED recomputes them to compare)."""
+    from spmd_check import journal
+
+    assert journal.VERIFY_CARRIED
+    analyzer = Analyzer()
+    analyzer.check("m.py", SOURCE)
+    edited = SOURCE.replace("return y * 2", "return y * 3")
+    result = analyzer.check("m.py", edited)
+    # caller's (helper is covered by caller's journal: never keyed on its own)
+    assert analyzer.last_adopted == 1
+    assert _summary(result) == _summary(Analyzer().check("m.py", edited))
+
+
+def test_an_edit_outside_bodies_carries_nothing() -> None:
+    analyzer = Analyzer()
+    analyzer.check("m.py", SOURCE)
+    for edited in (
+        SOURCE.replace("def other(y):", "def other(y, z=1):"),  # runs at import
+        SOURCE.replace("def other(y):", "\ndef other(y):"),  # moves a unit
+        SOURCE + "\nLIMIT = 3\n",  # a new unit
+    ):
+        result = analyzer.check("m.py", edited)
+        assert analyzer.last_adopted == 0, edited
+        assert _summary(result) == _summary(Analyzer().check("m.py", edited))
+
+
+REGISTRY = """import torch
+import spmd_types as spmd
+from spmd_types import P
+
+
+class Registry:
+    layer = None
+
+
+def harmless(x):
+    return x + x
+
+
+def nonlinear(x):
+    return torch.relu(x)
+
+
+def setup():
+    Registry.layer = harmless
+
+
+setup()
+
+
+def use(x):
+    spmd.assert_type(x, {"tp": P})
+    return Registry.layer(x)
+"""
+
+
+def test_an_edit_of_a_function_the_module_level_runs_carries_nothing() -> None:
+    """``setup()`` runs at import and sets what ``use`` calls: editing its body changes a
+    class no edited unit defines, so no signature is carried (a carried ``use`` replayed
+    the harmless layer)."""
+    analyzer = Analyzer()
+    assert _summary(analyzer.check("m.py", REGISTRY)) == []
+    edited = REGISTRY.replace("Registry.layer = harmless", "Registry.layer = nonlinear")
+    result = analyzer.check("m.py", edited)
+    assert analyzer.last_adopted == 0
+    assert _summary(result) == [(14, "spmd-partial-nonlinear")]
+    assert _summary(result) == _summary(Analyzer().check("m.py", edited))

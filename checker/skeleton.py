@@ -1,0 +1,66 @@
+"""What of a unit runs when its module is imported: everything but its functions' bodies.
+
+Typing inside a function changes its unit's text but not its skeleton. Such an edit leaves
+the module level doing what it did (the same names bound to the same kinds of values, the
+same calls made), unless the module level calls the edited function, so what the previous
+check computed about everything that does not read the edited function still holds
+(``journal.Carried``).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Hashable
+
+from .frontend import Unit
+
+_SKELETONS: dict[str, Hashable] = {}  # by unit text (the previous keystroke's is asked again)
+
+
+def skeleton(unit: Unit) -> Hashable:
+    """The unit's tree without positions and without function bodies (a nested function's
+    too: its body does not run at import either)."""
+    found = _SKELETONS.get(unit.key)
+    if found is None:
+        found = _shape(unit.tree) if unit.tree is not None and unit.error is None else None
+        if len(_SKELETONS) > 10_000:
+            _SKELETONS.clear()
+        _SKELETONS[unit.key] = found
+    return found
+
+
+def _shape(node: object) -> Hashable:
+    if isinstance(node, ast.AST):
+        skip_body = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return (
+            type(node).__name__,
+            tuple(
+                (name, _shape(value))
+                for name, value in ast.iter_fields(node)
+                if not (skip_body and name == "body")
+            ),
+        )
+    if isinstance(node, list):
+        return tuple(_shape(item) for item in node)
+    # constants: a float NaN never equals itself, which only makes an edit look structural
+    return (type(node).__name__, node)
+
+
+def body_edits(before: list[Unit], after: list[Unit]) -> list[tuple[Unit, Unit]] | None:
+    """The units whose text changed only inside function bodies, as (before, after) pairs;
+    None for any other change: a unit added, removed or moved (a line added above it), a
+    syntax error in a changed unit, or a change outside the bodies. A body that grew moves
+    the rest of its unit, whose functions are the changed unit's anyway."""
+    if len(before) != len(after):
+        return None
+    edits: list[tuple[Unit, Unit]] = []
+    for old, new in zip(before, after, strict=True):
+        if old.start_line != new.start_line:
+            return None
+        if old.key == new.key:
+            continue
+        old_shape = skeleton(old)
+        if old_shape is None or old_shape != skeleton(new):
+            return None
+        edits.append((old, new))
+    return edits
