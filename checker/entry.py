@@ -224,29 +224,51 @@ def entry_order(functions: list[FunctionVal]) -> list[FunctionVal]:
     key = tuple((f.node.name, f.owner is not None, f.mentions()) for f in functions)
     order = _ORDERS.get(key)
     if order is None:
-        order = _entry_order(functions)
+        order = _entry_order(key, _mentioned_by(key))
         if len(_ORDERS) > 16:
             _ORDERS.clear()
         _ORDERS[key] = order
     return [functions[i] for i in order]
 
 
-def _entry_order(functions: list[FunctionVal]) -> list[int]:
-    mentioned_by: Counter[str] = Counter()
-    for function in functions:
-        mentioned_by.update(function.mentions())
+_Key = tuple[tuple[str, bool, frozenset[str]], ...]
+# the last count of who mentions what, and the key it counts: a keystroke changes one
+# function's mentions, and recounting a large module's every function was most of this
+_LAST_COUNT: list[tuple[_Key, Counter[str]]] = []
 
-    def builds_self(function: FunctionVal) -> bool:
-        return function.owner is not None and function.node.name in BUILDS_SELF
 
-    def called(function: FunctionVal) -> bool:
-        own = function.node.name in function.mentions()  # a recursive call
-        return mentioned_by[function.node.name] > own
+def _mentioned_by(key: _Key) -> Counter[str]:
+    """How many functions mention each name: the last count, updated by the functions whose
+    mentions differ (the same sets, shared across checks, are compared by identity)."""
+    last = _LAST_COUNT[0] if _LAST_COUNT else None
+    if last is not None and len(last[0]) == len(key):
+        before, counted = last
+        changed = [i for i in range(len(key)) if key[i][2] is not before[i][2]]
+        if len(changed) * 4 < len(key):
+            counted = counted.copy()
+            for i in changed:
+                counted.subtract(before[i][2])
+                counted.update(key[i][2])
+            _LAST_COUNT[:] = [(key, counted)]
+            return counted
+    counted = Counter()
+    for _, _, mentions in key:
+        counted.update(mentions)
+    _LAST_COUNT[:] = [(key, counted)]
+    return counted
 
-    indices = range(len(functions))
-    rest = [i for i in indices if not builds_self(functions[i])]
-    return (
-        [i for i in indices if builds_self(functions[i])]
-        + [i for i in rest if not called(functions[i])]
-        + [i for i in rest if called(functions[i])]
-    )
+
+def _entry_order(key: _Key, mentioned_by: Counter[str]) -> list[int]:
+    """Indices: the methods that build ``self``, then the functions no other one names (a
+    function naming itself is a recursive call), then the rest, each in module order."""
+    builds: list[int] = []
+    entries: list[int] = []
+    called: list[int] = []
+    for i, (name, owned, mentions) in enumerate(key):
+        if owned and name in BUILDS_SELF:
+            builds.append(i)
+        elif mentioned_by[name] > (name in mentions):
+            called.append(i)
+        else:
+            entries.append(i)
+    return builds + entries + called
