@@ -5,7 +5,11 @@ re-parse and re-analyse all of them."""
 
 from __future__ import annotations
 
-from spmd_check.frontend import UnitCache, split_units
+import random
+import re
+from pathlib import Path
+
+from spmd_check.frontend import UnitCache, split_lines_keepends, split_units, unit_chunks
 
 
 def _starts(source: str) -> list[tuple[int, str]]:
@@ -54,3 +58,64 @@ def test_units_cover_every_line_once() -> None:
     units = split_units(source, UnitCache(100))
     assert sum(len(unit.lines) for unit in units) == source.count("\n")
     assert [unit.start_line for unit in units] == [0, 5, 9]
+
+
+def _reference_chunks(lines: list[str]) -> list[tuple[int, int]]:
+    """The chunking rule as a plain loop over every line (what ``chunks`` computes)."""
+    starts: list[int] = []
+    in_string: str | None = None
+    for i, line in enumerate(lines):
+        if (
+            in_string is None
+            and line
+            and line[0] not in " \t#\r\n\f"
+            and not re.match(r"(else\b|elif\b|except\b|finally\b|case\b|[)\]}])", line)
+        ):
+            starts.append(i)
+        for quote in ('"""', "'''"):
+            if in_string in (None, quote) and line.count(quote) % 2 == 1:
+                in_string = quote if in_string is None else None
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    merged: list[int] = []
+    after_decorator = False
+    for i in starts:
+        if not after_decorator:
+            merged.append(i)
+        after_decorator = i < len(lines) and lines[i].startswith("@")
+    bounds = [*merged, len(lines)]
+    return [(bounds[k], bounds[k + 1]) for k in range(len(merged)) if bounds[k] < bounds[k + 1]]
+
+
+def test_chunks_and_lines_agree_with_the_plain_rules() -> None:
+    """Every case file, and random texts of unit starts, quotes, continuations and the line
+    breaks ``str.splitlines`` knows but Python does not: the fast paths give the rules'
+    answers."""
+    cases = Path(__file__).resolve().parents[1] / "cases"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(cases.rglob("*.py"))]
+    rng = random.Random(3)
+    pieces = [
+        "def f():\n",
+        "    x = 1\n",
+        '"""\n',
+        "'''\n",
+        'x = """doc\n',
+        "@dec\n",
+        "else:\n",
+        ")\n",
+        "# c\n",
+        "\n",
+        "class A:\n",
+        "  y\r\n",
+        "z = 2\r",
+        "\x0c\n",
+        "a\u2028b\n",
+        "\x85\n",
+        '    s = """a""" + """b\n',
+        "case 1:\n",
+    ]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 40))) for _ in range(2000)]
+    for text in texts:
+        lines = split_lines_keepends(text)
+        assert lines == re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+        assert unit_chunks(lines) == _reference_chunks(lines), text
