@@ -76,6 +76,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     profiler = cProfile.Profile() if args.profile else None
+    from spmd_check.api import tune_garbage_collector
     from spmd_check.config import Config
     from spmd_lsp.engine import Engine
 
@@ -85,6 +86,7 @@ def main() -> None:
         for p in root.rglob("*.py")
         if "spmd_types" in p.read_text(encoding="utf-8", errors="replace")
     )
+    tune_garbage_collector()  # the server's collection thresholds (spmd_lsp.main)
     engine = Engine()  # one server: imported modules stay loaded across files, as they do
     samples: dict[str, list[float]] = {}
     cold: dict[str, float] = {}

@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--profile", metavar="FILE")
     args = parser.parse_args()
+    from spmd_check.api import tune_garbage_collector
     from spmd_check.config import Config
     from spmd_lsp.diagnostics import convert_all
     from spmd_lsp.documents import Document
@@ -44,6 +45,7 @@ def main() -> None:
     site = edit_site(text)
     line, column, name = site.line, site.column, site.function
     codec = Codec()
+    tune_garbage_collector()  # the server's collection thresholds (spmd_lsp.main)
     engine = Engine()
     converter = default_converter()
     doc = Document(uri=Path(path).as_uri(), text=text, version=1)
