@@ -8,6 +8,7 @@ internal failure is an ``spmd-internal`` diagnostic with what to report.
 
 from __future__ import annotations
 
+import ast
 import logging
 import threading
 import traceback
@@ -239,6 +240,10 @@ class Analyzer:
         with self._lock:
             return split_units(text, self._cache, path)
 
+    def _tree(self, key: str) -> ast.Module | None:
+        with self._lock:
+            return self._cache.tree(key)
+
     def forget(self, path: str) -> None:
         """Drop what is cached for a document that was closed."""
         with self._lock:
@@ -289,6 +294,7 @@ class Analyzer:
                 package,
                 cache=previous,
                 carried=carried,
+                parsed=self._tree,
                 loader=loader,
                 cancelled=cancelled,
                 hover_facts=self.hover_facts,

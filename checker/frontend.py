@@ -113,6 +113,12 @@ class UnitCache:
     def __len__(self) -> int:
         return len(self._trees)
 
+    def tree(self, key: str) -> ast.Module | None:
+        """The tree of a unit text parsed before (by its key), if it parsed and is still
+        kept; never parses."""
+        hit = self._trees.get(key)
+        return hit[0] if hit is not None and hit[1] is None else None
+
     def parse(self, text: str) -> tuple[str, ast.Module | None, SyntaxError | None]:
         key = _unit_key(text)
         hit = self._trees.get(key)

@@ -178,6 +178,7 @@ class Interpreter:
         package: str | None = None,
         cache: dict[Any, journal.Journal] | None = None,
         carried: journal.Carried | None = None,
+        parsed: Callable[[str], ast.Module | None] | None = None,
         loader: ModuleLoader | None = None,
         module_level_only: bool = False,
         cancelled: Callable[[], bool] | None = None,
@@ -214,6 +215,8 @@ class Interpreter:
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
         self.carried = carried  # the previous check's signatures (CacheKeys.reuse)
+        # a unit text's tree from the parse cache, by key (None: not kept)
+        self.parsed = parsed or (lambda _key: None)
         self.algebra = meshes.Algebra()
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
         self.cache_keys = journal.CacheKeys(path, self._standalone_state(), quiet, self.imported)
@@ -300,7 +303,7 @@ class Interpreter:
         module_level = self.algebra.snapshot()
         self.cache_keys.layouts = module_level.fingerprint()  # fixed from here on
         ran = [function.unit for function in self.analysed.values()]  # by the module level
-        self.cache_keys.reuse(self.carried, self.units, ran)
+        self.cache_keys.reuse(self.carried, self.units, ran, self.parsed)
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
             if id(function) in self.analysed or function.identity in covered:

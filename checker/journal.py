@@ -8,6 +8,7 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .values import (
     FunctionVal,
     InstanceVal,
     ModuleVal,
+    RegistrarVal,
     TensorSeqVal,
     TensorVal,
     TupleVal,
@@ -58,11 +60,12 @@ class Carried:
     """The signatures of a file's own functions and classes, for its next check, by their
     own parts: each one's signature (None: not cacheable), the own parts of the nodes its
     values read, and the unit (text key, first line) that defines it. Every entry holds for
-    ``units``, given the same ``context`` (the path as keyed, the imported modules'
+    ``units`` (not the units themselves: their trees stay in the parse cache's hands), given
+    the same ``context`` (the path as keyed, the imported modules'
     fingerprints). The next check adopts the entries an edit inside function bodies cannot
     have changed (DESIGN.md, "Incrementality")."""
 
-    units: list[Unit]
+    units: tuple[tuple[str, int], ...]  # each unit's text key and first line
     context: tuple[Any, ...]
     signatures: dict[int, Any] = field(default_factory=dict)
     reads: dict[int, frozenset[int]] = field(default_factory=dict)
@@ -108,7 +111,7 @@ class CacheKeys:
         self.signatures: dict[int, Any] = {}
         # what carries to the next check: the previous check's entries this edit cannot
         # have changed (``reuse``), and every signature computed here
-        self.carried = Carried([], ())
+        self.carried = Carried((), ())
         self.adopted = 0  # signatures taken from the previous check (tests, benchmarks)
         self.verifying: list[Node] = []  # the nodes adopted, when VERIFY_CARRIED
         self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
@@ -137,24 +140,31 @@ class CacheKeys:
         the fingerprints of the modules the module level imported."""
         return (self.path, tuple(sorted(self.imported.items())))
 
-    def reuse(self, previous: Carried | None, units: list[Unit], ran: Iterable[Unit]) -> bool:
+    def reuse(
+        self,
+        previous: Carried | None,
+        units: list[Unit],
+        ran: Iterable[Unit],
+        tree: Callable[[str], ast.Module | None],
+    ) -> bool:
         """Start from the previous check's signatures, without those an edit can have
         changed. Called once the module level has run (``ran``: the units of the functions
         it called). Only when the edit is inside function bodies (``skeleton.body_edits``)
         that the module level did not run, with the same context: the module level then
         did what it did before, so a node changed only if it is defined in an edited unit
-        or reads (transitively) one that is."""
-        self.carried = Carried(units, self.context())
+        or reads (transitively) one that is. ``tree``: a unit text's tree, if at hand."""
+        places = tuple((unit.key, unit.start_line) for unit in units)
+        self.carried = Carried(places, self.context())
         if previous is None or previous.context != self.carried.context:
             return False
-        edits = body_edits(previous.units, units)
+        edits = body_edits(previous.units, units, tree)
         if edits is None:
             return False
         edited = {id(new) for _, new in edits}
         if any(id(unit) in edited for unit in ran):
             return False
-        places = {(old.key, old.start_line) for old, _ in edits}
-        changed = {own for own, place in previous.unit_of.items() if place in places}
+        edited_places = {place for place, _ in edits}
+        changed = {own for own, place in previous.unit_of.items() if place in edited_places}
         readers: dict[int, list[int]] = {}
         for reader, read in previous.reads.items():
             for own in read:
@@ -166,7 +176,7 @@ class CacheKeys:
                     changed.add(reader)
                     pending.append(reader)
         self.carried = Carried(
-            units,
+            places,
             self.carried.context,
             _without(previous.signatures, changed),
             _without(previous.reads, changed),
@@ -308,6 +318,8 @@ class CacheKeys:
         _Uncacheable as ``describe`` does."""
         if isinstance(value, (FunctionVal, ClassVal)):
             found.append(value)
+        elif isinstance(value, RegistrarVal):
+            found.append(value.cls)
         elif isinstance(value, TensorSeqVal):
             self.nodes(value.element, found)
         elif isinstance(value, TupleVal):
@@ -331,6 +343,8 @@ class CacheKeys:
                 value.spec,
                 value.shape,
             )
+        if isinstance(value, RegistrarVal):  # holds a class: as the class, not its object
+            return ("registrar", node(value.cls))
         if isinstance(value, TensorSeqVal):
             return ("seq", self.describe(value.element, node))
         if isinstance(value, TupleVal):

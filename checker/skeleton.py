@@ -10,22 +10,24 @@ check computed about everything that does not read the edited function still hol
 from __future__ import annotations
 
 import ast
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from .frontend import Unit
 
-_SKELETONS: dict[str, Hashable] = {}  # by unit text (the previous keystroke's is asked again)
+_SKELETONS: dict[str, Hashable] = {}  # by unit text key (the previous keystroke's is asked again)
 
 
-def skeleton(unit: Unit) -> Hashable:
-    """The unit's tree without positions and without function bodies (a nested function's
-    too: its body does not run at import either)."""
-    found = _SKELETONS.get(unit.key)
-    if found is None:
-        found = _shape(unit.tree) if unit.tree is not None and unit.error is None else None
-        if len(_SKELETONS) > 10_000:
-            _SKELETONS.clear()
-        _SKELETONS[unit.key] = found
+def skeleton(key: str, tree: Callable[[str], ast.Module | None]) -> Hashable:
+    """The tree of the unit text ``key`` without positions and without function bodies (a
+    nested function's too: its body does not run at import either); None when its tree is
+    not at hand (``tree``: the parse cache's) or did not parse."""
+    if key in _SKELETONS:
+        return _SKELETONS[key]
+    parsed = tree(key)
+    found = _shape(parsed) if parsed is not None else None
+    if len(_SKELETONS) > 10_000:
+        _SKELETONS.clear()
+    _SKELETONS[key] = found
     return found
 
 
@@ -46,21 +48,24 @@ def _shape(node: object) -> Hashable:
     return (type(node).__name__, node)
 
 
-def body_edits(before: list[Unit], after: list[Unit]) -> list[tuple[Unit, Unit]] | None:
-    """The units whose text changed only inside function bodies, as (before, after) pairs;
-    None for any other change: a unit added, removed or moved (a line added above it), a
-    syntax error in a changed unit, or a change outside the bodies. A body that grew moves
-    the rest of its unit, whose functions are the changed unit's anyway."""
+def body_edits(
+    before: Sequence[tuple[str, int]], after: list[Unit], tree: Callable[[str], ast.Module | None]
+) -> list[tuple[tuple[str, int], Unit]] | None:
+    """The units whose text changed only inside function bodies, as pairs of the unit
+    before (its text key and first line) and after; None for any other change: a unit
+    added, removed or moved (a line added above it), a syntax error in a changed unit, or a
+    change outside the bodies. A body that grew moves the rest of its unit, whose functions
+    are the changed unit's anyway."""
     if len(before) != len(after):
         return None
-    edits: list[tuple[Unit, Unit]] = []
-    for old, new in zip(before, after, strict=True):
-        if old.start_line != new.start_line:
+    edits: list[tuple[tuple[str, int], Unit]] = []
+    for (key, start), new in zip(before, after, strict=True):
+        if start != new.start_line:
             return None
-        if old.key == new.key:
+        if key == new.key:
             continue
-        old_shape = skeleton(old)
-        if old_shape is None or old_shape != skeleton(new):
+        old_shape = skeleton(key, tree)
+        if old_shape is None or new.error is not None or old_shape != skeleton(new.key, tree):
             return None
-        edits.append((old, new))
+        edits.append(((key, start), new))
     return edits

@@ -227,7 +227,7 @@ def _result_term(outcomes: Sequence[_Outcome]) -> Term | Marker | None:
 # the same layer's ops in each function that builds it, and a re-check of an edited
 # function (its unchanged ops). Bounded: least recently used first out.
 _VERDICTS: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
-VERDICT_MEMO_ENTRIES = 20_000
+VERDICT_MEMO_ENTRIES = 8_000
 
 
 def infer_op(
