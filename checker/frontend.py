@@ -13,7 +13,9 @@ libcst only checks the result of a quick fix.
 from __future__ import annotations
 
 import ast
+import copy
 import hashlib
+import os
 import re
 import warnings
 from collections import OrderedDict
@@ -109,6 +111,8 @@ class UnitCache:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._trees: OrderedDict[str, tuple[ast.Module | None, SyntaxError | None]] = OrderedDict()
         self.capacity = capacity
+        # the last text and tree of each long class unit, by place (path, first line)
+        self._recent: OrderedDict[tuple[str, int], tuple[str, ast.Module]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._trees)
@@ -118,6 +122,32 @@ class UnitCache:
         kept; never parses."""
         hit = self._trees.get(key)
         return hit[0] if hit is not None and hit[1] is None else None
+
+    def parse_at(
+        self, text: str, place: tuple[str, int]
+    ) -> tuple[str, ast.Module | None, SyntaxError | None]:
+        """``parse``, for the unit that starts at ``place`` (a path and a line): a long class
+        whose previous text there differs in one method is re-parsed by that method."""
+        key = _unit_key(text)
+        if key in self._trees or text.count("\n") < METHOD_REPARSE_LINES:
+            return self.parse(text)
+        previous = self._recent.get(place)
+        tree = reparse_method(*previous, text) if previous is not None else None
+        if tree is None:
+            key, tree, error = self.parse(text)
+        else:
+            if _VERIFY_REPARSE:
+                whole = ast.dump(ast.parse(text), include_attributes=True)
+                if ast.dump(tree, include_attributes=True) != whole:
+                    raise AssertionError(f"re-parse of the unit at {place} differs")
+            error = None
+            self._store(key, tree, None)
+        if tree is not None and error is None:
+            self._recent[place] = (text, tree)
+            self._recent.move_to_end(place)
+            if len(self._recent) > 32:
+                self._recent.popitem(last=False)
+        return key, tree, error
 
     def parse(self, text: str) -> tuple[str, ast.Module | None, SyntaxError | None]:
         key = _unit_key(text)
@@ -139,10 +169,87 @@ class UnitCache:
             tree, error = None, SyntaxError(f"cannot parse this statement: {exc}")
             error.lineno = 1
             exc.__traceback__ = None
+        self._store(key, tree, error)
+        return key, tree, error
+
+    def _store(self, key: str, tree: ast.Module | None, error: SyntaxError | None) -> None:
         self._trees[key] = (tree, error)
         if len(self._trees) > self.capacity:
             self._trees.popitem(last=False)
-        return key, tree, error
+
+
+# A class unit at least this long is re-parsed by its edited method when the unit's previous
+# text at its place is at hand (``UnitCache.parse_at``): typing in a 1,000-line class parsed
+# the whole class on every keystroke (5 ms).
+METHOD_REPARSE_LINES = 150
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _method_around(
+    cls: ast.ClassDef, first_line: int, last_line: int
+) -> tuple[int, int, int] | None:
+    """The method of the class whose lines (decorators included, 0-based) hold both lines:
+    its index in the body, its first line and its last."""
+    for index, member in enumerate(cls.body):
+        if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = min([d.lineno for d in member.decorator_list] + [member.lineno]) - 1
+            last = (member.end_lineno or member.lineno) - 1
+            if first <= first_line and last_line <= last:
+                return index, first, last
+    return None
+
+
+# ``SPMD_CHECK_VERIFY_CARRIED=1`` (the tests set it): every such re-parse is compared with a
+# parse of the whole text, and a difference is an error.
+_VERIFY_REPARSE = os.environ.get("SPMD_CHECK_VERIFY_CARRIED") == "1"
+
+
+def reparse_method(old_text: str, old_tree: ast.Module, new_text: str) -> ast.Module | None:
+    """``ast.parse(new_text)`` when ``new_text`` is ``old_text`` (one class) with lines of one
+    of its methods changed and as many lines: that method parsed alone, in a copy of the
+    old tree (the other members' nodes shared, their positions unchanged). None for any
+    other edit, or when the method does not parse alone as exactly itself."""
+    if len(old_tree.body) != 1 or not isinstance(old_tree.body[0], ast.ClassDef):
+        return None
+    old_lines, new_lines = split_lines_keepends(old_text), split_lines_keepends(new_text)
+    if len(old_lines) != len(new_lines):
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if a != b]
+    if not changed:
+        return None
+    cls = old_tree.body[0]
+    found = _method_around(cls, changed[0], changed[-1])
+    if found is None:
+        return None
+    index, first, last = found
+    if _indent(new_lines[first]) != _indent(old_lines[first]):
+        return None  # alone it would be consistent, among its siblings it is not
+    # inside a class of its own, its columns are its own; lines shift by the wrapper's
+    snippet = "class _:\n" + "".join(new_lines[first : last + 1])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = ast.parse(snippet)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    wrapper = parsed.body[0] if len(parsed.body) == 1 else None
+    if not isinstance(wrapper, ast.ClassDef) or len(wrapper.body) != 1:
+        return None
+    method = wrapper.body[0]
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    ast.increment_lineno(method, first - 1)
+    starts = min([d.lineno for d in method.decorator_list] + [method.lineno]) - 1
+    if starts != first or method.end_lineno != last + 1:
+        return None
+    rebuilt = copy.copy(cls)
+    rebuilt.body = [*cls.body[:index], method, *cls.body[index + 1 :]]
+    if index == len(cls.body) - 1:  # the class ends where its last member does
+        rebuilt.end_lineno, rebuilt.end_col_offset = method.end_lineno, method.end_col_offset
+    return ast.Module(body=[rebuilt], type_ignores=[])
 
 
 _NOT_A_START = " \t#\r\n\f"  # a line that starts so continues the unit above it
@@ -207,7 +314,7 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
     while k < len(chunks):
         start, end = chunks[k]
         text = "".join(lines[start:end])
-        key, tree, error = cache.parse(text)
+        key, tree, error = cache.parse_at(text, (path, start))
         if error is not None:
             for extra in range(1, 8):
                 if k + extra >= len(chunks):

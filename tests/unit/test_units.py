@@ -5,11 +5,19 @@ re-parse and re-analyse all of them."""
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 from pathlib import Path
 
-from spmd_check.frontend import UnitCache, split_lines_keepends, split_units, unit_chunks
+from spmd_check.frontend import (
+    METHOD_REPARSE_LINES,
+    UnitCache,
+    reparse_method,
+    split_lines_keepends,
+    split_units,
+    unit_chunks,
+)
 
 
 def _starts(source: str) -> list[tuple[int, str]]:
@@ -119,3 +127,72 @@ def test_chunks_and_lines_agree_with_the_plain_rules() -> None:
         lines = split_lines_keepends(text)
         assert lines == re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
         assert unit_chunks(lines) == _reference_chunks(lines), text
+
+
+CLASS = (
+    "class Model(nn.Module):\n"
+    "    def __init__(self, dim):\n"
+    "        super().__init__()\n"
+    "        self.dim = dim\n"
+    "\n"
+    "    @torch.no_grad()\n"
+    "    def forward(self, x):\n"
+    "        return torch.relu(x)\n"
+    "\n"
+    "    def last(self, y):\n"
+    "        return y\n"
+)
+
+
+def _same(tree: ast.Module | None, text: str) -> bool:
+    assert tree is not None
+    return ast.dump(tree, include_attributes=True) == ast.dump(
+        ast.parse(text), include_attributes=True
+    )
+
+
+def test_an_edit_inside_a_method_reparses_that_method_only() -> None:
+    old = ast.parse(CLASS)
+    for edited in (
+        CLASS.replace("torch.relu(x)", "torch.relu(x) + x"),
+        CLASS.replace("@torch.no_grad()", "@torch.enable_grad()"),
+        CLASS.replace("        return y\n", "        return y * 22\n"),  # the class's end
+    ):
+        tree = reparse_method(CLASS, old, edited)
+        assert _same(tree, edited)
+        assert tree is not None
+        cls, before = tree.body[0], old.body[0]
+        assert isinstance(cls, ast.ClassDef) and isinstance(before, ast.ClassDef)
+        # the members the edit did not touch are the old tree's nodes
+        assert sum(a is b for a, b in zip(cls.body, before.body, strict=True)) == 2
+
+
+def test_any_other_edit_is_parsed_whole() -> None:
+    old = ast.parse(CLASS)
+    for edited in (
+        CLASS.replace("    def last", "   def last"),  # fine alone, not among its siblings
+        CLASS.replace("return torch.relu(x)", "return torch.relu(x"),  # does not parse
+        CLASS.replace("        return y\n", "        return y\n        z = 1\n"),  # a line more
+        CLASS.replace("class Model", "class Net"),  # outside the methods
+        CLASS.replace("        return y\n", "return y\n"),  # out of the method
+        CLASS,  # no edit
+    ):
+        assert reparse_method(CLASS, old, edited) is None, edited
+
+
+def test_a_long_class_is_reparsed_by_method_at_its_place() -> None:
+    long_class = CLASS + "".join(
+        f"\n    def method_{i}(self, x):\n        return x + {i}\n" for i in range(60)
+    )
+    assert long_class.count("\n") >= METHOD_REPARSE_LINES
+    cache = UnitCache(100)
+    first = split_units("import torch\n" + long_class, cache, "m.py")[1]
+    edited = long_class.replace("return x + 7\n", "return x * 7\n")
+    second = split_units("import torch\n" + edited, cache, "m.py")[1]
+    assert second.tree is not None and first.tree is not None
+    assert _same(second.tree, edited)
+    shared = sum(
+        a is b
+        for a, b in zip(second.tree.body[0].body, first.tree.body[0].body, strict=True)  # type: ignore[attr-defined]
+    )
+    assert shared == len(first.tree.body[0].body) - 1  # type: ignore[attr-defined]
