@@ -52,14 +52,21 @@ ALL_CASES = sorted(CASES.rglob("*.py"))
 
 def _edits(text: str, seed: str) -> list[str]:
     """Two edits a user makes while typing, one after the other: a line duplicated, deleted,
-    a blank line inserted (everything below shifts), or a name changed on a line."""
+    a blank line inserted (everything below shifts), a name changed on a line, or a letter
+    typed into an indented line (inside a body: the next check carries signatures)."""
     rng = random.Random(seed)
     lines = text.split("\n")
     texts = []
     for _ in range(2):
         index = rng.randrange(len(lines))
-        edit = rng.choice(("duplicate", "delete", "blank", "rename"))
-        if edit == "duplicate":
+        edit = rng.choice(("duplicate", "delete", "blank", "rename", "type"))
+        if edit == "type":
+            indented = [i for i, line in enumerate(lines) if line.startswith((" ", "\t"))]
+            if indented:
+                index = rng.choice(indented)
+                column = rng.randrange(len(lines[index]) + 1)
+                lines[index] = lines[index][:column] + "x" + lines[index][column:]
+        elif edit == "duplicate":
             lines.insert(index, lines[index])
         elif edit == "delete":
             del lines[index]
