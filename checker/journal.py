@@ -114,6 +114,7 @@ class CacheKeys:
         self.carried = Carried((), ())
         self.adopted = 0  # signatures taken from the previous check (tests, benchmarks)
         self.verifying: list[Node] = []  # the nodes adopted, when VERIFY_CARRIED
+        self._context: tuple[Any, int] | None = None  # (layouts, path state and layouts)
         self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
         self.headers: dict[int, int] = {}  # ``header``, likewise
 
@@ -124,7 +125,10 @@ class CacheKeys:
         signature = self.signature(function)
         if signature is None:
             return None
-        return (self.path, self.state, signature, self.layouts)
+        if self._context is None or self._context[0] is not self.layouts:
+            # as one number: a check looks up thousands of keys, and a state hashes slowly
+            self._context = (self.layouts, _interned((self.path, self.state, self.layouts)))
+        return (self._context[1], signature)
 
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything
