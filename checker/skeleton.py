@@ -24,7 +24,9 @@ def skeleton(key: str, tree: Callable[[str], ast.Module | None]) -> Hashable:
     if key in _SKELETONS:
         return _SKELETONS[key]
     parsed = tree(key)
-    found = _shape(parsed) if parsed is not None else None
+    if parsed is None:
+        return None  # not remembered: the tree may be at hand another time
+    found = _shape(parsed)
     if len(_SKELETONS) > 10_000:
         _SKELETONS.clear()
     _SKELETONS[key] = found
