@@ -26,8 +26,8 @@ __all__ = [
     "Resolution",
     "Validator",
     "WorkspaceView",
-    "text_digest",
-    "union_of",  # the digest a dependency records of a text (``workspace.digest``)
+    "text_digest",  # the digest a dependency records of a text (``workspace.digest``)
+    "union_of",
 ]
 
 

@@ -136,7 +136,7 @@ class UnitCache:
         if tree is None:
             key, tree, error = self.parse(text)
         else:
-            if _VERIFY_REPARSE:
+            if VERIFY_INCREMENTAL:
                 whole = ast.dump(ast.parse(text), include_attributes=True)
                 if ast.dump(tree, include_attributes=True) != whole:
                     raise AssertionError(f"re-parse of the unit at {place} differs")
@@ -188,23 +188,27 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _method_around(
-    cls: ast.ClassDef, first_line: int, last_line: int
-) -> tuple[int, int, int] | None:
-    """The method of the class whose lines (decorators included, 0-based) hold both lines:
+def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+    """A definition's first line (1-based): its first decorator's, else its own."""
+    return min([d.lineno for d in node.decorator_list] + [node.lineno])
+
+
+def _method_around(cls: ast.ClassDef, top: int, bottom: int) -> tuple[int, int, int] | None:
+    """The method of the class whose lines (decorators included, 0-based) hold lines ``top`` to ``bottom``:
     its index in the body, its first line and its last."""
     for index, member in enumerate(cls.body):
         if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            first = min([d.lineno for d in member.decorator_list] + [member.lineno]) - 1
+            first = first_line(member) - 1
             last = (member.end_lineno or member.lineno) - 1
-            if first <= first_line and last_line <= last:
+            if first <= top and bottom <= last:
                 return index, first, last
     return None
 
 
-# ``SPMD_CHECK_VERIFY_CARRIED=1`` (the tests set it): every such re-parse is compared with a
-# parse of the whole text, and a difference is an error.
-_VERIFY_REPARSE = os.environ.get("SPMD_CHECK_VERIFY_CARRIED") == "1"
+# ``SPMD_CHECK_VERIFY_CARRIED=1`` (the tests set it): what incremental work reuses is checked
+# against doing it again (a method re-parse against a whole parse here, a carried signature
+# against a fresh one in ``journal``), and a difference is an error.
+VERIFY_INCREMENTAL = os.environ.get("SPMD_CHECK_VERIFY_CARRIED") == "1"
 
 
 def reparse_method(old_text: str, old_tree: ast.Module, new_text: str) -> ast.Module | None:
@@ -242,8 +246,7 @@ def reparse_method(old_text: str, old_tree: ast.Module, new_text: str) -> ast.Mo
     if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     ast.increment_lineno(method, first - 1)
-    starts = min([d.lineno for d in method.decorator_list] + [method.lineno]) - 1
-    if starts != first or method.end_lineno != last + 1:
+    if first_line(method) - 1 != first or method.end_lineno != last + 1:
         return None
     rebuilt = copy.copy(cls)
     rebuilt.body = [*cls.body[:index], method, *cls.body[index + 1 :]]

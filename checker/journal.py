@@ -9,13 +9,12 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from .entry import BUILDS_SELF
-from .frontend import Unit
+from .frontend import VERIFY_INCREMENTAL, Unit, first_line
 from .results import FactEntry, Span
 from .skeleton import body_edits
 from .values import (
@@ -49,10 +48,10 @@ class Journal:
 
 Node = Union[FunctionVal, ClassVal]  # noqa: UP007 - a runtime alias
 
-# ``SPMD_CHECK_VERIFY_CARRIED=1`` (the tests set it): every carried signature a check
-# adopts is recomputed from scratch at the end of the check, and a stale one is an internal
-# error (``CacheKeys.verify_adopted``).
-VERIFY_CARRIED = os.environ.get("SPMD_CHECK_VERIFY_CARRIED") == "1"
+# With ``frontend.VERIFY_INCREMENTAL`` every carried signature a check adopts is recomputed
+# from scratch at the end of the check, and a stale one is an internal error
+# (``CacheKeys.verify_adopted``).
+VERIFY_CARRIED = VERIFY_INCREMENTAL
 
 
 @dataclass
@@ -99,6 +98,7 @@ class CacheKeys:
         # a quiet module's analyses record no diagnostics: not the same analyses
         self.path = (path, "quiet") if quiet else path
         self.checked = path
+        self.quiet = quiet
         # the workspace modules the checked one imported, by path: their fingerprints (their
         # texts and everything they import) stand for their functions and classes, which
         # are then not walked (a key that reached an imported class walked half a framework)
@@ -150,7 +150,7 @@ class CacheKeys:
         units: list[Unit],
         ran: Iterable[Unit],
         tree: Callable[[str], ast.Module | None],
-    ) -> bool:
+    ) -> None:
         """Start from the previous check's signatures, without those an edit can have
         changed. Called once the module level has run (``ran``: the units of the functions
         it called). Only when the edit is inside function bodies (``skeleton.body_edits``)
@@ -160,13 +160,13 @@ class CacheKeys:
         places = tuple((unit.key, unit.start_line) for unit in units)
         self.carried = Carried(places, self.context())
         if previous is None or previous.context != self.carried.context:
-            return False
+            return
         edits = body_edits(previous.units, units, tree)
         if edits is None:
-            return False
+            return
         edited = {id(new) for _, new in edits}
         if any(id(unit) in edited for unit in ran):
-            return False
+            return
         edited_places = {place for place, _ in edits}
         changed = {own for own, place in previous.unit_of.items() if place in edited_places}
         readers: dict[int, list[int]] = {}
@@ -186,7 +186,6 @@ class CacheKeys:
             _without(previous.reads, changed),
             _without(previous.unit_of, changed),
         )
-        return True
 
     def adopt(self, node: Node) -> bool:
         """Give a node its carried signature, if it has one."""
@@ -215,7 +214,7 @@ class CacheKeys:
 
     def verify_adopted(self) -> None:
         """Every adopted signature is the one computed from scratch (tests)."""
-        fresh = CacheKeys(self.checked, self.state, self.path != self.checked, self.imported)
+        fresh = CacheKeys(self.checked, self.state, self.quiet, self.imported)
         fresh.layouts = self.layouts
         for node in self.verifying:
             if fresh.signature(node) != self.signatures[id(node)]:
@@ -458,7 +457,7 @@ def _header_text(cls: ClassVal) -> tuple[str, int]:
     place = (unit.key, node.lineno)
     found = _HEADERS.get(place)
     if found is None:
-        first = min([d.lineno for d in node.decorator_list] + [node.lineno]) - 1
+        first = first_line(node) - 1
         last = max(first + 1, node.body[0].lineno - 1) if node.body else first + 1
         found = ("\n".join(unit.lines[first:last]), first)
         if len(_HEADERS) > 50_000:

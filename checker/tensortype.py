@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 from . import axes
 from .lattice import AxisType, I, Kind, LocalType, P, R, V
@@ -133,15 +134,13 @@ class Bindings:
     vars: Mapping[VarId, frozenset[Possibility]] = field(default_factory=dict)
     rows: Mapping[Root, frozenset[str]] = field(default_factory=dict)
 
-    # computed once: bindings key the verdict memo, hashed on every op
-    _hash: int | None = field(default=None, compare=False, repr=False)
-
     def __hash__(self) -> int:
-        if self._hash is None:
-            value = hash((frozenset(self.vars.items()), frozenset(self.rows.items())))
-            object.__setattr__(self, "_hash", value)
-            return value
         return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        # computed once: bindings key the verdict memo, hashed on every op
+        return hash((frozenset(self.vars.items()), frozenset(self.rows.items())))
 
     def __bool__(self) -> bool:
         return bool(self.vars) or bool(self.rows)

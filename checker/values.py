@@ -15,6 +15,7 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
+from .frontend import first_line
 from .lattice import AxisType, LocalType
 from .layout import Spec
 from .meshes import Layout
@@ -308,7 +309,7 @@ class FunctionVal:
         place = (self.unit.key, self.qualname, self.node.lineno)
         found = _SOURCES.get(place)
         if found is None:
-            first = min([d.lineno for d in self.node.decorator_list] + [self.node.lineno]) - 1
+            first = first_line(self.node) - 1
             last = self.node.end_lineno or self.node.lineno
             text = "\n".join(self.unit.lines[first:last])
             found = _Source(

@@ -15,8 +15,8 @@ its own), under what the path has learned (``Bindings``). Then:
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -222,14 +222,6 @@ def _result_term(outcomes: Sequence[_Outcome]) -> Term | Marker | None:
 
 
 # ---------------------------------------------------------------------- ops
-# Verdicts by their inputs. ``infer_op`` is a pure function of them, and the same op meets
-# the same operand types again and again: every iteration of a loop until its fixpoint,
-# the same layer's ops in each function that builds it, and a re-check of an edited
-# function (its unchanged ops). Bounded: least recently used first out.
-_VERDICTS: OrderedDict[tuple[object, ...], Verdict] = OrderedDict()
-VERDICT_MEMO_ENTRIES = 8_000
-
-
 def infer_op(
     operands: Sequence[Operand],
     linearity: Linearity,
@@ -241,19 +233,15 @@ def infer_op(
 ) -> Verdict:
     """``rules.infer_output`` over symbolic types. ``mesh`` is the current mesh's axes
     when known (None: none, or not known)."""
-    key = (tuple(operands), linearity, mesh, strict, bindings, grad_mode)
-    verdict = _VERDICTS.get(key)
-    if verdict is not None:
-        _VERDICTS.move_to_end(key)
-        return verdict
-    verdict = _VERDICTS[key] = _infer_op(operands, linearity, mesh, strict, bindings, grad_mode)
-    if len(_VERDICTS) > VERDICT_MEMO_ENTRIES:
-        _VERDICTS.popitem(last=False)
-    return verdict
+    return _infer_op(tuple(operands), linearity, mesh, strict, bindings, grad_mode)
 
 
+# Memoised by its inputs, of which it is a pure function: the same op meets the same operand
+# types again and again (every iteration of a loop until its fixpoint, the same layer's ops
+# in each function that builds it, a re-check of an edited function's unchanged ops).
+@functools.lru_cache(maxsize=8_000)
 def _infer_op(
-    operands: Sequence[Operand],
+    operands: tuple[Operand, ...],
     linearity: Linearity,
     mesh: tuple[str, ...] | None,
     strict: bool,

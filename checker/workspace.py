@@ -130,16 +130,21 @@ class Workspace:
         )
 
 
-def _package(path: str, isfile: Callable[[str], bool]) -> str:
-    parts: list[str] = []
+def _package_folders(path: str, isfile: Callable[[str], bool]) -> list[str]:
+    """The folders above a module that are packages (hold ``__init__.py``), innermost first."""
+    folders: list[str] = []
     folder = os.path.dirname(path)
     while isfile(os.path.join(folder, "__init__.py")):
-        parts.append(os.path.basename(folder))
+        folders.append(folder)
         parent = os.path.dirname(folder)
         if parent == folder:
             break
         folder = parent
-    return ".".join(reversed(parts))
+    return folders
+
+
+def _package(path: str, isfile: Callable[[str], bool]) -> str:
+    return ".".join(os.path.basename(f) for f in reversed(_package_folders(path, isfile)))
 
 
 def _root(importer: str, isfile: Callable[[str], bool]) -> str:
@@ -147,13 +152,8 @@ def _root(importer: str, isfile: Callable[[str], bool]) -> str:
     package, or its own folder when it is not in a package."""
     # os.path on strings: a check validates every import its modules made (hundreds),
     # and pathlib's object building was most of that time
-    top = os.path.dirname(importer)
-    while isfile(os.path.join(top, "__init__.py")):
-        parent = os.path.dirname(top)
-        if parent == top:
-            break
-        top = parent
-    return top
+    packages = _package_folders(importer, isfile)
+    return os.path.dirname(packages[-1]) if packages else os.path.dirname(importer)
 
 
 def _resolve(importer: str, module: str, isfile: Callable[[str], bool]) -> str | None:
