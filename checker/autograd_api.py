@@ -665,6 +665,7 @@ def register_local_backward_hook(ctx: CallContext) -> Value:
     function = ctx.arg(0, "fn")
     if isinstance(function, FunctionVal):
         function.local_backward_hook = True
+        ctx.evaluator.wrote(function)
     return function
 
 
@@ -677,6 +678,7 @@ def attach_hook(
     own = isinstance(hook, FunctionVal) and hook.unit.path == frame.unit.path
     certain = own and frame.function is None and _discarded(node, frame)
     module.hooks.append(ModuleHook(hook, MODULE_HOOKS[method], certain))
+    ev.wrote(module)
     return UNKNOWN  # the handle
 
 

@@ -63,6 +63,11 @@ class Evaluator(Protocol):
         """Whether the function is on the call stack (the code runs inside it)."""
         ...
 
+    def wrote(self, owner: object) -> None:
+        """A handler changed an object or a function in place (a hook attached, a flag
+        set): a call that changed what its caller sees is not shared (``sharing.py``)."""
+        ...
+
     @property
     def numbers(self) -> set[str]:
         """Roots of values the caller supplies that the code uses as numbers."""

@@ -44,6 +44,7 @@ from . import (
     python_api,
     rules_api,
     scalars,
+    sharing,
     spmd_api,
 )
 from .codes import Severity
@@ -89,6 +90,7 @@ from .values import (
     Value,
     join,
     keyword_type_dict,
+    new_serial,
     type_dict,
     type_options,
 )
@@ -212,6 +214,14 @@ class Interpreter:
         # of the last invoke: the function raises on every path (a manifest error)
         self.last_raised = False
         self.memo_raised: set[tuple[Any, ...]] = set()
+        # calls on objects, by what the objects hold (``sharing.py``), and the writes to
+        # objects and classes that keep a call that changed what its caller sees out of it
+        self.shared_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
+        self.shared_builds: dict[tuple[Any, ...], InstanceVal] = {}
+        self.settled_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
+        self.write_log = sharing.WriteLog()
+        # module-level names bound again so far: a call memoised before may read one
+        self.rebound_globals = 0
         self.stack: list[FunctionVal] = []
         self.cache = cache if cache is not None else {}
         self.carried = carried  # the previous check's signatures (CacheKeys.reuse)
@@ -509,6 +519,8 @@ class Interpreter:
 
     def _assign(self, target: ast.expr, value: Value, frame: Frame, in_place: bool = False) -> None:
         if isinstance(target, ast.Name):
+            if frame.env is self.globals and target.id in frame.env:
+                self.rebound_globals += 1  # what a function reads may have changed
             frame.env[target.id] = value
             if not in_place:
                 frame.rebound.add(target.id)
@@ -524,6 +536,7 @@ class Interpreter:
             owner = self._eval(target.value, frame)
             if isinstance(owner, (InstanceVal, ClassVal)):
                 owner.attributes[target.attr] = value
+                self.write_log.write(owner)
             key = self._attr_key(target)
             if key is not None:
                 frame.env[key] = value
@@ -908,6 +921,7 @@ class Interpreter:
                 cls.methods[stmt.name] = self._define_function(stmt, body_frame, cls)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 self._exec(stmt, body_frame)
+        self.write_log.write(cls)  # a class built inside a call is that call's own
         for name, value in body_frame.env.items():
             if at_module_level or name not in frame.env or frame.env[name] is not value:
                 cls.attributes[name] = value
@@ -1004,6 +1018,7 @@ class Interpreter:
 
     def _dataclass_init(self, cls: ClassVal, instance: InstanceVal) -> None:
         """The ``__init__`` a dataclass generates: each field from the caller."""
+        self.write_log.write(instance)
         for name in cls.dataclass_fields() or ():
             instance.attributes[name] = SymbolicVal(Root(f"{cls.qualname}.{name}", name))
 
@@ -1047,33 +1062,80 @@ class Interpreter:
         env = self._bind(function, args, kwargs)
         # per journal: a replay gives what its analysis recorded, so the calls it made must
         # record there (reused from another analysis, the replay would lack what they found)
-        key = (id(function), _signature(env), self.state, self.sink.journal_number)
+        key = (
+            id(function),
+            _signature(env),
+            self.state,
+            self.sink.journal_number,
+            self.rebound_globals,  # what it reads of the module's names may have changed
+        )
         if key in self.memo:
             self.last_effects = self.memo_effects.get(key, {})
             self.last_raised = key in self.memo_raised
             return self.memo[key]
+        shape = sharing.shape_of(env) if sharing.holds_object(env) else None
+        shared_key = settled_key = None
+        if shape is not None:
+            # a method on an object built like one already seen: the call made on that one
+            shared_key = (id(function), shape, *key[2:])
+            # the same objects holding what they held when a call changed nothing in them
+            settled_key = (key, shape)
+            found = self.shared_calls.get(shared_key) or self.settled_calls.get(settled_key)
+            if found is not None:
+                for owner in found.written:
+                    self.write_log.write(owner)
+                self.last_effects = found.effects
+                self.last_raised = found.raised
+                return found.result
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self.analysed[id(function)] = function
+        arguments = dict(env)  # the frame's env gains its locals
         frame = Frame(env, function.unit, function, [], call_site)
-        with self._running(function, call_site):
+        with self._watching(new_serial()) as watch, self._running(function, call_site):
             self._exec_block(function.node.body, frame)
-        if isinstance(function.node, ast.AsyncFunctionDef):
-            result: Value = UNKNOWN
-        elif not frame.returns:
-            result = ConstVal(None) if not frame.raised else UNKNOWN
-        else:
-            result = frame.returns[0]
-            for value in frame.returns[1:]:
-                result = join(result, value)
-            if not frame.terminated and not _always_returns(function.node):
-                result = join(result, ConstVal(None))
+        result = _returned(function, frame)
+        self.last_effects = dict(frame.effects)
+        self.last_raised = frame.raised and not frame.returns  # whatever path it takes
+        if not watch.quiet:
+            # it changed what its caller sees (an object it was given, a class, the state):
+            # a second call must do that again, unless what it wrote is what was there
+            del self.memo[key]
+            if settled_key is not None and sharing.settled(watch, arguments, shape):
+                self.settled_calls[settled_key] = sharing.SharedCall(
+                    result, self.last_effects, self.last_raised, tuple(watch.written)
+                )
+            return result
         self.memo[key] = result
-        self.memo_effects[key] = dict(frame.effects)
-        self.last_effects = self.memo_effects[key]
-        if frame.raised and not frame.returns:
-            self.memo_raised.add(key)  # the runtime raises in it, whatever path it takes
-            self.last_raised = True
+        self.memo_effects[key] = self.last_effects
+        if self.last_raised:
+            self.memo_raised.add(key)
+        if (
+            shared_key is not None
+            and sharing.portable(result)
+            and all(sharing.portable(v) for v in self.last_effects.values())
+        ):
+            self.shared_calls[shared_key] = sharing.SharedCall(
+                result, self.last_effects, self.last_raised
+            )
         return result
+
+    @contextmanager
+    def _watching(self, built_before: int) -> Iterator[sharing.Watch]:
+        """Watch a call run: what it wrote, and whether it changed anything else its caller
+        sees (see ``sharing.Watch``)."""
+        watch = sharing.Watch()
+        changes, entered, state = self.algebra.changes, len(self.entered), self.state
+        saved = self.write_log.begin()
+        first = self.write_log.count
+        try:
+            yield watch
+        finally:
+            oldest_written = self.write_log.end(saved)
+        watch.written = self.write_log.owners_since(first)
+        watch.kept_state = (
+            self.algebra.changes == changes and len(self.entered) == entered and self.state == state
+        )
+        watch.quiet = watch.kept_state and oldest_written >= built_before
 
     def _bind(
         self, function: FunctionVal, args: list[Value], kwargs: dict[str, Value]
@@ -1244,11 +1306,29 @@ class Interpreter:
             return UNKNOWN  # a constructor that builds its own class: recursion gives Unknown
         if init is not None and not init.opaque:
             site = Related(frame.unit.span(node), "constructed here")
-            # instances are mutable: no memo across constructions
             env = self._bind(init, [instance, *args], kwargs)
+            # instances are mutable: a construction like one seen gives a copy of what that
+            # one built (when it built it alone: sharing.built_alone)
+            shape = sharing.shape_of(dict(list(env.items())[1:]))
+            key = None
+            if shape is not None:
+                key = (
+                    id(init),
+                    id(cls),
+                    shape,
+                    self.state,
+                    self.sink.journal_number,
+                    self.rebound_globals,
+                )
+                found = self.shared_builds.get(key)
+                if found is not None:
+                    return sharing.fresh_copy(found)
             self.analysed[id(init)] = init
-            with self._running(init, site):
+            with self._watching(instance.serial) as watch, self._running(init, site):
                 self._exec_block(init.node.body, Frame(env, init.unit, init, [], site))
+            if key is not None and watch.quiet and sharing.built_alone(instance):
+                # a copy: what the caller later writes to this one must not reach the next
+                self.shared_builds[key] = sharing.fresh_copy(instance)
         return instance
 
     @contextmanager
@@ -1276,6 +1356,9 @@ class Interpreter:
 
     def is_running(self, function: FunctionVal) -> bool:
         return function in self.stack
+
+    def wrote(self, owner: object) -> None:
+        self.write_log.write(owner)
 
     @contextmanager
     def running_in(self, state: State) -> Iterator[None]:
@@ -1717,6 +1800,21 @@ class Interpreter:
 
     # ------------------------------------------------------------ calls
     def _call(self, node: ast.Call, frame: Frame) -> Value:
+        writes = self.write_log.count
+        result = self._call_inner(node, frame)
+        if self.write_log.count != writes:
+            self._forget_written(frame, self.write_log.written_since(writes))
+        return result
+
+    def _forget_written(self, frame: Frame, written: set[int]) -> None:
+        """A call wrote attributes of objects this frame knows an attribute of (``h.t``, by
+        name, set on this path): the object now holds what the call wrote."""
+        for key in [k for k in frame.env if "." in k]:
+            owner = self._lookup(key.partition(".")[0], frame)
+            if id(owner) in written:
+                del frame.env[key]
+
+    def _call_inner(self, node: ast.Call, frame: Frame) -> Value:
         callee = self._eval(node.func, frame)
         args = [self._eval(a, frame) for a in node.args]
         kwargs: dict[str, Value] = {}
@@ -1797,6 +1895,7 @@ class Interpreter:
                     attribute = args[0]
                     if isinstance(attribute, ConstVal) and isinstance(attribute.value, str):
                         receiver.attributes[attribute.value] = args[1]
+                        self.write_log.write(receiver)
                         return ConstVal(None)
                 if (
                     method is None
@@ -1916,6 +2015,7 @@ class Interpreter:
             seen.add(id(value))
             for name, attribute in list(value.attributes.items()):
                 if isinstance(attribute, TensorVal) and attribute.type == UNTYPED:
+                    self.write_log.write(value)
                     value.attributes[name] = TensorVal(
                         UNKNOWN_TYPE, attribute.grad, attribute.origin, attribute.ndim
                     )
@@ -2459,6 +2559,20 @@ def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def _always_returns(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(node.body) and isinstance(node.body[-1], (ast.Return, ast.Raise))
+
+
+def _returned(function: FunctionVal, frame: Frame) -> Value:
+    """What a call of the function gives, from what its run returned on each path."""
+    if isinstance(function.node, ast.AsyncFunctionDef):
+        return UNKNOWN
+    if not frame.returns:
+        return ConstVal(None) if not frame.raised else UNKNOWN
+    result = frame.returns[0]
+    for value in frame.returns[1:]:
+        result = join(result, value)
+    if not frame.terminated and not _always_returns(function.node):
+        result = join(result, ConstVal(None))
+    return result
 
 
 def _signature(env: dict[str, Value]) -> tuple[Any, ...]:

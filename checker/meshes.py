@@ -109,6 +109,9 @@ def flatten(layouts: Sequence[Layout]) -> Layout | None:
     return Layout.of(a for lay in layouts for a in lay.atoms)
 
 
+_NOT_SEEN = object()  # a name no mesh has given a layout yet
+
+
 class Algebra:
     """The layouts of the named axes one check has seen built (``init_device_mesh`` with a
     literal shape, ``_flatten`` of such a mesh). A name given two different layouts is not
@@ -124,12 +127,15 @@ class Algebra:
         # True while functions are analysed on their own: their unseen callers may have run
         # anything before them, flattenings included
         self.open_world = False
+        # how many times what it knows changed (a memoised call must have changed nothing)
+        self.changes = 0
 
     def register(self, name: str, layout: Layout | None) -> None:
-        if name in self._layouts and self._layouts[name] != layout:
-            self._layouts[name] = None
-        else:
-            self._layouts[name] = layout
+        known = self._layouts.get(name, _NOT_SEEN)
+        now = None if known is not _NOT_SEEN and known != layout else layout
+        if known != now:
+            self.changes += 1
+            self._layouts[name] = now
 
     def layout(self, name: str) -> Layout | None:
         return self._layouts.get(name)
@@ -140,10 +146,14 @@ class Algebra:
         return None if any(lay is None for lay in found) else [lay for lay in found if lay]
 
     def note_flattened(self, root: str, name: str) -> None:
-        self._flattened.add((root, name))
+        if (root, name) not in self._flattened:
+            self.changes += 1
+            self._flattened.add((root, name))
 
     def escaped(self, root: str) -> None:
-        self._escaped.add(root)
+        if root not in self._escaped:
+            self.changes += 1
+            self._escaped.add(root)
 
     def flattened(self, root: str, name: str) -> bool:
         """Whether the root mesh may already have a flattened dim of this name."""
@@ -157,7 +167,9 @@ class Algebra:
         return copied
 
     def restore(self, snapshot: Algebra) -> None:
+        changes = self.changes
         vars(self).update({name: _copied(value) for name, value in vars(snapshot).items()})
+        self.changes = changes + 1  # a count that only grows: restoring is a change too
 
     def fingerprint(self) -> tuple[tuple[str, Layout | None], ...]:
         """What a cached (standalone) analysis that may have read the algebra depends on: the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -417,6 +418,16 @@ class ModuleHook:
     certain: bool
 
 
+# numbers objects in the order a check builds them (``sharing.py``: what a call wrote to is
+# older than the call, or built by it)
+_SERIALS = itertools.count()
+
+
+def new_serial() -> int:
+    """A number larger than every object's built so far, smaller than any built later's."""
+    return next(_SERIALS)
+
+
 @dataclass(eq=False)
 class InstanceVal:
     """An object of a workspace class; attributes tracked per instance."""
@@ -424,6 +435,7 @@ class InstanceVal:
     cls: ClassVal
     attributes: dict[str, Value] = field(default_factory=dict)
     hooks: list[ModuleHook] = field(default_factory=list)  # its backward hooks, in order
+    serial: int = field(default_factory=new_serial)
 
 
 @dataclass(eq=False)

@@ -1,0 +1,250 @@
+"""Calls shared between objects that look the same: the structural memo of ``invoke``.
+
+A method's analysis is memoised per receiver object (its identity): two layers built by
+the same constructor with the same arguments are two objects, so a driver that runs a
+model analysed ``ColumnParallelLinear.forward`` once per layer, each time to the same
+result. ``shape_of`` names an object by what the analysis can read of it (its class, its
+attributes, its hooks, recursively), so a call on a second such object can take the
+first one's result.
+
+That is sound only for calls that change nothing a later statement could see and whose
+result holds no object of its own: ``Interpreter.invoke`` keeps a result here only when
+the call wrote no attribute, no hook and no mesh layout, left the state as it found it,
+and ``portable`` holds for its result and its in-place effects.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .values import (
+    BoundMethodVal,
+    FunctionVal,
+    InstanceVal,
+    TensorVal,
+    TupleVal,
+    Value,
+)
+
+# objects and attributes followed to name one argument: past this, the call is not shared
+_NODE_LIMIT = 2_000
+_DEPTH_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class SharedCall:
+    """What a call gave: its result, its in-place effects on its arguments (by parameter
+    name), whether it raises on every path, and the objects it wrote to (each write left
+    what was there: taking the call again writes them again, to the same values)."""
+
+    result: Value
+    effects: dict[str, Value]
+    raised: bool
+    written: tuple[object, ...] = ()
+
+
+NOTHING_WRITTEN = sys.maxsize
+# what a write to a class, a function or an object not tracked by number is older than
+_SHARED = -1
+
+
+class WriteLog:
+    """The oldest object written to since a mark (by ``InstanceVal.serial``): a call that
+    wrote only to objects it built itself changed nothing its caller can see, except
+    through what it returns."""
+
+    def __init__(self) -> None:
+        self.oldest = NOTHING_WRITTEN
+        # every object written, in order (kept alive for the check: ids stay theirs)
+        self._owners: list[object] = []
+
+    @property
+    def count(self) -> int:
+        """How many writes so far (a mark for ``written_since``)."""
+        return len(self._owners)
+
+    def written_since(self, count: int) -> set[int]:
+        """The ids of the objects written since ``count`` was read."""
+        return {id(owner) for owner in self._owners[count:]}
+
+    def owners_since(self, count: int) -> list[object]:
+        """The objects written since ``count`` was read, in order."""
+        return self._owners[count:]
+
+    def write(self, owner: object) -> None:
+        """``owner`` changed in place (an instance, a class, a function's flags)."""
+        self._owners.append(owner)
+        serial = owner.serial if isinstance(owner, InstanceVal) else _SHARED
+        if serial < self.oldest:
+            self.oldest = serial
+
+    def begin(self) -> int:
+        """Start watching; give ``end`` what it returns."""
+        saved, self.oldest = self.oldest, NOTHING_WRITTEN
+        return saved
+
+    def end(self, saved: int) -> int:
+        """The oldest object written since ``begin`` (the outer watch sees it too)."""
+        inner = self.oldest
+        self.oldest = min(saved, inner)
+        return inner
+
+
+@dataclass
+class Watch:
+    """What a watched call did (``Interpreter._watching``), set when it ends. ``kept_state``:
+    it built no mesh, and left the state and the entered contexts as it found them.
+    ``quiet``: that, and it wrote only to objects it built; only then may one call stand
+    for another, alike one. ``written``: every object it wrote to, in order."""
+
+    quiet: bool = False
+    kept_state: bool = False
+    written: list[object] = field(default_factory=list)
+
+
+def settled(watch: Watch, env: dict[str, Value], before: tuple[Any, ...] | None) -> bool:
+    """Whether a call that wrote changed nothing after all: it kept the state, wrote only
+    to objects its arguments hold, and they hold what they held before (``shape_of``). A
+    lazily built attribute (``if self.mesh is None: self.build()``) is such a call from its
+    second time on."""
+    if before is None or not watch.kept_state:
+        return False
+    held = _objects_in(env.values())
+    if held is None or any(id(owner) not in held for owner in watch.written):
+        return False
+    return shape_of(env) == before
+
+
+class _TooLarge(Exception):
+    """An argument too deep or too large to name cheaply (or cyclic)."""
+
+
+def shape_of(env: dict[str, Value]) -> tuple[Any, ...] | None:
+    """The bound arguments as the analysis can read them, objects by content; None when one
+    is too large or cyclic to name."""
+    budget = [_NODE_LIMIT]
+    try:
+        shape = tuple((name, _shape(value, 0, budget)) for name, value in env.items())
+        hash(shape)
+    except (_TooLarge, TypeError):
+        return None
+    return shape
+
+
+def holds_object(env: dict[str, Value]) -> bool:
+    """Whether an argument is (or holds) an object: the only case the structural key adds
+    anything to the identity key."""
+    return any(_holds_object(value) for value in env.values())
+
+
+def portable(value: Value) -> bool:
+    """Whether a value can be handed to another call's caller: it holds no object (an object
+    would be the first caller's, and a later write to it would reach the wrong one)."""
+    return not _holds_object(value)
+
+
+def built_alone(instance: InstanceVal) -> bool:
+    """Whether every object the instance holds (itself included) was built after it (by
+    its construction): a copy of it then shares nothing with anything else."""
+    first = instance.serial
+    seen: set[int] = set()
+    pending: list[Value] = [instance]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, InstanceVal):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if value.serial < first or any(_holds_object(h.hook) for h in value.hooks):
+                return False  # a hook is copied as it is: one on an object would be shared
+            pending.extend(value.attributes.values())
+        elif isinstance(value, TupleVal):
+            pending.extend(value.items)
+        elif isinstance(value, BoundMethodVal):
+            pending.append(value.receiver)
+        elif isinstance(value, FunctionVal) and value.closure is not None:
+            return False  # its closure is not copied
+    return True
+
+
+def _objects_in(values: Iterable[Value]) -> set[int] | None:
+    """The ids of every object the values hold, themselves included (None: too many)."""
+    seen: set[int] = set()
+    pending = list(values)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, InstanceVal):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if len(seen) > _NODE_LIMIT:
+                return None
+            pending.extend(value.attributes.values())
+        elif isinstance(value, TupleVal):
+            pending.extend(value.items)
+        elif isinstance(value, BoundMethodVal):
+            pending.append(value.receiver)
+    return seen
+
+
+def fresh_copy(instance: InstanceVal) -> InstanceVal:
+    """A copy of an object built alone, each object it holds copied once (two attributes
+    holding one object hold one copy)."""
+    copied = _copy(instance, {})
+    assert isinstance(copied, InstanceVal)
+    return copied
+
+
+def _copy(value: Value, copies: dict[int, InstanceVal]) -> Value:
+    if isinstance(value, InstanceVal):
+        found = copies.get(id(value))
+        if found is None:
+            found = copies[id(value)] = InstanceVal(value.cls, {}, list(value.hooks))
+            found.attributes.update(
+                (name, _copy(attribute, copies)) for name, attribute in value.attributes.items()
+            )
+        return found
+    if isinstance(value, TupleVal):
+        return TupleVal(tuple(_copy(item, copies) for item in value.items))
+    if isinstance(value, BoundMethodVal):
+        return BoundMethodVal(_copy(value.receiver, copies), value.name)
+    return value
+
+
+def _holds_object(value: Value) -> bool:
+    if isinstance(value, (InstanceVal, BoundMethodVal)):
+        return True
+    if isinstance(value, FunctionVal):
+        return value.closure is not None  # a function defined in a call sees its locals
+    if isinstance(value, TupleVal):
+        return any(_holds_object(item) for item in value.items)
+    return False
+
+
+def _shape(value: Value, depth: int, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > _DEPTH_LIMIT:
+        raise _TooLarge
+    if isinstance(value, InstanceVal):
+        attributes = tuple(
+            (name, _shape(attribute, depth + 1, budget))
+            for name, attribute in value.attributes.items()
+        )
+        return (_INSTANCE, id(value.cls), attributes, tuple(value.hooks))
+    if isinstance(value, TensorVal):
+        # as the identity key reads a tensor: its origin is where it came from, not what it is
+        return (_TENSOR, value.type, value.grad, value.spec, value.shape)
+    if isinstance(value, TupleVal):
+        return (_TUPLE, tuple(_shape(item, depth + 1, budget) for item in value.items))
+    if isinstance(value, BoundMethodVal):
+        return (_BOUND, _shape(value.receiver, depth + 1, budget), value.name)
+    return value  # immutable, or shared by every caller (functions, classes, modules)
+
+
+_INSTANCE = "instance"
+_TENSOR = "tensor"
+_TUPLE = "tuple"
+_BOUND = "bound"

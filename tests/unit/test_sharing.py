@@ -1,0 +1,128 @@
+"""Calls shared between objects built alike (``checker/sharing.py``): a body runs once for
+all the objects that look the same, and again wherever sharing could change what the code
+sees. What each shared call gives is judged by the runtime in the case files
+(``tests/cases/classes/alike_objects*.py``, ``attribute_written_by_call.py``); these
+tests pin that the sharing happens at all."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterator
+
+import pytest
+from spmd_check import infer
+from spmd_check.analysis import Analyzer
+
+PRELUDE = """import torch
+import spmd_types as spmd
+from spmd_types import P, R, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+
+"""
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[str]]:
+    """How many times each function's body runs during the checks of the test."""
+    counted: collections.Counter[str] = collections.Counter()
+    running = infer.Interpreter._running
+
+    def counting(self: infer.Interpreter, function: infer.FunctionVal, site: object) -> object:
+        counted[function.qualname] += 1
+        return running(self, function, site)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(infer.Interpreter, "_running", counting)
+    yield counted
+
+
+def _check(body: str) -> list[tuple[int, str]]:
+    result = Analyzer().check("m.py", PRELUDE + body)
+    return [(d.span.line, d.code) for d in result.diagnostics]
+
+
+DRIVER = """
+mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+with spmd.set_current_mesh(mesh), typecheck():
+    x = torch.randn(4, 8)
+    spmd.assert_type(x, {"dp": V, "tp": R})
+"""
+
+
+def test_layers_built_alike_are_built_and_run_once(runs: collections.Counter[str]) -> None:
+    source = (
+        """
+class Scale(torch.nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(n))
+        spmd.assert_type(self.weight, {"dp": R, "tp": R})
+
+    def forward(self, x):
+        return x * self.weight
+"""
+        + DRIVER
+        + "".join(f"    y{i} = Scale(8)(x)\n" for i in range(4))
+    )
+    assert _check(source) == []
+    assert runs["Scale.__init__"] == 1
+    assert runs["Scale.forward"] == 1
+
+
+def test_an_object_that_keeps_what_it_was_given_is_built_each_time(
+    runs: collections.Counter[str],
+) -> None:
+    source = (
+        """
+class Holder:
+    def __init__(self, t):
+        self.t = t
+
+
+class Wrapper:
+    def __init__(self, inner):
+        self.inner = inner
+"""
+        + DRIVER
+        + "".join(f"    w{i} = Wrapper(Holder(x))\n" for i in range(3))
+    )
+    assert _check(source) == []
+    assert runs["Holder.__init__"] == 1
+    assert runs["Wrapper.__init__"] == 3
+
+
+def test_a_call_that_writes_what_was_there_runs_once(runs: collections.Counter[str]) -> None:
+    source = (
+        """
+class Config:
+    def __init__(self):
+        self.scale = 2
+
+    def configure(self):
+        self.scale = 2
+        return self.scale
+"""
+        + DRIVER
+        + "    c = Config()\n"
+        + "    c.configure()\n" * 3
+    )
+    assert _check(source) == []
+    assert runs["Config.configure"] == 1
+
+
+def test_a_call_that_changes_its_object_runs_every_time(runs: collections.Counter[str]) -> None:
+    source = (
+        """
+class Counter:
+    def __init__(self):
+        self.t = None
+
+    def push(self, t):
+        self.t = t
+"""
+        + DRIVER
+        + "    c = Counter()\n"
+        + "    c.push(x)\n    c.push(None)\n" * 2
+    )
+    assert _check(source) == []
+    assert runs["Counter.push"] == 4
