@@ -34,6 +34,7 @@ from .frontend import Unit, UnitCache, split_units
 from .infer import Interpreter
 from .journal import Carried, Journal
 from .results import Diagnostic, ModuleResult, Span, order_key
+from .sharing import KeptCalls
 from .state import Cancelled
 from .values import ModuleVal, Value
 from .workspace import Workspace
@@ -233,6 +234,8 @@ class Analyzer:
         self._journals: dict[str, dict[Any, Journal]] = {}
         # the signatures of each path's last finished check, for its next (journal.Carried)
         self._carried: dict[str, Carried] = {}
+        # calls into loaded modules' code, for every check (sharing.KeptCalls)
+        self._kept = KeptCalls()
         self.last_reused = 0
         self.last_adopted = 0  # signatures the last check carried over (journal.Carried)
 
@@ -257,6 +260,7 @@ class Analyzer:
                 parsed=len(self._cache),
                 modules=len(self._modules),
                 journals=sum(len(j) for j in self._journals.values()),
+                kept_calls=len(self._kept),
             )
 
     def dependents(self, path: str) -> set[str]:
@@ -298,6 +302,7 @@ class Analyzer:
                 loader=loader,
                 cancelled=cancelled,
                 hover_facts=self.hover_facts,
+                kept=self._kept,
             )
             try:
                 interpreter.run()

@@ -21,12 +21,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CacheStats:
-    """Entries a checker keeps: parsed statements, loaded workspace modules, and cached
-    analyses of functions."""
+    """Entries a checker keeps: parsed statements, loaded workspace modules, cached
+    analyses of functions, and calls into loaded modules kept across checks."""
 
     parsed: int
     modules: int
     journals: int
+    kept_calls: int = 0
 
 
 class Checker(Protocol):

@@ -22,7 +22,7 @@ import ast
 import builtins
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -50,7 +50,7 @@ from . import (
 from .codes import Severity
 from .config import Config, Mode
 from .evaluator import COLLECTION_LIMIT, UNROLL_LIMIT, CallContext, OpArgs, OpKwargs
-from .frontend import Unit
+from .frontend import VERIFY_INCREMENTAL, Unit
 from .lattice import AxisType, LocalType
 from .layout import NO_SPEC
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
@@ -185,6 +185,7 @@ class Interpreter:
         module_level_only: bool = False,
         cancelled: Callable[[], bool] | None = None,
         hover_facts: bool = True,
+        kept: sharing.KeptCalls | None = None,
     ) -> None:
         self.path = path
         # what a hover shows, per expression: nobody hovers over the command line's checks
@@ -219,7 +220,10 @@ class Interpreter:
         self.shared_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
         self.shared_builds: dict[tuple[Any, ...], InstanceVal] = {}
         self.settled_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
-        self.write_log = sharing.WriteLog()
+        # calls into other files' code, kept across checks by the analyzer
+        self.kept = kept
+        self.declared_log: list[Value] = []  # what ``declare`` was given, in order
+        self.write_log = sharing.WriteLog(new_serial())
         # module-level names bound again so far: a call memoised before may read one
         self.rebound_globals = 0
         self.stack: list[FunctionVal] = []
@@ -501,6 +505,7 @@ class Interpreter:
 
     def declare(self, value: Value) -> None:
         self.declared[id(value)] = value  # held: an id is only unique while its object lives
+        self.declared_log.append(value)
 
     def mutate(self, target: ast.AST, value: Value, frame: Frame) -> None:
         """The object a name refers to changed in place (its SPMD type was set or changed):
@@ -921,7 +926,7 @@ class Interpreter:
                 cls.methods[stmt.name] = self._define_function(stmt, body_frame, cls)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 self._exec(stmt, body_frame)
-        self.write_log.write(cls)  # a class built inside a call is that call's own
+        self.write_log.built_class()
         for name, value in body_frame.env.items():
             if at_module_level or name not in frame.env or frame.env[name] is not value:
                 cls.attributes[name] = value
@@ -1062,13 +1067,7 @@ class Interpreter:
         env = self._bind(function, args, kwargs)
         # per journal: a replay gives what its analysis recorded, so the calls it made must
         # record there (reused from another analysis, the replay would lack what they found)
-        key = (
-            id(function),
-            _signature(env),
-            self.state,
-            self.sink.journal_number,
-            self.rebound_globals,  # what it reads of the module's names may have changed
-        )
+        key = (id(function), _signature(env), *self._memo_context())
         if key in self.memo:
             self.last_effects = self.memo_effects.get(key, {})
             self.last_raised = key in self.memo_raised
@@ -1087,13 +1086,38 @@ class Interpreter:
                 self.last_effects = found.effects
                 self.last_raised = found.raised
                 return found.result
+        kept_key = self._kept_key(function, env)
+        if kept_key is not None and self.kept is not None:
+            kept = self.kept.get(function, kept_key)
+            if kept is not None and not VERIFY_INCREMENTAL:
+                return self._take_kept(function, kept, call_site)
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self.analysed[id(function)] = function
         arguments = dict(env)  # the frame's env gains its locals
         frame = Frame(env, function.unit, function, [], call_site)
-        with self._watching(new_serial()) as watch, self._running(function, call_site):
+        declared = len(self.declared_log)
+        numbers = frozenset(self.numbers) if kept_key is not None else frozenset()
+        with (
+            self.sink.capturing() if kept_key is not None else nullcontext(None) as capture,
+            self._watching(new_serial()) as watch,
+            self._running(function, call_site),
+        ):
             self._exec_block(function.node.body, frame)
         result = _returned(function, frame)
+        if kept_key is not None and capture is not None and watch.quiet:
+            self._keep(
+                function,
+                kept_key,
+                sharing.KeptCall(
+                    result,
+                    dict(frame.effects),
+                    frame.raised and not frame.returns,
+                    tuple(capture.reports),
+                    tuple(self.declared_log[declared:]),
+                    frozenset(self.numbers - numbers),
+                ),
+                capture.own,
+            )
         self.last_effects = dict(frame.effects)
         self.last_raised = frame.raised and not frame.returns  # whatever path it takes
         if not watch.quiet:
@@ -1118,6 +1142,67 @@ class Interpreter:
                 result, self.last_effects, self.last_raised
             )
         return result
+
+    def _memo_context(self) -> tuple[Any, ...]:
+        """What a memoised call depends on besides the callee and its arguments: the state,
+        the journal it records in, the module-level names bound again so far (a function
+        reads them as they are when called) and the changes to the meshes' layouts."""
+        return (self.state, self.sink.journal_number, self.rebound_globals, self.algebra.changes)
+
+    def _kept_key(
+        self, function: FunctionVal, env: dict[str, Value], built: ClassVal | None = None
+    ) -> tuple[Any, ...] | None:
+        """The key of a call into another file's code across checks (``sharing.KeptCalls``;
+        ``built``: the class a construction builds), or None when it may not be kept."""
+        if self.kept is None or function.unit.path == self.path or self.write_log.wrote_foreign:
+            return None
+        shape = sharing.shape_of(env)
+        if shape is None:
+            return None
+        return (function, built, shape, self.state, self.sink.quiet, self.algebra.key())
+
+    def _take_kept(
+        self, function: FunctionVal, kept: sharing.KeptCall, call_site: Related | None
+    ) -> Value:
+        """A call an earlier check made, taken instead of run: what it found is recorded
+        again, as this check's."""
+        with self.sink.running(function.unit.path, call_site):
+            for report in kept.reports:
+                with self.sink.running(report.path, None):  # the file it was found in
+                    self.sink.report(report.span, report.code, report.message, report.severity)
+        for value in kept.declared:
+            self.declare(value)
+        self.numbers.update(kept.numbers)
+        self.last_effects = kept.effects
+        self.last_raised = kept.raised
+        return kept.result
+
+    def _keep(
+        self,
+        function: FunctionVal,
+        key: tuple[Any, ...],
+        call: sharing.KeptCall,
+        own: bool,
+        built: bool = False,
+    ) -> None:
+        """Keep a quiet call into another file's code for later checks (see ``KeptCalls``;
+        ``built``: a construction, whose object is handed out as copies)."""
+        assert self.kept is not None
+        if (
+            own
+            or self.write_log.wrote_foreign
+            or not (built or sharing.portable(call.result))
+            or not all(sharing.portable(v) for v in call.effects.values())
+        ):
+            return
+        if VERIFY_INCREMENTAL:
+            found = self.kept.get(function, key)
+            if found is not None and not sharing.same_call(found, call):
+                raise AssertionError(
+                    f"a kept call of {function.qualname} differs from running it again:"
+                    f" kept {found}, ran {call}"
+                )
+        self.kept.keep(function, key, call)
 
     @contextmanager
     def _watching(self, built_before: int) -> Iterator[sharing.Watch]:
@@ -1309,26 +1394,45 @@ class Interpreter:
             env = self._bind(init, [instance, *args], kwargs)
             # instances are mutable: a construction like one seen gives a copy of what that
             # one built (when it built it alone: sharing.built_alone)
-            shape = sharing.shape_of(dict(list(env.items())[1:]))
+            arguments = dict(list(env.items())[1:])
+            shape = sharing.shape_of(arguments)
             key = None
             if shape is not None:
-                key = (
-                    id(init),
-                    id(cls),
-                    shape,
-                    self.state,
-                    self.sink.journal_number,
-                    self.rebound_globals,
-                )
+                key = (init, cls, shape, *self._memo_context())
                 found = self.shared_builds.get(key)
                 if found is not None:
                     return sharing.fresh_copy(found)
+            kept_key = self._kept_key(init, arguments, cls)
+            if kept_key is not None and self.kept is not None and not VERIFY_INCREMENTAL:
+                kept = self.kept.get(init, kept_key)
+                if kept is not None:
+                    built = self._take_kept(init, kept, site)
+                    assert isinstance(built, InstanceVal)
+                    return sharing.fresh_copy(built)
             self.analysed[id(init)] = init
-            with self._watching(instance.serial) as watch, self._running(init, site):
+            declared = len(self.declared_log)
+            numbers = frozenset(self.numbers) if kept_key is not None else frozenset()
+            with (
+                self.sink.capturing() if kept_key is not None else nullcontext(None) as capture,
+                self._watching(instance.serial) as watch,
+                self._running(init, site),
+            ):
                 self._exec_block(init.node.body, Frame(env, init.unit, init, [], site))
-            if key is not None and watch.quiet and sharing.built_alone(instance):
+            if watch.quiet and sharing.built_alone(instance):
                 # a copy: what the caller later writes to this one must not reach the next
-                self.shared_builds[key] = sharing.fresh_copy(instance)
+                pristine = sharing.fresh_copy(instance)
+                if key is not None:
+                    self.shared_builds[key] = pristine
+                if kept_key is not None and capture is not None:
+                    kept_call = sharing.KeptCall(
+                        pristine,
+                        {},
+                        False,
+                        tuple(capture.reports),
+                        tuple(self.declared_log[declared:]),
+                        frozenset(self.numbers - numbers),
+                    )
+                    self._keep(init, kept_key, kept_call, capture.own, built=True)
         return instance
 
     @contextmanager
@@ -1600,7 +1704,9 @@ class Interpreter:
     def _import(self, module: str) -> ModuleVal | None:
         if self.loader is None or not module:
             return None
+        first = new_serial()
         loaded = self.loader.load(self.path, module)
+        self.write_log.loaded(first, new_serial())
         if loaded is not None:
             self.imported[loaded.path] = loaded.fingerprint
         return loaded

@@ -126,9 +126,20 @@ class Algebra:
         self._escaped: set[str] = set()
         # True while functions are analysed on their own: their unseen callers may have run
         # anything before them, flattenings included
-        self.open_world = False
+        self._open_world = False
         # how many times what it knows changed (a memoised call must have changed nothing)
         self.changes = 0
+        self._key: tuple[int, tuple[object, ...]] | None = None  # ``key``, at ``changes``
+
+    @property
+    def open_world(self) -> bool:
+        return self._open_world
+
+    @open_world.setter
+    def open_world(self, value: bool) -> None:
+        if value != self._open_world:
+            self.changes += 1
+            self._open_world = value
 
     def register(self, name: str, layout: Layout | None) -> None:
         known = self._layouts.get(name, _NOT_SEEN)
@@ -170,6 +181,18 @@ class Algebra:
         changes = self.changes
         vars(self).update({name: _copied(value) for name, value in vars(snapshot).items()})
         self.changes = changes + 1  # a count that only grows: restoring is a change too
+
+    def key(self) -> tuple[object, ...]:
+        """Everything it knows, as a key (a call kept across checks depends on it)."""
+        if self._key is None or self._key[0] != self.changes:
+            known = (
+                self.open_world,
+                self.fingerprint(),
+                frozenset(self._flattened),
+                frozenset(self._escaped),
+            )
+            self._key = (self.changes, known)
+        return self._key[1]
 
     def fingerprint(self) -> tuple[tuple[str, Layout | None], ...]:
         """What a cached (standalone) analysis that may have read the algebra depends on: the

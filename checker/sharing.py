@@ -16,12 +16,15 @@ and ``portable`` holds for its result and its in-place effects.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .sink import Report
 from .values import (
     BoundMethodVal,
+    ClassVal,
     FunctionVal,
     InstanceVal,
     TensorVal,
@@ -52,14 +55,29 @@ _SHARED = -1
 
 
 class WriteLog:
-    """The oldest object written to since a mark (by ``InstanceVal.serial``): a call that
-    wrote only to objects it built itself changed nothing its caller can see, except
-    through what it returns."""
+    """The oldest object written to since a mark (by ``serial``: a call that wrote only to
+    objects it built itself changed nothing its caller can see, except through what it
+    returns), and whether the check wrote to an object it did not build (a loaded module's:
+    loaded modules outlive a check)."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: int) -> None:
         self.oldest = NOTHING_WRITTEN
+        self._start = start  # the serial the check started at
+        self._loaded: list[tuple[int, int]] = []  # serials of modules loaded meanwhile
+        self.wrote_foreign = False
         # every object written, in order (kept alive for the check: ids stay theirs)
         self._owners: list[object] = []
+
+    def loaded(self, first: int, last: int) -> None:
+        """The objects numbered from ``first`` to ``last`` were built by a module loaded
+        during the check: not the check's own."""
+        if last - first > 1:
+            self._loaded.append((first, last))
+
+    def built_class(self) -> None:
+        """A class statement ran: no call that ran one is shared (alike callers would get
+        one class object, and what one writes to it the other would see)."""
+        self.oldest = _SHARED
 
     @property
     def count(self) -> int:
@@ -77,9 +95,13 @@ class WriteLog:
     def write(self, owner: object) -> None:
         """``owner`` changed in place (an instance, a class, a function's flags)."""
         self._owners.append(owner)
-        serial = owner.serial if isinstance(owner, InstanceVal) else _SHARED
+        serial = owner.serial if isinstance(owner, (InstanceVal, ClassVal)) else _SHARED
         if serial < self.oldest:
             self.oldest = serial
+        if not self.wrote_foreign and (
+            serial < self._start or any(a <= serial <= b for a, b in self._loaded)
+        ):
+            self.wrote_foreign = True
 
     def begin(self) -> int:
         """Start watching; give ``end`` what it returns."""
@@ -116,6 +138,76 @@ def settled(watch: Watch, env: dict[str, Value], before: tuple[Any, ...] | None)
     if held is None or any(id(owner) not in held for owner in watch.written):
         return False
     return shape_of(env) == before
+
+
+@dataclass(frozen=True)
+class KeptCall:
+    """A call into another file's code as a check saw it: what ``SharedCall`` keeps, and
+    what the caller's check must record again when it takes the call instead of running
+    it: the errors found in that code (reported again, with this check's call site), the
+    tensors whose type it stated, and the caller's values it used as numbers."""
+
+    result: Value
+    effects: dict[str, Value]
+    raised: bool
+    reports: tuple[Report, ...]
+    declared: tuple[Value, ...]
+    numbers: frozenset[str]
+
+
+def same_call(one: KeptCall, other: KeptCall) -> bool:
+    """Whether two runs of a call found the same (objects compared by what they hold)."""
+    return (
+        shape_of({"": one.result}) == shape_of({"": other.result})
+        and shape_of(one.effects) == shape_of(other.effects)
+        and (one.raised, one.reports, one.declared, one.numbers)
+        == (other.raised, other.reports, other.declared, other.numbers)
+    )
+
+
+class KeptCalls:
+    """Calls into other files' code, kept by the analyzer across checks and files.
+
+    A loaded module's functions and classes are the same objects for as long as its text
+    and its imports' texts are (``analysis._Loader``), so a call into them with arguments
+    of the same shape (``shape_of``: it holds what it names, so no key outlives its
+    objects) in the same state runs the same code on the same values. Only quiet calls
+    are kept (``Watch``), whose result and effects hold no object, that recorded nothing
+    for the checked file itself (a callback into it), in a check that wrote no class
+    (a class of a loaded module, written, would stay written for the next check)."""
+
+    LIMIT = 10_000  # calls kept; past it, all are dropped
+
+    def __init__(self) -> None:
+        # by the callee's file: the module globals its calls were kept under, and the calls
+        # (a module loaded again drops its file's calls, and the objects they hold)
+        self._files: dict[str, tuple[dict[str, Value], dict[tuple[Any, ...], KeptCall]]] = {}
+        self._count = 0
+        self._lock = threading.Lock()  # the server's checks may run on two threads
+
+    def get(self, function: FunctionVal, key: tuple[Any, ...]) -> KeptCall | None:
+        found = self._files.get(function.unit.path)
+        if found is None or found[0] is not function.globals:
+            return None
+        return found[1].get(key)
+
+    def keep(self, function: FunctionVal, key: tuple[Any, ...], call: KeptCall) -> None:
+        with self._lock:
+            if self._count >= self.LIMIT:
+                self._files.clear()
+                self._count = 0
+            path = function.unit.path
+            found = self._files.get(path)
+            if found is None or found[0] is not function.globals:
+                if found is not None:
+                    self._count -= len(found[1])
+                found = self._files[path] = (function.globals, {})
+            if key not in found[1]:
+                self._count += 1
+            found[1][key] = call
+
+    def __len__(self) -> int:
+        return self._count
 
 
 class _TooLarge(Exception):
@@ -233,7 +325,7 @@ def _shape(value: Value, depth: int, budget: list[int]) -> Any:
             (name, _shape(attribute, depth + 1, budget))
             for name, attribute in value.attributes.items()
         )
-        return (_INSTANCE, id(value.cls), attributes, tuple(value.hooks))
+        return (_INSTANCE, value.cls, attributes, tuple(value.hooks))
     if isinstance(value, TensorVal):
         # as the identity key reads a tensor: its origin is where it came from, not what it is
         return (_TENSOR, value.type, value.grad, value.spec, value.shape)

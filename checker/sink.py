@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import codes
@@ -57,6 +58,7 @@ class ResultSink:
         # which journal records now (0: none yet): what a call finds is recorded in the
         # journal it ran in, so a memoised call is reused within one journal only
         self.journal_number = 0
+        self._captures: list[Capture] = []  # open captures, innermost last
 
     # ------------------------------------------------------------ recording
     def report(
@@ -71,6 +73,9 @@ class ResultSink:
         if self.quiet and code is not codes.SYNTAX:
             return
         other = self._other_file()
+        for capture in self._captures:
+            capture.reports.append(Report(other or self.path, span, code, message, severity))
+            capture.own = capture.own or other is None
         if other is not None and self._caller is not None:
             site = Related(
                 self._caller.span,
@@ -93,6 +98,7 @@ class ResultSink:
     def reveal(self, reveal: Reveal) -> None:
         if self._other_file() is not None:
             return
+        self._touch_own()
         previous = self.reveals.get(reveal.span)
         if previous is not None:
             reveal = join_reveals(previous, reveal)  # run again: what holds each time
@@ -102,12 +108,14 @@ class ResultSink:
     def collective(self, fact: CollectiveFact) -> None:
         if self._other_file() is not None:
             return
+        self._touch_own()
         self.collective_facts[fact.span] = fact
         self._journal_entry("collective_facts", fact.span, fact)
 
     def fact(self, fact: FactEntry) -> None:
         if self._other_file() is not None:
             return  # another file's facts are that file's own analysis's
+        self._touch_own()
         table = self._journal.facts if self._journal is not None else self.facts
         table[fact.span] = joined(table.get(fact.span), fact)
 
@@ -123,6 +131,21 @@ class ResultSink:
             yield
         finally:
             self._caller, self._running = saved
+
+    @contextmanager
+    def capturing(self) -> Iterator[Capture]:
+        """Also collect what is reported while the block runs (``sharing.KeptCalls``: a call
+        taken from an earlier check reports it again)."""
+        capture = Capture()
+        self._captures.append(capture)
+        try:
+            yield capture
+        finally:
+            self._captures.pop()  # captures nest: this one is the innermost
+
+    def _touch_own(self) -> None:
+        for capture in self._captures:
+            capture.own = True
 
     def _other_file(self) -> str | None:
         """The path of the other file whose code runs now, called from this one; None when
@@ -174,6 +197,28 @@ class ResultSink:
                 return  # reported again (a loop, another call): the first one stands
             self._journaled.add((table, key))
         self._journal.entries.append((table, key, value))
+
+
+@dataclass(frozen=True)
+class Report:
+    """One ``report`` call of another file's code: the file, and what an error there keeps
+    (its related information is the call in the checked file, given by ``running``)."""
+
+    path: str
+    span: Span
+    code: Code
+    message: str
+    severity: Severity
+
+
+@dataclass(eq=False)
+class Capture:
+    """What was reported while a capture was open, and whether anything was recorded for
+    the checked file itself (a report, a reveal, a fact: then the capture is not enough to
+    stand for what ran)."""
+
+    reports: list[Report] = field(default_factory=list)
+    own: bool = False  # reports of the checked file's own code are not kept in it
 
 
 # tables where a replay keeps the first entry of a key (``setdefault``): a journal needs

@@ -353,6 +353,16 @@ class Registration(Enum):
     TYPECHECK = "typecheck"  # register_autograd_function: typecheck_forward or spmd_typecheck
 
 
+# numbers objects in the order a check builds them (``sharing.py``: what a call wrote to is
+# older than the call, or built by it)
+_SERIALS = itertools.count()
+
+
+def new_serial() -> int:
+    """A number larger than every object's built so far, smaller than any built later's."""
+    return next(_SERIALS)
+
+
 @dataclass(eq=False)
 class ClassVal:
     node: ast.ClassDef
@@ -370,6 +380,7 @@ class ClassVal:
     # a unittest TestCase whose bases are all read (workspace classes, checker models, or
     # unittest's own): its tests run under what its set-up enters and nothing else
     testcase: bool = False
+    serial: int = field(default_factory=new_serial)  # as ``InstanceVal.serial``
 
     def dataclass_fields(self) -> tuple[str, ...] | None:
         """The generated ``__init__``'s parameters, bases' fields first; None when neither
@@ -416,16 +427,6 @@ class ModuleHook:
     hook: Value
     pre: bool
     certain: bool
-
-
-# numbers objects in the order a check builds them (``sharing.py``: what a call wrote to is
-# older than the call, or built by it)
-_SERIALS = itertools.count()
-
-
-def new_serial() -> int:
-    """A number larger than every object's built so far, smaller than any built later's."""
-    return next(_SERIALS)
 
 
 @dataclass(eq=False)

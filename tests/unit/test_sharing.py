@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from spmd_check import infer
 from spmd_check.analysis import Analyzer
+from spmd_check.workspace import Workspace
 
 PRELUDE = """import torch
 import spmd_types as spmd
@@ -126,3 +128,89 @@ class Counter:
     )
     assert _check(source) == []
     assert runs["Counter.push"] == 4
+
+
+LAYERS = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+from pkg.ops import relu_of
+
+
+class Linear(torch.nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(n))
+        spmd.assert_type(self.weight, {"dp": R, "tp": R})
+
+    def forward(self, x):
+        return x * self.weight
+
+
+def act(t):
+    return relu_of(t)
+"""
+
+OPS = """import torch
+
+
+def relu_of(t):
+    return torch.relu(t)
+"""
+
+MODEL = """import torch
+import spmd_types as spmd
+from spmd_types import P, R, V
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+from pkg.layers import Linear, act
+
+
+def smoke_test():
+    mesh = init_device_mesh("cpu", (2, 4), mesh_dim_names=("dp", "tp"))
+    with spmd.set_current_mesh(mesh), typecheck():
+        x = torch.randn(8)
+        spmd.assert_type(x, {"dp": V, "tp": R})
+        hidden = Linear(8)(x)
+        reveal_type(hidden)
+        p = torch.randn(8)
+        spmd.assert_type(p, {"dp": R, "tp": P})
+        return act(p)
+"""
+
+
+def _results(analyzer: Analyzer, path: str, text: str) -> object:
+    result = analyzer.check(path, text)
+    return (result.diagnostics, result.elsewhere, [(r.span, r.types) for r in result.reveals])
+
+
+def test_calls_into_a_loaded_module_are_taken_from_the_last_check(
+    tmp_path: Path, runs: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(infer, "VERIFY_INCREMENTAL", False)  # take kept calls, as users do
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    layers = tmp_path / "pkg" / "layers.py"
+    layers.write_text(LAYERS)
+    ops = tmp_path / "pkg" / "ops.py"
+    ops.write_text(OPS)
+    model = str(tmp_path / "pkg" / "model.py")
+    Path(model).write_text(MODEL)
+    workspace = Workspace()
+    analyzer = Analyzer(workspace=workspace)
+    first = _results(analyzer, model, MODEL)
+    assert analyzer.cache_stats().kept_calls > 0
+    found_by_act = first[1]  # type: ignore[index]
+    assert list(found_by_act) == [str(ops)]  # relu of a partial tensor, two files away
+    runs.clear()
+    for typed in ("a", "ab", "abc"):
+        edited = MODEL.replace("hidden = Linear", f"hidden{typed} = hidden = Linear")
+        assert _results(analyzer, model, edited) == _results(Analyzer(), model, edited)
+    # the fresh analyzers ran them; the warm one took them: each ran once per fresh check
+    assert runs["Linear.__init__"] == 3
+    assert runs["Linear.forward"] == 3
+    assert runs["act"] == 3
+    # a changed module is loaded again: its calls are run again, not taken
+    workspace.set_document(str(ops), OPS.replace("torch.relu(t)", "t * 2"))
+    after = _results(analyzer, model, MODEL)
+    assert after[1] == {}  # type: ignore[index]
+    assert after == _results(Analyzer(workspace=workspace), model, MODEL)
