@@ -1,16 +1,22 @@
-"""Calls shared between objects that look the same: the structural memo of ``invoke``.
+"""Calls that stand for other calls: what lets ``Interpreter.invoke`` and construction
+skip running code whose outcome it already has (DESIGN.md, "Calls shared between objects
+built alike").
 
-A method's analysis is memoised per receiver object (its identity): two layers built by
-the same constructor with the same arguments are two objects, so a driver that runs a
-model analysed ``ColumnParallelLinear.forward`` once per layer, each time to the same
-result. ``shape_of`` names an object by what the analysis can read of it (its class, its
-attributes, its hooks, recursively), so a call on a second such object can take the
-first one's result.
+The identity memo names an object by identity: two layers built by the same constructor
+with the same arguments are two objects, so a driver that runs a model analysed
+``ColumnParallelLinear.forward`` once per layer, each time to the same result.
+``shape_of`` names an object by what the analysis can read of it (its class, its
+attributes, its hooks, recursively), and the interpreter keeps, besides the identity memo:
 
-That is sound only for calls that change nothing a later statement could see and whose
-result holds no object of its own: ``Interpreter.invoke`` keeps a result here only when
-the call wrote no attribute, no hook and no mesh layout, left the state as it found it,
-and ``portable`` holds for its result and its in-place effects.
+- shared calls and constructions (``SharedCall``, ``fresh_copy``): within a check, a call
+  on objects of the same shape takes the first one's result;
+- settled calls: a call that wrote only what its objects already held (a lazily built
+  attribute) is taken again on the same objects while they hold the same;
+- kept calls (``KeptCalls``): calls into another file's code, across checks and files.
+
+All of it rests on ``Watch``: a call stands for another only if it changed nothing a
+later statement could see (``WriteLog`` tracks every write by the written object's
+``serial``) and hands out no object of its own (``portable``).
 """
 
 from __future__ import annotations
