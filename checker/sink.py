@@ -218,7 +218,7 @@ class Capture:
     stand for what ran)."""
 
     reports: list[Report] = field(default_factory=list)
-    own: bool = False  # reports of the checked file's own code are not kept in it
+    own: bool = False
 
 
 # tables where a replay keeps the first entry of a key (``setdefault``): a journal needs
