@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,29 +247,30 @@ def portable(value: Value) -> bool:
 def built_alone(instance: InstanceVal) -> bool:
     """Whether every object the instance holds (itself included) was built after it (by
     its construction): a copy of it then shares nothing with anything else."""
-    first = instance.serial
-    seen: set[int] = set()
-    pending: list[Value] = [instance]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, InstanceVal):
-            if id(value) in seen:
-                continue
-            seen.add(id(value))
-            if value.serial < first or any(_holds_object(h.hook) for h in value.hooks):
-                return False  # a hook is copied as it is: one on an object would be shared
-            pending.extend(value.attributes.values())
-        elif isinstance(value, TupleVal):
-            pending.extend(value.items)
-        elif isinstance(value, BoundMethodVal):
-            pending.append(value.receiver)
-        elif isinstance(value, FunctionVal) and value.closure is not None:
+    for value in _reached([instance]):
+        if isinstance(value, InstanceVal) and (
+            value.serial < instance.serial or any(_holds_object(h.hook) for h in value.hooks)
+        ):
+            return False  # a hook is copied as it is: one on an object would be shared
+        if isinstance(value, FunctionVal) and value.closure is not None:
             return False  # its closure is not copied
     return True
 
 
 def _objects_in(values: Iterable[Value]) -> set[int] | None:
     """The ids of every object the values hold, themselves included (None: too many)."""
+    seen: set[int] = set()
+    for value in _reached(values):
+        if isinstance(value, InstanceVal):
+            seen.add(id(value))
+            if len(seen) > _NODE_LIMIT:
+                return None
+    return seen
+
+
+def _reached(values: Iterable[Value]) -> Iterator[Value]:
+    """Every value the values hold, through objects' attributes, tuples and bound methods'
+    receivers (each object once)."""
     seen: set[int] = set()
     pending = list(values)
     while pending:
@@ -278,14 +279,12 @@ def _objects_in(values: Iterable[Value]) -> set[int] | None:
             if id(value) in seen:
                 continue
             seen.add(id(value))
-            if len(seen) > _NODE_LIMIT:
-                return None
             pending.extend(value.attributes.values())
         elif isinstance(value, TupleVal):
             pending.extend(value.items)
         elif isinstance(value, BoundMethodVal):
             pending.append(value.receiver)
-    return seen
+        yield value
 
 
 def fresh_copy(instance: InstanceVal) -> InstanceVal:
