@@ -87,8 +87,10 @@ class _Loader:
         modules: dict[str, _Loaded],
         parse: Callable[[str, str], list[Unit]],
         cancelled: Callable[[], bool] | None = None,
+        kept: KeptCalls | None = None,
     ) -> None:
         self.workspace = workspace
+        self.kept = kept  # the analyzer's calls kept across checks (sharing.KeptCalls)
         self.config = config
         self.modules = modules
         self.parse = parse
@@ -150,6 +152,10 @@ class _Loader:
             tuple(recorded.imports),
         )
         current.imports.append(loaded)
+        if path in self.modules and self.kept is not None:
+            # calls kept across checks may name the old module's classes: none can be
+            # taken again, and they would keep its objects alive
+            self.kept.clear()
         self.modules[path] = loaded
         self.verdicts[id(loaded)] = (loaded, True)
         return loaded.module
@@ -290,7 +296,9 @@ class Analyzer:
             with self._lock:
                 previous = dict(self._journals.setdefault(path, {}))
                 carried = self._carried.get(path)
-            loader = _Loader(self.workspace, self.config, self._modules, self._parse, cancelled)
+            loader = _Loader(
+                self.workspace, self.config, self._modules, self._parse, cancelled, self._kept
+            )
             interpreter = Interpreter(
                 path,
                 units,

@@ -1156,8 +1156,9 @@ class Interpreter:
         ``built``: the class a construction builds), or None when it may not be kept."""
         if self.kept is None or function.unit.path == self.path or self.write_log.wrote_foreign:
             return None
-        shape = sharing.shape_of(env)
-        if shape is None:
+        own = sharing.own_code(self.path, self.write_log)
+        shape = sharing.shape_of(env, own)
+        if shape is None or (built is not None and own(built)):
             return None
         return (function, built, shape, self.state, self.sink.quiet, self.algebra.key())
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +74,11 @@ class WriteLog:
         # every object written, in order (kept alive for the check: ids stay theirs)
         self._owners: list[object] = []
 
+    def built_here(self, serial: int) -> bool:
+        """Whether the object of that serial was built by this check's own code (not before
+        it, not by a module it loaded)."""
+        return serial >= self._start and not any(a <= serial <= b for a, b in self._loaded)
+
     def loaded(self, first: int, last: int) -> None:
         """The objects numbered from ``first`` to ``last`` were built by a module loaded
         during the check: not the check's own."""
@@ -104,9 +109,7 @@ class WriteLog:
         serial = owner.serial if isinstance(owner, (InstanceVal, ClassVal)) else _SHARED
         if serial < self.oldest:
             self.oldest = serial
-        if not self.wrote_foreign and (
-            serial < self._start or any(a <= serial <= b for a, b in self._loaded)
-        ):
+        if not self.wrote_foreign and not self.built_here(serial):
             self.wrote_foreign = True
 
     def begin(self) -> int:
@@ -212,22 +215,30 @@ class KeptCalls:
                 self._count += 1
             found[1][key] = call
 
+    def clear(self) -> None:
+        with self._lock:
+            self._files.clear()
+            self._count = 0
+
     def __len__(self) -> int:
         return self._count
 
 
-class _TooLarge(Exception):
-    """An argument too deep or too large to name cheaply (or cyclic)."""
+class _Unnamed(Exception):
+    """An argument too deep or too large to name cheaply (or cyclic), or one not to name."""
 
 
-def shape_of(env: dict[str, Value]) -> tuple[Any, ...] | None:
+def shape_of(
+    env: dict[str, Value], excluded: Callable[[Value], bool] | None = None
+) -> tuple[Any, ...] | None:
     """The bound arguments as the analysis can read them, objects by content; None when one
-    is too large or cyclic to name."""
-    budget = [_NODE_LIMIT]
+    is too large or cyclic to name, or names a class or function ``excluded`` says not to
+    name."""
+    walk = _Walk(excluded)
     try:
-        shape = tuple((name, _shape(value, 0, budget)) for name, value in env.items())
+        shape = tuple((name, walk.shape(value, 0)) for name, value in env.items())
         hash(shape)
-    except (_TooLarge, TypeError):
+    except (_Unnamed, TypeError):
         return None
     return shape
 
@@ -255,6 +266,19 @@ def built_alone(instance: InstanceVal) -> bool:
         if isinstance(value, FunctionVal) and value.closure is not None:
             return False  # its closure is not copied
     return True
+
+
+def own_code(path: str, log: WriteLog) -> Callable[[Value], bool]:
+    """Whether a class or function is the checked file's (``path``): a class its check
+    built, a function of that file. A kept call naming one could only be found again in
+    this check (the next one builds them anew), and would keep them alive."""
+
+    def own(value: Value) -> bool:
+        if isinstance(value, ClassVal):
+            return log.built_here(value.serial)
+        return isinstance(value, FunctionVal) and value.unit.path == path
+
+    return own
 
 
 def _objects_in(values: Iterable[Value]) -> set[int] | None:
@@ -321,24 +345,39 @@ def _holds_object(value: Value) -> bool:
     return False
 
 
-def _shape(value: Value, depth: int, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0 or depth > _DEPTH_LIMIT:
-        raise _TooLarge
-    if isinstance(value, InstanceVal):
-        attributes = tuple(
-            (name, _shape(attribute, depth + 1, budget))
-            for name, attribute in value.attributes.items()
-        )
-        return (_INSTANCE, value.cls, attributes, tuple(value.hooks))
-    if isinstance(value, TensorVal):
-        # as the identity key reads a tensor: its origin is where it came from, not what it is
-        return (_TENSOR, value.type, value.grad, value.spec, value.shape)
-    if isinstance(value, TupleVal):
-        return (_TUPLE, tuple(_shape(item, depth + 1, budget) for item in value.items))
-    if isinstance(value, BoundMethodVal):
-        return (_BOUND, _shape(value.receiver, depth + 1, budget), value.name)
-    return value  # immutable, or shared by every caller (functions, classes, modules)
+class _Walk:
+    """One ``shape_of``: what is left of its budget, and what it may not name."""
+
+    def __init__(self, excluded: Callable[[Value], bool] | None) -> None:
+        self.budget = _NODE_LIMIT
+        self.excluded = excluded
+
+    def shape(self, value: Value, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0 or depth > _DEPTH_LIMIT:
+            raise _Unnamed
+        if isinstance(value, InstanceVal):
+            attributes = tuple(
+                (name, self.shape(attribute, depth + 1))
+                for name, attribute in value.attributes.items()
+            )
+            return (_INSTANCE, self.named(value.cls), attributes, tuple(value.hooks))
+        if isinstance(value, TensorVal):
+            # as the identity key reads a tensor: its origin is where it came from, not what
+            # it is
+            return (_TENSOR, value.type, value.grad, value.spec, value.shape)
+        if isinstance(value, TupleVal):
+            return (_TUPLE, tuple(self.shape(item, depth + 1) for item in value.items))
+        if isinstance(value, BoundMethodVal):
+            return (_BOUND, self.shape(value.receiver, depth + 1), value.name)
+        if isinstance(value, (ClassVal, FunctionVal)):
+            return self.named(value)
+        return value  # immutable, or shared by every caller (modules, meshes, axes)
+
+    def named(self, value: Value) -> Value:
+        if self.excluded is not None and self.excluded(value):
+            raise _Unnamed
+        return value
 
 
 _INSTANCE = "instance"
