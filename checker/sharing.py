@@ -56,7 +56,8 @@ class SharedCall:
 
 
 NOTHING_WRITTEN = sys.maxsize
-# what a write to a class, a function or an object not tracked by number is older than
+# the serial a write to something not numbered counts as (a function's flags): older than
+# every object
 _SHARED = -1
 
 
@@ -182,8 +183,9 @@ class KeptCalls:
     of the same shape (``shape_of``: it holds what it names, so no key outlives its
     objects) in the same state runs the same code on the same values. Only quiet calls
     are kept (``Watch``), whose result and effects hold no object, that recorded nothing
-    for the checked file itself (a callback into it), in a check that wrote no class
-    (a class of a loaded module, written, would stay written for the next check)."""
+    for the checked file itself (a callback into it), in a check that wrote no object it
+    did not build (a loaded module's, written, would stay written for the next check).
+    The analyzer drops them all when a module is loaded again in place of another."""
 
     LIMIT = 10_000  # calls kept; past it, all are dropped
 
