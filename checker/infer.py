@@ -1097,9 +1097,10 @@ class Interpreter:
         frame = Frame(env, function.unit, function, [], call_site)
         declared = len(self.declared_log)
         numbers = frozenset(self.numbers) if kept_key is not None else frozenset()
+        built_before = new_serial()
         with (
             self.sink.capturing() if kept_key is not None else nullcontext(None) as capture,
-            self._watching(new_serial()) as watch,
+            self._watching(built_before) as watch,
             self._running(function, call_site),
         ):
             self._exec_block(function.node.body, frame)
@@ -1124,7 +1125,7 @@ class Interpreter:
             # it changed what its caller sees (an object it was given, a class, the state):
             # a second call must do that again, unless what it wrote is what was there
             del self.memo[key]
-            if settled_key is not None and sharing.settled(watch, arguments, shape):
+            if settled_key is not None and sharing.settled(watch, arguments, shape, built_before):
                 self.settled_calls[settled_key] = sharing.SharedCall(
                     result, self.last_effects, self.last_raised, tuple(watch.written)
                 )

@@ -137,14 +137,17 @@ class Watch:
     written: list[object] = field(default_factory=list)
 
 
-def settled(watch: Watch, env: dict[str, Value], before: tuple[Any, ...] | None) -> bool:
+def settled(
+    watch: Watch, env: dict[str, Value], before: tuple[Any, ...] | None, built_before: int
+) -> bool:
     """Whether a call that wrote changed nothing after all: it kept the state, wrote only
-    to objects its arguments hold, and they hold what they held before (``shape_of``). A
-    lazily built attribute (``if self.mesh is None: self.build()``) is such a call from its
-    second time on."""
+    to objects its arguments hold, and they hold what they held before (``shape_of``), and
+    no object the call built (``built_before``: the first serial it could give; a new
+    object in place of an alike one is not the same object). A lazily built attribute
+    (``if self.mesh is None: self.build()``) is such a call from its second time on."""
     if before is None or not watch.kept_state:
         return False
-    held = _objects_in(env.values())
+    held = _objects_in(env.values(), built_before)
     if held is None or any(id(owner) not in held for owner in watch.written):
         return False
     return shape_of(env) == before
@@ -283,13 +286,14 @@ def own_code(path: str, log: WriteLog) -> Callable[[Value], bool]:
     return own
 
 
-def _objects_in(values: Iterable[Value]) -> set[int] | None:
-    """The ids of every object the values hold, themselves included (None: too many)."""
+def _objects_in(values: Iterable[Value], built_before: int) -> set[int] | None:
+    """The ids of every object the values hold, themselves included (None: too many, or
+    one was built from ``built_before`` on)."""
     seen: set[int] = set()
     for value in _reached(values):
         if isinstance(value, InstanceVal):
             seen.add(id(value))
-            if len(seen) > _NODE_LIMIT:
+            if len(seen) > _NODE_LIMIT or value.serial >= built_before:
                 return None
     return seen
 

@@ -40,6 +40,16 @@ class Pair:
         return self.h
 
 
+class Factory:
+    def __init__(self, t):
+        self.t = t
+        self.part = None
+
+    def make(self):
+        self.part = Holder(self.t)
+        return self.part
+
+
 class Registry:
     last = None
 
@@ -110,3 +120,13 @@ with spmd.set_current_mesh(mesh), typecheck():
     reveal_type(s1.out())  # T: {dp: R, tp: R}
     SCALE = p
     reveal_type(s2.out())  # T: {dp: R, tp: P}
+
+    # a call that builds a new object each time gives a new object each time, even where
+    # the object it holds looks the same after as before
+    f = Factory(r)
+    m1 = f.make()
+    m2 = f.make()
+    m3 = f.make()
+    m3.load(p)
+    reveal_type(m2.t)  # T: {dp: R, tp: R}
+    reveal_type(m3.t)  # T: {dp: R, tp: P}
