@@ -1121,11 +1121,15 @@ class Interpreter:
             )
         self.last_effects = dict(frame.effects)
         self.last_raised = frame.raised and not frame.returns  # whatever path it takes
-        if not watch.quiet:
-            # it changed what its caller sees (an object it was given, a class, the state):
-            # a second call must do that again, unless what it wrote is what was there
+        gave = [result, *self.last_effects.values()]
+        if not watch.quiet or sharing.holds_new_object(gave, built_before):
+            # it changed what its caller sees (an object it was given, a class, the state),
+            # or gave an object it built: a second call must do that again (unless what it
+            # wrote is what was there)
             del self.memo[key]
-            if settled_key is not None and sharing.settled(watch, arguments, shape, built_before):
+            if settled_key is not None and sharing.settled(
+                watch, arguments, shape, built_before, gave
+            ):
                 self.settled_calls[settled_key] = sharing.SharedCall(
                     result, self.last_effects, self.last_raised, tuple(watch.written)
                 )

@@ -138,14 +138,19 @@ class Watch:
 
 
 def settled(
-    watch: Watch, env: dict[str, Value], before: tuple[Any, ...] | None, built_before: int
+    watch: Watch,
+    env: dict[str, Value],
+    before: tuple[Any, ...] | None,
+    built_before: int,
+    gave: Iterable[Value],
 ) -> bool:
     """Whether a call that wrote changed nothing after all: it kept the state, wrote only
     to objects its arguments hold, and they hold what they held before (``shape_of``), and
-    no object the call built (``built_before``: the first serial it could give; a new
-    object in place of an alike one is not the same object). A lazily built attribute
-    (``if self.mesh is None: self.build()``) is such a call from its second time on."""
-    if before is None or not watch.kept_state:
+    neither they nor what it ``gave`` (its result, its effects) hold an object the call
+    built (``built_before``: the first serial it could give; a new object in place of an
+    alike one is not the same object). A lazily built attribute (``if self.mesh is None:
+    self.build()``) is such a call from its second time on."""
+    if before is None or not watch.kept_state or holds_new_object(gave, built_before):
         return False
     held = _objects_in(env.values(), built_before)
     if held is None or any(id(owner) not in held for owner in watch.written):
@@ -284,6 +289,12 @@ def own_code(path: str, log: WriteLog) -> Callable[[Value], bool]:
         return isinstance(value, FunctionVal) and value.unit.path == path
 
     return own
+
+
+def holds_new_object(values: Iterable[Value], built_before: int) -> bool:
+    """Whether the values hold an object built from ``built_before`` on (or too many to
+    tell): a call that gives one gives a new one each time, so no memo may stand for it."""
+    return _objects_in(values, built_before) is None
 
 
 def _objects_in(values: Iterable[Value], built_before: int) -> set[int] | None:

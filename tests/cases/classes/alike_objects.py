@@ -49,6 +49,10 @@ class Factory:
         self.part = Holder(self.t)
         return self.part
 
+    def fresh(self):
+        self.part = None
+        return Holder(self.t)
+
 
 class Registry:
     last = None
@@ -130,3 +134,8 @@ with spmd.set_current_mesh(mesh), typecheck():
     m3.load(p)
     reveal_type(m2.t)  # T: {dp: R, tp: R}
     reveal_type(m3.t)  # T: {dp: R, tp: P}
+    n1 = f.fresh()
+    n2 = f.fresh()
+    n3 = f.fresh()
+    n3.load(p)
+    reveal_type(n2.t)  # T: {dp: R, tp: R}
