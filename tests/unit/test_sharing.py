@@ -1,8 +1,9 @@
 """Calls shared between objects built alike (``checker/sharing.py``): a body runs once for
 all the objects that look the same, and again wherever sharing could change what the code
 sees. What each shared call gives is judged by the runtime in the case files
-(``tests/cases/classes/alike_objects*.py``, ``attribute_written_by_call.py``); these
-tests pin that the sharing happens at all."""
+(``tests/cases/classes/alike_objects*.py``, ``attribute_written_by_call.py``,
+``tests/cases/flow/helper_returns_new_object.py``); these tests pin that the sharing
+happens at all, and that calls kept across checks give what a fresh check gives."""
 
 from __future__ import annotations
 
