@@ -247,7 +247,7 @@ class Interpreter:
         # states before each context entered by a hand-called __enter__(), innermost last
         self.entered: list[State] = []
         # values the caller supplies that the code uses as numbers (sizes, counts)
-        self.numbers: set[str] = set()
+        self.numbers = sharing.LoggedSet()
         self.state = self._initial_state()
         self.state_at_start = self.state
 
@@ -1069,6 +1069,7 @@ class Interpreter:
         # record there (reused from another analysis, the replay would lack what they found)
         key = (id(function), _signature(env), *self._memo_context())
         if key in self.memo:
+            self.sink.skipped()
             self.last_effects = self.memo_effects.get(key, {})
             self.last_raised = key in self.memo_raised
             return self.memo[key]
@@ -1081,6 +1082,7 @@ class Interpreter:
             settled_key = (key, shape)
             found = self.shared_calls.get(shared_key) or self.settled_calls.get(settled_key)
             if found is not None:
+                self.sink.skipped()
                 for owner in found.written:
                     self.write_log.write(owner)
                 self.last_effects = found.effects
@@ -1096,7 +1098,7 @@ class Interpreter:
         arguments = dict(env)  # the frame's env gains its locals
         frame = Frame(env, function.unit, function, [], call_site)
         declared = len(self.declared_log)
-        numbers = frozenset(self.numbers) if kept_key is not None else frozenset()
+        numbers = len(self.numbers.added)
         built_before = new_serial()
         with (
             self.sink.capturing() if kept_key is not None else nullcontext(None) as capture,
@@ -1115,7 +1117,7 @@ class Interpreter:
                     frame.raised and not frame.returns,
                     tuple(capture.reports),
                     tuple(self.declared_log[declared:]),
-                    frozenset(self.numbers - numbers),
+                    frozenset(self.numbers.added[numbers:]),
                 ),
                 capture.own,
             )
@@ -1151,8 +1153,15 @@ class Interpreter:
     def _memo_context(self) -> tuple[Any, ...]:
         """What a memoised call depends on besides the callee and its arguments: the state,
         the journal it records in, the module-level names bound again so far (a function
-        reads them as they are when called) and the changes to the meshes' layouts."""
-        return (self.state, self.sink.journal_number, self.rebound_globals, self.algebra.changes)
+        reads them as they are when called), the changes to the meshes' layouts and the
+        caller's values known to be numbers."""
+        return (
+            self.state,
+            self.sink.journal_number,
+            self.rebound_globals,
+            self.algebra.changes,
+            len(self.numbers),  # it only grows: its size names it within a check
+        )
 
     def _kept_key(
         self, function: FunctionVal, env: dict[str, Value], built: ClassVal | None = None
@@ -1165,7 +1174,15 @@ class Interpreter:
         shape = sharing.shape_of(env, own)
         if shape is None or (built is not None and own(built)):
             return None
-        return (function, built, shape, self.state, self.sink.quiet, self.algebra.key())
+        return (
+            function,
+            built,
+            shape,
+            self.state,
+            self.sink.quiet,
+            self.algebra.key(),
+            frozenset(self.numbers),  # a value used as a number reads as one in the callee
+        )
 
     def _take_kept(
         self, function: FunctionVal, kept: sharing.KeptCall, call_site: Related | None
@@ -1178,7 +1195,8 @@ class Interpreter:
                     self.sink.report(report.span, report.code, report.message, report.severity)
         for value in kept.declared:
             self.declare(value)
-        self.numbers.update(kept.numbers)
+        for number in kept.numbers:
+            self.numbers.add(number)
         self.last_effects = kept.effects
         self.last_raised = kept.raised
         return kept.result
@@ -1407,6 +1425,7 @@ class Interpreter:
                 key = (init, cls, shape, *self._memo_context())
                 found = self.shared_builds.get(key)
                 if found is not None:
+                    self.sink.skipped()
                     return sharing.fresh_copy(found)
             kept_key = self._kept_key(init, arguments, cls)
             if kept_key is not None and self.kept is not None and not VERIFY_INCREMENTAL:
@@ -1417,7 +1436,7 @@ class Interpreter:
                     return sharing.fresh_copy(built)
             self.analysed[id(init)] = init
             declared = len(self.declared_log)
-            numbers = frozenset(self.numbers) if kept_key is not None else frozenset()
+            numbers = len(self.numbers.added)
             with (
                 self.sink.capturing() if kept_key is not None else nullcontext(None) as capture,
                 self._watching(instance.serial) as watch,
@@ -1436,7 +1455,7 @@ class Interpreter:
                         False,
                         tuple(capture.reports),
                         tuple(self.declared_log[declared:]),
-                        frozenset(self.numbers - numbers),
+                        frozenset(self.numbers.added[numbers:]),
                     )
                     self._keep(init, kept_key, kept_call, capture.own, built=True)
         return instance

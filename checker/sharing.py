@@ -158,12 +158,26 @@ def settled(
     return shape_of(env) == before
 
 
+class LoggedSet(set[str]):
+    """A set that remembers every ``add``, in order, even of what it holds already: a kept
+    call records what it added, not what was new to the check it ran in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added: list[str] = []
+
+    def add(self, item: str) -> None:
+        self.added.append(item)
+        super().add(item)
+
+
 @dataclass(frozen=True)
 class KeptCall:
     """A call into another file's code as a check saw it: what ``SharedCall`` keeps, and
     what the caller's check must record again when it takes the call instead of running
     it: the errors found in that code (reported again, with this check's call site), the
-    tensors whose type it stated, and the caller's values it used as numbers."""
+    tensors whose type it stated, and the caller's values it used as numbers (every one it
+    used, whether or not the check knew it already)."""
 
     result: Value
     effects: dict[str, Value]

@@ -147,6 +147,11 @@ class ResultSink:
         for capture in self._captures:
             capture.own = True
 
+    def skipped(self) -> None:
+        """A memoised call was taken instead of run: what it recorded when it ran is not in
+        the open captures, which then cannot stand for what ran."""
+        self._touch_own()
+
     def _other_file(self) -> str | None:
         """The path of the other file whose code runs now, called from this one; None when
         what runs is this file's code."""
@@ -213,9 +218,9 @@ class Report:
 
 @dataclass(eq=False)
 class Capture:
-    """What was reported while a capture was open, and whether anything was recorded for
-    the checked file itself (a report, a reveal, a fact: then the capture is not enough to
-    stand for what ran)."""
+    """What was reported while a capture was open, and whether it is not enough to stand
+    for what ran (``own``): something was recorded for the checked file itself (a report, a
+    reveal, a fact), or a memoised call was taken whose records are elsewhere."""
 
     reports: list[Report] = field(default_factory=list)
     own: bool = False
