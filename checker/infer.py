@@ -1934,7 +1934,8 @@ class Interpreter:
         writes = self.write_log.count
         result = self._call_inner(node, frame)
         if self.write_log.count != writes:
-            self._forget_written(frame, self.write_log.written_since(writes))
+            written = {id(owner) for owner in self.write_log.owners_since(writes)}
+            self._forget_written(frame, written)
         return result
 
     def _forget_written(self, frame: Frame, written: set[int]) -> None:

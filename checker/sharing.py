@@ -93,12 +93,8 @@ class WriteLog:
 
     @property
     def count(self) -> int:
-        """How many writes so far (a mark for ``written_since``)."""
+        """How many writes so far (a mark for ``owners_since``)."""
         return len(self._owners)
-
-    def written_since(self, count: int) -> set[int]:
-        """The ids of the objects written since ``count`` was read."""
-        return {id(owner) for owner in self._owners[count:]}
 
     def owners_since(self, count: int) -> list[object]:
         """The objects written since ``count`` was read, in order."""
