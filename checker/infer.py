@@ -53,6 +53,7 @@ from .evaluator import COLLECTION_LIMIT, UNROLL_LIMIT, CallContext, OpArgs, OpKw
 from .frontend import VERIFY_INCREMENTAL, Unit
 from .lattice import AxisType, LocalType
 from .layout import NO_SPEC
+from .memo import Memo
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
 from .results import Fix, Origin, Related, Span, TypeFact, origin_note
 from .rules import RuleViolation
@@ -2571,7 +2572,8 @@ def _is_script(units: list[Unit]) -> bool:
     return any(_sets_up_what_it_runs_under(unit) for unit in units)
 
 
-_SETS_UP: dict[str, bool] = {}  # by unit text: every check of every module asks
+# by unit text: every check of every module asks, for each of its units
+_SETS_UP: Memo[str, bool] = Memo("units_setting_up_a_mesh", 20_000)
 
 
 def _calls_on_its_lines(unit: Unit, name: str) -> bool:
@@ -2627,9 +2629,7 @@ def _sets_up_what_it_runs_under(unit: Unit) -> bool:
             )
             or ("TestCase" in text and any(_is_test_case(statement) for statement in body))
         )
-        if len(_SETS_UP) > 50_000:
-            _SETS_UP.clear()
-        _SETS_UP[unit.key] = found
+        _SETS_UP.put(unit.key, found)
     return found
 
 

@@ -9,12 +9,14 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from .entry import BUILDS_SELF
 from .frontend import VERIFY_INCREMENTAL, Unit, first_line
+from .memo import Memo
 from .results import FactEntry, Span
 from .skeleton import body_edits
 from .values import (
@@ -447,7 +449,8 @@ class _Components:
 
 _T = TypeVar("_T")
 
-_HEADERS: dict[tuple[str, int], tuple[str, int]] = {}  # by unit text and class line
+# by unit text and line: a check signs every class it reaches
+_HEADERS: Memo[tuple[str, int], tuple[str, int]] = Memo("class_headers", 10_000)
 
 
 def _header_text(cls: ClassVal) -> tuple[str, int]:
@@ -459,10 +462,7 @@ def _header_text(cls: ClassVal) -> tuple[str, int]:
     if found is None:
         first = first_line(node) - 1
         last = max(first + 1, node.body[0].lineno - 1) if node.body else first + 1
-        found = ("\n".join(unit.lines[first:last]), first)
-        if len(_HEADERS) > 50_000:
-            _HEADERS.clear()
-        _HEADERS[place] = found
+        found = _HEADERS.put(place, ("\n".join(unit.lines[first:last]), first))
     return found
 
 
@@ -474,17 +474,16 @@ def _without(table: dict[int, _T], owns: set[int]) -> dict[int, _T]:
 
 
 # Signatures of functions and classes, interned as numbers: a key is then a short tuple,
-# cheap to hash on every lookup, where the nested signature it stands for is not. Numbers
-# are never reused (after a clear, old keys just miss).
-_INTERNED: dict[tuple[Any, ...], int] = {}
-_NEXT = [0]
+# cheap to hash on every lookup, where the nested signature it stands for is not. A check
+# interns a few signatures per function and class it reaches, in each context. Numbers are
+# never reused: a signature dropped from the table and met again gets a new number, and the
+# keys that held the old one just miss.
+_INTERNED: Memo[tuple[Any, ...], int] = Memo("interned_signatures", 50_000)
+_NEXT = itertools.count(1)
 
 
 def _interned(signature: tuple[Any, ...]) -> int:
     number = _INTERNED.get(signature)
     if number is None:
-        if len(_INTERNED) > 200_000:
-            _INTERNED.clear()
-        _NEXT[0] += 1
-        number = _INTERNED[signature] = _NEXT[0]
+        number = _INTERNED.put(signature, next(_NEXT))
     return number

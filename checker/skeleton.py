@@ -13,24 +13,24 @@ import ast
 from collections.abc import Callable, Hashable, Sequence
 
 from .frontend import Unit
+from .memo import Memo
 
-_SKELETONS: dict[str, Hashable] = {}  # by unit text key (the previous keystroke's is asked again)
+# by unit text key: only the units an edit changed are asked for, each twice (as the new text,
+# then as the previous one at the next keystroke)
+_SKELETONS: Memo[str, Hashable] = Memo("unit_skeletons", 256)
 
 
 def skeleton(key: str, tree: Callable[[str], ast.Module | None]) -> Hashable:
     """The tree of the unit text ``key`` without positions and without function bodies (a
     nested function's too: its body does not run at import either); None when its tree is
     not at hand (``tree``: the parse cache's) or did not parse."""
-    if key in _SKELETONS:
-        return _SKELETONS[key]
+    found = _SKELETONS.get(key)
+    if found is not None:
+        return found
     parsed = tree(key)
     if parsed is None:
         return None  # not remembered: the tree may be at hand another time
-    found = _shape(parsed)
-    if len(_SKELETONS) > 10_000:
-        _SKELETONS.clear()
-    _SKELETONS[key] = found
-    return found
+    return _SKELETONS.put(key, _shape(parsed))
 
 
 def _shape(node: object) -> Hashable:

@@ -10,6 +10,7 @@ import ast
 import hashlib
 import itertools
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Union
 from .frontend import first_line
 from .lattice import AxisType, LocalType
 from .layout import Spec
+from .memo import Memo
 from .meshes import Layout
 from .results import Origin
 from .tensortype import (
@@ -313,14 +315,18 @@ class FunctionVal:
             first = first_line(self.node) - 1
             last = self.node.end_lineno or self.node.lineno
             text = "\n".join(self.unit.lines[first:last])
-            found = _Source(
-                hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest(),
-                first,
-                frozenset(_IDENTIFIER.findall(text)),
+            found = _SOURCES.put(
+                place,
+                _Source(
+                    hashlib.blake2b(
+                        text.encode("utf-8", "surrogatepass"), digest_size=12
+                    ).hexdigest(),
+                    first,
+                    # interned: the same few names fill every function's set, and each
+                    # findall makes new strings (2.6 KiB a function, kept for the process)
+                    frozenset(map(sys.intern, _IDENTIFIER.findall(text))),
+                ),
             )
-            if len(_SOURCES) > 50_000:
-                _SOURCES.clear()
-            _SOURCES[place] = found
         return found
 
 
@@ -334,7 +340,9 @@ class _Source:
 # the file, a digest of the function's text, the qualified name, its first line in the file
 FunctionIdentity = tuple[str, str, str, int]
 _IDENTIFIER = re.compile(r"(?<!def )(?<!class )\b[^\W\d]\w*")
-_SOURCES: dict[tuple[str, str, int], _Source] = {}
+# by its unit's text key, its qualified name and its line: every function of a loaded module
+# is asked for at each check that reaches it (a 100,000-line workspace has ~8,000 functions)
+_SOURCES: Memo[tuple[str, str, int], _Source] = Memo("function_texts", 10_000)
 
 
 @dataclass(frozen=True)

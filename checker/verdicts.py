@@ -24,6 +24,7 @@ from . import axes, codes
 from . import collectives as coll
 from .lattice import AxisType, Kind, LocalType
 from .lattice import V as TYPE_V
+from .memo import Memo
 from .rules import SCALAR as RULE_SCALAR
 from .rules import AxisEntry, Linearity, RuleViolation, infer_axis, suggest_fixes
 from .tensortype import (
@@ -327,7 +328,10 @@ def _axis_outcome(
     return _with_flags(axis, entries, index, flags, linearity, variables)
 
 
-_RULES: dict[tuple[object, ...], tuple[Possibility | None, RuleViolation | None, bool]] = {}
+# by axis and operand types: the same few combinations meet again and again
+_RULES: Memo[tuple[object, ...], tuple[Possibility | None, RuleViolation | None, bool]] = Memo(
+    "axis_rules", 50_000
+)
 
 
 def _with_flags(
@@ -344,10 +348,7 @@ def _with_flags(
     key = (axis, tuple(entries), tuple(index), tuple(flags), linearity)
     found = _RULES.get(key)
     if found is None:
-        found = _rule(axis, entries, index, flags, linearity)
-        if len(_RULES) > 200_000:
-            _RULES.clear()
-        _RULES[key] = found
+        found = _RULES.put(key, _rule(axis, entries, index, flags, linearity))
     result, violation, certain = found
     fix_source = (axis, tuple(entries), tuple(index), linearity) if violation else None
     return _Outcome(variables, result, violation, certain, fix_source)
@@ -463,10 +464,7 @@ def _output_rest(
         # result's other axes are not known
         if _count(terms) > MAX_ASSIGNMENTS:
             return OPEN, bindings
-        shape = _rest_shape(operands, terms, linearity, strict, grad_mode)
-        if len(_REST_SHAPES) > 100_000:
-            _REST_SHAPES.clear()
-        _REST_SHAPES[key] = shape
+        shape = _REST_SHAPES.put(key, _rest_shape(operands, terms, linearity, strict, grad_mode))
     kind, value = shape
     if kind == "closes":
         for op in operands:
@@ -488,7 +486,7 @@ def _output_rest(
     return OPEN, bindings
 
 
-_REST_SHAPES: dict[tuple[object, ...], tuple[str, object]] = {}
+_REST_SHAPES: Memo[tuple[object, ...], tuple[str, object]] = Memo("other_axes_shapes", 20_000)
 
 
 def _rest_shape(
