@@ -11,12 +11,22 @@ was allocated since, which is small, and so does the next idle collection.
 While the user types without a pause, the raised thresholds of
 ``spmd_check.api.tune_garbage_collector`` keep the automatic collections rare.
 
-Frozen objects that die later are still freed by reference counting; the few
-that die in cycles are reclaimed by a full collection (unfreeze, collect,
-freeze). That walks the whole heap (seconds after a large scan, blocking the
-event loop), so it runs only when it can pay: the resident size grew by a
-quarter (and at least ``FULL_GROWTH_BYTES``) since the last one, at most every
-``full_every`` seconds, and only after a longer quiet (``full_idle``).
+Frozen objects that die later are still freed by reference counting; those that die in
+cycles are reclaimed only by a full collection (unfreeze, collect, freeze). Cycles are the
+rule, not the exception: a function's value holds its module's globals, which hold it, and a
+method holds its class, so every check's previous values of the edited module die in cycles,
+a few KiB a keystroke. A full collection walks the whole heap (about 1 ms per MiB here: 65 ms
+for a 72 MiB server, seconds after a large scan), so it runs only when it pays and when it
+cannot be felt:
+
+* it pays once the resident size grew by a quarter since the last one, and at least
+  ``FULL_GROWTH_BYTES``;
+* full collections take at most ``FULL_SHARE`` of the time (the next waits for the last one's
+  duration over that share);
+* one expected to be short (``SHORT_FULL_SECONDS``, a keystroke's check or less) runs with
+  the young collection, between bursts of typing; a longer one waits for ``full_idle`` of
+  quiet. It is expected to take as long as the last one did, scaled by the resident size.
+
 Nothing here counts the frozen objects: ``gc.get_freeze_count`` walks them all
 (a quarter of a second after a large scan).
 """
@@ -33,7 +43,12 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 
 
-FULL_GROWTH_BYTES = 64 << 20
+FULL_GROWTH_BYTES = 16 << 20
+FULL_SHARE = 0.02
+SHORT_FULL_SECONDS = 0.1
+# A full collection's cost before one was measured: 65 ms for a 72 MiB server (the memory soak
+# of tests/reliability), 1 ms per MiB rounded up.
+_FULL_SECONDS_PER_BYTE = 0.001 / (1 << 20)
 
 
 def resident_bytes() -> int | None:
@@ -51,7 +66,6 @@ class IdleCollector:
         busy: Callable[[], bool],
         urgent: Callable[[], bool] | None = None,
         idle: float = 0.2,
-        full_every: float = 60.0,
         full_idle: float = 2.0,
     ) -> None:
         self._busy = busy  # whether analysis is queued or running
@@ -60,13 +74,15 @@ class IdleCollector:
         # not pile up into one long collection after it
         self._urgent = urgent or busy
         self.idle = idle
-        self.full_every = full_every
         self.full_idle = full_idle
         self._handle: asyncio.TimerHandle | None = None
         self._full_handle: asyncio.TimerHandle | None = None
         self._last_full = time.monotonic()
         self._size_after_full = resident_bytes()
+        self._last_full_seconds: float | None = None
+        self._size_at_last_full: int | None = None
         self.rounds = 0
+        self.full_rounds = 0
 
     def touch(self) -> None:
         """Something happened (a check finished): a young collection ``idle`` after it (not
@@ -92,29 +108,46 @@ class IdleCollector:
         log.debug(
             "idle collection: %d unreachable, %.1f ms", found, 1000 * (time.monotonic() - started)
         )
+        if self._full_is_due() and self._expected_full_seconds() <= SHORT_FULL_SECONDS:
+            self._collect_full()
 
     def _collect_all(self) -> None:
         self._full_handle = None
-        if self._busy() or not self._full_is_due():
-            return
+        if not self._busy() and self._full_is_due():
+            self._collect_full()
+
+    def _collect_full(self) -> None:
         started = time.monotonic()
+        size_before = resident_bytes()
         gc.unfreeze()
         found = gc.collect()
         gc.freeze()
         self._last_full = time.monotonic()
+        self._last_full_seconds = self._last_full - started
+        self._size_at_last_full = size_before
         self._size_after_full = resident_bytes()
+        self.full_rounds += 1
         log.debug(
             "idle full collection: %d unreachable, %.1f ms",
             found,
-            1000 * (self._last_full - started),
+            1000 * self._last_full_seconds,
         )
 
+    def _expected_full_seconds(self) -> float:
+        now = resident_bytes()
+        if now is None:
+            return float("inf")  # no way to tell: wait for a quiet moment
+        if self._last_full_seconds is None or not self._size_at_last_full:
+            return now * _FULL_SECONDS_PER_BYTE
+        return self._last_full_seconds * now / self._size_at_last_full
+
     def _full_is_due(self) -> bool:
-        if time.monotonic() - self._last_full < self.full_every:
+        since = time.monotonic() - self._last_full
+        if self._last_full_seconds is not None and since < self._last_full_seconds / FULL_SHARE:
             return False
         now, before = resident_bytes(), self._size_after_full
         if now is None or before is None:
-            return True  # no way to tell growth: fall back to the period alone
+            return since >= 60.0  # no way to tell growth: once a minute
         return now - before >= max(FULL_GROWTH_BYTES, before // 4)
 
     def cancel(self) -> None:

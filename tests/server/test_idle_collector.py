@@ -1,0 +1,72 @@
+"""When the idle collector runs a full collection (the one that frees cycles among frozen
+objects): once the heap grew enough, right away when it will be short, only after a quiet
+moment when it will not."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from spmd_lsp import memory
+from spmd_lsp.memory import IdleCollector
+
+MiB = 1 << 20
+
+
+class Heap:
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __call__(self) -> int:
+        return self.size
+
+
+def _collector(monkeypatch: pytest.MonkeyPatch, heap: Heap, busy: list[bool]) -> IdleCollector:
+    monkeypatch.setattr(memory, "resident_bytes", heap)
+    return IdleCollector(lambda: busy[0], lambda: False, idle=0.01, full_idle=0.05)
+
+
+async def _typing_pause(collector: IdleCollector, seconds: float) -> None:
+    collector.touch()
+    await asyncio.sleep(seconds)  # both timers are due before this one: they have run
+
+
+def test_a_short_full_collection_runs_with_the_young_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    heap, busy = Heap(40 * MiB), [True]
+    collector = _collector(monkeypatch, heap, busy)
+
+    async def scenario() -> None:
+        await _typing_pause(collector, 0.1)
+        assert (collector.rounds, collector.full_rounds) == (1, 0)  # nothing grew
+        heap.size = 60 * MiB  # +20 MiB: more than FULL_GROWTH_BYTES and a quarter
+        await _typing_pause(collector, 0.1)
+        assert collector.full_rounds == 1  # ~60 ms expected: not worth waiting for quiet
+
+    asyncio.run(scenario())
+
+
+def test_a_long_full_collection_waits_for_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    heap, busy = Heap(400 * MiB), [True]
+    collector = _collector(monkeypatch, heap, busy)
+
+    async def scenario() -> None:
+        heap.size = 600 * MiB  # grew by half: due, but expected to take ~0.6 s
+        await _typing_pause(collector, 0.1)
+        assert (collector.rounds, collector.full_rounds) == (1, 0)  # the server was busy
+        busy[0] = False
+        await _typing_pause(collector, 0.1)
+        assert collector.full_rounds == 1  # quiet for full_idle
+
+    asyncio.run(scenario())
+
+
+def test_small_growth_never_pays_for_a_full_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    heap, busy = Heap(400 * MiB), [False]
+    collector = _collector(monkeypatch, heap, busy)
+
+    async def scenario() -> None:
+        heap.size = 480 * MiB  # +80 MiB: less than a quarter
+        await _typing_pause(collector, 0.1)
+        assert collector.full_rounds == 0
+
+    asyncio.run(scenario())
