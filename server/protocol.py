@@ -1,8 +1,17 @@
-"""The JSON-RPC side: pygls' protocol, with two changes.
+"""The JSON-RPC side: pygls' protocol, with three changes.
 
 The server keeps the documents' text itself (``documents.py``), so open, change and close go
-straight to its handlers; and a request whose parameters fail to parse is answered with an
-InvalidParams error instead of being dropped (a notification is dropped, and logged).
+straight to its handlers; a request whose parameters fail to parse is answered with an
+InvalidParams error instead of being dropped (a notification is dropped, and logged); and the
+futures of finished notification handlers are let go.
+
+pygls 2.1 files the future of every handler it runs under a message id, and takes it out when
+it answers a request; a notification has nobody to answer, so its future (and the future of
+every handler a generator handler yields) stayed filed for good: one per keystroke, a
+``concurrent.futures.Future`` with its lock and condition, ~1.5 KiB each, plus whatever its
+result holds (``tests/reliability/test_rel_memory.py``). After each message, the finished ones
+are dropped. A finished future of a request is dropped too: its answer is sent by its own
+callback, which holds it, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -48,6 +57,15 @@ class SpmdProtocol(LanguageServerProtocol):
             return _IGNORED
 
     def handle_message(self, message: Any) -> None:
-        if message is _IGNORED:
-            return
-        super().handle_message(message)
+        if message is not _IGNORED:
+            super().handle_message(message)
+        self._drop_finished_handlers()
+
+    def filed_handlers(self) -> int:
+        """How many handler futures pygls holds (the requests still being answered)."""
+        return len(self._request_futures)
+
+    def _drop_finished_handlers(self) -> None:
+        finished = [key for key, future in self._request_futures.items() if future.done()]
+        for key in finished:
+            del self._request_futures[key]

@@ -6,7 +6,10 @@ import dataclasses
 import gc
 from typing import TYPE_CHECKING, Any
 
+from spmd_check import memo
+
 from ..memory import resident_bytes
+from ..protocol import SpmdProtocol
 
 if TYPE_CHECKING:
     from ..server import SpmdServer
@@ -22,4 +25,9 @@ def stats(ls: SpmdServer, params: Any) -> dict[str, Any]:
         "rss": resident_bytes(),
         "caches": [dataclasses.asdict(stats) for stats in ls.engine.cache_stats()],
         "frozen": gc.get_freeze_count(),
+        "memos": memo.sizes(),
+        "collections": {"idle": ls.collector.rounds, "full": ls.collector.full_rounds},
+        "filed_handlers": (
+            ls.protocol.filed_handlers() if isinstance(ls.protocol, SpmdProtocol) else None
+        ),
     }
