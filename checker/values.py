@@ -340,9 +340,10 @@ class _Source:
 # the file, a digest of the function's text, the qualified name, its first line in the file
 FunctionIdentity = tuple[str, str, str, int]
 _IDENTIFIER = re.compile(r"(?<!def )(?<!class )\b[^\W\d]\w*")
-# by its unit's text key, its qualified name and its line: every function of a loaded module
-# is asked for at each check that reaches it (a 100,000-line workspace has ~8,000 functions)
-_SOURCES: Memo[tuple[str, str, int], _Source] = Memo("function_texts", 10_000)
+# by its unit's text key, its qualified name and its line. A loaded module's functions keep
+# theirs (the values live while the module's text does); this serves the modules a check
+# runs again, the edited one and its dependents, a few hundred functions a keystroke
+_SOURCES: Memo[tuple[str, str, int], _Source] = Memo("function_texts", 2_000)
 
 
 @dataclass(frozen=True)
