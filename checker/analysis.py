@@ -242,6 +242,8 @@ class Analyzer:
         self._carried: dict[str, Carried] = {}
         # calls into loaded modules' code, for every check (sharing.KeptCalls)
         self._kept = KeptCalls()
+        # the unit texts of each path's last check, so forgetting the path frees their trees
+        self._unit_keys: dict[str, list[str]] = {}
         self.last_reused = 0
         self.last_adopted = 0  # signatures the last check carried over (journal.Carried)
 
@@ -254,10 +256,13 @@ class Analyzer:
             return self._cache.tree(key)
 
     def forget(self, path: str) -> None:
-        """Drop what is cached for a document that was closed."""
+        """Drop what is cached for a document nobody has open (closed, or checked by the
+        workspace scan): its analyses, its carried signatures and its units' trees. A module
+        that another check loaded keeps its units (in the loaded module)."""
         with self._lock:
             self._journals.pop(path, None)
             self._carried.pop(path, None)
+            self._cache.discard(self._unit_keys.pop(path, ()))
 
     def cache_stats(self) -> CacheStats:
         """How much this analyzer keeps (for the server's statistics request)."""
@@ -286,6 +291,8 @@ class Analyzer:
         """Check one module's text. ``cancelled`` is polled while analysing; when it returns
         True the check stops and raises ``Cancelled`` (nothing is cached from it)."""
         units = self._parse(source, path)
+        with self._lock:
+            self._unit_keys[path] = [unit.key for unit in units]
         own = Dependencies()
         if package is None:
             package = self.workspace.package_of(path)

@@ -43,7 +43,8 @@ class Checker(Protocol):
         ...
 
     def forget(self, path: str) -> None:
-        """Drop what is cached for a document that was closed."""
+        """Drop what is cached for the next check of a document nobody has open (closed,
+        or checked by the workspace scan)."""
         ...
 
     def cache_stats(self) -> CacheStats: ...

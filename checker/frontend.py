@@ -19,6 +19,7 @@ import os
 import re
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -171,6 +172,12 @@ class UnitCache:
             exc.__traceback__ = None
         self._store(key, tree, error)
         return key, tree, error
+
+    def discard(self, keys: Iterable[str]) -> None:
+        """Forget these unit texts' trees (a file nobody has open: its next check, if any,
+        parses again)."""
+        for key in keys:
+            self._trees.pop(key, None)
 
     def _store(self, key: str, tree: ast.Module | None, error: SyntaxError | None) -> None:
         self._trees[key] = (tree, error)

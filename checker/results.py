@@ -375,6 +375,19 @@ class ModuleResult:
         self._index: dict[int, list[Span | CollectiveFact]] | None = None
         self._indexed = -1
 
+    def brief(self) -> ModuleResult:
+        """The result without its hover facts: what the on-disk cache stores, and all that is
+        wanted of a file nobody has open. The facts hold the check's values, and through
+        them its trees (most of what a workspace scan would keep of each file)."""
+        return ModuleResult(
+            self.path,
+            diagnostics=self.diagnostics,
+            reveals=self.reveals,
+            collectives=self.collectives,
+            elsewhere=self.elsewhere,
+            dependencies=self.dependencies,
+        )
+
     @property
     def facts(self) -> list[TypeFact]:
         """Every tensor-valued expression's type, in source order (each one resolved: a

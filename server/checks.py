@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pygls.uris import from_fs_path
@@ -82,6 +83,12 @@ def work(ls: SpmdServer, job: Job) -> Checked:
         raise
     checked = Checked(result, config, problems, lines, failed=not ok)
     cached.keep(ls, job, checked)
+    if job.priority == BACKGROUND and job.uri not in ls.documents:
+        # a scanned file nobody has open: its diagnostics are all that is wanted of it, and
+        # what a next check would reuse (its analyses, its units' trees, the hover facts
+        # that hold its values) was most of the scan's memory; it is checked again when opened
+        ls.engine.forget(path)
+        checked = replace(checked, result=result.brief())
     return checked
 
 

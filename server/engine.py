@@ -87,8 +87,12 @@ class Engine:
         """An open document's text (None: closed), for the checks of the modules importing it."""
         self._workspace.set_document(path, text)
         if text is None:
-            for checker in self._all():
-                checker.forget(path)
+            self.forget(path)
+
+    def forget(self, path: str) -> None:
+        """Nothing is kept for a next check of this file (nobody has it open)."""
+        for checker in self._all():
+            checker.forget(path)
 
     def dependents(self, path: str) -> set[str]:
         """Files whose last check used this file (directly or through other imports)."""

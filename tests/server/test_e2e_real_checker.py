@@ -306,3 +306,40 @@ async def test_real_code_actions_offer_only_verified_fixes(real_session: Session
     fixed = apply_edits(PLANTED, edits_of(fix, uri), session.encoding)
     _full_change(session, uri, 2, fixed)
     assert list(await session.diagnostics(uri, 2)) == []
+
+
+async def test_scanned_files_keep_only_their_diagnostics_until_opened(
+    real_session: Session,
+) -> None:
+    """The workspace scan keeps nothing of a file nobody has open but its diagnostics (its
+    analyses, units and hover facts were most of the scan's memory); opening it checks it
+    again, with hovers."""
+    session = real_session
+    text = CASE + "\n\ndef scale(t):\n    return torch.relu(t) * 2\n"  # analysed on its own
+    for name in ("a.py", "b.py"):
+        (session.root / name).write_text(text, encoding="utf-8")
+    await session.start()
+    scanned = session.uri("a.py")
+
+    async def stats() -> object:
+        return await session.client.protocol.send_request_async("spmd/stats", None)
+
+    await _eventually(
+        session, scanned, lambda found: [d.code for d in found] == ["spmd-partial-nonlinear"]
+    )
+    after_scan = await eventually(
+        stats, lambda found: found.caches and found.caches[0].modules >= 0
+    )
+    assert [cache.journals for cache in after_scan.caches] == [0]  # nothing kept for a or b
+
+    uri = session.open(text, name="a.py")
+    assert [d.code for d in await session.diagnostics(uri, 1)] == ["spmd-partial-nonlinear"]
+    operand = find(CASE, "x", session.encoding, line=ERROR_LINE, occurrence=0)
+    hover = await session.client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=operand.start
+        )
+    )
+    assert hover is not None and "{dp: R, tp: P}" in hover.contents.value  # type: ignore[union-attr]
+    opened = await stats()
+    assert sum(cache.journals for cache in opened.caches) > 0  # an open file's are kept

@@ -44,6 +44,17 @@ def test_an_edit_in_one_function_reuses_the_others() -> None:
     assert _summary(second) == _summary(first) == _summary(Analyzer().check("m.py", edited))
 
 
+def test_a_forgotten_file_keeps_nothing_and_checks_again_from_scratch() -> None:
+    analyzer = Analyzer()
+    first = analyzer.check("m.py", SOURCE)
+    assert analyzer.cache_stats().journals > 0 and analyzer.cache_stats().parsed > 0
+    analyzer.forget("m.py")  # closed, or checked by the workspace scan and not open
+    assert (analyzer.cache_stats().journals, analyzer.cache_stats().parsed) == (0, 0)
+    again = analyzer.check("m.py", SOURCE)
+    assert analyzer.last_reused == 0
+    assert _summary(again) == _summary(first)
+
+
 def test_an_edit_in_a_callee_invalidates_its_caller() -> None:
     analyzer = Analyzer()
     assert [code for _, code in _summary(analyzer.check("m.py", SOURCE))] == [
