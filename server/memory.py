@@ -24,8 +24,10 @@ cannot be felt:
 * full collections take at most ``FULL_SHARE`` of the time (the next waits for the last one's
   duration over that share);
 * one expected to be short (``SHORT_FULL_SECONDS``, a keystroke's check or less) runs with
-  the young collection, between bursts of typing; a longer one waits for ``full_idle`` of
-  quiet. It is expected to take as long as the last one did, scaled by the resident size.
+  the young collection, between bursts of typing, when no check is queued (not between the
+  workspace scan's files: a keystroke then would wait for it); a longer one waits for
+  ``full_idle`` of quiet. It is expected to take as long as the last one did, scaled by the
+  resident size.
 
 Nothing here counts the frozen objects: ``gc.get_freeze_count`` walks them all
 (a quarter of a second after a large scan).
@@ -108,7 +110,11 @@ class IdleCollector:
         log.debug(
             "idle collection: %d unreachable, %.1f ms", found, 1000 * (time.monotonic() - started)
         )
-        if self._full_is_due() and self._expected_full_seconds() <= SHORT_FULL_SECONDS:
+        if (
+            not self._busy()
+            and self._full_is_due()
+            and self._expected_full_seconds() <= SHORT_FULL_SECONDS
+        ):
             self._collect_full()
 
     def _collect_all(self) -> None:

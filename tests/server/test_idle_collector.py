@@ -21,9 +21,11 @@ class Heap:
         return self.size
 
 
-def _collector(monkeypatch: pytest.MonkeyPatch, heap: Heap, busy: list[bool]) -> IdleCollector:
+def _collector(
+    monkeypatch: pytest.MonkeyPatch, heap: Heap, busy: list[bool], full_idle: float = 0.05
+) -> IdleCollector:
     monkeypatch.setattr(memory, "resident_bytes", heap)
-    return IdleCollector(lambda: busy[0], lambda: False, idle=0.01, full_idle=0.05)
+    return IdleCollector(lambda: busy[0], lambda: False, idle=0.01, full_idle=full_idle)
 
 
 async def _typing_pause(collector: IdleCollector, seconds: float) -> None:
@@ -32,8 +34,8 @@ async def _typing_pause(collector: IdleCollector, seconds: float) -> None:
 
 
 def test_a_short_full_collection_runs_with_the_young_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    heap, busy = Heap(40 * MiB), [True]
-    collector = _collector(monkeypatch, heap, busy)
+    heap, busy = Heap(40 * MiB), [False]
+    collector = _collector(monkeypatch, heap, busy, full_idle=60.0)  # never quiet that long
 
     async def scenario() -> None:
         await _typing_pause(collector, 0.1)
@@ -41,6 +43,19 @@ def test_a_short_full_collection_runs_with_the_young_one(monkeypatch: pytest.Mon
         heap.size = 60 * MiB  # +20 MiB: more than FULL_GROWTH_BYTES and a quarter
         await _typing_pause(collector, 0.1)
         assert collector.full_rounds == 1  # ~60 ms expected: not worth waiting for quiet
+        collector.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_no_full_collection_between_the_scans_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    heap, busy = Heap(40 * MiB), [True]  # the scan's checks are queued
+    collector = _collector(monkeypatch, heap, busy)
+
+    async def scenario() -> None:
+        heap.size = 60 * MiB
+        await _typing_pause(collector, 0.1)
+        assert (collector.rounds, collector.full_rounds) == (1, 0)  # a keystroke would wait
 
     asyncio.run(scenario())
 
