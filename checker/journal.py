@@ -9,13 +9,14 @@ recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from .entry import BUILDS_SELF
 from .frontend import VERIFY_INCREMENTAL, Unit, first_line
-from .memo import Interned, Memo, Token
+from .memo import Memo
 from .results import FactEntry, Span
 from .skeleton import body_edits
 from .values import (
@@ -115,9 +116,9 @@ class CacheKeys:
         self.carried = Carried((), ())
         self.adopted = 0  # signatures taken from the previous check (tests, benchmarks)
         self.verifying: list[Node] = []  # the nodes adopted, when VERIFY_CARRIED
-        self._context: tuple[Any, Token] | None = None  # (layouts, path state and layouts)
-        self.owns: dict[int, Token] = {}  # ``own``, interned, by id, for this check
-        self.headers: dict[int, Token] = {}  # ``header``, likewise
+        self._context: tuple[Any, int] | None = None  # (layouts, path state and layouts)
+        self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
+        self.headers: dict[int, int] = {}  # ``header``, likewise
 
     def key(self, function: FunctionVal) -> Any:
         """The key of a function's standalone analysis; None: not cacheable."""
@@ -127,7 +128,7 @@ class CacheKeys:
         if signature is None:
             return None
         if self._context is None or self._context[0] is not self.layouts:
-            # as one token: a check looks up thousands of keys, and a state hashes slowly
+            # as one number: a check looks up thousands of keys, and a state hashes slowly
             self._context = (self.layouts, _interned((self.path, self.state, self.layouts)))
         return (self._context[1], signature)
 
@@ -243,7 +244,7 @@ class CacheKeys:
                 own = (own, self.members(node))
             if fingerprint is not None:
                 own = ("imported", fingerprint, own)
-            # as a token: every description that holds it hashes an identity, not the texts
+            # as a number: every description that holds it hashes an int, not the texts
             known = self.owns[id(node)] = _interned(own)
         return known
 
@@ -438,7 +439,7 @@ class _Components:
             if len(members) == 1:
                 signatures[id(members[0])] = described[0]
             else:
-                # the members' descriptions as tokens: sorted, the same set in any order
+                # the members' descriptions as numbers: sorted, the same set in any order
                 component = _interned(("component", tuple(sorted(described))))
                 for member in members:
                     signatures[id(member)] = _interned((keys.own(member), component))
@@ -472,12 +473,20 @@ def _without(table: dict[int, _T], owns: set[int]) -> dict[int, _T]:
     return kept
 
 
-# Signatures of functions and classes, interned as tokens: a key is then a short tuple,
-# cheap to hash on every lookup, where the nested signature it stands for is not. A token
-# lives while a key holds it (a cached journal, a carried signature); a signature met again
-# after its token died gets a new one, and the keys that held the old one are gone with it.
-_INTERNED: Interned[tuple[Any, ...]] = Interned("interned_signatures")
+# Signatures of functions and classes, interned as numbers: a key is then a short tuple,
+# cheap to hash on every lookup, where the nested signature it stands for is not. A check
+# interns a few signatures per function and class it reaches, in each context; the open
+# files' are asked for at every keystroke and stay in the young generation. Numbers are
+# never reused: a signature dropped from the table and met again gets a new number, and the
+# keys that held the old one just miss. (Tokens held weakly, alive exactly while a key held
+# them, bounded the table better but their deaths cost spikes: 10k module keystroke p95 85
+# -> 96-136 ms in process, bench/lsp/profile_edit.py.)
+_INTERNED: Memo[tuple[Any, ...], int] = Memo("interned_signatures", 20_000)
+_NUMBERS = itertools.count(1)
 
 
-def _interned(signature: tuple[Any, ...]) -> Token:
-    return _INTERNED.token(signature)
+def _interned(signature: tuple[Any, ...]) -> int:
+    number = _INTERNED.get(signature)
+    if number is None:
+        number = _INTERNED.put(signature, next(_NUMBERS))
+    return number

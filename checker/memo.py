@@ -17,8 +17,6 @@ hundreds of MiB to fill (``tests/reliability/test_rel_memory.py``).
 
 from __future__ import annotations
 
-import itertools
-import weakref
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
 
@@ -72,49 +70,7 @@ class Memo(Generic[K, V]):
         self._old = {}
 
 
-class Token:
-    """What an interned value stands for in keys: hashed and compared by identity (cheap,
-    where a nested signature hashes slowly), ordered by when it was made."""
-
-    __slots__ = ("__weakref__", "serial")
-
-    def __init__(self, serial: int) -> None:
-        self.serial = serial
-
-    def __lt__(self, other: Token) -> bool:
-        return self.serial < other.serial
-
-    def __repr__(self) -> str:
-        return f"#{self.serial}"
-
-
-_SERIALS = itertools.count(1)
-
-
-class Interned(Generic[K]):
-    """Equal values get the same ``Token`` while anything holds it.
-
-    The table holds its tokens weakly, so an entry lives exactly as long as a key that
-    uses it: a cached journal, a signature carried to the next check. A value met again
-    after its token died gets a new one, which no stored key holds: it misses, as it must.
-    """
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._tokens: weakref.WeakValueDictionary[K, Token] = weakref.WeakValueDictionary()
-        TABLES.append(self)
-
-    def token(self, value: K) -> Token:
-        found = self._tokens.get(value)
-        if found is None:
-            found = self._tokens[value] = Token(next(_SERIALS))
-        return found
-
-    def __len__(self) -> int:
-        return len(self._tokens)
-
-
-TABLES: list[Memo[Any, Any] | Interned[Any]] = []
+TABLES: list[Memo[Any, Any]] = []
 
 
 def sizes() -> dict[str, int]:
