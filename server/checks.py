@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,7 @@ def work(ls: SpmdServer, job: Job) -> Checked:
         raise Superseded()
     if scheduler.preempted(job):
         raise Preempted()
+    started = time.monotonic()
     try:
         result, ok = ls.engine.check(
             path,
@@ -84,10 +86,12 @@ def work(ls: SpmdServer, job: Job) -> Checked:
     checked = Checked(result, config, problems, lines, failed=not ok)
     cached.keep(ls, job, checked)
     if job.priority == BACKGROUND and job.uri not in ls.documents:
-        # a scanned file nobody has open: its diagnostics are all that is wanted of it, and
-        # what a next check would reuse (its analyses, its units' trees, the hover facts
-        # that hold its values) was most of the scan's memory; it is checked again when opened
-        ls.engine.forget(path)
+        # a scanned file nobody has open: its diagnostics are all that is wanted of it now,
+        # and what a next check would reuse (its analyses, its units' trees, the hover facts
+        # that hold its values) was most of the scan's memory; unless it is costly to check
+        # again, it is checked from scratch when opened
+        if time.monotonic() - started < ls.options.keep_scanned_over:
+            ls.engine.forget(path)
         checked = replace(checked, result=result.brief())
     return checked
 

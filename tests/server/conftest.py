@@ -29,6 +29,8 @@ T = TypeVar("T")
 EDITORS = ["visual_studio_code", "neovim@v0.10.0", "neovim@v0.11.0"]
 
 SERVER = [sys.executable, "-m", "spmd_lsp", "--debounce-ms", "20", "--progress-delay-ms", "0"]
+# every scanned file is forgotten, however slow the machine (a test then knows what is kept)
+SERVER += ["--keep-scanned-ms", "1e9"]
 
 
 def _env(fake: bool) -> dict[str, str]:
