@@ -475,13 +475,15 @@ def _without(table: dict[int, _T], owns: set[int]) -> dict[int, _T]:
 
 # Signatures of functions and classes, interned as numbers: a key is then a short tuple,
 # cheap to hash on every lookup, where the nested signature it stands for is not. A check
-# interns a few signatures per function and class it reaches, in each context; the open
-# files' are asked for at every keystroke and stay in the young generation. Numbers are
+# interns a few signatures per function and class it reaches, in each context (15,000 for
+# the generated 50,000-line module); the open files' are asked for at every keystroke and
+# stay in the young generation. A table smaller than a check's working set would drop
+# numbers that stored keys hold, and every keystroke would miss every journal. Numbers are
 # never reused: a signature dropped from the table and met again gets a new number, and the
 # keys that held the old one just miss. (Tokens held weakly, alive exactly while a key held
 # them, bounded the table better but their deaths cost spikes: 10k module keystroke p95 85
 # -> 96-136 ms in process, bench/lsp/profile_edit.py.)
-_INTERNED: Memo[tuple[Any, ...], int] = Memo("interned_signatures", 20_000)
+_INTERNED: Memo[tuple[Any, ...], int] = Memo("interned_signatures", 50_000)
 _NUMBERS = itertools.count(1)
 
 
