@@ -11,8 +11,10 @@ one; when it is full it becomes the old one, and the old one is dropped. A hit i
 generation moves the entry back to the young one. What a check keeps asking for (the
 open file's functions, the rules its operations meet) survives every turnover; what an edit
 made obsolete (the previous keystroke's texts) is gone after two. A plain table cleared
-when full forgot the working set with the garbage, and was sized so large that it took
-hundreds of MiB to fill (``tests/reliability/test_rel_memory.py``).
+when full forgot the working set with the garbage, and was sized so large that it held
+over a hundred MiB when full (``tests/reliability/test_rel_memory.py``). A generation must
+hold a whole check's working set (the largest file's, not the typical one's): a smaller
+one turns over during every check and drops what the next check asks for again.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ _MISSING: object = object()
 
 
 class Memo(Generic[K, V]):
-    """A memo table of at most ``2 * size`` entries that keeps what is asked for again."""
+    """A memo table of at most ``2 * size`` entries that keeps what is asked for again.
+    Its values are never None (``get`` answers None for a key it does not hold)."""
 
     def __init__(self, name: str, size: int) -> None:
         if size < 1:
