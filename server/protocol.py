@@ -77,5 +77,8 @@ class SpmdProtocol(LanguageServerProtocol):
     def _filed(self) -> dict[Any, Any] | None:
         # a private table of pygls 2.1: a pygls that renamed it leaks as before, but still
         # answers (the memory soak's assertion on filed_handlers says so)
-        filed = getattr(self, "_request_futures", None)
+        try:
+            filed = self._request_futures
+        except AttributeError:
+            return None
         return filed if isinstance(filed, dict) else None
