@@ -1196,8 +1196,7 @@ class Interpreter:
                     self.sink.report(report.span, report.code, report.message, report.severity)
         for value in kept.declared:
             self.declare(value)
-        for number in kept.numbers:
-            self.numbers.add(number)
+        self.numbers.update(kept.numbers)
         self.last_effects = kept.effects
         self.last_raised = kept.raised
         return kept.result

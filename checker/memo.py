@@ -68,10 +68,6 @@ class Memo(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._young) + len(self._old)
 
-    def clear(self) -> None:
-        self._young = {}
-        self._old = {}
-
 
 TABLES: list[Memo[Any, Any]] = []
 

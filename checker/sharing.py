@@ -155,8 +155,9 @@ def settled(
 
 
 class LoggedSet(set[str]):
-    """A set that remembers every ``add``, in order, even of what it holds already: a kept
-    call records what it added, not what was new to the check it ran in."""
+    """A set that remembers every ``add`` (and ``update``), in order, even of what it holds
+    already: a kept call records what it added, not what was new to the check it ran in.
+    It only grows (its size names its content within a check)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -165,6 +166,11 @@ class LoggedSet(set[str]):
     def add(self, item: str) -> None:
         self.added.append(item)
         super().add(item)
+
+    def update(self, *others: Iterable[str]) -> None:
+        for other in others:
+            for item in other:
+                self.add(item)
 
 
 @dataclass(frozen=True)

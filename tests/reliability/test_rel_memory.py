@@ -4,9 +4,8 @@ hovering) keeps the server's RSS within a stated bound after warm-up.
 Short version: 500 edits. Long version (10,000 edits):
 ``SPMD_RELIABILITY=long pytest tests/reliability/test_rel_memory.py -s`` prints the RSS curve.
 The bound (docs/reliability.md): after warm-up, RSS grows by at most GROWTH_BOUND_MIB: 25 MiB
-over 500 edits, 45 MiB over 10,000 (measured: +5.7 and +36.7 MiB; the parse cache filling
-up to its 3,000 statements, the checker's other caches, and one step of ~19 MiB when a random
-edit makes a constructor recursive and one check takes 200,000 steps, a checker pathology).
+over 500 edits, 45 MiB over 10,000 (measured: +5.9 and +17.3 MiB; the parse cache filling
+up to its 3,000 statements and the process-wide memo tables up to their bounds).
 """
 
 from __future__ import annotations

@@ -5,12 +5,21 @@ moment when it will not."""
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Iterator
 
 import pytest
 from spmd_lsp import memory
 from spmd_lsp.memory import IdleCollector
 
 MiB = 1 << 20
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen() -> Iterator[None]:
+    """The collector freezes this process's objects: the tests that follow collect theirs."""
+    yield
+    gc.unfreeze()
 
 
 class Heap:
