@@ -30,9 +30,10 @@ from .dependencies import (
     text_digest,
     union_of,
 )
-from .frontend import Unit, UnitCache, split_units
+from .frontend import Unit, UnitCache
 from .infer import Interpreter
 from .journal import Carried, Journal
+from .resplit import LastSplits
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .sharing import KeptCalls
 from .state import Cancelled
@@ -244,12 +245,14 @@ class Analyzer:
         self._kept = KeptCalls()
         # the unit texts of each path's last check, so forgetting the path frees their trees
         self._unit_keys: dict[str, list[str]] = {}
+        # each path's last text and units, so the next is split around the edit
+        self._splits = LastSplits()
         self.last_reused = 0
         self.last_adopted = 0  # signatures the last check carried over (journal.Carried)
 
     def _parse(self, text: str, path: str) -> list[Unit]:
         with self._lock:
-            return split_units(text, self._cache, path)
+            return self._splits.split(text, self._cache, path)
 
     def _tree(self, key: str) -> ast.Module | None:
         with self._lock:
@@ -263,6 +266,7 @@ class Analyzer:
             self._journals.pop(path, None)
             self._carried.pop(path, None)
             self._cache.discard(self._unit_keys.pop(path, ()))
+            self._splits.forget(path)
 
     def cache_stats(self) -> CacheStats:
         """How much this analyzer keeps (for the server's statistics request)."""
@@ -356,7 +360,7 @@ class Analyzer:
             return result
         ignore = config.ignore
         diagnostics = policy.visible(
-            interpreter.sink.diagnostics.values(), policy.split_lines(source), ignore
+            interpreter.sink.diagnostics.values(), policy.CommentLines(source), ignore
         )
         elsewhere: dict[str, list[Diagnostic]] = {}
         for other, found in interpreter.sink.elsewhere.items():
@@ -365,7 +369,7 @@ class Analyzer:
             # suppressed by the comments of the file they are in, as that file reads now
             text = self.workspace.read(Path(other))
             loader.note_read(other, text)
-            lines = policy.split_lines(text) if text is not None else []
+            lines = policy.CommentLines(text) if text is not None else []
             kept = policy.visible(found.values(), lines, ignore)
             if kept:
                 elsewhere[other] = kept

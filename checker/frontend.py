@@ -280,6 +280,21 @@ def unit_chunks(lines: list[str]) -> list[tuple[int, int]]:
     text often sits in column 0); the quote count is a cheap approximation
     that the merge step in ``split_units`` backs up.
     """
+    return chunk_lines(lines).chunks
+
+
+@dataclass(frozen=True)
+class Chunking:
+    """Candidate units of some lines, and what decides whether the line after them starts
+    a unit: a triple-quoted string left open, or a decorator on the last start."""
+
+    chunks: list[tuple[int, int]]
+    open_string: bool
+    ends_in_decorator: bool
+
+
+def chunk_lines(lines: list[str]) -> Chunking:
+    """``unit_chunks``, with the state at the end of the lines."""
     # one pass per kind of line, not a function call per line (this runs on every
     # keystroke over every line of the file): the lines that may start a unit, and those
     # with triple quotes
@@ -295,6 +310,8 @@ def unit_chunks(lines: list[str]) -> list[tuple[int, int]]:
             next_quoted += 1
         if in_string is None and not _CONTINUATION.match(lines[i]):
             starts.append(i)
+    for i in quoted[next_quoted:]:
+        in_string = _after_quotes(lines[i], in_string)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     merged: list[int] = []
@@ -307,7 +324,8 @@ def unit_chunks(lines: list[str]) -> list[tuple[int, int]]:
             merged.append(i)
         after_decorator = i < len(lines) and lines[i].startswith("@")
     bounds = [*merged, len(lines)]
-    return [(bounds[k], bounds[k + 1]) for k in range(len(merged)) if bounds[k] < bounds[k + 1]]
+    chunks = [(bounds[k], bounds[k + 1]) for k in range(len(merged)) if bounds[k] < bounds[k + 1]]
+    return Chunking(chunks, in_string is not None, after_decorator)
 
 
 def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
@@ -318,16 +336,42 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
     fixes it, up to a few chunks.
     """
     lines = split_lines_keepends(source)
-    chunks = unit_chunks(lines)
+    return units_of(lines, unit_chunks(lines), cache, path).units
+
+
+# a chunk that does not parse is tried with up to this many chunks after it
+MERGE_REACH = 7
+
+
+@dataclass(frozen=True)
+class Units:
+    """The units of some chunks, and whether a chunk that did not parse looked for chunks
+    past the last one (so more lines could have changed how it ends)."""
+
+    units: list[Unit]
+    reached_end: bool
+
+
+def units_of(
+    lines: list[str],
+    chunks: list[tuple[int, int]],
+    cache: UnitCache,
+    path: str = "",
+    first_line: int = 0,
+) -> Units:
+    """The chunks of ``lines`` (which start at the module's line ``first_line``) parsed
+    into units."""
     units: list[Unit] = []
+    reached_end = False
     k = 0
     while k < len(chunks):
         start, end = chunks[k]
         text = "".join(lines[start:end])
-        key, tree, error = cache.parse_at(text, (path, start))
+        key, tree, error = cache.parse_at(text, (path, first_line + start))
         if error is not None:
-            for extra in range(1, 8):
+            for extra in range(1, MERGE_REACH + 1):
                 if k + extra >= len(chunks):
+                    reached_end = True
                     break
                 wider_end = chunks[k + extra][1]
                 wider = "".join(lines[start:wider_end])
@@ -343,7 +387,7 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
         units.append(
             Unit(
                 text=text,
-                start_line=start,
+                start_line=first_line + start,
                 tree=tree,
                 error=error,
                 key=key,
@@ -351,7 +395,7 @@ def split_units(source: str, cache: UnitCache, path: str = "") -> list[Unit]:
             )
         )
         k += 1
-    return units
+    return Units(units, reached_end)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
