@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import overload
 
 from .results import Diagnostic, order_key
 
@@ -48,6 +49,51 @@ def is_suppressed(diagnostic: Diagnostic, lines: Sequence[str], ignore: frozense
 
 def split_lines(source: str) -> list[str]:
     return LINE_BREAK.split(source)
+
+
+def _breaks(text: str, start: int, end: int) -> int:
+    """The line breaks in ``text[start:end]`` (neither end inside a ``\\r\\n``)."""
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
+
+
+class CommentLines(Sequence[str]):
+    """A text's lines as the suppression rules read them: the lines that hold ``spmd:``,
+    and an empty line in place of every other. Splitting a 50,000-line file to read the
+    few lines that have diagnostics took 16 ms a keystroke; this finds the comments."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[int, str] = {}
+        number, counted = 0, 0  # the line at offset ``counted`` (a line start)
+        at = text.find("spmd:")
+        while at != -1:
+            start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+            number += _breaks(text, counted, start)
+            found = LINE_BREAK.search(text, at)
+            end = found.start() if found is not None else len(text)
+            self._lines[number] = text[start:end]
+            counted = start
+            at = text.find("spmd:", end)
+        self._count = number + _breaks(text, counted, len(text)) + 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self._lines.get(index, "")
 
 
 def visible(

@@ -4,6 +4,7 @@ errors found in another file's functions, the same for the command line and the 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,19 @@ def test_ignored_codes_reads_the_comment_forms() -> None:
     assert policy.ignored_codes("x  # spmd: ignore[a, b]") == {"a", "b"}
     assert policy.ignored_codes("x  # spmd: other") is None
     assert policy.ignored_codes("x") is None
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_comment_lines_read_as_the_split_lines_do(seed: int) -> None:
+    """``CommentLines`` finds the comment lines without splitting the file: every line
+    that holds ``spmd:`` reads as the split gives it, every other as an empty line."""
+    rng = random.Random(seed)
+    pieces = ["\n", "\r\n", "\r", "x = 1", "  # spmd: ignore", "# spmd: ignore[a, b]", "spmd:", " "]
+    text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
+    split = policy.split_lines(text)
+    lines = policy.CommentLines(text)
+    assert len(lines) == len(split)
+    assert list(lines) == [line if "spmd:" in line else "" for line in split]
+    assert lines[-1] == (split[-1] if "spmd:" in split[-1] else "")
+    with pytest.raises(IndexError):
+        lines[len(split)]
