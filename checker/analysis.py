@@ -369,7 +369,7 @@ class Analyzer:
             # suppressed by the comments of the file they are in, as that file reads now
             text = self.workspace.read(Path(other))
             loader.note_read(other, text)
-            lines = policy.CommentLines(text) if text is not None else []
+            lines: policy.Lines = policy.CommentLines(text) if text is not None else []
             kept = policy.visible(found.values(), lines, ignore)
             if kept:
                 elsewhere[other] = kept

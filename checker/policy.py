@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import overload
+from typing import TypeAlias
 
 from .results import Diagnostic, order_key
 
@@ -38,12 +38,11 @@ def ignored_codes(line: str) -> set[str] | None:
     return {c.strip() for c in match.group(1).split(",") if c.strip()}
 
 
-def is_suppressed(diagnostic: Diagnostic, lines: Sequence[str], ignore: frozenset[str]) -> bool:
+def is_suppressed(diagnostic: Diagnostic, lines: Lines, ignore: frozenset[str]) -> bool:
     """Whether the configuration or a comment on the diagnostic's first line silences it."""
     if diagnostic.code in ignore:
         return True
-    line = lines[diagnostic.span.line] if 0 <= diagnostic.span.line < len(lines) else ""
-    codes = ignored_codes(line)
+    codes = ignored_codes(_line(lines, diagnostic.span.line))
     return codes is not None and (not codes or diagnostic.code in codes)
 
 
@@ -58,7 +57,7 @@ def _breaks(text: str, start: int, end: int) -> int:
     )
 
 
-class CommentLines(Sequence[str]):
+class CommentLines:
     """A text's lines as the suppression rules read them: the lines that hold ``spmd:``,
     and an empty line in place of every other. Splitting a 50,000-line file to read the
     few lines that have diagnostics took 16 ms a keystroke; this finds the comments."""
@@ -75,29 +74,23 @@ class CommentLines(Sequence[str]):
             self._lines[number] = text[start:end]
             counted = start
             at = text.find("spmd:", end)
-        self._count = number + _breaks(text, counted, len(text)) + 1
 
-    def __len__(self) -> int:
-        return self._count
+    def line(self, number: int) -> str:
+        return self._lines.get(number, "")
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
 
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
+# a text's lines, split, or only those the suppression rules read
+Lines: TypeAlias = Sequence[str] | CommentLines
 
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._lines.get(index, "")
+
+def _line(lines: Lines, number: int) -> str:
+    if isinstance(lines, CommentLines):
+        return lines.line(number)
+    return lines[number] if 0 <= number < len(lines) else ""
 
 
 def visible(
-    diagnostics: Iterable[Diagnostic], lines: Sequence[str], ignore: frozenset[str]
+    diagnostics: Iterable[Diagnostic], lines: Lines, ignore: frozenset[str]
 ) -> list[Diagnostic]:
     """The diagnostics a user sees, in source order."""
     kept = [d for d in diagnostics if not is_suppressed(d, lines, ignore)]

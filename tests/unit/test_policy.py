@@ -128,8 +128,8 @@ def test_comment_lines_read_as_the_split_lines_do(seed: int) -> None:
     text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
     split = policy.split_lines(text)
     lines = policy.CommentLines(text)
-    assert len(lines) == len(split)
-    assert list(lines) == [line if "spmd:" in line else "" for line in split]
-    assert lines[-1] == (split[-1] if "spmd:" in split[-1] else "")
-    with pytest.raises(IndexError):
-        lines[len(split)]
+    assert [lines.line(n) for n in range(len(split) + 2)] == [
+        *(line if "spmd:" in line else "" for line in split),
+        "",
+        "",
+    ]
