@@ -30,6 +30,7 @@ from .dependencies import (
     text_digest,
     union_of,
 )
+from .filesystem import Moment
 from .frontend import Unit, UnitCache
 from .infer import Interpreter
 from .journal import Carried, Journal
@@ -38,7 +39,7 @@ from .results import Diagnostic, ModuleResult, Span, order_key
 from .sharing import KeptCalls
 from .state import Cancelled
 from .values import ModuleVal, Value
-from .workspace import Workspace
+from .workspace import Workspace, path_key
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,41 @@ class _Loaded:
     # and the workspace modules it loaded: validated module by module, each once a check
     own: Dependencies = field(default_factory=Dependencies)
     imports: tuple[_Loaded, ...] = ()
+    _files: frozenset[str] | None = None
+
+    def files(self) -> frozenset[str]:
+        """Every file it and the modules it loaded read, as the workspace names paths."""
+        if self._files is None:
+            self._files = frozenset(path_key(f.path) for f in self.dependencies.files)
+        return self._files
+
+
+class _Looks:
+    """One look at the disk (``Workspace.moment``), its validator, and the loaded modules
+    found to hold at it: the checks the look serves ask again only about those whose files
+    include an open document that changed since (``Workspace.changed_since``). A module
+    loaded in place of another drops every verdict (a module that held may have loaded the
+    old one)."""
+
+    def __init__(self, workspace: Workspace, moment: Moment | None = None) -> None:
+        self.workspace = workspace
+        self.validator = Validator(workspace, moment)
+        self._held: dict[int, tuple[_Loaded, int]] = {}  # by id: the module, the mark
+
+    def holds(self, loaded: _Loaded) -> bool:
+        """Whether the module was found to hold at this look, and nothing it read changed."""
+        found = self._held.get(id(loaded))
+        if found is None or found[0] is not loaded:
+            return False
+        changed = self.workspace.changed_since(found[1])
+        return changed is not None and not (changed and changed & loaded.files())
+
+    def held(self, loaded: _Loaded, mark: int) -> None:
+        """The module held, validated from ``mark`` (``Workspace.mark``) on."""
+        self._held[id(loaded)] = (loaded, mark)
+
+    def replaced(self) -> None:
+        self._held.clear()
 
 
 @dataclass
@@ -89,6 +125,7 @@ class _Loader:
         parse: Callable[[str, str], list[Unit]],
         cancelled: Callable[[], bool] | None = None,
         kept: KeptCalls | None = None,
+        looks: _Looks | None = None,
     ) -> None:
         self.workspace = workspace
         self.kept = kept  # the analyzer's calls kept across checks (sharing.KeptCalls)
@@ -99,8 +136,9 @@ class _Loader:
         # is the longest stretch of a first check, and a background one must yield in it
         self.cancelled = cancelled
         self.loading: set[str] = set()
-        # reads each file once per check, however many imports reach it
-        self.validator = Validator(workspace)
+        # reads each file once per look at the disk, however many imports reach it
+        self.looks = looks if looks is not None else _Looks(workspace)
+        self.validator = self.looks.validator
         self.verdicts: dict[int, tuple[_Loaded, bool]] = {}  # _current's, by module
         # the check's own recording first, then one per module being loaded, innermost last
         self.recording: list[_Recording] = [_Recording()]
@@ -153,10 +191,12 @@ class _Loader:
             tuple(recorded.imports),
         )
         current.imports.append(loaded)
-        if path in self.modules and self.kept is not None:
-            # calls kept across checks may name the old module's classes: none can be
-            # taken again, and they would keep its objects alive
-            self.kept.clear()
+        if path in self.modules:
+            self.looks.replaced()
+            if self.kept is not None:
+                # calls kept across checks may name the old module's classes: none can be
+                # taken again, and they would keep its objects alive
+                self.kept.clear()
         self.modules[path] = loaded
         self.verdicts[id(loaded)] = (loaded, True)
         return loaded.module
@@ -169,10 +209,16 @@ class _Loader:
         known = self.verdicts.get(id(loaded))
         if known is not None and known[0] is loaded:
             return known[1]
-        verdict = self.validator.current(loaded.own) and all(
-            self.modules.get(child.module.path) is child and self._current(child)
-            for child in loaded.imports
-        )
+        if self.looks.holds(loaded):
+            verdict = True
+        else:
+            mark = self.workspace.mark()
+            verdict = self.validator.current(loaded.own) and all(
+                self.modules.get(child.module.path) is child and self._current(child)
+                for child in loaded.imports
+            )
+            if verdict:
+                self.looks.held(loaded, mark)
         self.verdicts[id(loaded)] = (loaded, verdict)
         return verdict
 
@@ -247,12 +293,21 @@ class Analyzer:
         self._unit_keys: dict[str, list[str]] = {}
         # each path's last text and units, so the next is split around the edit
         self._splits = LastSplits()
+        self._looks: _Looks | None = None  # the last look at the disk (Workspace.moment)
         self.last_reused = 0
         self.last_adopted = 0  # signatures the last check carried over (journal.Carried)
 
     def _parse(self, text: str, path: str) -> list[Unit]:
         with self._lock:
             return self._splits.split(text, self._cache, path)
+
+    def _look(self) -> _Looks:
+        """The checks' look at the disk: the last one while the workspace trusts it."""
+        moment = self.workspace.moment()
+        with self._lock:
+            if self._looks is None or self._looks.validator.moment is not moment:
+                self._looks = _Looks(self.workspace, moment)
+            return self._looks
 
     def _tree(self, key: str) -> ast.Module | None:
         with self._lock:
@@ -308,7 +363,13 @@ class Analyzer:
                 previous = dict(self._journals.setdefault(path, {}))
                 carried = self._carried.get(path)
             loader = _Loader(
-                self.workspace, self.config, self._modules, self._parse, cancelled, self._kept
+                self.workspace,
+                self.config,
+                self._modules,
+                self._parse,
+                cancelled,
+                self._kept,
+                self._look(),
             )
             interpreter = Interpreter(
                 path,

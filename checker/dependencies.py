@@ -166,8 +166,16 @@ def union_of(parts: tuple[Dependencies, ...]) -> Dependencies:
 class WorkspaceView(Protocol):
     """What validation asks of a workspace (``workspace.Workspace`` is one)."""
 
-    def digest(self, path: str) -> str | None:
+    def digest(self, path: str, moment: Moment | None = ...) -> str | None:
         """``text_digest`` of the file's current text, None when it has none."""
+        ...
+
+    def moment(self) -> Moment:
+        """A look at the file system for one validation (perhaps shared with others)."""
+        ...
+
+    def is_open(self, path: str) -> bool:
+        """Whether the path's text is an open document's (it may change at any time)."""
         ...
 
     def module_file(self, importer: str, module: str, moment: Moment | None = ...) -> str | None:
@@ -178,23 +186,33 @@ class WorkspaceView(Protocol):
     def package_of(self, path: str, moment: Moment | None = ...) -> str | None: ...
 
 
+_UNREAD = object()
+
+
 class Validator:
     """Whether dependencies still hold in a workspace as it reads now. It remembers what it
-    read (each file is read and hashed once), so one validator serves one moment: a check, a
-    run of the command line, one lookup of the server."""
+    read on disk (each file is read and hashed once), so one validator serves one look at
+    the disk (``WorkspaceView.moment``): a check, a run of the command line, one lookup of
+    the server, or the server's checks while it trusts that look. An open document's text
+    is asked for each time: it changes between the checks one look serves."""
 
-    def __init__(self, workspace: WorkspaceView) -> None:
+    def __init__(self, workspace: WorkspaceView, moment: Moment | None = None) -> None:
         self.workspace = workspace
         self._digests: dict[str, str | None] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._packages: dict[str, str | None] = {}
-        self.moment = Moment()  # each file and folder asked about once
+        # each file and folder asked about once
+        self.moment = moment if moment is not None else workspace.moment()
 
     def digest(self, path: str) -> str | None:
-        if path not in self._digests:
-            # the workspace's own memo (by the open text, or the file's stat) spares a read
-            self._digests[path] = self.workspace.digest(path)
-        return self._digests[path]
+        known = self._digests.get(path, _UNREAD)
+        if known is not _UNREAD:
+            return known  # type: ignore[return-value]
+        # the workspace's own memo (by the open text, or the file's stat) spares a read
+        found = self.workspace.digest(path, self.moment)
+        if not self.workspace.is_open(path):
+            self._digests[path] = found
+        return found
 
     def resolve(self, importer: str, module: str) -> str | None:
         # by the importer's folder: where an import goes depends on nothing else, and the

@@ -28,12 +28,17 @@ _MAX_ANSWERS = 100_000
 
 
 class Moment:
-    """The file system as one validation sees it: each file and folder asked about once."""
+    """The file system as one look sees it: each file and folder asked about once. One
+    validation's, or several checks' while their workspace trusts it (``Workspace.moment``)."""
 
     def __init__(self) -> None:
         self.started = time.time_ns()
+        self.born = time.monotonic()
         self._files: dict[str, bool] = {}
         self._folders: dict[str, int | None] = {}
+        self._stamps: dict[str, tuple[int, int, int] | None] = {}
+        # the remembered answers known to hold at this moment, by id (held: ids stay theirs)
+        self._held: dict[int, object] = {}
 
     def isfile(self, path: str) -> bool:
         found = self._files.get(path)
@@ -52,6 +57,24 @@ class Moment:
                 self._folders[folder] = status.st_mtime_ns
         return self._folders[folder]
 
+    def stamp(self, path: str) -> tuple[int, int, int] | None:
+        """A file's modification time, size and inode; None when it cannot be read."""
+        if path not in self._stamps:
+            try:
+                status = os.stat(path)
+            except OSError:
+                self._stamps[path] = None
+            else:
+                self._stamps[path] = (status.st_mtime_ns, status.st_size, status.st_ino)
+        return self._stamps[path]
+
+    def knows_held(self, answer: object) -> bool:
+        """Whether this moment found that remembered answer to hold already."""
+        return self._held.get(id(answer)) is answer
+
+    def note_held(self, answer: object) -> None:
+        self._held[id(answer)] = answer
+
 
 @dataclass(frozen=True)
 class _Answer(Generic[T]):
@@ -60,9 +83,14 @@ class _Answer(Generic[T]):
     found: tuple[str, ...]  # the files it found
 
     def holds(self, moment: Moment) -> bool:
-        return all(moment.folder_time(f) == t for f, t in self.folders) and all(
+        if moment.knows_held(self):
+            return True
+        holds = all(moment.folder_time(f) == t for f, t in self.folders) and all(
             moment.isfile(path) for path in self.found
         )
+        if holds:
+            moment.note_held(self)
+        return holds
 
 
 class _Asking:

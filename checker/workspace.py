@@ -17,6 +17,7 @@ import functools
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,8 +34,22 @@ def digest(text: str) -> str:
 
 
 class Workspace:
-    def __init__(self) -> None:
+    """The modules checks read: open documents' texts first, then the disk.
+
+    ``trust_seconds``: how long one look at the disk (a ``filesystem.Moment``: which files
+    and folders exist, their times) serves the checks that follow it. 0, the default, looks
+    again at every check. The server trusts a look for a moment while the user types
+    (validating a real framework's imports was a fifth of a keystroke) and drops it when the
+    editor says files changed (``distrust``)."""
+
+    def __init__(self, trust_seconds: float = 0.0) -> None:
+        self.trust_seconds = trust_seconds
+        self._moment: Moment | None = None
         self._open: dict[str, str] = {}
+        # the open documents whose text was set, in order (``changed_since``); the first
+        # entry's mark is ``_log_start``
+        self._log: list[str] = []
+        self._log_start = 0
         self._lock = threading.Lock()
         # digests of open texts (by the text object) and of files (by their stat): a check
         # asks whether each module it imports changed, which must not cost a read each time
@@ -45,18 +60,55 @@ class Workspace:
         self._imports: Lookups[str | None] = Lookups()
         self._packages: Lookups[str] = Lookups()
 
+    def moment(self) -> Moment:
+        """The file system as a check sees it: the last look, while it is trusted, else a
+        new one."""
+        with self._lock:
+            moment = self._moment
+            if moment is None or time.monotonic() - moment.born >= self.trust_seconds:
+                moment = self._moment = Moment()
+            return moment
+
+    def distrust(self) -> None:
+        """Files may have changed on disk: the next check looks again."""
+        with self._lock:
+            self._moment = None
+
     def set_document(self, path: str, text: str | None) -> None:
         """An open document's current text (None: closed, read it from disk again)."""
-        key = _key(path)
+        key = path_key(path)
         with self._lock:
             self._open_digests.pop(key, None)
             if text is None:
                 self._open.pop(key, None)
             else:
                 self._open[key] = text
+            self._log.append(key)
+            if len(self._log) > _LOG_LIMIT:  # marks older than what is kept know nothing
+                self._log_start += len(self._log)
+                self._log.clear()
+
+    def is_open(self, path: str) -> bool:
+        """Whether the path's text is an open document's (it may change at any time)."""
+        key = path_key(path)
+        with self._lock:
+            return key in self._open
+
+    def mark(self) -> int:
+        """Where the log of open documents' changes stands (for ``changed_since``)."""
+        with self._lock:
+            return self._log_start + len(self._log)
+
+    def changed_since(self, mark: int) -> frozenset[str] | None:
+        """The open documents (by ``key``) whose text was set or dropped since ``mark``;
+        None when that is no longer known."""
+        with self._lock:
+            if mark < self._log_start:
+                return None
+            return frozenset(self._log[mark - self._log_start :])
 
     def read(self, path: Path) -> str | None:
-        key = _key(str(path))
+        key = path_key(str(path))
         with self._lock:
             if key in self._open:
                 return self._open[key]
@@ -71,9 +123,10 @@ class Workspace:
         except UnicodeDecodeError:
             return None
 
-    def digest(self, path: str | Path) -> str | None:
-        """The digest of the module's current text (``read``'s), None when it has none."""
-        key = _key(str(path))
+    def digest(self, path: str | Path, moment: Moment | None = None) -> str | None:
+        """The digest of the module's current text (``read``'s), None when it has none.
+        ``moment``: the look at the disk to take the file's time from (default: a new one)."""
+        key = path_key(str(path))
         with self._lock:
             text = self._open.get(key)
             if text is not None:
@@ -85,11 +138,9 @@ class Workspace:
             with self._lock:
                 self._open_digests[key] = (text, found)
             return found
-        try:
-            status = os.stat(path)
-        except OSError:
+        stamp = (moment or Moment()).stamp(str(path))
+        if stamp is None:
             return None
-        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
         with self._lock:
             cached = self._file_digests.get(key)
         if cached is not None and cached[0] == stamp:
@@ -164,8 +215,12 @@ def _resolve(importer: str, module: str, isfile: Callable[[str], bool]) -> str |
     return None
 
 
+_LOG_LIMIT = 10_000  # open-document changes remembered for ``changed_since``
+
+
 @functools.lru_cache(maxsize=65_536)
-def _key(path: str) -> str:
+def path_key(path: str) -> str:
+    """A path as the workspace files it (``changed_since`` names paths so)."""
     # memoised: a check asks for the digest of every module it loaded (hundreds), and
     # resolving symlinks is a system call per path component; a link moved while the
     # server runs is not worth that on every keystroke

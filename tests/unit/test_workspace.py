@@ -209,3 +209,59 @@ def test_a_check_stopped_while_an_import_loads_caches_no_half_module(tmp_path: P
     assert analyzer.cache_stats().modules == 2  # middle and leaf; heavy was not kept
     result = analyzer.check(main, source)
     assert result.elsewhere == expected.elsewhere and result.diagnostics == expected.diagnostics
+
+
+def test_a_trusted_look_at_the_disk_serves_until_distrusted(tmp_path: Path) -> None:
+    """A workspace that trusts one look at the disk (the server's, for a moment) does not
+    see a module created meanwhile until it is told files changed; one that trusts nothing
+    (the default: the command line, every test above) sees it at the next check."""
+    _tree(tmp_path, {"pkg/__init__.py": "", "pkg/middle.py": MIDDLE})
+    main = str(tmp_path / "pkg" / "main.py")
+    workspace = Workspace(trust_seconds=1e9)
+    analyzer = Analyzer(workspace=workspace)
+    assert analyzer.check(main, MAIN).elsewhere == {}
+    (tmp_path / "pkg" / "leaf.py").write_text(LEAF_BAD)
+    assert analyzer.check(main, MAIN).elsewhere == {}  # the same look: no leaf yet
+    workspace.distrust()
+    assert str(tmp_path / "pkg" / "leaf.py") in analyzer.check(main, MAIN).elsewhere
+
+
+def test_an_open_document_two_imports_down_is_read_at_every_check_of_a_trusted_look(
+    tmp_path: Path,
+) -> None:
+    """What one look at the disk found to hold is not asked again, except for the modules
+    that read an open document whose text changed since: its edits reach the module on top
+    through the middle one, at every check, and back."""
+    _tree(
+        tmp_path,
+        {"pkg/__init__.py": "", "pkg/leaf.py": LEAF_OK, "pkg/middle.py": MIDDLE},
+    )
+    main = str(tmp_path / "pkg" / "main.py")
+    leaf = str(tmp_path / "pkg" / "leaf.py")
+    workspace = Workspace(trust_seconds=1e9)
+    analyzer = Analyzer(workspace=workspace)
+    workspace.set_document(leaf, LEAF_OK)
+    for _ in range(2):
+        assert analyzer.check(main, MAIN).elsewhere == {}
+    workspace.set_document(leaf, LEAF_BAD)
+    for _ in range(2):
+        found = analyzer.check(main, MAIN).elsewhere
+        assert [d.code for d in found[leaf]] == ["spmd-partial-nonlinear"]
+    workspace.set_document(leaf, LEAF_OK)
+    assert analyzer.check(main, MAIN).elsewhere == {}
+    workspace.set_document(leaf, None)  # closed: the disk's text, which is LEAF_OK
+    assert analyzer.check(main, MAIN).elsewhere == {}
+
+
+def test_the_log_of_open_documents_names_what_changed_since_a_mark(tmp_path: Path) -> None:
+    workspace = Workspace()
+    first = workspace.mark()
+    workspace.set_document(str(tmp_path / "a.py"), "x = 1\n")
+    second = workspace.mark()
+    workspace.set_document(str(tmp_path / "b.py"), None)
+    assert workspace.changed_since(first) == {str(tmp_path / "a.py"), str(tmp_path / "b.py")}
+    assert workspace.changed_since(second) == {str(tmp_path / "b.py")}
+    assert workspace.changed_since(workspace.mark()) == frozenset()
+    assert workspace.is_open(str(tmp_path / "a.py")) and not workspace.is_open(
+        str(tmp_path / "b.py")
+    )
