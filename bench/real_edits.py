@@ -79,6 +79,7 @@ def main() -> None:
     from spmd_check.api import tune_garbage_collector
     from spmd_check.config import Config
     from spmd_lsp.engine import Engine
+    from spmd_lsp.server import Options
 
     root = Path(args.root) if args.root else fetch(DEFAULT_PACKAGE)
     files = sorted(
@@ -87,7 +88,9 @@ def main() -> None:
         if "spmd_types" in p.read_text(encoding="utf-8", errors="replace")
     )
     tune_garbage_collector()  # the server's collection thresholds (spmd_lsp.main)
-    engine = Engine()  # one server: imported modules stay loaded across files, as they do
+    # one server: imported modules stay loaded across files, and a look at the disk serves
+    # the checks of a moment, as they do
+    engine = Engine(disk_trust=Options().disk_trust)
     samples: dict[str, list[float]] = {}
     cold: dict[str, float] = {}
     for file in files:

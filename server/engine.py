@@ -67,12 +67,13 @@ class Checked:
 class Engine:
     """The checkers (one per Config) over one shared Workspace."""
 
-    def __init__(self, factory: CheckerFactory | None = None) -> None:
+    def __init__(self, factory: CheckerFactory | None = None, disk_trust: float = 0.0) -> None:
         self._factory = factory
         self._load_error: str | None = None
         self._checkers: dict[Config, Checker] = {}
         self._lock = threading.Lock()
-        self._workspace = Workspace()
+        # one look at the disk serves the checks of ``disk_trust`` seconds (Workspace.moment)
+        self._workspace = Workspace(trust_seconds=disk_trust)
 
     @property
     def workspace(self) -> Workspace:

@@ -50,6 +50,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "took at least MS (memory for a quicker first check when it is opened; default 200)",
     )
     parser.add_argument(
+        "--disk-trust-ms",
+        type=float,
+        default=1000.0,
+        metavar="MS",
+        help="one look at which files exist and when they changed serves the checks of MS "
+        "(opening, saving or closing a file, or a watched file's change, looks again; 0: look "
+        "at every check; default 1000)",
+    )
+    parser.add_argument(
         "--no-workspace-scan", action="store_true", help="check open documents only"
     )
     return parser.parse_args(argv)
@@ -106,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             debounce=max(args.debounce_ms, 0.0) / 1000,
             progress_delay=max(args.progress_delay_ms, 0.0) / 1000,
             keep_scanned_over=max(args.keep_scanned_ms, 0.0) / 1000,
+            disk_trust=max(args.disk_trust_ms, 0.0) / 1000,
             scan_workspace=not args.no_workspace_scan,
         )
     )

@@ -39,6 +39,7 @@ def main() -> None:
     from spmd_lsp.documents import Document
     from spmd_lsp.engine import Engine
     from spmd_lsp.positions import Codec, split_lines
+    from spmd_lsp.server import Options
 
     path = str(Path(args.file).resolve())
     text = Path(path).read_text(encoding="utf-8")
@@ -46,7 +47,7 @@ def main() -> None:
     line, column, name = site.line, site.column, site.function
     codec = Codec()
     tune_garbage_collector()  # the server's collection thresholds (spmd_lsp.main)
-    engine = Engine()
+    engine = Engine(disk_trust=Options().disk_trust)  # as the server trusts the disk
     converter = default_converter()
     doc = Document(uri=Path(path).as_uri(), text=text, version=1)
     started = time.perf_counter()

@@ -14,4 +14,5 @@ if TYPE_CHECKING:
 
 def did_change_watched_files(ls: SpmdServer, params: types.DidChangeWatchedFilesParams) -> None:
     ls.settings.forget_files()
+    ls.engine.workspace.distrust()
     settings_changed(ls, ls.settings.editor)

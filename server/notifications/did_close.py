@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 def did_close(ls: SpmdServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     doc = ls.documents.close(uri)
+    ls.engine.workspace.distrust()  # its importers read it from disk now, as it is there
     ls.scheduler.forget(uri)
     if doc is not None and doc.path:
         ls.engine.set_document(doc.path, None)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 async def did_open(ls: SpmdServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.documents.open(params.text_document)
+    ls.engine.workspace.distrust()  # the file may be new on disk
     await ls.ready()
     await publish_stored(ls, params.text_document.uri)  # a stored result, until the check's
     schedule(ls, params.text_document.uri, 0)

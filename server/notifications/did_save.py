@@ -1,4 +1,5 @@
-"""``textDocument/didSave``: a saved pyproject.toml may apply now; check the file at once."""
+"""``textDocument/didSave``: a saved pyproject.toml may apply now, and the disk changed (the
+next check looks at it again); check the file at once."""
 
 from __future__ import annotations
 
@@ -14,4 +15,5 @@ if TYPE_CHECKING:
 
 def did_save(ls: SpmdServer, params: types.DidSaveTextDocumentParams) -> None:
     ls.settings.forget_files()
+    ls.engine.workspace.distrust()  # the file on disk changed
     schedule(ls, params.text_document.uri, 0)

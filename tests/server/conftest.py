@@ -31,6 +31,9 @@ EDITORS = ["visual_studio_code", "neovim@v0.10.0", "neovim@v0.11.0"]
 SERVER = [sys.executable, "-m", "spmd_lsp", "--debounce-ms", "20", "--progress-delay-ms", "0"]
 # every scanned file is forgotten, however slow the machine (a test then knows what is kept)
 SERVER += ["--keep-scanned-ms", "1e9"]
+# one look at the disk serves every check until the editor says files changed (opened, saved,
+# closed, a watched file): a test that sees a change on disk sees it because of that
+SERVER += ["--disk-trust-ms", "1e12"]
 
 
 def _env(fake: bool) -> dict[str, str]:

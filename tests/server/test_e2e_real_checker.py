@@ -134,6 +134,29 @@ async def test_real_importers_rechecked_with_unsaved_text(real_session: Session)
         await wait_until(lambda: [p for p in published if p.uri == user][-1].diagnostics == ())
 
 
+async def test_a_module_created_on_disk_is_seen_once_the_editor_says_files_changed(
+    real_session: Session,
+) -> None:
+    """The server trusts one look at the disk for a moment (the tests' server: forever) and
+    looks again when the editor says files changed: a module created on disk, then a save,
+    and the importer's next check resolves it."""
+    session = real_session
+    await session.start()
+    user = session.open(USER, name="user.py")
+    assert list(await session.diagnostics(user, 1)) == []  # helper is not there: Unknown
+    (session.root / "helper.py").write_text(HELPER, encoding="utf-8")
+    session.client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=user))
+    )
+    if session.pull:
+        found = await eventually(lambda: session.diagnostics(user, 1), lambda found: bool(found))
+    else:
+        published = session.client.published  # type: ignore[attr-defined]
+        await wait_until(lambda: bool([p for p in published if p.uri == user][-1].diagnostics))
+        found = [p for p in published if p.uri == user][-1].diagnostics
+    assert [d.code for d in found] == ["spmd-partial-nonlinear"]
+
+
 async def test_real_ignore_setting_and_inlay_hints(real_session: Session) -> None:
     session = real_session
     await session.start(workspace_config={"ignore": ["spmd-partial-nonlinear"], "inlayHints": True})
