@@ -315,18 +315,19 @@ class FunctionVal:
             first = first_line(self.node) - 1
             last = self.node.end_lineno or self.node.lineno
             text = "\n".join(self.unit.lines[first:last])
-            found = _SOURCES.put(
-                place,
-                _Source(
-                    hashlib.blake2b(
-                        text.encode("utf-8", "surrogatepass"), digest_size=12
-                    ).hexdigest(),
-                    first,
-                    # interned: the same few names fill every function's set, and each
-                    # findall makes new strings (2.6 KiB a function, kept for the process)
-                    frozenset(map(sys.intern, _IDENTIFIER.findall(text))),
-                ),
-            )
+            digest = hashlib.blake2b(
+                text.encode("utf-8", "surrogatepass"), digest_size=12
+            ).hexdigest()
+            # by its text's digest too: a keystroke in one method of a class is a new unit
+            # text for all of its methods, whose own texts did not change
+            mentions = _MENTIONS.get(digest)
+            if mentions is None:
+                # interned: the same few names fill every function's set, and each findall
+                # makes new strings (2.6 KiB a function, kept for the process)
+                mentions = _MENTIONS.put(
+                    digest, frozenset(map(sys.intern, _IDENTIFIER.findall(text)))
+                )
+            found = _SOURCES.put(place, _Source(digest, first, mentions))
         return found
 
 
@@ -346,6 +347,7 @@ _IDENTIFIER = re.compile(r"(?<!def )(?<!class )\b[^\W\d]\w*")
 # (2,855 in the generated 50,000-line module: at 2,000 a generation the table turned over
 # at every check, and the keystroke took 357 ms instead of 187)
 _SOURCES: Memo[tuple[str, str, int], _Source] = Memo("function_texts", 10_000)
+_MENTIONS: Memo[str, frozenset[str]] = Memo("function_mentions", 10_000)
 
 
 @dataclass(frozen=True)
