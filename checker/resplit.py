@@ -73,26 +73,43 @@ def common_prefix(old: str, new: str) -> int:
     at = 0
     while at < limit and old[at : at + _BLOCK] == new[at : at + _BLOCK]:
         at += _BLOCK
-    end = min(at + _BLOCK, limit)
-    while at < end and old[at] == new[at]:
+    size = _BLOCK  # the first difference is in [at, at + size), or the texts end there
+    while size > 1:
+        half = size // 2
+        if old[at : at + half] == new[at : at + half]:
+            at, size = at + half, size - half
+        else:
+            size = half
+    if at < limit and old[at] == new[at]:
         at += 1
     return min(at, limit)
 
 
 def common_suffix(old: str, new: str, limit: int) -> int:
     """How many characters (at most ``limit``) the two texts share at their end."""
+
+    def same(size: int, more: int) -> bool:  # the ``more`` characters before the last ``size``
+        return (
+            old[len(old) - size - more : len(old) - size]
+            == new[len(new) - size - more : len(new) - size]
+        )
+
     size = 0
     while size < limit:
         step = min(_BLOCK, limit - size)
-        if (
-            old[len(old) - size - step : len(old) - size]
-            != new[len(new) - size - step : len(new) - size]
-        ):
+        if not same(size, step):
             break
         size += step
     else:
         return size
-    while size < limit and old[len(old) - size - 1] == new[len(new) - size - 1]:
+    window = min(_BLOCK, limit - size)  # the last difference is in there
+    while window > 1:
+        half = window // 2
+        if same(size, half):
+            size, window = size + half, window - half
+        else:
+            window = half
+    if size < limit and same(size, 1):
         size += 1
     return size
 

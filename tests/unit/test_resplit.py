@@ -159,3 +159,26 @@ def test_common_suffix_stops_at_its_limit() -> None:
     assert resplit.common_suffix("a" * 9_000 + "bc", "c" + "a" * 9_000 + "bc", 9_002) == 9_002
     assert resplit.common_suffix("xbc", "ybc", 3) == 2
     assert resplit.common_suffix("abc", "abc", 1) == 1
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_common_prefix_and_suffix_as_counted_one_character_at_a_time(seed: int) -> None:
+    rng = random.Random(seed)
+    base = "".join(rng.choice("ab\n") for _ in range(rng.randrange(0, 20_000)))
+    at = rng.randrange(len(base) + 1)
+    new = (
+        base[:at]
+        + "".join(rng.choice("abc") for _ in range(rng.randrange(0, 5)))
+        + base[at + rng.randrange(0, 5) :]
+    )
+
+    def prefix(a: str, b: str) -> int:
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return n
+
+    shared = prefix(base, new)
+    assert resplit.common_prefix(base, new) == shared
+    limit = min(len(base), len(new)) - shared
+    assert resplit.common_suffix(base, new, limit) == min(prefix(base[::-1], new[::-1]), limit)
