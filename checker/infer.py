@@ -737,7 +737,8 @@ class Interpreter:
         for handler in stmt.handlers:
             # an SPMD error the checker is sure of may be what the handler catches: from the
             # handler on, the checker only knows what holds before or after the body
-            handler_frame = _join_paths([before, body]).child(dict(_join_paths([before, body]).env))
+            joined = _join_paths([before, body])
+            handler_frame = joined.child(dict(joined.env))
             if handler.name:
                 handler_frame.env[handler.name] = UNKNOWN
             self._exec_block(handler.body, handler_frame)
@@ -2291,22 +2292,25 @@ def _join_paths(paths: list[Frame]) -> Frame:
     first = paths[0]
     if len(paths) == 1:
         return first.child(dict(first.env))
+    rest = paths[1:]
+    # each later path's values join what the paths before it allow (the same for every
+    # name: joined once, not once a name)
+    allowed = [first.bindings]
+    for path in rest[:-1]:
+        allowed.append(allowed[-1].join(path.bindings))
     keys: set[str] = set()
     for path in paths:
         keys.update(path.env)
     merged: dict[str, Value] = {}
     for key in keys:
-        value: Value = paths[0].env.get(key, UNKNOWN)
-        bindings = paths[0].bindings
-        for path in paths[1:]:
-            value = join(value, path.env.get(key, UNKNOWN), bindings, path.bindings)
-            bindings = bindings.join(path.bindings)
+        value: Value = first.env.get(key, UNKNOWN)
+        for path, bindings in zip(rest, allowed, strict=True):
+            other = path.env.get(key, UNKNOWN)
+            if other is not value:  # join(v, v) is v: most names are the same on every path
+                value = join(value, other, bindings, path.bindings)
         merged[key] = value
     joined = first.child(merged)
-    bindings = first.bindings
-    for path in paths[1:]:
-        bindings = bindings.join(path.bindings)
-    joined.bindings = bindings
+    joined.bindings = allowed[-1].join(rest[-1].bindings)
     return joined
 
 
