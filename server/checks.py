@@ -17,6 +17,7 @@ from spmd_check.results import ModuleResult
 from . import cached, publish
 from .documents import Document
 from .engine import Checked
+from .memory import defer_collections, resume_collections
 from .positions import LineView
 from .scan import excluded
 from .scheduler import BACKGROUND, DEPENDENT, OPEN, Job, Outcome, Preempted, Superseded
@@ -71,6 +72,10 @@ def work(ls: SpmdServer, job: Job) -> Checked:
         raise Superseded()
     if scheduler.preempted(job):
         raise Preempted()
+    if job.priority == OPEN:
+        defer_collections()  # the edited document's result first; its garbage later
+    else:
+        resume_collections()  # a background check collects what the edits left
     started = time.monotonic()
     try:
         result, ok = ls.engine.check(

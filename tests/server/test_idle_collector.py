@@ -94,3 +94,29 @@ def test_small_growth_never_pays_for_a_full_collection(monkeypatch: pytest.Monke
         assert collector.full_rounds == 0
 
     asyncio.run(scenario())
+
+
+def test_collections_wait_while_the_edited_document_is_checked_and_resume_after() -> None:
+    """The edited document's check raises the young threshold (its garbage is not collected
+    in its way); a background check or an idle round brings the usual one back."""
+    usual = gc.get_threshold()
+    try:
+        memory.defer_collections()
+        memory.defer_collections()  # a second keystroke before anything else ran
+        assert gc.get_threshold() == (memory.DEFERRED_YOUNG_THRESHOLD, *usual[1:])
+        memory.resume_collections()
+        assert gc.get_threshold() == usual
+        memory.resume_collections()  # nothing deferred: nothing changes
+        assert gc.get_threshold() == usual
+        memory.defer_collections()
+        collector = IdleCollector(lambda: False, lambda: False, idle=0.01)
+
+        async def scenario() -> None:
+            await _typing_pause(collector, 0.1)
+            collector.cancel()
+
+        asyncio.run(scenario())
+        assert collector.rounds == 1 and gc.get_threshold() == usual  # the idle round resumed
+    finally:
+        memory.resume_collections()
+        gc.set_threshold(*usual)
