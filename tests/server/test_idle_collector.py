@@ -120,3 +120,24 @@ def test_collections_wait_while_the_edited_document_is_checked_and_resume_after(
     finally:
         memory.resume_collections()
         gc.set_threshold(*usual)
+
+
+def test_between_the_scans_files_only_the_young_generations_are_collected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While a check is queued or running (the scan), an idle round collects the two young
+    generations (a short pause for a keystroke that comes meanwhile); when nothing is, all."""
+    asked: list[int] = []
+    monkeypatch.setattr(memory.gc, "collect", lambda generation=2: asked.append(generation) or 0)
+    monkeypatch.setattr(memory.gc, "freeze", lambda: None)
+    busy = [True]
+    collector = IdleCollector(lambda: busy[0], lambda: False, idle=0.01, full_idle=60.0)
+
+    async def scenario() -> None:
+        await _typing_pause(collector, 0.1)
+        busy[0] = False
+        await _typing_pause(collector, 0.1)
+        collector.cancel()
+
+    asyncio.run(scenario())
+    assert asked[:2] == [1, 2]
