@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _PYTHON_LANGUAGES = {"python", "py", "python3"}
+# an open document's check at least this long leaves more than a young collection should walk
+# while the user may type (memory.IdleCollector.touch)
+_HEAVY_CHECK = 0.5
 _WARM_DELAY = 0.05  # after a result arrives, wait this long for more typing before indexing it
 
 
@@ -125,7 +128,7 @@ def finished(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
         recheck_dependents(ls, outcome.job.path, outcome.uri)
     if outcome.job.priority != BACKGROUND:
         asyncio.get_running_loop().call_later(_WARM_DELAY, _warm, ls, outcome)
-    ls.collector.touch()
+    ls.collector.touch(heavy=outcome.job.priority == OPEN and outcome.elapsed >= _HEAVY_CHECK)
 
 
 def _warm(ls: SpmdServer, outcome: Outcome[Checked]) -> None:

@@ -130,12 +130,17 @@ class IdleCollector:
         self._size_at_last_full: int | None = None
         self.rounds = 0
         self.full_rounds = 0
+        self._heavy = False  # a long check finished since the last round
 
-    def touch(self) -> None:
+    def touch(self, heavy: bool = False) -> None:
         """Something happened (a check finished): a young collection ``idle`` after it (not
         postponed by the next check: the scan's checks finish every few tenths of a second,
         and a young collection is short), a full one once things have been quiet for
-        ``full_idle``."""
+        ``full_idle``. ``heavy``: the check was long (a first check of a large file): what
+        it left is frozen without a collection, which would walk all of it (470 ms after
+        the first check of a 10,000-line module, and the next keystroke waited for it);
+        the full collection frees its garbage once things are quiet."""
+        self._heavy = self._heavy or heavy
         loop = asyncio.get_running_loop()
         if self._handle is None:
             self._handle = loop.call_later(self.idle, self._collect)
@@ -149,6 +154,12 @@ class IdleCollector:
             self._handle = asyncio.get_running_loop().call_later(self.idle, self._collect)
             return
         started = time.monotonic()
+        if self._heavy:
+            self._heavy = False
+            gc.freeze()
+            resume_collections()
+            self.rounds += 1
+            return
         # between the scan's files, only the two young generations: what the automatic
         # collections already moved to the oldest is frozen as it is (a full collection
         # frees it later), and the pause stays short for a keystroke that comes meanwhile

@@ -141,3 +141,26 @@ def test_between_the_scans_files_only_the_young_generations_are_collected(
 
     asyncio.run(scenario())
     assert asked[:2] == [1, 2]
+
+
+def test_after_a_long_check_the_idle_round_freezes_without_collecting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a long check left (the first check of a large file) is frozen as it is: a
+    collection would walk all of it while the user may be typing. The next round after an
+    ordinary check collects again."""
+    asked: list[int] = []
+    frozen: list[bool] = []
+    monkeypatch.setattr(memory.gc, "collect", lambda generation=2: asked.append(generation) or 0)
+    monkeypatch.setattr(memory.gc, "freeze", lambda: frozen.append(True))
+    collector = IdleCollector(lambda: False, lambda: False, idle=0.01, full_idle=60.0)
+
+    async def scenario() -> None:
+        collector.touch(heavy=True)
+        await asyncio.sleep(0.1)
+        assert (asked, frozen, collector.rounds) == ([], [True], 1)
+        await _typing_pause(collector, 0.1)
+        assert asked[:1] == [2] and collector.rounds == 2
+        collector.cancel()
+
+    asyncio.run(scenario())
