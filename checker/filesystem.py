@@ -35,8 +35,7 @@ class Moment:
         self.started = time.time_ns()
         self.born = time.monotonic()
         self._files: dict[str, bool] = {}
-        self._folders: dict[str, int | None] = {}
-        self._stamps: dict[str, tuple[int, int, int] | None] = {}
+        self._statuses: dict[str, os.stat_result | None] = {}  # of folders and files
         # the remembered answers known to hold at this moment, by id (held: ids stay theirs)
         self._held: dict[int, object] = {}
 
@@ -46,27 +45,23 @@ class Moment:
             found = self._files[path] = os.path.isfile(path)
         return found
 
+    def _status(self, path: str) -> os.stat_result | None:
+        if path not in self._statuses:
+            try:
+                self._statuses[path] = os.stat(path)
+            except OSError:
+                self._statuses[path] = None
+        return self._statuses[path]
+
     def folder_time(self, folder: str) -> int | None:
         """The folder's modification time (ns), None when it is not a folder."""
-        if folder not in self._folders:
-            try:
-                status = os.stat(folder)
-            except OSError:
-                self._folders[folder] = None
-            else:
-                self._folders[folder] = status.st_mtime_ns
-        return self._folders[folder]
+        status = self._status(folder)
+        return None if status is None else status.st_mtime_ns
 
     def stamp(self, path: str) -> tuple[int, int, int] | None:
         """A file's modification time, size and inode; None when it cannot be read."""
-        if path not in self._stamps:
-            try:
-                status = os.stat(path)
-            except OSError:
-                self._stamps[path] = None
-            else:
-                self._stamps[path] = (status.st_mtime_ns, status.st_size, status.st_ino)
-        return self._stamps[path]
+        status = self._status(path)
+        return None if status is None else (status.st_mtime_ns, status.st_size, status.st_ino)
 
     def knows_held(self, answer: object) -> bool:
         """Whether this moment found that remembered answer to hold already."""
