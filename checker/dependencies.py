@@ -186,9 +186,6 @@ class WorkspaceView(Protocol):
     def package_of(self, path: str, moment: Moment | None = ...) -> str | None: ...
 
 
-_UNREAD = object()
-
-
 class Validator:
     """Whether dependencies still hold in a workspace as it reads now. It remembers what it
     read on disk (each file is read and hashed once), so one validator serves one look at
@@ -205,9 +202,8 @@ class Validator:
         self.moment = moment if moment is not None else workspace.moment()
 
     def digest(self, path: str) -> str | None:
-        known = self._digests.get(path, _UNREAD)
-        if known is not _UNREAD:
-            return known  # type: ignore[return-value]
+        if path in self._digests:
+            return self._digests[path]
         # the workspace's own memo (by the open text, or the file's stat) spares a read
         found = self.workspace.digest(path, self.moment)
         if not self.workspace.is_open(path):
