@@ -123,9 +123,9 @@ class _Loader:
         config: Config,
         modules: dict[str, _Loaded],
         parse: Callable[[str, str], list[Unit]],
-        cancelled: Callable[[], bool] | None = None,
-        kept: KeptCalls | None = None,
-        looks: _Looks | None = None,
+        cancelled: Callable[[], bool] | None,
+        kept: KeptCalls | None,
+        looks: _Looks,
     ) -> None:
         self.workspace = workspace
         self.kept = kept  # the analyzer's calls kept across checks (sharing.KeptCalls)
@@ -137,8 +137,8 @@ class _Loader:
         self.cancelled = cancelled
         self.loading: set[str] = set()
         # reads each file once per look at the disk, however many imports reach it
-        self.looks = looks if looks is not None else _Looks(workspace)
-        self.validator = self.looks.validator
+        self.looks = looks
+        self.validator = looks.validator
         self.verdicts: dict[int, tuple[_Loaded, bool]] = {}  # _current's, by module
         # the check's own recording first, then one per module being loaded, innermost last
         self.recording: list[_Recording] = [_Recording()]

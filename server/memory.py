@@ -60,8 +60,9 @@ log = logging.getLogger(__name__)
 # While the document being edited is checked, an automatic collection waits until this many
 # objects were allocated (about a check of a 10,000-line file from scratch): during the
 # workspace scan, every keystroke's check met a young collection of the scan's garbage,
-# 25-30 ms of its 50-75 (bench/lsp/harness.py, the workspace model file). What the check leaves is
-# collected by the next automatic collection, in the scan's next check, or when idle.
+# 25-30 ms of its 50-75 (bench/lsp/harness.py, the workspace model file). What the check
+# leaves is collected by the next automatic collection, in the scan's next check, or when
+# idle.
 DEFERRED_YOUNG_THRESHOLD = 1_000_000
 FULL_GROWTH_BYTES = 16 << 20
 FULL_SHARE = 0.02
@@ -153,17 +154,18 @@ class IdleCollector:
         if self._urgent():
             self._handle = asyncio.get_running_loop().call_later(self.idle, self._collect)
             return
-        if self._heavy:
-            self._heavy = False
-            gc.freeze()
-            resume_collections()
-            self.rounds += 1
-            return
+        heavy, self._heavy = self._heavy, False
         started = time.monotonic()
-        # between the scan's files, only the two young generations: what the automatic
-        # collections already moved to the oldest is frozen as it is (a full collection
-        # frees it later), and the pause stays short for a keystroke that comes meanwhile
-        found = gc.collect(1) if self._busy() else gc.collect()
+        # what a long check left is frozen as it is (``touch``); between the scan's files,
+        # only the two young generations: what the automatic collections already moved to the
+        # oldest is frozen as it is (a full collection frees it later), and the pause stays
+        # short for a keystroke that comes meanwhile
+        if heavy:
+            found = 0
+        elif self._busy():
+            found = gc.collect(1)
+        else:
+            found = gc.collect()
         gc.freeze()
         resume_collections()
         self.rounds += 1
@@ -171,7 +173,8 @@ class IdleCollector:
             "idle collection: %d unreachable, %.1f ms", found, 1000 * (time.monotonic() - started)
         )
         if (
-            not self._busy()
+            not heavy
+            and not self._busy()
             and self._full_is_due()
             and self._expected_full_seconds() <= SHORT_FULL_SECONDS
         ):
