@@ -311,7 +311,7 @@ def _fresh(
         return TensorVal(
             UNTYPED,
             _grad(ev, args),
-            Origin(span, f".apply(...) at line {span.line + 1}"),
+            Origin(span, ".apply(...)"),
             outputs.ndim,
             NO_SPEC,  # a new tensor object
             outputs.shape,
@@ -526,7 +526,7 @@ def _as_outputs(stamped: Value, ev: Evaluator, args: Sequence[Value], span: Span
         return replace(
             stamped,
             grad=_grad(ev, args),
-            origin=Origin(span, f".apply(...) at line {span.line + 1}"),
+            origin=Origin(span, ".apply(...)"),
         )
     return stamped
 

@@ -94,7 +94,7 @@ def raw_collective(ctx: CallContext) -> Value:
         return UNKNOWN
     if rule.mutate_to is not None and value is not UNKNOWN:
         span = frame.unit.span(ctx.node)
-        origin = Origin(span, f"{ctx.name.rsplit('.', 1)[-1]} (in place) at line {span.line + 1}")
+        origin = Origin(span, f"{ctx.name.rsplit('.', 1)[-1]} (in place)")
         retyped = tensor.type.written(axis, rule.mutate_to)
         ev.mutate(node, TensorVal(retyped, tensor.grad, origin, tensor.ndim), frame)
     for out, index in outputs:

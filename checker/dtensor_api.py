@@ -233,7 +233,7 @@ def _local(
     code annotated it, so its type is not known."""
     ev, frame = ctx.evaluator, ctx.frame
     span = frame.unit.span(ctx.node)
-    origin = Origin(span, f"{ctx.name.rsplit('.', 1)[-1]}() at line {span.line + 1}")
+    origin = Origin(span, f"{ctx.name.rsplit('.', 1)[-1]}()")
     if not fresh:
         return TensorVal(UNKNOWN_TYPE, None, origin)
     # a fresh view has no PartitionSpec (a Shard placement gives V without an entry, which

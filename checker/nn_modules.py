@@ -37,7 +37,7 @@ def linear(ctx: CallContext) -> Value:
     if not isinstance(bias, ConstVal) or not isinstance(bias.value, bool):
         return UNKNOWN
     span = ctx.span
-    origin = Origin(span, f"nn.Linear parameter (untyped) at line {span.line + 1}")
+    origin = Origin(span, "nn.Linear parameter (untyped)")
     weight_shape: tuple[int, ...] | None = None
     bias_shape: tuple[int, ...] | None = None
     if in_features is not None and out_features is not None:

@@ -397,7 +397,7 @@ def _result(
     return TensorVal(
         TensorType(items, tensor.type.rest),
         True,  # an NdimWithSpmdType: not a tensor that may skip its gradient
-        Origin(span, f"{name} at line {span.line + 1}"),
+        Origin(span, name),
         ndim,
         known,
     )
@@ -533,7 +533,7 @@ def einsum(ctx: CallContext) -> Value:
     text = ctx.arg(0, "equation")
     operands = list(ctx.args[1:])
     span = ctx.span
-    origin = Origin(span, f"rules.einsum at line {span.line + 1}")
+    origin = Origin(span, "rules.einsum")
     unknown = TensorVal(UNKNOWN_TYPE, True, origin)
     if not isinstance(text, ConstVal) or not isinstance(text.value, str):
         return unknown
