@@ -34,6 +34,7 @@ from .filesystem import Moment
 from .frontend import Unit, UnitCache
 from .infer import Interpreter
 from .journal import Carried, Journal
+from .relocate import Edit, moved
 from .resplit import LastSplits
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .sharing import KeptCalls
@@ -59,6 +60,29 @@ class _Loaded:
         if self._files is None:
             self._files = frozenset(path_key(f.path) for f in self.dependencies.files)
         return self._files
+
+
+@dataclass(frozen=True)
+class _Journals:
+    """A path's standalone analyses by key, and the text whose lines they are at."""
+
+    text: str
+    table: dict[Any, Journal]
+
+    def at(self, text: str, path: str) -> dict[Any, Journal]:
+        """The analyses at the lines of ``text`` (``relocate.py``): moved with an edit that
+        added or removed lines, without those that mention a line it changed."""
+        if text is self.text:
+            return self.table
+        edit = Edit.between(self.text, text)
+        if edit.moves_nothing:
+            return self.table  # keys say which analyses the edit changed
+        table: dict[Any, Journal] = {}
+        for key, journal in self.table.items():
+            now = moved(journal, edit, path)
+            if now is not None:
+                table[key] = now
+        return table
 
 
 class _Looks:
@@ -284,7 +308,7 @@ class Analyzer:
         self._cache = UnitCache(parse_cache_entries)
         self._lock = threading.Lock()
         # standalone function analyses by what they depend on, per path (see DESIGN.md)
-        self._journals: dict[str, dict[Any, Journal]] = {}
+        self._journals: dict[str, _Journals] = {}
         # the signatures of each path's last finished check, for its next (journal.Carried)
         self._carried: dict[str, Carried] = {}
         # calls into loaded modules' code, for every check (sharing.KeptCalls)
@@ -329,7 +353,7 @@ class Analyzer:
             return CacheStats(
                 parsed=len(self._cache),
                 modules=len(self._modules),
-                journals=sum(len(j) for j in self._journals.values()),
+                journals=sum(len(j.table) for j in self._journals.values()),
                 kept_calls=len(self._kept),
             )
 
@@ -360,7 +384,10 @@ class Analyzer:
         config = self.config.for_path(path)  # [[tool.spmd-check.overrides]] for this file
         try:
             with self._lock:
-                previous = dict(self._journals.setdefault(path, {}))
+                journals = self._journals.get(path)
+            # at this text's lines (relocate.py); outside the lock: it may move many
+            previous = journals.at(source, path) if journals is not None else {}
+            with self._lock:
                 carried = self._carried.get(path)
             loader = _Loader(
                 self.workspace,
@@ -391,7 +418,9 @@ class Analyzer:
                 # that replaces it (or resumes it, for a background check that yielded to
                 # an open document) replays them
                 with self._lock:
-                    self._journals.setdefault(path, {}).update(interpreter.used_journals)
+                    self._journals[path] = _Journals(
+                        source, {**previous, **interpreter.used_journals}
+                    )
                 raise
             read = loader.paths()
             with self._lock:
@@ -400,7 +429,7 @@ class Analyzer:
             self.last_adopted = interpreter.cache_keys.adopted
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
-                self._journals[path] = interpreter.used_journals
+                self._journals[path] = _Journals(source, interpreter.used_journals)
                 self._carried[path] = interpreter.cache_keys.carried
         except Cancelled:
             raise

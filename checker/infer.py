@@ -41,6 +41,7 @@ from . import (
     nn_modules,
     ops,
     optable,
+    places,
     python_api,
     rules_api,
     scalars,
@@ -55,7 +56,7 @@ from .lattice import AxisType, LocalType
 from .layout import NO_SPEC
 from .memo import Memo
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
-from .results import Fix, Origin, Related, Span, TypeFact, origin_note
+from .results import Fix, Origin, Related, Span, TypeFact, origin_note, steps_of
 from .rules import RuleViolation
 from .sink import ResultSink
 from .spelling import Spelling
@@ -205,6 +206,7 @@ class Interpreter:
         self.sink = ResultSink(path, quiet)
         self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
+        self.twins = places.twins(units)  # repeated top-level statements' ranks (places.py)
         # tensors whose type the code stated (assert_type, mutate_type), by id
         self.declared: dict[int, Value] = {}
         # functions run so far (by id, in the order first run): not analysed on their own again
@@ -896,14 +898,18 @@ class Interpreter:
             owner=owner,
             contract=contract,
             grad=grad,
+            place=self._place(frame.unit, node),
         )
         self.functions.append(function)
         for registrar in registrars:
             autograd_api.register_decomposition(registrar.cls, function)
         return function
 
+    def _place(self, unit: Unit, node: ast.AST) -> places.Place:
+        return places.place(unit, node, self.twins.get(id(unit), 0))
+
     def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
-        cls = ClassVal(node, frame.unit, node.name)
+        cls = ClassVal(node, frame.unit, node.name, place=self._place(frame.unit, node))
         # a test case whose every base the checker reads (or a plain TestCase, or a pytest
         # class): what its tests run under is what its set-up enters, nothing else
         cls.testcase = bool(node.bases) or entry.is_test_class(node, self.path)
@@ -2530,6 +2536,9 @@ class _Fact:
 
     def resolve(self) -> TypeFact:
         return self.fact  # a replayed journal's facts are resolved once, not per check
+
+    def origins(self) -> Iterator[Origin]:
+        return steps_of(self.value.origin)
 
     @cached_property
     def fact(self) -> TypeFact:

@@ -17,19 +17,29 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 from .entry import BUILDS_SELF
 from .frontend import VERIFY_INCREMENTAL, Unit, first_line
 from .memo import Memo
+from .places import makes_places
 from .results import FactEntry, Span
 from .skeleton import body_edits
 from .values import (
+    UNKNOWN,
     BoundMethodVal,
     ClassVal,
+    ConstVal,
     FunctionIdentity,
     FunctionVal,
     InstanceVal,
     ModuleVal,
+    PartitionSpecVal,
+    PlacementVal,
+    RefVal,
     RegistrarVal,
+    ScalarVal,
+    ShapeVal,
     TensorSeqVal,
+    TensorShardingVal,
     TensorVal,
     TupleVal,
+    TypedScalarVal,
     Value,
 )
 
@@ -42,10 +52,22 @@ class Journal:
     """What one standalone analysis recorded, to replay when its inputs are unchanged."""
 
     entries: list[tuple[str, Any, Any]] = field(default_factory=list)
-    facts: dict[Span, FactEntry] = field(default_factory=dict)
+    facts: Mapping[Span, FactEntry] = field(default_factory=dict)
     # the functions it ran in context (a replay covers them: they are not analysed again on
     # their own, as the check that recorded it did not)
     covered: frozenset[FunctionIdentity] = frozenset()
+    # the lines of the checked file it mentions (``relocate.journal_extent``: computed
+    # when an edit first moves lines)
+    extent: Extent | None = None
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Lines a journal mentions: stretches of consecutive lines, each moved by ``shift``
+    (a journal that an edit moves whole is moved by its shift, not stretch by stretch)."""
+
+    stretches: tuple[tuple[int, int], ...]
+    shift: int = 0
 
 
 Node = Union[FunctionVal, ClassVal]  # noqa: UP007 - a runtime alias
@@ -70,7 +92,10 @@ class Carried:
     context: tuple[Any, ...]
     signatures: dict[int, Any] = field(default_factory=dict)
     reads: dict[int, frozenset[int]] = field(default_factory=dict)
-    unit_of: dict[int, tuple[str, int]] = field(default_factory=dict)
+    unit_of: dict[int, int] = field(default_factory=dict)  # the defining unit's index
+    # the nodes that read values a module level computes with places in them (a tensor's
+    # origin, a mesh's site): their signatures hold lines, which an edit above moves
+    placed: set[int] = field(default_factory=set)
 
 
 class _Uncacheable(Exception):
@@ -118,6 +143,8 @@ class CacheKeys:
         self.verifying: list[Node] = []  # the nodes adopted, when VERIFY_CARRIED
         self._context: tuple[Any, int] | None = None  # (layouts, path state and layouts)
         self.owns: dict[int, int] = {}  # ``own``, interned, by id, for this check
+        self.units: list[Unit] = []  # the checked file's, given to ``reuse``
+        self._unit_index: dict[int, int] | None = None
         self.headers: dict[int, int] = {}  # ``header``, likewise
 
     def key(self, function: FunctionVal) -> Any:
@@ -159,6 +186,7 @@ class CacheKeys:
         that the module level did not run, with the same context: the module level then
         did what it did before, so a node changed only if it is defined in an edited unit
         or reads (transitively) one that is. ``tree``: a unit text's tree, if at hand."""
+        self.units, self._unit_index = units, None
         places = tuple((unit.key, unit.start_line) for unit in units)
         self.carried = Carried(places, self.context())
         if previous is None or previous.context != self.carried.context:
@@ -169,8 +197,15 @@ class CacheKeys:
         edited = {id(new) for _, new in edits}
         if any(id(unit) in edited for unit in ran):
             return
-        edited_places = {place for place, _ in edits}
-        changed = {own for own, place in previous.unit_of.items() if place in edited_places}
+        edited_units = {index for index, _ in edits}
+        changed = {own for own, index in previous.unit_of.items() if index in edited_units}
+        if any(
+            (key != unit.key or start != unit.start_line) and makes_places(unit)
+            for (key, start), unit in zip(previous.units, units, strict=True)
+        ):
+            # a value the module level made may have moved (lines added above it, spaces
+            # in its statement: not in a skeleton), and with it the places it holds
+            changed |= previous.placed
         readers: dict[int, list[int]] = {}
         for reader, read in previous.reads.items():
             for own in read:
@@ -187,6 +222,7 @@ class CacheKeys:
             _without(previous.signatures, changed),
             _without(previous.reads, changed),
             _without(previous.unit_of, changed),
+            previous.placed - changed,
         )
 
     def adopt(self, node: Node) -> bool:
@@ -202,8 +238,9 @@ class CacheKeys:
             self.verifying.append(node)
         return True
 
-    def record(self, node: Node, targets: list[Node]) -> None:
-        """Carry a signature computed in this check, with what it read."""
+    def record(self, node: Node, targets: list[Node], placed: bool) -> None:
+        """Carry a signature computed in this check, with what it read (``placed``: values
+        that may hold places, ``_holds_places``)."""
         if node.unit.path != self.checked:
             return
         own = self.own(node)
@@ -212,7 +249,17 @@ class CacheKeys:
         carried.reads[own] = frozenset(
             self.own(target) for target in targets if target.unit.path == self.checked
         )
-        carried.unit_of[own] = (node.unit.key, node.unit.start_line)
+        carried.unit_of[own] = self.unit_index(node.unit)
+        if placed:
+            carried.placed.add(own)
+        else:
+            carried.placed.discard(own)
+
+    def unit_index(self, unit: Unit) -> int:
+        """The index of a unit of the checked file (-1: not one of this check's units)."""
+        if self._unit_index is None:
+            self._unit_index = {id(u): index for index, u in enumerate(self.units)}
+        return self._unit_index.get(id(unit), -1)
 
     def verify_adopted(self) -> None:
         """Every adopted signature is the one computed from scratch (tests)."""
@@ -254,14 +301,12 @@ class CacheKeys:
         known = self.headers.get(id(cls))
         if known is not None:
             return known
-        unit = cls.unit
-        text, first = _header_text(cls)
         known = self.headers[id(cls)] = _interned(
             (
                 "class",
-                unit.path,
-                text,
-                unit.start_line + first,
+                cls.unit.path,
+                _header_text(cls),
+                cls.place,
                 cls.qualname,
                 cls.registration,
                 cls.autograd,
@@ -444,26 +489,52 @@ class _Components:
                 for member in members:
                     signatures[id(member)] = _interned((keys.own(member), component))
         for member in members:
-            keys.record(member, self.targets[id(member)])
+            placed = any(_holds_places(value) for _, value in self.read[id(member)])
+            keys.record(member, self.targets[id(member)], placed)
 
 
 _T = TypeVar("_T")
 
 # by unit text and line: a check signs every class it reaches
-_HEADERS: Memo[tuple[str, int], tuple[str, int]] = Memo("class_headers", 10_000)
+_HEADERS: Memo[tuple[str, int], str] = Memo("class_headers", 10_000)
 
 
-def _header_text(cls: ClassVal) -> tuple[str, int]:
-    """A class's decorators and ``class`` line, and its first line in its unit; memoised
-    (a check signs every class, and splitting its unit into lines was most of that)."""
+def _header_text(cls: ClassVal) -> str:
+    """A class's decorators and ``class`` line; memoised (a check signs every class, and
+    splitting its unit into lines was most of that)."""
     node, unit = cls.node, cls.unit
     place = (unit.key, node.lineno)
     found = _HEADERS.get(place)
     if found is None:
         first = first_line(node) - 1
         last = max(first + 1, node.body[0].lineno - 1) if node.body else first + 1
-        found = _HEADERS.put(place, ("\n".join(unit.lines[first:last]), first))
+        found = _HEADERS.put(place, "\n".join(unit.lines[first:last]))
     return found
+
+
+# values that hold no place of the checked file (no origin, no site, no root of one)
+_PLACELESS = (
+    FunctionVal,
+    ClassVal,
+    RegistrarVal,
+    ModuleVal,
+    ConstVal,
+    RefVal,
+    ScalarVal,
+    TypedScalarVal,
+    ShapeVal,
+    PlacementVal,
+    PartitionSpecVal,
+    TensorShardingVal,
+)
+
+
+def _holds_places(value: Value) -> bool:
+    """Whether a value read by a node may hold a place of the file: a tensor's origin, a
+    mesh's or context's site, a root named by one. Anything not known to hold none."""
+    if isinstance(value, TupleVal):
+        return any(_holds_places(item) for item in value.items)
+    return not (value is UNKNOWN or isinstance(value, _PLACELESS))
 
 
 def _without(table: dict[int, _T], owns: set[int]) -> dict[int, _T]:

@@ -8,6 +8,7 @@ converts columns to UTF-16 units, the command line adds 1 to both.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, Union
@@ -139,6 +140,14 @@ class Origin:
         return steps
 
 
+def steps_of(origin: Origin | None) -> Iterator[Origin]:
+    """An origin and every one before it (``after`` keeps chains short)."""
+    step = origin
+    while step is not None:
+        yield step
+        step = step.previous
+
+
 CHAIN = 4  # origins a hover reads: the three it shows, and whether there are more
 
 
@@ -173,6 +182,10 @@ class TypeFact:
     known: LocalType | None = None
     fill: AxisType | None = None  # the type of every other axis of the mesh, when that is known
     listed: tuple[str, ...] = ()  # the axes the incomplete type names (known or not)
+
+    def origins(self) -> Iterator[Origin]:
+        """Its origin and the ones before it (``PendingFact.origins``)."""
+        return steps_of(self.origin)
 
     @property
     def partition_spec(self) -> tuple[tuple[str, ...], ...] | None:
@@ -215,6 +228,10 @@ class PendingFact(Protocol):
     def span(self) -> Span: ...
 
     def resolve(self) -> TypeFact: ...
+
+    def origins(self) -> Iterator[Origin]:
+        """Every origin the fact may show (without building it): where its places are."""
+        ...
 
 
 FactEntry = Union[TypeFact, PendingFact]  # noqa: UP007 - a runtime alias
@@ -307,6 +324,10 @@ class JoinedFact:
     def resolve(self) -> TypeFact:
         return self.fact
 
+    def origins(self) -> Iterator[Origin]:
+        for entry in self.entries:
+            yield from entry.origins()
+
     @cached_property
     def fact(self) -> TypeFact:
         first = resolved(self.entries[0])
@@ -352,7 +373,7 @@ class ModuleResult:
         reveals: list[Reveal] | None = None,
         facts: list[TypeFact] | None = None,
         collectives: list[CollectiveFact] | None = None,
-        fact_tables: list[dict[Span, FactEntry]] | None = None,
+        fact_tables: list[Mapping[Span, FactEntry]] | None = None,
         elsewhere: dict[str, list[Diagnostic]] | None = None,
         dependencies: Dependencies | None = None,
     ) -> None:

@@ -15,7 +15,7 @@ Three things decide where a record goes:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,13 +47,14 @@ class ResultSink:
         self.diagnostics: dict[DiagnosticKey, Diagnostic] = {}
         self.reveals: dict[Span, Reveal] = {}
         self.facts: dict[Span, FactEntry] = {}
-        self.fact_tables: list[dict[Span, FactEntry]] = [self.facts]  # own facts, then journals'
+        self.fact_tables: list[Mapping[Span, FactEntry]] = [self.facts]  # own facts, then journals'
         self.collective_facts: dict[Span, CollectiveFact] = {}
         # found while running other files' code from this one, by the other file's path
         self.elsewhere: dict[str, dict[DiagnosticKey, Diagnostic]] = {}
         self._caller: Related | None = None  # the call in this file that led into another file
         self._running = ""  # the path of the code running now
         self._journal: Journal | None = None
+        self._journal_facts: dict[Span, FactEntry] | None = None  # the recording journal's
         self._journaled: set[tuple[str, Any]] = set()  # its diagnostics' keys
         # which journal records now (0: none yet): what a call finds is recorded in the
         # journal it ran in, so a memoised call is reused within one journal only
@@ -116,7 +117,7 @@ class ResultSink:
         if self._other_file() is not None:
             return  # another file's facts are that file's own analysis's
         self._touch_own()
-        table = self._journal.facts if self._journal is not None else self.facts
+        table = self._journal_facts if self._journal_facts is not None else self.facts
         table[fact.span] = joined(table.get(fact.span), fact)
 
     # ------------------------------------------------------------ whose code runs
@@ -163,15 +164,16 @@ class ResultSink:
     @contextmanager
     def journaling(self) -> Iterator[Journal]:
         """Record into a new journal as well (one standalone analysis)."""
-        recorded = Journal()
-        self.fact_tables.append(recorded.facts)
-        self._journal = recorded
+        facts: dict[Span, FactEntry] = {}
+        recorded = Journal(facts=facts)
+        self.fact_tables.append(facts)
+        self._journal, self._journal_facts = recorded, facts
         self._journaled = set()
         self.journal_number += 1
         try:
             yield recorded
         finally:
-            self._journal = None
+            self._journal, self._journal_facts = None, None
 
     def replay(self, recorded: Journal) -> None:
         """Re-record what a standalone analysis recorded (into this check's tables)."""

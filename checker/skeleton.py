@@ -52,22 +52,20 @@ def _shape(node: object) -> Hashable:
 
 def body_edits(
     before: Sequence[tuple[str, int]], after: list[Unit], tree: Callable[[str], ast.Module | None]
-) -> list[tuple[tuple[str, int], Unit]] | None:
-    """The units whose text changed only inside function bodies, as pairs of the unit
-    before (its text key and first line) and after; None for any other change: a unit
-    added, removed or moved (a line added above it), a syntax error in a changed unit, or a
-    change outside the bodies. A body that grew moves the rest of its unit, whose functions
-    are the changed unit's anyway."""
+) -> list[tuple[int, Unit]] | None:
+    """The units whose text changed only inside function bodies, by their index, with the
+    unit after; None for any other change: a unit added or removed, a syntax error in a
+    changed unit, or a change outside the bodies. Units are compared by text: a line added
+    inside a body moves the units below it, which are unchanged (``before`` holds each
+    unit's text key and first line; the lines are not compared)."""
     if len(before) != len(after):
         return None
-    edits: list[tuple[tuple[str, int], Unit]] = []
-    for (key, start), new in zip(before, after, strict=True):
-        if start != new.start_line:
-            return None
+    edits: list[tuple[int, Unit]] = []
+    for index, ((key, _), new) in enumerate(zip(before, after, strict=True)):
         if key == new.key:
             continue
         old_shape = skeleton(key, tree)
         if old_shape is None or new.error is not None or old_shape != skeleton(new.key, tree):
             return None
-        edits.append(((key, start), new))
+        edits.append((index, new))
     return edits

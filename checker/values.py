@@ -22,6 +22,7 @@ from .lattice import AxisType, LocalType
 from .layout import Spec
 from .memo import Memo
 from .meshes import Layout
+from .places import Place
 from .results import Origin
 from .tensortype import (
     NO_BINDINGS,
@@ -288,15 +289,17 @@ class FunctionVal:
     contract: ContractVal | None = None  # @local_map(in_types=..., out_types=...)
     owner: ClassVal | None = None
     grad: bool | None = None  # @torch.no_grad() (False) / @torch.enable_grad() (True)
+    # where it is defined, without lines (``places.py``)
+    place: Place = (0, ())
 
     @property
     def identity(self) -> FunctionIdentity:
         """What names the function across checks (its value is rebuilt by every check): its
-        file, its own text (decorators included), its qualified name and the line it starts
-        on. Its own text, not its unit's: a method is the same method while another method
-        of its class is edited."""
-        source = self._source
-        return (self.unit.path, source.digest, self.qualname, self.unit.start_line + source.first)
+        file, its own text (decorators included), its qualified name and its place. Its own
+        text, not its unit's: a method is the same method while another method of its class
+        is edited; its place, not its line: a function moved by a line added above it is the
+        same function."""
+        return (self.unit.path, self._source.digest, self.qualname, self.place)
 
     def mentions(self) -> frozenset[str]:
         """Every identifier its text mentions but the names it defines (``def``/``class``):
@@ -338,8 +341,8 @@ class _Source:
     mentions: frozenset[str]
 
 
-# the file, a digest of the function's text, the qualified name, its first line in the file
-FunctionIdentity = tuple[str, str, str, int]
+# the file, a digest of the function's text, the qualified name, its place
+FunctionIdentity = tuple[str, str, str, Place]
 _IDENTIFIER = re.compile(r"(?<!def )(?<!class )\b[^\W\d]\w*")
 # by its unit's text key, its qualified name and its line. A loaded module's functions keep
 # theirs (the values live while the module's text does); this serves the modules a check
@@ -394,6 +397,7 @@ class ClassVal:
     # unittest's own): its tests run under what its set-up enters and nothing else
     testcase: bool = False
     serial: int = field(default_factory=new_serial)  # as ``InstanceVal.serial``
+    place: Place = (0, ())  # where it is defined, without lines (``places.py``)
 
     def dataclass_fields(self) -> tuple[str, ...] | None:
         """The generated ``__init__``'s parameters, bases' fields first; None when neither

@@ -1,0 +1,180 @@
+"""Journals moved with the text (``relocate.py``): the line map of an edit, and checks after
+edits that add and remove lines equal from-scratch checks, hover facts included."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from spmd_check.analysis import Analyzer
+from spmd_check.config import Config
+from spmd_check.relocate import Edit, LineMap
+from spmd_check.results import ModuleResult, Origin, steps_of
+
+from bench import gen_module
+
+CASES = Path(__file__).parents[1] / "cases"
+ALL_CASES = sorted(CASES.rglob("*.py"))
+
+
+def _kept_lines(old: str, new: str, lines: LineMap) -> list[int]:
+    """The old lines the map keeps, each checked to read the same where it says."""
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    kept = []
+    for number, text in enumerate(old_lines):
+        now = lines.line(number)
+        if now is not None:
+            assert new_lines[now] == text, (number, now)
+            kept.append(number)
+    return kept
+
+
+def test_an_edit_inside_one_line_moves_nothing() -> None:
+    old = "a = 1\nb = 2\nc = 3\n"
+    edit = Edit.between(old, old.replace("b = 2", "b = 22"))
+    assert edit.moves_nothing
+    assert _kept_lines(old, old.replace("b = 2", "b = 22"), edit.lines) == [0, 2, 3]
+
+
+def test_enter_at_the_end_of_an_indented_line_keeps_every_line() -> None:
+    old = "def f():\n    x = 1\n    y = 2\n"
+    new = "def f():\n    x = 1\n    \n    y = 2\n"
+    lines = Edit.between(old, new).lines
+    assert _kept_lines(old, new, lines) == [0, 1, 2, 3]
+    assert lines.line(2) == 3
+
+
+def test_a_deleted_line_is_gone_and_the_lines_below_move_up() -> None:
+    old = "a\nb\nc\nd\n"
+    new = "a\nc\nd\n"
+    lines = Edit.between(old, new).lines
+    assert lines.line(1) is None
+    assert _kept_lines(old, new, lines) == [0, 2, 3, 4]
+
+
+def test_a_line_split_in_two_is_gone() -> None:
+    old = "a = 1\nb = f(x, y)\nc = 3\n"
+    new = "a = 1\nb = f(x,\n      y)\nc = 3\n"
+    lines = Edit.between(old, new).lines
+    assert lines.line(1) is None
+    assert lines.line(2) == 3
+    assert _kept_lines(old, new, lines) == [0, 2, 3]
+
+
+def _random_edit(rng: random.Random, text: str) -> str:
+    lines = text.split("\n")
+    index = rng.randrange(len(lines))
+    kind = rng.choice(("insert", "delete", "split", "join", "type", "replace"))
+    if kind == "insert":
+        lines.insert(index, rng.choice(("", "    ", "x = 1", lines[index])))
+    elif kind == "delete" and len(lines) > 1:
+        del lines[index]
+    elif kind == "split":
+        column = rng.randrange(len(lines[index]) + 1)
+        lines[index : index + 1] = [lines[index][:column], "  " + lines[index][column:]]
+    elif kind == "join" and index + 1 < len(lines):
+        lines[index : index + 2] = [lines[index] + lines[index + 1]]
+    elif kind == "type":
+        column = rng.randrange(len(lines[index]) + 1)
+        lines[index] = lines[index][:column] + rng.choice("ab \n") + lines[index][column:]
+    else:
+        lines[index] = rng.choice(("a", "b", ""))
+    return "\n".join(lines)
+
+
+def test_maps_keep_lines_that_read_the_same_and_compose() -> None:
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "\n".join(rng.choice(("a", "b", "    a", "", "    ")) for _ in range(8))
+        once = _random_edit(rng, text)
+        twice = _random_edit(rng, once)
+        first, second = Edit.between(text, once).lines, Edit.between(once, twice).lines
+        _kept_lines(text, once, first)
+        composed = first.then(second)
+        for number in range(text.count("\n") + 1):
+            step = first.line(number)
+            expected = None if step is None else second.line(step)
+            assert composed.line(number) == expected
+        _kept_lines(text, twice, composed)
+
+
+def _origin(origin: Origin | None) -> list[tuple[object, ...]]:
+    return [(step.span, step.description, step.path) for step in steps_of(origin)]
+
+
+def _everything(result: ModuleResult) -> tuple[object, ...]:
+    """What a user sees of a check: diagnostics with their notes and fixes, reveals,
+    collective facts, errors found elsewhere, and every hover fact with its origins."""
+    return (
+        sorted(
+            (d.span, d.code, d.message, d.severity, d.related, d.fixes) for d in result.diagnostics
+        ),
+        list(result.reveals),
+        {path: sorted(map(repr, found)) for path, found in result.elsewhere.items()},
+        list(result.collectives),
+        [
+            (
+                f.span,
+                f.expression,
+                f.types,
+                f.requires_grad,
+                f.shown,
+                f.is_target,
+                _origin(f.origin),
+            )
+            for f in result.facts
+        ],
+    )
+
+
+def _line_edits(text: str, seed: str, rounds: int) -> list[str]:
+    """Edits that move lines, as a user makes them: Enter at the end of a line
+    (indented like it), a line deleted, a blank line inserted, a line duplicated. In the
+    first half of the file: most functions are below the edit, and move."""
+    rng = random.Random(seed)
+    lines = text.split("\n")
+    texts = []
+    for _ in range(rounds):
+        index = rng.randrange((len(lines) + 1) // 2)
+        edit = rng.choice(("enter", "delete", "blank", "duplicate"))
+        if edit == "enter":
+            line = lines[index]
+            lines.insert(index + 1, line[: len(line) - len(line.lstrip())])
+        elif edit == "delete" and len(lines) > 1:
+            del lines[index]
+        elif edit == "blank":
+            lines.insert(index, "")
+        else:
+            lines.insert(index, lines[index])
+        texts.append("\n".join(lines))
+    return texts
+
+
+def _same_after_line_edits(path: str, text: str, seed: str, rounds: int = 3) -> int:
+    """Edits ``text`` (checked as ``path``) and compares each check with a fresh one; the
+    analyses the edited checks replayed."""
+    analyzer = Analyzer(Config())
+    analyzer.check(path, text)
+    replayed = 0
+    for edited_text in _line_edits(text, seed, rounds):
+        edited = analyzer.check(path, edited_text)
+        replayed += analyzer.last_reused
+        fresh = Analyzer(Config()).check(path, edited_text)
+        assert _everything(edited) == _everything(fresh)
+    return replayed
+
+
+@pytest.mark.parametrize("path", ALL_CASES, ids=lambda path: str(path.relative_to(CASES)))
+def test_edits_that_move_lines_equal_a_fresh_check(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    _same_after_line_edits(str(path), text, str(path.relative_to(CASES)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_library_module_edited_above_its_functions_replays_them_moved(seed: int) -> None:
+    """The generated library module (layers, helpers, planted errors): most of its
+    functions are below each edit, are replayed, and must read as a fresh check says."""
+    text = gen_module.generate(600, seed=seed)
+    replayed = _same_after_line_edits(f"/lib/module_{seed}.py", text, f"library {seed}", 6)
+    assert replayed > 0
