@@ -30,7 +30,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import stats
-from bench.lsp.workload import edit_site
+from bench.lsp.workload import Typist, edit_site
 
 SCRATCH = Path(__file__).resolve().parent / "scratch" / "real"
 DEFAULT_PACKAGE = "torchtitan==0.3.0"
@@ -70,6 +70,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("root", nargs="?", help="a source tree (default: torchtitan 0.3.0)")
     parser.add_argument("--edits", type=int, default=10, help="keystrokes per file")
+    parser.add_argument(
+        "--enter-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="every Nth keystroke is an Enter (indented like its line): lines below move",
+    )
     parser.add_argument("--json", metavar="FILE", help="write every sample here")
     parser.add_argument(
         "--profile", metavar="FILE", help="a cProfile of the keystroke checks, all files pooled"
@@ -103,18 +110,15 @@ def main() -> None:
         started = time.perf_counter()
         engine.check(path, text, Config())
         cold[path] = 1000 * (time.perf_counter() - started)
-        lines = text.split("\n")
+        typist = Typist(text, site, args.enter_every)
         times = []
-        typed = ""
-        for index in range(args.edits):
-            typed += "abcdefghijklmnopqrstuvwxyz"[index % 26]
-            edited = list(lines)
-            line = edited[site.line]
-            edited[site.line] = line[: site.column] + typed + line[site.column :]
+        for _ in range(args.edits):
+            typist.keystroke()
+            edited = typist.text
             started = time.perf_counter()
             if profiler is not None:
                 profiler.enable()
-            engine.check(path, "\n".join(edited), Config(), cancelled=lambda: False)
+            engine.check(path, edited, Config(), cancelled=lambda: False)
             if profiler is not None:
                 profiler.disable()
             times.append(1000 * (time.perf_counter() - started))

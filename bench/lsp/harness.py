@@ -33,6 +33,7 @@ POOLED = (
     "keystroke_ms",
     "keystroke_during_scan_ms",
     "keystroke_after_scan_ms",
+    "keystroke_enter_ms",
     "hover_ms",
 )
 PER_RUN = (

@@ -24,7 +24,7 @@ from pygls.protocol import default_converter
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.lsp.workload import edit_site
+from bench.lsp.workload import Typist, edit_site
 
 
 def main() -> None:
@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--profile", metavar="FILE")
+    parser.add_argument(
+        "--enter-every", type=int, default=0, metavar="N", help="every Nth keystroke an Enter"
+    )
     args = parser.parse_args()
     from spmd_check.api import tune_garbage_collector
     from spmd_check.config import Config
@@ -60,11 +63,13 @@ def main() -> None:
         k: [] for k in ("apply", "lines", "check", "convert", "encode", "total")
     }
     profiler = cProfile.Profile() if args.profile else None
+    typist = Typist(text, site, args.enter_every)
     for index in range(args.edits):
-        char = "abcdefghijklmnopqrstuvwxyz"[index % 26]
-        position = types.Position(line=line, character=column + index)
+        key = typist.keystroke()
+        start = key["range"]["start"]  # type: ignore[index]
+        position = types.Position(line=start["line"], character=start["character"])
         change = types.TextDocumentContentChangePartial(
-            range=types.Range(start=position, end=position), text=char
+            range=types.Range(start=position, end=position), text=str(key["text"])
         )
         if profiler:
             profiler.enable()

@@ -148,10 +148,15 @@ def describe(client: Client) -> dict[str, Any]:
     }
 
 
+# in the keystrokes that follow the hovers, one in this many is an Enter
+ENTER_EVERY = 4
+
+
 async def module_run(
     command: list[str], path: Path, pull: bool, settings: Settings, log: Path
 ) -> dict[str, Any]:
-    """A file alone in its folder: cold open, keystrokes, hovers, memory, CPU."""
+    """A file alone in its folder: cold open, keystrokes, hovers, keystrokes with Enters,
+    memory, CPU."""
     text = path.read_text(encoding="utf-8")
     site = edit_site(text)
     uri = path.resolve().as_uri()
@@ -176,6 +181,12 @@ async def module_run(
             hovers, answered = await hovering(client, uri, sites, settings.request_timeout)
             result["hover_ms"] = [ms(h) for h in hovers]
             result["hover_answered"] = answered
+            # typing on, now with an Enter every few keys: each one moves every line below
+            typist.enter_every = ENTER_EVERY
+            samples = await typing(
+                client, uri, typist, pull, settings.edits, settings.gap, settings.edit_timeout
+            )
+            result["keystroke_enter_ms"] = [ms(latency) for _, latency in samples]
             result["rss_end_mib"] = procstat.rss_mib(client.pid)
             result["peak_rss_mib"] = procstat.peak_rss_mib(client.pid)
         except (TimeoutError, ServerDied, RuntimeError) as error:

@@ -90,11 +90,16 @@ def hover_sites(text: str, count: int, skip_line: int) -> list[tuple[int, int]]:
 
 
 class Typist:
-    """The document as the client sees it, and the next keystroke at the site."""
+    """The document as the client sees it, and the next keystroke at the cursor: letters
+    typed at the site and, every ``enter_every`` keystrokes (0: never), an Enter that
+    indents the new line like the one it splits (what an editor does), moving every line
+    below it."""
 
-    def __init__(self, text: str, site: Site) -> None:
+    def __init__(self, text: str, site: Site, enter_every: int = 0) -> None:
         self.lines = text.split("\n")
         self.site = site
+        self.enter_every = enter_every
+        self.line, self.column = site.line, site.column
         self.typed = 0
         self.version = 1
 
@@ -103,13 +108,20 @@ class Typist:
         return "\n".join(self.lines)
 
     def keystroke(self) -> dict[str, object]:
-        """Types the next letter; returns the incremental change (LSP's
+        """Types the next key; returns the incremental change (LSP's
         TextDocumentContentChangeEvent with a range)."""
-        letter = LETTERS[self.typed % len(LETTERS)]
-        line, column = self.site.line, self.site.column + self.typed
-        current = self.lines[line]
-        self.lines[line] = current[:column] + letter + current[column:]
+        position = {"line": self.line, "character": self.column}
+        current = self.lines[self.line]
         self.typed += 1
         self.version += 1
-        position = {"line": line, "character": column}
-        return {"range": {"start": position, "end": position}, "text": letter}
+        if self.enter_every and self.typed % self.enter_every == 0:
+            indent = current[: len(current) - len(current.lstrip())]
+            head, tail = current[: self.column], current[self.column :]
+            self.lines[self.line : self.line + 1] = [head, indent + tail]
+            self.line, self.column = self.line + 1, len(indent)
+            typed = "\n" + indent
+        else:
+            typed = LETTERS[(self.typed - 1) % len(LETTERS)]
+            self.lines[self.line] = current[: self.column] + typed + current[self.column :]
+            self.column += 1
+        return {"range": {"start": position, "end": position}, "text": typed}
