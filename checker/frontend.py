@@ -127,8 +127,9 @@ class UnitCache:
     def parse_at(
         self, text: str, place: tuple[str, int]
     ) -> tuple[str, ast.Module | None, SyntaxError | None]:
-        """``parse``, for the unit that starts at ``place`` (a path and a line): a long class
-        whose previous text there differs in one method is re-parsed by that method."""
+        """``parse``, for the unit that starts at ``place`` (a path and a line): a long unit
+        whose previous text there differs inside one function is re-parsed by that function
+        (``reparse_method``)."""
         key = _unit_key(text)
         if key in self._trees or text.count("\n") < METHOD_REPARSE_LINES:
             return self.parse(text)
@@ -200,15 +201,46 @@ def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> i
     return min([d.lineno for d in node.decorator_list] + [node.lineno])
 
 
-def _method_around(cls: ast.ClassDef, top: int, bottom: int) -> tuple[int, int, int] | None:
-    """The method of the class whose lines (decorators included, 0-based) hold lines ``top`` to ``bottom``:
-    its index in the body, its first line and its last."""
-    for index, member in enumerate(cls.body):
-        if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            first = first_line(member) - 1
-            last = (member.end_lineno or member.lineno) - 1
+_Step = tuple[ast.AST, str, int]  # a node, its field holding a list, an index in it
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _def_around(tree: ast.Module, top: int, bottom: int) -> tuple[list[_Step], int, int] | None:
+    """The innermost function below the unit's own statement whose lines (decorators
+    included, 0-based) hold lines ``top`` to ``bottom``, at any depth (a method, a function in
+    an ``if`` block, a closure): the steps from the tree to it, its first line and its last."""
+    steps: list[_Step] = []
+    found: tuple[list[_Step], int, int] | None = None
+    node: ast.AST = tree
+    while True:
+        inner = _child_around(node, top, bottom)
+        if inner is None:
+            return found
+        field, index, child = inner
+        steps.append((node, field, index))
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and len(steps) > 1:
+            found = (list(steps), first_line(child) - 1, (child.end_lineno or child.lineno) - 1)
+        node = child
+
+
+def _child_around(node: ast.AST, top: int, bottom: int) -> tuple[str, int, ast.AST] | None:
+    """The statement (or handler, or case) of a node's blocks that holds the lines."""
+    for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        block = getattr(node, field, None)
+        if not isinstance(block, list):
+            continue
+        for index, child in enumerate(block):
+            if not isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                continue
+            if isinstance(child, ast.match_case):
+                if not child.body:
+                    continue
+                first, last = child.pattern.lineno - 1, (child.body[-1].end_lineno or 0) - 1
+            else:
+                start = first_line(child) if isinstance(child, _DEFINITIONS) else child.lineno
+                first, last = start - 1, (child.end_lineno or child.lineno) - 1
             if first <= top and bottom <= last:
-                return index, first, last
+                return field, index, child
     return None
 
 
@@ -219,11 +251,12 @@ VERIFY_INCREMENTAL = os.environ.get("SPMD_CHECK_VERIFY_CARRIED") == "1"
 
 
 def reparse_method(old_text: str, old_tree: ast.Module, new_text: str) -> ast.Module | None:
-    """``ast.parse(new_text)`` when ``new_text`` is ``old_text`` (one class) with lines of one
-    of its methods changed and as many lines: that method parsed alone, in a copy of the
-    old tree (the other members' nodes shared, their positions unchanged). None for any
-    other edit, or when the method does not parse alone as exactly itself."""
-    if len(old_tree.body) != 1 or not isinstance(old_tree.body[0], ast.ClassDef):
+    """``ast.parse(new_text)`` when ``new_text`` is ``old_text`` (one statement) with lines of
+    one function inside it changed (a method, a function in an ``if`` block, a closure) and
+    as many lines: that function parsed alone, in a copy of the old tree (the other nodes
+    shared, their positions unchanged). None for any other edit, or when the function does
+    not parse alone as exactly itself."""
+    if len(old_tree.body) != 1:
         return None
     old_lines, new_lines = split_lines_keepends(old_text), split_lines_keepends(new_text)
     if len(old_lines) != len(new_lines):
@@ -231,11 +264,10 @@ def reparse_method(old_text: str, old_tree: ast.Module, new_text: str) -> ast.Mo
     changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if a != b]
     if not changed:
         return None
-    cls = old_tree.body[0]
-    found = _method_around(cls, changed[0], changed[-1])
+    found = _def_around(old_tree, changed[0], changed[-1])
     if found is None:
         return None
-    index, first, last = found
+    steps, first, last = found
     if _indent(new_lines[first]) != _indent(old_lines[first]):
         return None  # alone it would be consistent, among its siblings it is not
     # inside a class of its own, its columns are its own; lines shift by the wrapper's
@@ -249,17 +281,34 @@ def reparse_method(old_text: str, old_tree: ast.Module, new_text: str) -> ast.Mo
     wrapper = parsed.body[0] if len(parsed.body) == 1 else None
     if not isinstance(wrapper, ast.ClassDef) or len(wrapper.body) != 1:
         return None
-    method = wrapper.body[0]
-    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    function = wrapper.body[0]
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
-    ast.increment_lineno(method, first - 1)
-    if first_line(method) - 1 != first or method.end_lineno != last + 1:
+    ast.increment_lineno(function, first - 1)
+    if first_line(function) - 1 != first or function.end_lineno != last + 1:
         return None
-    rebuilt = copy.copy(cls)
-    rebuilt.body = [*cls.body[:index], method, *cls.body[index + 1 :]]
-    if index == len(cls.body) - 1:  # the class ends where its last member does
-        rebuilt.end_lineno, rebuilt.end_col_offset = method.end_lineno, method.end_col_offset
-    return ast.Module(body=[rebuilt], type_ignores=[])
+    return _replaced(steps, function)
+
+
+def _replaced(steps: list[_Step], new: ast.stmt) -> ast.Module:
+    """The tree with the node the steps lead to replaced: every node on the way copied
+    (shallow), the rest shared. A node that ended where the old one did ends where the new
+    one does (its last line's text changed)."""
+    parent, field, index = steps[-1]
+    old = getattr(parent, field)[index]
+    end = (old.end_lineno, old.end_col_offset)
+    replacement: ast.AST = new
+    for node, field, index in reversed(steps):
+        copied = copy.copy(node)
+        block = list(getattr(node, field))
+        block[index] = replacement
+        setattr(copied, field, block)
+        if (getattr(copied, "end_lineno", None), getattr(copied, "end_col_offset", None)) == end:
+            copied.end_lineno = new.end_lineno  # type: ignore[attr-defined]
+            copied.end_col_offset = new.end_col_offset  # type: ignore[attr-defined]
+        replacement = copied
+    assert isinstance(replacement, ast.Module)
+    return replacement
 
 
 _NOT_A_START = " \t#\r\n\f"  # a line that starts so continues the unit above it

@@ -104,8 +104,20 @@ class LineMap:
         start, end, delta = self.pieces[index]
         return old + delta if start <= old < end else None
 
+    @staticmethod
+    def shift(delta: int) -> LineMap:
+        """Every line moved by ``delta`` (for places all on one side of an edit)."""
+        return LineMap(((0, _END, delta),))
+
     def then(self, later: LineMap) -> LineMap:
         """This map followed by ``later``."""
+        if len(self.pieces) == len(later.pieces) == 1:
+            (start, end, delta), (later_start, later_end, later_delta) = (
+                self.pieces[0],
+                later.pieces[0],
+            )
+            if start == later_start == 0 and end == later_end == _END:  # two shifts
+                return LineMap.shift(delta + later_delta)
         pieces: list[tuple[int, int, int]] = []
         for start, end, delta in self.pieces:
             for later_start, later_end, later_delta in later.pieces:
@@ -142,17 +154,17 @@ def moved(journal: Journal, edit: Edit, path: str) -> Journal | None:
         return None
     if stretches[0][0] + shift >= edit.gone_end:  # all below: moved alike
         extent = Extent(stretches, shift + edit.delta)
+        lines = LineMap.shift(edit.delta)
     else:
         extent = Extent(
             tuple(
-                (
-                    start + shift + (edit.delta if k >= index else 0),
-                    end + shift + (edit.delta if k >= index else 0),
-                )
+                (start + shift, end + shift)
+                if k < index
+                else (start + shift + edit.delta, end + shift + edit.delta)
                 for k, (start, end) in enumerate(stretches)
             )
         )
-    lines = edit.lines
+        lines = edit.lines
     mover = _Mover(lines, path)
     entries = [mover.entry(table, key, value) for table, key, value in journal.entries]
     facts = journal.facts

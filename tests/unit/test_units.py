@@ -167,6 +167,52 @@ def test_an_edit_inside_a_method_reparses_that_method_only() -> None:
         assert sum(a is b for a, b in zip(cls.body, before.body, strict=True)) == 2
 
 
+BLOCK = (
+    "if HAS_KERNELS:\n"
+    "    @kernel\n"
+    "    def rope(x):\n"
+    "        return x * 2\n"
+    "\n"
+    "    class Rope:\n"
+    "        def forward(self, x):\n"
+    "            def inner(y):\n"
+    "                return y + 1\n"
+    "            return inner(x)\n"
+    "else:\n"
+    "    try:\n"
+    "        import fallback\n"
+    "    except ImportError:\n"
+    "        def rope(x):\n"
+    "            return x\n"
+)
+
+
+def test_an_edit_inside_a_function_at_any_depth_reparses_that_function() -> None:
+    """A function in an ``if`` block, a method of a class in one, a closure, a function in
+    an ``except`` handler: each is parsed alone, the rest of the tree shared."""
+    old = ast.parse(BLOCK)
+    for edited in (
+        BLOCK.replace("return x * 2", "return x * 3"),
+        BLOCK.replace("@kernel", "@kernel()"),
+        BLOCK.replace("return y + 1", "return y + 22"),  # the closure, innermost
+        BLOCK.replace("return inner(x)", "return inner(x) + x"),  # the method (ends the class)
+        BLOCK.replace("            return x\n", "            return -x\n"),  # the block's end
+    ):
+        tree = reparse_method(BLOCK, old, edited)
+        assert _same(tree, edited), edited
+        assert tree is not None
+        if_node, before = tree.body[0], old.body[0]
+        assert isinstance(if_node, ast.If) and isinstance(before, ast.If)
+        # the branch the edit did not touch is the old tree's
+        touched_body = if_node.body is not before.body
+        assert (if_node.orelse[0] is before.orelse[0]) == touched_body
+    for edited in (
+        BLOCK.replace("if HAS_KERNELS", "if HAS_TRITON"),  # the unit's own statement
+        BLOCK.replace("import fallback", "import fallback2"),  # not in a function
+    ):
+        assert reparse_method(BLOCK, old, edited) is None, edited
+
+
 def test_any_other_edit_is_parsed_whole() -> None:
     old = ast.parse(CLASS)
     for edited in (
