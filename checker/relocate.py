@@ -53,6 +53,8 @@ class Edit:
         """The edit from ``old`` to ``new``: one changed stretch, found as the common
         prefix and suffix. A stretch of whole lines inserted or deleted leaves every old
         line (but the deleted ones) alive."""
+        if _lone_returns(old) or _lone_returns(new):
+            return Edit(0, _END, 0)  # lines this counting would get wrong: none stays
         prefix = common_prefix(old, new)
         suffix = common_suffix(old, new, min(len(old), len(new)) - prefix)
         start, old_end, new_end = prefix, len(old) - suffix, len(new) - suffix
@@ -87,6 +89,12 @@ class Edit:
     def lines(self) -> LineMap:
         pieces = ((0, self.first, 0), (self.gone_end, _END, self.delta))
         return LineMap(tuple(p for p in pieces if p[0] < p[1]))
+
+
+def _lone_returns(text: str) -> bool:
+    """Whether the text breaks a line with a lone ``\r`` (Python counts it as a line break;
+    the edit's lines are counted by ``\n``)."""
+    return "\r" in text and text.count("\r") != text.count("\r\n")
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,15 @@ def test_a_line_split_in_two_is_gone() -> None:
     assert _kept_lines(old, new, lines) == [0, 2, 3]
 
 
+def test_crlf_lines_are_counted_and_lone_returns_keep_nothing() -> None:
+    old = "a\r\nb\r\nc\r\n"
+    new = "a\r\nx\r\nb\r\nc\r\n"
+    assert _kept_lines(old, new, Edit.between(old, new).lines) == [0, 1, 2, 3]
+    old, new = "a\rb\rc\r", "a\rx\rb\rc\r"  # Python breaks lines there too
+    edit = Edit.between(old, new)
+    assert all(edit.lines.line(number) is None for number in range(4))
+
+
 def _random_edit(rng: random.Random, text: str) -> str:
     lines = text.split("\n")
     index = rng.randrange(len(lines))
