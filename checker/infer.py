@@ -206,7 +206,8 @@ class Interpreter:
         self.sink = ResultSink(path, quiet)
         self.spelling = Spelling(units, self.globals)
         self.functions: list[FunctionVal] = []
-        self.twins = places.twins(units)  # repeated top-level statements' ranks (places.py)
+        # the ranks of definitions named as ones in the units above (places.py)
+        self.ranks = places.module_ranks(units)
         # tensors whose type the code stated (assert_type, mutate_type), by id
         self.declared: dict[int, Value] = {}
         # functions run so far (by id, in the order first run): not analysed on their own again
@@ -906,7 +907,7 @@ class Interpreter:
         return function
 
     def _place(self, unit: Unit, node: ast.AST) -> places.Place:
-        return places.place(unit, node, self.twins.get(id(unit), 0))
+        return places.place(unit, node, self.ranks.get(id(unit)))
 
     def _define_class(self, node: ast.ClassDef, frame: Frame) -> ClassVal:
         cls = ClassVal(node, frame.unit, node.name, place=self._place(frame.unit, node))

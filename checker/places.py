@@ -3,51 +3,72 @@
 A function's identity and a class's header name the definition across checks
 (``journal.CacheKeys``). With its line in them, pressing Enter above a function gave it a
 new key, and every function below the edit was analysed again (600 ms to 1.4 s on the
-generated 10,000-line module). A *place* is instead: which of the units with the same text
-the definition is in (``twins``), and its path of definitions from the top of that unit,
-each one's name with its rank among the definitions of that name in the same scope
-(``def_path``). Two definitions of one file never share a place, and only an edit of the
-unit's definitions (not of their bodies' other statements, nor a line added anywhere)
-changes one.
+generated 10,000-line module). A *place* is instead its path of definitions from the top
+of the module, each one's name with its rank among the definitions of that name in the
+same scope (``place``; the module's scope is split into units, so the first rank counts
+the definitions of that name in the units above: ``module_ranks``). Two
+definitions of one file never share a place, and only an edit that adds, removes or
+renames a definition before it in its scope changes one (not a line added anywhere).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from .frontend import Unit
 from .memo import Memo
 
-Place = tuple[int, tuple[object, ...]]  # (twin, path of (name, rank)) - see the docstring
+Place = tuple[object, ...]  # the path of (name, rank) pairs - see the docstring
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # by unit text: a keystroke in a method is a new text for its class's unit
 _PATHS: Memo[str, dict[tuple[int, int], tuple[object, ...]]] = Memo("definition_paths", 10_000)
+_TOPS: Memo[str, tuple[str, ...]] = Memo("unit_definitions", 10_000)
 
 
-def twins(units: Iterable[Unit]) -> dict[int, int]:
-    """By ``id`` of a unit, its rank among the earlier units with the same text, for the
-    units that have one (a top-level statement repeated word for word)."""
+def module_ranks(units: Iterable[Unit]) -> dict[int, dict[str, int]]:
+    """By ``id`` of a unit, for each name its top-level definitions share with earlier
+    units, how many of those came before: the module is one scope, split into units (a
+    function defined again further down is the second of its name)."""
     seen: dict[str, int] = {}
-    ranks: dict[int, int] = {}
+    offsets: dict[int, dict[str, int]] = {}
     for unit in units:
-        rank = seen.get(unit.key, 0)
-        seen[unit.key] = rank + 1
-        if rank:
-            ranks[id(unit)] = rank
-    return ranks
+        names = _top_names(unit)
+        for name in names:
+            count = seen.get(name, 0)
+            if count:
+                offsets.setdefault(id(unit), {})[name] = count
+        for name in names:
+            seen[name] = seen.get(name, 0) + 1
+    return offsets
 
 
-def place(unit: Unit, node: ast.AST, twin: int) -> Place:
-    """The place of a definition of ``unit``'s tree (a node not in it, made by the
-    checker: by its line in the unit)."""
+def _top_names(unit: Unit) -> tuple[str, ...]:
+    names = _TOPS.get(unit.key)
+    if names is None:
+        tree = unit.tree
+        names = _TOPS.put(
+            unit.key, tuple(d.name for d in _statements(tree.body)) if tree is not None else ()
+        )
+    return names
+
+
+def place(unit: Unit, node: ast.AST, offsets: Mapping[str, int] | None = None) -> Place:
+    """The place of a definition of ``unit``'s tree, ``offsets`` its unit's
+    (``module_ranks``); a node not in the tree, made by the checker: by its line in the
+    unit."""
     paths = _PATHS.get(unit.key)
     if paths is None:
         paths = _PATHS.put(unit.key, _paths(unit.tree) if unit.tree is not None else {})
-    lineno, column = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-    found = paths.get((lineno, column))
-    return (twin, found if found is not None else ("line", lineno, column))
+    found = paths.get((getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
+    if found is None:
+        return ("line", getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    name, rank = found[0], found[1]
+    if offsets and isinstance(name, str) and name in offsets:
+        assert isinstance(rank, int)
+        return (name, rank + offsets[name], *found[2:])
+    return found
 
 
 def _paths(tree: ast.Module) -> dict[tuple[int, int], tuple[object, ...]]:
@@ -93,14 +114,17 @@ def _statements(
 
 # by unit text
 _MAKES_PLACES: Memo[str, bool] = Memo("units_making_places", 10_000)
-_PLAIN = (ast.Name, ast.Attribute, ast.Constant, ast.Load, ast.Store, ast.expr_context)
+# what evaluating makes no new value from: names, attributes, constants, and tuples and
+# lists of them
+_PLAIN = (ast.Name, ast.Attribute, ast.Constant, ast.expr_context, ast.Tuple, ast.List)
 
 
 def makes_places(unit: Unit) -> bool:
     """Whether running the unit at import may make a value that holds a place of the
     file (a tensor's origin, a mesh's site): anything it evaluates beyond names,
-    attributes and constants (a call, an operator). Its functions' bodies do not run at
-    import; their decorators, defaults and annotations do, and so does a class's body."""
+    attributes and constants (a call, an operator, a subscript). Its functions' bodies do
+    not run at import; their decorators and defaults do (annotations are read for what
+    they name: only a call in one counts), and so does a class's body."""
     found = _MAKES_PLACES.get(unit.key)
     if found is None:
         tree = unit.tree
@@ -110,34 +134,38 @@ def makes_places(unit: Unit) -> bool:
 
 def _evaluates(body: list[ast.stmt]) -> bool:
     for statement in body:
+        values: list[ast.AST] = []
+        annotations: list[ast.AST] = []
         if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)):
             continue
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             arguments = statement.args
-            parts: list[ast.AST] = [
-                *statement.decorator_list,
-                *arguments.defaults,
-                *(d for d in arguments.kw_defaults if d is not None),
-            ]
-            annotations = [
-                a.annotation
-                for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-                if a.annotation is not None
-            ]
+            values = [*statement.decorator_list, *arguments.defaults]
+            values += [d for d in arguments.kw_defaults if d is not None]
+            every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+            annotations = [a.annotation for a in every if a.annotation is not None]
             if statement.returns is not None:
                 annotations.append(statement.returns)
-            # an annotation is read for what it names (``Tensor | None``): only a call in
-            # it makes a value
-            if any(isinstance(n, ast.Call) for a in annotations for n in ast.walk(a)):
-                return True
         elif isinstance(statement, ast.ClassDef):
             if _evaluates(statement.body):
                 return True
-            parts = [*statement.decorator_list, *statement.bases, *statement.keywords]
+            values = [*statement.decorator_list, *statement.bases]
+            values += [k.value for k in statement.keywords]
+        elif isinstance(statement, ast.Assign):
+            values = [*statement.targets, statement.value]
+        elif isinstance(statement, ast.AnnAssign):
+            values = (
+                [statement.target]
+                if statement.value is None
+                else [statement.target, statement.value]
+            )
+            annotations = [statement.annotation]
+        elif isinstance(statement, ast.Expr):
+            values = [statement.value]
         else:
-            parts = [statement]
-        for part in parts:
-            for node in ast.walk(part):
-                if not isinstance(node, (*_PLAIN, ast.keyword, ast.Expr)):
-                    return True
+            return True  # a block, a loop, an assertion: whatever it runs
+        if any(not isinstance(n, _PLAIN) for value in values for n in ast.walk(value)):
+            return True
+        if any(isinstance(n, ast.Call) for a in annotations for n in ast.walk(a)):
+            return True
     return False

@@ -290,7 +290,7 @@ class FunctionVal:
     owner: ClassVal | None = None
     grad: bool | None = None  # @torch.no_grad() (False) / @torch.enable_grad() (True)
     # where it is defined, without lines (``places.py``)
-    place: Place = (0, ())
+    place: Place = ()
 
     @property
     def identity(self) -> FunctionIdentity:
@@ -397,7 +397,7 @@ class ClassVal:
     # unittest's own): its tests run under what its set-up enters and nothing else
     testcase: bool = False
     serial: int = field(default_factory=new_serial)  # as ``InstanceVal.serial``
-    place: Place = (0, ())  # where it is defined, without lines (``places.py``)
+    place: Place = ()  # where it is defined, without lines (``places.py``)
 
     def dataclass_fields(self) -> tuple[str, ...] | None:
         """The generated ``__init__``'s parameters, bases' fields first; None when neither

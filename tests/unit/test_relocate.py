@@ -187,3 +187,18 @@ def test_a_library_module_edited_above_its_functions_replays_them_moved(seed: in
     text = gen_module.generate(600, seed=seed)
     replayed = _same_after_line_edits(f"/lib/module_{seed}.py", text, f"library {seed}", 6)
     assert replayed > 0
+
+
+def test_a_function_defined_twice_alike_is_reported_at_both_after_lines_move() -> None:
+    """Two top-level definitions of one name with the same text (a copy pasted below):
+    their places differ, so neither replays the other's journal at its own lines."""
+    body = 'def project(out):\n    return spmd.convert(out, "tp", src=V, dst=P)\n\n\n'
+    text = "import spmd_types as spmd\nfrom spmd_types import P, V\n\n\n" + body + body
+    analyzer = Analyzer(Config())
+    first = analyzer.check("/lib/twice.py", text)
+    assert sorted(d.span.line for d in first.diagnostics) == [5, 9]
+    moved = text.replace("\n\n\n", "\n\n\n\n", 1)
+    edited = analyzer.check("/lib/twice.py", moved)
+    assert analyzer.last_reused > 0
+    assert _everything(edited) == _everything(Analyzer(Config()).check("/lib/twice.py", moved))
+    assert sorted(d.span.line for d in edited.diagnostics) == [6, 10]
