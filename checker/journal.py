@@ -1,7 +1,7 @@
 """The cache of standalone function analyses: what one depends on, and what it recorded.
 
 A standalone analysis (a function analysed with unknown parameters) is a pure function of
-the function's text and position, the checker's state, and the values of the module-level
+the function's text and place, the checker's state, and the values of the module-level
 names it reads, recursively; ``CacheKeys`` computes that. Its ``Journal`` is everything it
 recorded, replayed when the key is unchanged (DESIGN.md, "Incrementality").
 """
@@ -104,7 +104,7 @@ class _Uncacheable(Exception):
 
 class CacheKeys:
     """The cache keys of one check's standalone analyses: what each depends on is the
-    function's text and position, the state a standalone analysis starts in, and the values
+    function's text and place, the state a standalone analysis starts in, and the values
     (recursively, the texts) of the module-level names it reads. Signatures are memoised for
     the check (a module's functions read each other).
 
@@ -272,10 +272,10 @@ class CacheKeys:
     # -- what a node is made of -----------------------------------------------------------
 
     def own(self, node: Node) -> Any:
-        """A node's own text, position and name, and what calls elsewhere in the module
-        registered for it (``register_no_typecheck(fn)``, a class's registration). A method's
-        is its own text and its class's header, not its class's whole text: an edit of one
-        method leaves the others' keys as they were."""
+        """A node's own text, place (``places.py``: not its line) and name, and what calls
+        elsewhere in the module registered for it (``register_no_typecheck(fn)``, a class's
+        registration). A method's is its own text and its class's header, not its class's
+        whole text: an edit of one method leaves the others' keys as they were."""
         known = self.owns.get(id(node))
         if known is None:
             own: tuple[Any, ...]

@@ -1,7 +1,7 @@
 """Journals moved with the text: what a standalone analysis recorded, at its new lines.
 
 Keys hold no line numbers (``places.py``), so a function that an edit moved keeps its key.
-Its journal recorded places in the text it was analysed in; ``LineMap.between`` says where
+Its journal recorded places in the text it was analysed in; ``Edit.between`` says where
 each line of that text is in the new one (lines above the first changed one stay, lines
 below the last one move by the lines added, the changed ones are gone), and ``moved``
 gives the journal at the new places: None when it mentions a gone line (its function is
@@ -47,6 +47,7 @@ class Edit:
     first: int
     gone_end: int
     delta: int
+    counted: bool = True  # False: its lines could not be counted, and none stays
 
     @staticmethod
     def between(old: str, new: str) -> Edit:
@@ -54,7 +55,7 @@ class Edit:
         prefix and suffix. A stretch of whole lines inserted or deleted leaves every old
         line (but the deleted ones) alive."""
         if _lone_returns(old) or _lone_returns(new):
-            return Edit(0, _END, 0)  # lines this counting would get wrong: none stays
+            return Edit(0, _END, 0, counted=False)  # lines this counting gets wrong
         prefix = common_prefix(old, new)
         suffix = common_suffix(old, new, min(len(old), len(new)) - prefix)
         start, old_end, new_end = prefix, len(old) - suffix, len(new) - suffix
@@ -83,7 +84,7 @@ class Edit:
     @property
     def moves_nothing(self) -> bool:
         """Every line that stays is where it was (an edit inside one line)."""
-        return self.delta == 0
+        return self.counted and self.delta == 0
 
     @cached_property
     def lines(self) -> LineMap:
@@ -142,7 +143,7 @@ class LineMap:
         return LineMap(tuple(merged))
 
     def span(self, span: Span) -> Span:
-        """A span of kept lines, moved (``keeps`` said yes)."""
+        """A span of kept lines, moved (its journal's extent said they stay)."""
         line = self.line(span.line)
         if line is None:
             raise ValueError(f"line {span.line} is gone")

@@ -68,6 +68,7 @@ def test_crlf_lines_are_counted_and_lone_returns_keep_nothing() -> None:
     assert _kept_lines(old, new, Edit.between(old, new).lines) == [0, 1, 2, 3]
     old, new = "a\rb\rc\r", "a\rx\rb\rc\r"  # Python breaks lines there too
     edit = Edit.between(old, new)
+    assert not edit.moves_nothing
     assert all(edit.lines.line(number) is None for number in range(4))
 
 
