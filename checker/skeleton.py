@@ -54,8 +54,8 @@ def body_edits(
     before: Sequence[tuple[str, int]], after: list[Unit], tree: Callable[[str], ast.Module | None]
 ) -> list[tuple[int, Unit]] | None:
     """The units whose text changed only inside function bodies, by their index, with the
-    unit after; None for any other change: a unit added or removed, a syntax error in a
-    changed unit, or a change outside the bodies. Units are compared by text: a line added
+    unit after; None for any other change: a unit added or removed, a change outside the
+    bodies (a syntax error there, or one the parser could not blank out). Units are compared by text: a line added
     inside a body moves the units below it, which are unchanged (``before`` holds each
     unit's text key and first line; the lines are not compared)."""
     if len(before) != len(after):
@@ -65,7 +65,9 @@ def body_edits(
         if key == new.key:
             continue
         old_shape = skeleton(key, tree)
-        if old_shape is None or new.error is not None or old_shape != skeleton(new.key, tree):
+        # a unit with a syntax error is analysed as parsed with its broken lines blanked
+        # (``frontend._recover``), under its key: its skeleton is that tree's
+        if old_shape is None or old_shape != skeleton(new.key, tree):
             return None
         edits.append((index, new))
     return edits

@@ -13,6 +13,7 @@ from spmd_check.relocate import Edit, LineMap
 from spmd_check.results import ModuleResult, Origin, steps_of
 
 from bench import gen_module
+from bench.lsp.workload import Typist, edit_site
 
 CASES = Path(__file__).parents[1] / "cases"
 ALL_CASES = sorted(CASES.rglob("*.py"))
@@ -203,3 +204,23 @@ def test_a_function_defined_twice_alike_is_reported_at_both_after_lines_move() -
     assert analyzer.last_reused > 0
     assert _everything(edited) == _everything(Analyzer(Config()).check("/lib/twice.py", moved))
     assert sorted(d.span.line for d in edited.diagnostics) == [6, 10]
+
+
+def test_typing_through_syntax_errors_and_enters_equals_fresh_checks() -> None:
+    """Keystrokes as the benchmark types them: letters into an expression and an Enter
+    every 4th key, which leaves the line a syntax error for a while. The broken unit is
+    analysed as parsed with its broken lines blanked; signatures are still carried (its
+    skeleton is that tree's), and every check equals a fresh one."""
+    text = gen_module.generate(600, seed=5)
+    typist = Typist(text, edit_site(text), enter_every=4)
+    analyzer = Analyzer(Config())
+    analyzer.check("/lib/typed.py", text)
+    broken = 0
+    for _ in range(12):
+        typist.keystroke()
+        edited = analyzer.check("/lib/typed.py", typist.text)
+        broken += any(d.code == "spmd-syntax" for d in edited.diagnostics)
+        assert analyzer.last_adopted > 0  # the line broken, an Enter while it is
+        fresh = Analyzer(Config()).check("/lib/typed.py", typist.text)
+        assert _everything(edited) == _everything(fresh)
+    assert broken > 0
