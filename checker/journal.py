@@ -18,7 +18,7 @@ from .entry import BUILDS_SELF
 from .frontend import VERIFY_INCREMENTAL, Unit, first_line
 from .memo import Memo
 from .places import makes_places
-from .results import FactEntry, Span
+from .results import FactTable, HoverFacts
 from .skeleton import body_edits
 from .values import (
     UNKNOWN,
@@ -52,7 +52,7 @@ class Journal:
     """What one standalone analysis recorded, to replay when its inputs are unchanged."""
 
     entries: list[tuple[str, Any, Any]] = field(default_factory=list)
-    facts: Mapping[Span, FactEntry] = field(default_factory=dict)
+    facts: HoverFacts = field(default_factory=FactTable)
     # the functions it ran in context (a replay covers them: they are not analysed again on
     # their own, as the check that recorded it did not)
     covered: frozenset[FunctionIdentity] = frozenset()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -26,6 +26,7 @@ from .results import (
     Diagnostic,
     FactEntry,
     Fix,
+    HoverFacts,
     Origin,
     Related,
     Reveal,
@@ -112,6 +113,13 @@ class LineMap:
             return None
         start, end, delta = self.pieces[index]
         return old + delta if start <= old < end else None
+
+    def back(self, line: int) -> int | None:
+        """The old line that is now ``line``; None: none is (it was inserted)."""
+        for start, end, delta in self.pieces:
+            if start + delta <= line and (end == _END or line < end + delta):
+                return line - delta
+        return None
 
     @staticmethod
     def shift(delta: int) -> LineMap:
@@ -308,29 +316,34 @@ class _Mover:
         return tail
 
 
-class MovedFacts(Mapping[Span, FactEntry]):
+class MovedFacts:
     """A journal's hover facts as they read after the edits ``lines`` (composed): the
-    recorded table is read through it, never copied (a moved journal's facts are read
-    only when the file is hovered)."""
+    recorded table is read through the map, never copied (``results.HoverFacts``). A
+    lookup maps the line back to the recorded one and reads that table's index."""
 
-    def __init__(self, recorded: Mapping[Span, FactEntry], lines: LineMap, path: str) -> None:
+    def __init__(self, recorded: HoverFacts, lines: LineMap, path: str) -> None:
         self.recorded = recorded
         self.lines = lines
         self.path = path
 
-    def __getitem__(self, span: Span) -> FactEntry:
-        for old, entry in self.recorded.items():  # a lookup is rare: hovers merge tables
-            if self.lines.span(old) == span:
-                return _MovedFact(entry, _Mover(self.lines, self.path))
-        raise KeyError(span)
-
-    def __iter__(self) -> Iterator[Span]:
-        return (self.lines.span(old) for old in self.recorded)
-
     def __len__(self) -> int:
         return len(self.recorded)
 
-    def items(self) -> Iterator[tuple[Span, FactEntry]]:  # type: ignore[override]
+    def get(self, span: Span) -> FactEntry | None:
+        line = self.lines.back(span.line)
+        if line is None:
+            return None
+        old = Span(line, span.column, line + span.end_line - span.line, span.end_column)
+        entry = self.recorded.get(old)
+        return None if entry is None else _MovedFact(entry, _Mover(self.lines, self.path))
+
+    def spans_on(self, line: int) -> list[Span]:
+        old = self.lines.back(line)
+        if old is None:
+            return []
+        return [self.lines.span(span) for span in self.recorded.spans_on(old)]
+
+    def items(self) -> Iterator[tuple[Span, FactEntry]]:
         mover = _Mover(self.lines, self.path)
         for old, entry in self.recorded.items():
             yield self.lines.span(old), _MovedFact(entry, mover)

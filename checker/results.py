@@ -8,7 +8,7 @@ converts columns to UTF-16 units, the command line adds 1 to both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, Union
@@ -362,6 +362,48 @@ def combined(first: FactEntry | None, second: FactEntry) -> FactEntry:
     return JoinedFact(entries[: JoinedFact.LIMIT + 1])
 
 
+class HoverFacts(Protocol):
+    """One analysis's hover facts, as a result reads them: by span, and the spans on a line
+    (``FactTable``, ``relocate.MovedFacts``)."""
+
+    def __len__(self) -> int: ...
+
+    def get(self, span: Span) -> FactEntry | None: ...
+
+    def spans_on(self, line: int) -> list[Span]: ...
+
+    def items(self) -> Iterable[tuple[Span, FactEntry]]: ...
+
+
+class FactTable:
+    """Hover facts recorded by one analysis (or a module level), by span. Its spans are
+    indexed by line when first asked for, once: the table is shared by every result that
+    replays its analysis, and a hover reads each table's index instead of merging them."""
+
+    def __init__(self, facts: dict[Span, FactEntry] | None = None) -> None:
+        self.facts: dict[Span, FactEntry] = facts if facts is not None else {}
+        self._lines: dict[int, list[Span]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def get(self, span: Span) -> FactEntry | None:
+        return self.facts.get(span)
+
+    def items(self) -> Iterable[tuple[Span, FactEntry]]:
+        return self.facts.items()
+
+    def spans_on(self, line: int) -> list[Span]:
+        """The spans that cover the line (an expression over several lines covers each)."""
+        if self._lines is None:
+            lines: dict[int, list[Span]] = {}
+            for span in self.facts:
+                for covered in range(span.line, span.end_line + 1):
+                    lines.setdefault(covered, []).append(span)
+            self._lines = lines
+        return self._lines.get(line, [])
+
+
 class ModuleResult:
     """Everything one check found. Hover facts are assembled lazily: most checks are never
     hovered, and a re-check reuses the fact tables of unchanged functions as they are."""
@@ -373,7 +415,7 @@ class ModuleResult:
         reveals: list[Reveal] | None = None,
         facts: list[TypeFact] | None = None,
         collectives: list[CollectiveFact] | None = None,
-        fact_tables: list[Mapping[Span, FactEntry]] | None = None,
+        fact_tables: list[HoverFacts] | None = None,
         elsewhere: dict[str, list[Diagnostic]] | None = None,
         dependencies: Dependencies | None = None,
     ) -> None:
@@ -423,21 +465,33 @@ class ModuleResult:
         return self._facts
 
     def _entries(self) -> dict[Span, FactEntry]:
-        """The hover facts by span, each as recorded (resolved when asked for). A result
-        built fact by fact (a scripted checker appends to ``facts``) is read again when it
-        grew."""
-        if self._facts is not None and len(self._facts) != self._merged_from:
-            self._merged = {fact.span: fact for fact in self._facts}
-            self._merged_from = len(self._facts)
-            self._resolved = {}
-            self._index = None
+        """Every hover fact by span, each as recorded (resolved when asked for): every
+        table merged, for ``facts`` (a hover reads the tables one by one)."""
         if self._merged is None:
             merged: dict[Span, FactEntry] = {}
-            for table in self._fact_tables:
+            for table in self._tables():
                 for span, entry in table.items():
                     merged[span] = combined(merged.get(span), entry)
             self._merged = merged
         return self._merged
+
+    def _tables(self) -> list[HoverFacts]:
+        """The fact tables. A result built fact by fact (a scripted checker appends to
+        ``facts``) is one table, read again when it grew."""
+        if self._facts is not None and len(self._facts) != self._merged_from:
+            self._fact_tables = [FactTable({fact.span: fact for fact in self._facts})]
+            self._merged_from = len(self._facts)
+            self._merged, self._resolved, self._index = None, {}, None
+        return self._fact_tables
+
+    def _entry(self, span: Span) -> FactEntry | None:
+        """The entries of every table for exactly this span, combined in table order."""
+        found: FactEntry | None = None
+        for table in self._tables():
+            entry = table.get(span)
+            if entry is not None:
+                found = combined(found, entry)
+        return found
 
     def _resolve(self, span: Span, entry: FactEntry) -> TypeFact:
         fact = self._resolved.get(span)
@@ -447,24 +501,29 @@ class ModuleResult:
 
     def fact_for(self, span: Span) -> TypeFact | None:
         """The fact of exactly this expression, if it has one (an origin's type)."""
-        entry = self._entries().get(span)
+        known = self._resolved.get(span)
+        if known is not None:
+            return known
+        entry = self._entry(span)
         return None if entry is None else self._resolve(span, entry)
 
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
-        """The innermost fact whose span contains the position (for hover). Only the spans
-        are indexed: the fact found is the one resolved."""
-        entries = self._entries()
+        """The innermost fact whose span contains the position (for hover). Each table's
+        spans on the line are read from its index (built once per table, shared by the
+        results that replay it); the fact found is the one resolved."""
+        tables = self._tables()
         if self._index is None or self._indexed != len(self.collectives):
             index: dict[int, list[Span | CollectiveFact]] = {}
-            everything: list[Span | CollectiveFact] = [*self.collectives, *entries]
-            for item in everything:
-                where = item.span if isinstance(item, CollectiveFact) else item
-                for covered in range(where.line, where.end_line + 1):
-                    index.setdefault(covered, []).append(item)
+            for collective in self.collectives:
+                for covered in range(collective.span.line, collective.span.end_line + 1):
+                    index.setdefault(covered, []).append(collective)
             self._index, self._indexed = index, len(self.collectives)
+        candidates: list[Span | CollectiveFact] = list(self._index.get(line, ()))
+        for table in tables:
+            candidates.extend(table.spans_on(line))
         best: Span | CollectiveFact | None = None
         best_span: Span | None = None
-        for item in self._index.get(line, ()):
+        for item in candidates:
             where = item.span if isinstance(item, CollectiveFact) else item
             if where.contains(line, column) and (
                 best_span is None or _size(where) < _size(best_span)
@@ -472,7 +531,7 @@ class ModuleResult:
                 best, best_span = item, where
         if best is None or isinstance(best, CollectiveFact):
             return best
-        return self._resolve(best, entries[best])
+        return self.fact_for(best)
 
 
 def order_key(span: Span) -> tuple[int, int, int, int]:

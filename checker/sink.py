@@ -15,7 +15,7 @@ Three things decide where a record goes:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +27,9 @@ from .results import (
     CollectiveFact,
     Diagnostic,
     FactEntry,
+    FactTable,
     Fix,
+    HoverFacts,
     Related,
     Reveal,
     Span,
@@ -47,7 +49,8 @@ class ResultSink:
         self.diagnostics: dict[DiagnosticKey, Diagnostic] = {}
         self.reveals: dict[Span, Reveal] = {}
         self.facts: dict[Span, FactEntry] = {}
-        self.fact_tables: list[Mapping[Span, FactEntry]] = [self.facts]  # own facts, then journals'
+        # own facts, then journals'
+        self.fact_tables: list[HoverFacts] = [FactTable(self.facts)]
         self.collective_facts: dict[Span, CollectiveFact] = {}
         # found while running other files' code from this one, by the other file's path
         self.elsewhere: dict[str, dict[DiagnosticKey, Diagnostic]] = {}
@@ -165,8 +168,8 @@ class ResultSink:
     def journaling(self) -> Iterator[Journal]:
         """Record into a new journal as well (one standalone analysis)."""
         facts: dict[Span, FactEntry] = {}
-        recorded = Journal(facts=facts)
-        self.fact_tables.append(facts)
+        recorded = Journal(facts=FactTable(facts))
+        self.fact_tables.append(recorded.facts)
         self._journal, self._journal_facts = recorded, facts
         self._journaled = set()
         self.journal_number += 1

@@ -172,8 +172,25 @@ def _same_after_line_edits(path: str, text: str, seed: str, rounds: int = 3) -> 
         edited = analyzer.check(path, edited_text)
         replayed += analyzer.last_reused
         fresh = Analyzer(Config()).check(path, edited_text)
+        assert _hovers(edited, fresh) == _hovers(fresh, fresh)
         assert _everything(edited) == _everything(fresh)
     return replayed
+
+
+def _hovers(result: ModuleResult, fresh: ModuleResult) -> list[object]:
+    """What a hover finds at the start of every expression a fresh check has a fact for,
+    and each fact looked up by its span (each table's index, not the merged facts)."""
+    found: list[object] = []
+    for fact in fresh.facts:
+        at = result.fact_at(fact.span.line, fact.span.column)
+        exact = result.fact_for(fact.span)
+        for one in (at, exact):
+            found.append(
+                None
+                if one is None
+                else (one.span, getattr(one, "types", None), _origin(getattr(one, "origin", None)))
+            )
+    return found
 
 
 @pytest.mark.parametrize("path", ALL_CASES, ids=lambda path: str(path.relative_to(CASES)))
