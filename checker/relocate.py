@@ -343,6 +343,13 @@ class MovedFacts:
             return []
         return [self.lines.span(span) for span in self.recorded.spans_on(old)]
 
+    def bounds(self) -> tuple[int, int] | None:
+        recorded = self.recorded.bounds()
+        if recorded is None:
+            return None
+        first, last = self.lines.line(recorded[0]), self.lines.line(recorded[1])
+        return None if first is None or last is None else (first, last)
+
     def items(self) -> Iterator[tuple[Span, FactEntry]]:
         mover = _Mover(self.lines, self.path)
         for old, entry in self.recorded.items():

@@ -372,6 +372,10 @@ class HoverFacts(Protocol):
 
     def spans_on(self, line: int) -> list[Span]: ...
 
+    def bounds(self) -> tuple[int, int] | None:
+        """The first and last lines its spans cover; None: it has none."""
+        ...
+
     def items(self) -> Iterable[tuple[Span, FactEntry]]: ...
 
 
@@ -395,13 +399,20 @@ class FactTable:
 
     def spans_on(self, line: int) -> list[Span]:
         """The spans that cover the line (an expression over several lines covers each)."""
+        return self._index().get(line, [])
+
+    def bounds(self) -> tuple[int, int] | None:
+        lines = self._index()
+        return (min(lines), max(lines)) if lines else None
+
+    def _index(self) -> dict[int, list[Span]]:
         if self._lines is None:
             lines: dict[int, list[Span]] = {}
             for span in self.facts:
                 for covered in range(span.line, span.end_line + 1):
                     lines.setdefault(covered, []).append(span)
             self._lines = lines
-        return self._lines.get(line, [])
+        return self._lines
 
 
 class ModuleResult:
@@ -506,6 +517,20 @@ class ModuleResult:
             return known
         entry = self._entry(span)
         return None if entry is None else self._resolve(span, entry)
+
+    def facts_on(self, first: int, last: int) -> list[TypeFact]:
+        """The facts of the expressions that start on lines ``first..last``, in source order
+        (inlay hints for what the editor shows): only the tables whose lines reach there
+        are read."""
+        spans: set[Span] = set()
+        for table in self._tables():
+            bounds = table.bounds()
+            if bounds is None or bounds[1] < first or bounds[0] > last:
+                continue
+            for line in range(max(first, bounds[0]), min(last, bounds[1]) + 1):
+                spans.update(span for span in table.spans_on(line) if span.line == line)
+        found = (self.fact_for(span) for span in sorted(spans, key=order_key))
+        return [fact for fact in found if fact is not None]
 
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
         """The innermost fact whose span contains the position (for hover). Each table's

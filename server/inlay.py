@@ -25,9 +25,9 @@ class Hint:
 def hints(result: ModuleResult, first: int, last: int) -> list[Hint]:
     """Hints for the lines ``first..last`` (inclusive) of the analysed text."""
     found: dict[tuple[int, int], Hint] = {}
-    for fact in result.facts:
+    for fact in result.facts_on(first, last):  # not the whole file's: a large one's are many
         known = fact.types is not None or bool(fact.known) or fact.fill is not None
-        if not fact.is_target or not known or not first <= fact.span.line <= last:
+        if not fact.is_target or not known:
             continue
         key = (fact.span.end_line, fact.span.end_column)
         gradient = gradient_text(fact)

@@ -181,6 +181,16 @@ def _hovers(result: ModuleResult, fresh: ModuleResult) -> list[object]:
     """What a hover finds at the start of every expression a fresh check has a fact for,
     and each fact looked up by its span (each table's index, not the merged facts)."""
     found: list[object] = []
+    # inlay hints' facts: those starting in a window, read from the tables that reach it
+    if fresh.facts:
+        last = fresh.facts[-1].span.line
+        for first, end in ((0, last), (last // 3, 2 * last // 3)):
+            window = [(f.span, f.types, f.is_target) for f in result.facts_on(first, end)]
+            every = [
+                (f.span, f.types, f.is_target) for f in result.facts if first <= f.span.line <= end
+            ]
+            assert window == every
+            found.append(window)
     for fact in fresh.facts:
         at = result.fact_at(fact.span.line, fact.span.column)
         exact = result.fact_for(fact.span)
