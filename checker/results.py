@@ -522,15 +522,17 @@ class ModuleResult:
         """The facts of the expressions that start on lines ``first..last``, in source order
         (inlay hints for what the editor shows): only the tables whose lines reach there
         are read."""
-        spans: set[Span] = set()
+        entries: dict[Span, FactEntry] = {}  # every table's entries, combined in table order
         for table in self._tables():
             bounds = table.bounds()
             if bounds is None or bounds[1] < first or bounds[0] > last:
                 continue
             for line in range(max(first, bounds[0]), min(last, bounds[1]) + 1):
-                spans.update(span for span in table.spans_on(line) if span.line == line)
-        found = (self.fact_for(span) for span in sorted(spans, key=order_key))
-        return [fact for fact in found if fact is not None]
+                for span in table.spans_on(line):
+                    entry = table.get(span) if span.line == line else None
+                    if entry is not None:
+                        entries[span] = combined(entries.get(span), entry)
+        return [self._resolve(span, entries[span]) for span in sorted(entries, key=order_key)]
 
     def fact_at(self, line: int, column: int) -> TypeFact | CollectiveFact | None:
         """The innermost fact whose span contains the position (for hover). Each table's
