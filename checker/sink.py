@@ -80,14 +80,20 @@ class ResultSink:
         for capture in self._captures:
             capture.reports.append(Report(other or self.path, span, code, message, severity))
             capture.own = capture.own or other is None
-        if other is not None and self._caller is not None:
-            site = Related(
-                self._caller.span,
-                self._caller.message,  # "called from here with ...": the place is the span
-                path=self.path,
+        if other is not None:
+            sites = (
+                ()
+                if self._caller is None
+                else (
+                    Related(
+                        self._caller.span,
+                        self._caller.message,  # "called from here with ...": the place is the span
+                        path=self.path,
+                    ),
+                )
             )
             key = (span, code.name, message)
-            mine = Diagnostic(span, code.name, message, severity, (site,), ())
+            mine = Diagnostic(span, code.name, message, severity, sites, ())
             self.elsewhere.setdefault(other, {}).setdefault(key, mine)
             # a replay must give them too: they are this check's findings
             self._journal_entry("elsewhere", (other, key), mine)
@@ -159,7 +165,10 @@ class ResultSink:
     def _other_file(self) -> str | None:
         """The path of the other file whose code runs now, called from this one; None when
         what runs is this file's code."""
-        if self._caller is not None and self._running != self.path:
+        if self._running and self._running != self.path:
+            # with or without a call here that led there: a base class's ``__init__`` that
+            # builds a template object runs from no call site, and its code is still not
+            # this file's (its places are that file's lines)
             return self._running
         return None
 
