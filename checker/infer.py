@@ -212,6 +212,8 @@ class Interpreter:
         self.declared: dict[int, Value] = {}
         # functions run so far (by id, in the order first run): not analysed on their own again
         self.analysed: dict[int, FunctionVal] = {}
+        # while a journal records: every function whose body ran in it (``_ran``)
+        self.journal_ran: set[FunctionIdentity] | None = None
         self.memo: dict[tuple[Any, ...], Value] = {}
         self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
         # of the last invoke: in-place effects on arguments
@@ -322,9 +324,12 @@ class Interpreter:
         self.cache_keys.layouts = module_level.fingerprint()  # fixed from here on
         ran = [function.unit for function in self.analysed.values()]  # by the module level
         self.cache_keys.reuse(self.carried, self.units, ran, self.parsed)
+        by_module_level = set(self.analysed)
+        # what the journals recorded or replayed so far ran, by identity: a function one ran
+        # is not analysed on its own
         covered: set[FunctionIdentity] = set()
         for function in entry.entry_order(list(self.functions)):
-            if id(function) in self.analysed or function.identity in covered:
+            if id(function) in by_module_level or function.identity in covered:
                 continue
             self.budget.check_cancelled()
             key = self.cache_keys.key(function)
@@ -335,8 +340,8 @@ class Interpreter:
                 covered.update(cached.covered)
                 self.reused += 1
                 continue
-            before = len(self.analysed)
             self.algebra.restore(module_level)
+            self.journal_ran = set()
             with self.sink.journaling() as recorded:
                 known = len(self.functions)
                 self._analyse_standalone(function)
@@ -344,7 +349,9 @@ class Interpreter:
                 for nested in self.functions[known:]:
                     if id(nested) not in self.analysed:
                         self._analyse_standalone(nested)
-            recorded.covered = frozenset(f.identity for f in list(self.analysed.values())[before:])
+            recorded.covered = frozenset(self.journal_ran)
+            self.journal_ran = None
+            covered.update(recorded.covered)
             if key is not None:
                 self.used_journals[key] = recorded
         if journal.VERIFY_CARRIED:
@@ -945,9 +952,18 @@ class Interpreter:
         return cls
 
     # ------------------------------------------------------------ functions
+    def _ran(self, function: FunctionVal) -> None:
+        """A function's body runs: it is not analysed on its own again, and the journal
+        being recorded covers it (whether or not it ran before in this check: what a
+        journal covers must not depend on what ran before it, or a replay in another
+        order would differ from running it)."""
+        self.analysed[id(function)] = function
+        if self.journal_ran is not None:
+            self.journal_ran.add(function.identity)
+
     def _analyse_standalone(self, function: FunctionVal) -> None:
         """Run a function nothing calls with what its unseen caller passes."""
-        self.analysed[id(function)] = function
+        self._ran(function)
         declared = function.contract.in_types if function.contract is not None else None
         leaves = declared.items if isinstance(declared, TupleVal) else ()
         saved_state = self.state
@@ -1014,7 +1030,7 @@ class Interpreter:
                 if name == "__init__":
                     self._dataclass_init(cls, instance)
                 continue
-            self.analysed[id(method)] = method
+            self._ran(method)
             # a set-up classmethod inherited from a base reads and writes the class being
             # built (``cls.MESH_SHAPE`` is the subclass's): the object stands for it, so
             # what it sets (``cls.mesh``) is the tests' ``self.mesh`` and no shared class
@@ -1103,7 +1119,7 @@ class Interpreter:
             if kept is not None and not VERIFY_INCREMENTAL:
                 return self._take_kept(function, kept, call_site)
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
-        self.analysed[id(function)] = function
+        self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
         frame = Frame(env, function.unit, function, [], call_site)
         declared = len(self.declared_log)
@@ -1442,7 +1458,7 @@ class Interpreter:
                     built = self._take_kept(init, kept, site)
                     assert isinstance(built, InstanceVal)
                     return sharing.fresh_copy(built)
-            self.analysed[id(init)] = init
+            self._ran(init)
             declared = len(self.declared_log)
             numbers = len(self.numbers.added)
             with (

@@ -251,3 +251,58 @@ def test_typing_through_syntax_errors_and_enters_equals_fresh_checks() -> None:
         fresh = Analyzer(Config()).check("/lib/typed.py", typist.text)
         assert _everything(edited) == _everything(fresh)
     assert broken > 0
+
+
+def test_a_replayed_journal_covers_what_it_ran_whatever_ran_before_it() -> None:
+    """Which functions a journal covers (not analysed on their own after it) must not depend
+    on the order the check met them in: ``caller`` runs ``helper``. While ``other``
+    mentions ``caller``, ``helper`` comes first and is analysed on its own; once it does not,
+    ``caller`` comes first, and its replayed journal must cover ``helper`` as running it
+    would."""
+    base = (
+        "import torch\n"
+        "import spmd_types as spmd\n"
+        "from spmd_types import V\n"
+        "\n"
+        "def helper(x):\n"
+        "    return torch.relu(x)\n"
+        "\n"
+        "def caller(x):\n"
+        '    spmd.assert_type(x, {"tp": V})\n'
+        "    return helper(x)\n"
+        "\n"
+        "def other():\n"
+        "    pass@\n"
+    )
+    analyzer = Analyzer(Config())
+    for mention in ("  # caller", "", "  # caller"):
+        text = base.replace("@", mention)
+        edited = analyzer.check("/lib/order.py", text)
+        assert _everything(edited) == _everything(Analyzer(Config()).check("/lib/order.py", text))
+
+
+def test_code_of_another_file_run_from_no_call_here_leaves_no_fact_here(tmp_path: Path) -> None:
+    """A method of this file analysed on its own runs its base class's ``__init__`` from
+    another file to build ``self`` (no call in this file leads there): the facts and errors
+    of that code are that file's, never this file's at that file's lines."""
+    (tmp_path / "base.py").write_text(
+        "import torch\n"
+        "import spmd_types as spmd\n"
+        "from spmd_types import P\n"
+        "\n"
+        "\n"
+        "class Base:\n"
+        "    def __init__(self):\n"
+        "        w = torch.zeros(4)\n"
+        '        spmd.assert_type(w, {"tp": P})\n'
+        "        self.w = torch.relu(w)\n",
+        encoding="utf-8",
+    )
+    sub = "import torch\nfrom base import Base\n\n\nclass Sub(Base):\n    def forward(self, x):\n        return x * 2\n"
+    (tmp_path / "sub.py").write_text(sub, encoding="utf-8")
+    result = Analyzer(Config()).check(str(tmp_path / "sub.py"), sub)
+    lines = sub.split("\n")
+    for fact in result.facts:  # each at an expression of this file that reads as it says
+        line = lines[fact.span.line] if fact.span.line < len(lines) else ""
+        assert line[fact.span.column : fact.span.end_column] == fact.expression, fact
+    assert not result.diagnostics
