@@ -3,8 +3,9 @@ and collective facts, for the checked file and for the other files whose code it
 
 Three things decide where a record goes:
 
-- code of another file of the workspace, called from this one (``running``): an error
-  belongs to that file, where the runtime raises, with the call in this file as related
+- code of another file of the workspace (``running``), called from this one or run from
+  no call here (a base class's ``__init__`` building a template object): an error belongs
+  to that file, where the runtime raises, with the call in this file, if any, as related
   information (``elsewhere``); hover facts, reveals and collective facts are that file's own
   check's business (what it knows whatever its caller passes: a file's results never depend
   on which other files were checked before it);
