@@ -25,6 +25,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -66,6 +67,31 @@ def fetch(requirement: str) -> Path:
     return target
 
 
+def _seen(result: Any) -> tuple[object, ...]:
+    """What a user sees of a check: diagnostics, reveals, collective facts, errors found in
+    other files, and every hover fact with the places of its origins."""
+
+    def origins(origin: Any) -> list[tuple[object, ...]]:
+        steps = []
+        while origin is not None:
+            steps.append((origin.span, origin.description, origin.path))
+            origin = origin.previous
+        return steps
+
+    return (
+        sorted(
+            (d.span, d.code, d.message, d.severity, d.related, d.fixes) for d in result.diagnostics
+        ),
+        list(result.reveals),
+        {path: sorted(map(repr, found)) for path, found in result.elsewhere.items()},
+        list(result.collectives),
+        [
+            (f.span, f.expression, f.types, f.requires_grad, f.shown, origins(f.origin))
+            for f in result.facts
+        ],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("root", nargs="?", help="a source tree (default: torchtitan 0.3.0)")
@@ -76,6 +102,12 @@ def main() -> None:
         default=0,
         metavar="N",
         help="every Nth keystroke is an Enter (indented like its line): lines below move",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="also check each keystroke's text from scratch and list the files where the two"
+        " differ (diagnostics, reveals, collective facts, hover facts with their origins)",
     )
     parser.add_argument("--json", metavar="FILE", help="write every sample here")
     parser.add_argument(
@@ -100,6 +132,7 @@ def main() -> None:
     engine = Engine(disk_trust=Options().disk_trust)
     samples: dict[str, list[float]] = {}
     cold: dict[str, float] = {}
+    differ: list[str] = []  # --verify: files where a keystroke's check differs from a fresh one
     for file in files:
         path = str(file.resolve())
         text = file.read_text(encoding="utf-8")
@@ -118,10 +151,14 @@ def main() -> None:
             started = time.perf_counter()
             if profiler is not None:
                 profiler.enable()
-            engine.check(path, edited, Config(), cancelled=lambda: False)
+            result, _ = engine.check(path, edited, Config(), cancelled=lambda: False)
             if profiler is not None:
                 profiler.disable()
             times.append(1000 * (time.perf_counter() - started))
+            if args.verify and path not in differ:
+                fresh, _ = Engine(disk_trust=0.0).check(path, edited, Config())
+                if _seen(result) != _seen(fresh):
+                    differ.append(path)
         samples[path] = times
         gc.collect()  # the server collects while idle (IdleCollector), not mid-keystroke
     pooled = stats.summary(t for times in samples.values() for t in times)
@@ -140,6 +177,10 @@ def main() -> None:
             f"  {per_file[path]['p50']:7.1f} / {per_file[path]['p95']:7.1f}  {count:5d}  "
             f"{Path(path).relative_to(root.resolve())}"
         )
+    if args.verify:
+        print(f"checks that differ from a fresh one: {len(differ)} files")
+        for path in differ:
+            print(f"  {Path(path).relative_to(root.resolve())}")
     if profiler is not None:
         profiler.dump_stats(args.profile)
     if args.json:
