@@ -67,9 +67,10 @@ def fetch(requirement: str) -> Path:
     return target
 
 
-def _seen(result: Any) -> tuple[object, ...]:
-    """What a user sees of a check: diagnostics, reveals, collective facts, errors found in
-    other files, and every hover fact with the places of its origins."""
+def seen(result: Any) -> tuple[object, ...]:
+    """What a user sees of a check: diagnostics with their notes and fixes, reveals,
+    collective facts, errors found in other files, and every hover fact with its origins
+    (also what the tests compare an incremental check with a fresh one by)."""
 
     def origins(origin: Any) -> list[tuple[object, ...]]:
         steps = []
@@ -86,7 +87,15 @@ def _seen(result: Any) -> tuple[object, ...]:
         {path: sorted(map(repr, found)) for path, found in result.elsewhere.items()},
         list(result.collectives),
         [
-            (f.span, f.expression, f.types, f.requires_grad, f.shown, origins(f.origin))
+            (
+                f.span,
+                f.expression,
+                f.types,
+                f.requires_grad,
+                f.shown,
+                f.is_target,
+                origins(f.origin),
+            )
             for f in result.facts
         ],
     )
@@ -157,7 +166,7 @@ def main() -> None:
             times.append(1000 * (time.perf_counter() - started))
             if args.verify and path not in differ:
                 fresh, _ = Engine(disk_trust=0.0).check(path, edited, Config())
-                if _seen(result) != _seen(fresh):
+                if seen(result) != seen(fresh):
                     differ.append(path)
         samples[path] = times
         gc.collect()  # the server collects while idle (IdleCollector), not mid-keystroke

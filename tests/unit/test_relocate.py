@@ -14,6 +14,7 @@ from spmd_check.results import ModuleResult, Origin, steps_of
 
 from bench import gen_module
 from bench.lsp.workload import Typist, edit_site
+from bench.real_edits import seen
 
 CASES = Path(__file__).parents[1] / "cases"
 ALL_CASES = sorted(CASES.rglob("*.py"))
@@ -114,31 +115,6 @@ def _origin(origin: Origin | None) -> list[tuple[object, ...]]:
     return [(step.span, step.description, step.path) for step in steps_of(origin)]
 
 
-def _everything(result: ModuleResult) -> tuple[object, ...]:
-    """What a user sees of a check: diagnostics with their notes and fixes, reveals,
-    collective facts, errors found elsewhere, and every hover fact with its origins."""
-    return (
-        sorted(
-            (d.span, d.code, d.message, d.severity, d.related, d.fixes) for d in result.diagnostics
-        ),
-        list(result.reveals),
-        {path: sorted(map(repr, found)) for path, found in result.elsewhere.items()},
-        list(result.collectives),
-        [
-            (
-                f.span,
-                f.expression,
-                f.types,
-                f.requires_grad,
-                f.shown,
-                f.is_target,
-                _origin(f.origin),
-            )
-            for f in result.facts
-        ],
-    )
-
-
 def _line_edits(text: str, seed: str, rounds: int) -> list[str]:
     """Edits that move lines, as a user makes them: Enter at the end of a line
     (indented like it), a line deleted, a blank line inserted, a line duplicated. In the
@@ -173,7 +149,7 @@ def _same_after_line_edits(path: str, text: str, seed: str, rounds: int = 3) -> 
         replayed += analyzer.last_reused
         fresh = Analyzer(Config()).check(path, edited_text)
         assert _hovers(edited, fresh) == _hovers(fresh, fresh)
-        assert _everything(edited) == _everything(fresh)
+        assert seen(edited) == seen(fresh)
     return replayed
 
 
@@ -229,7 +205,7 @@ def test_a_function_defined_twice_alike_is_reported_at_both_after_lines_move() -
     moved = text.replace("\n\n\n", "\n\n\n\n", 1)
     edited = analyzer.check("/lib/twice.py", moved)
     assert analyzer.last_reused > 0
-    assert _everything(edited) == _everything(Analyzer(Config()).check("/lib/twice.py", moved))
+    assert seen(edited) == seen(Analyzer(Config()).check("/lib/twice.py", moved))
     assert sorted(d.span.line for d in edited.diagnostics) == [6, 10]
 
 
@@ -249,7 +225,7 @@ def test_typing_through_syntax_errors_and_enters_equals_fresh_checks() -> None:
         broken += any(d.code == "spmd-syntax" for d in edited.diagnostics)
         assert analyzer.last_adopted > 0  # the line broken, an Enter while it is
         fresh = Analyzer(Config()).check("/lib/typed.py", typist.text)
-        assert _everything(edited) == _everything(fresh)
+        assert seen(edited) == seen(fresh)
     assert broken > 0
 
 
@@ -278,7 +254,7 @@ def test_a_replayed_journal_covers_what_it_ran_whatever_ran_before_it() -> None:
     for mention in ("  # caller", "", "  # caller"):
         text = base.replace("@", mention)
         edited = analyzer.check("/lib/order.py", text)
-        assert _everything(edited) == _everything(Analyzer(Config()).check("/lib/order.py", text))
+        assert seen(edited) == seen(Analyzer(Config()).check("/lib/order.py", text))
 
 
 def test_code_of_another_file_run_from_no_call_here_leaves_no_fact_here(tmp_path: Path) -> None:
