@@ -202,7 +202,7 @@ def first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> i
 
 
 _Step = tuple[ast.AST, str, int]  # a node, its field holding a list, an index in it
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)  # statements that name one
 
 
 def _def_around(tree: ast.Module, top: int, bottom: int) -> tuple[list[_Step], int, int] | None:
@@ -237,7 +237,7 @@ def _child_around(node: ast.AST, top: int, bottom: int) -> tuple[str, int, ast.A
                     continue
                 first, last = child.pattern.lineno - 1, (child.body[-1].end_lineno or 0) - 1
             else:
-                start = first_line(child) if isinstance(child, _DEFINITIONS) else child.lineno
+                start = first_line(child) if isinstance(child, DEFINITIONS) else child.lineno
                 first, last = start - 1, (child.end_lineno or child.lineno) - 1
             if first <= top and bottom <= last:
                 return field, index, child

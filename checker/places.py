@@ -15,16 +15,34 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
-from .frontend import Unit
+from .frontend import DEFINITIONS, Unit
 from .memo import Memo
 
 Place = tuple[object, ...]  # the path of (name, rank) pairs - see the docstring
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+@dataclass(frozen=True)
+class _Definitions:
+    """A unit text's definitions: each one's path (by line and column of its statement),
+    and the names of its top-level ones in order."""
+
+    paths: dict[tuple[int, int], tuple[object, ...]]
+    tops: tuple[str, ...]
+
+
 # by unit text: a keystroke in a method is a new text for its class's unit
-_PATHS: Memo[str, dict[tuple[int, int], tuple[object, ...]]] = Memo("definition_paths", 10_000)
-_TOPS: Memo[str, tuple[str, ...]] = Memo("unit_definitions", 10_000)
+_DEFINED: Memo[str, _Definitions] = Memo("unit_definitions", 10_000)
+
+
+def _definitions(unit: Unit) -> _Definitions:
+    found = _DEFINED.get(unit.key)
+    if found is None:
+        paths = _paths(unit.tree) if unit.tree is not None else {}
+        tops = tuple(str(path[0]) for path in paths.values() if len(path) == 2)
+        found = _DEFINED.put(unit.key, _Definitions(paths, tops))
+    return found
 
 
 def module_ranks(units: Iterable[Unit]) -> dict[int, dict[str, int]]:
@@ -34,7 +52,7 @@ def module_ranks(units: Iterable[Unit]) -> dict[int, dict[str, int]]:
     seen: dict[str, int] = {}
     offsets: dict[int, dict[str, int]] = {}
     for unit in units:
-        names = _top_names(unit)
+        names = _definitions(unit).tops
         for name in names:
             count = seen.get(name, 0)
             if count:
@@ -44,26 +62,14 @@ def module_ranks(units: Iterable[Unit]) -> dict[int, dict[str, int]]:
     return offsets
 
 
-def _top_names(unit: Unit) -> tuple[str, ...]:
-    names = _TOPS.get(unit.key)
-    if names is None:
-        tree = unit.tree
-        names = _TOPS.put(
-            unit.key, tuple(d.name for d in _statements(tree.body)) if tree is not None else ()
-        )
-    return names
-
-
 def place(unit: Unit, node: ast.AST, offsets: Mapping[str, int] | None = None) -> Place:
     """The place of a definition of ``unit``'s tree, ``offsets`` its unit's
     (``module_ranks``); a node not in the tree, made by the checker: by its line in the
     unit."""
-    paths = _PATHS.get(unit.key)
-    if paths is None:
-        paths = _PATHS.put(unit.key, _paths(unit.tree) if unit.tree is not None else {})
-    found = paths.get((getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
+    where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    found = _definitions(unit).paths.get(where)
     if found is None:
-        return ("line", getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        return ("line", *where)
     name, rank = found[0], found[1]
     if offsets and isinstance(name, str) and name in offsets:
         assert isinstance(rank, int)
@@ -99,7 +105,7 @@ def _statements(
     """The definitions a scope's statements make, its nested blocks included (an ``if``'s
     branches, a ``try``'s handlers), in order; not those inside the definitions."""
     for statement in body:
-        if isinstance(statement, _DEFINITIONS):
+        if isinstance(statement, DEFINITIONS):
             yield statement
             continue
         for name in ("body", "orelse", "finalbody"):

@@ -121,6 +121,13 @@ class LineMap:
                 return line - delta
         return None
 
+    def back_span(self, span: Span) -> Span | None:
+        """The old span that is now ``span``; None: its first line was inserted."""
+        line = self.back(span.line)
+        if line is None:
+            return None
+        return Span(line, span.column, line + span.end_line - span.line, span.end_column)
+
     @staticmethod
     def shift(delta: int) -> LineMap:
         """Every line moved by ``delta`` (for places all on one side of an edit)."""
@@ -198,7 +205,6 @@ def journal_extent(journal: Journal, path: str) -> Extent:
     hundred places, most of them its hover facts' expressions)."""
     if journal.extent is None:
         lines: set[int] = set()
-        mine = _Mine(path)
 
         def note(span: Span) -> None:
             if span.end_line == span.line:
@@ -213,7 +219,7 @@ def journal_extent(journal: Journal, path: str) -> Extent:
                     note(edit.span)
             if table in ("diagnostics", "elsewhere"):
                 for related in value.related:
-                    if mine.related(related):
+                    if _mine(related, path):
                         note(related.span)
             elif table in ("reveals", "collective_facts"):
                 note(key)
@@ -226,7 +232,7 @@ def journal_extent(journal: Journal, path: str) -> Extent:
             for origin in entry.origins():
                 if id(origin) not in seen:
                     seen.add(id(origin))
-                    if mine.origin(origin):
+                    if _mine(origin, path):
                         note(origin.span)
         journal.extent = Extent(_stretches(sorted(lines)))
     return journal.extent
@@ -247,18 +253,10 @@ def _stretches(lines: list[int]) -> tuple[tuple[int, int], ...]:
     return tuple(stretches)
 
 
-@dataclass(frozen=True)
-class _Mine:
-    """Which places are of the checked file: an origin or related place with no path, or
-    with its path."""
-
-    path: str
-
-    def origin(self, origin: Origin) -> bool:
-        return origin.path is None or origin.path == self.path
-
-    def related(self, related: Related) -> bool:
-        return related.path is None or related.path == self.path
+def _mine(place: Origin | Related, path: str) -> bool:
+    """Whether an origin's or related place is file ``path``'s (no path: the checked
+    file's)."""
+    return place.path is None or place.path == path
 
 
 @dataclass(frozen=True)
@@ -287,9 +285,10 @@ class _Mover:
         return table, span(key), CollectiveFact(span(c.span), c.function, c.transitions)
 
     def diagnostic(self, d: Diagnostic, here: bool) -> Diagnostic:
-        span, mine = self.lines.span, _Mine(self.path)
+        span = self.lines.span
         related = tuple(
-            Related(span(r.span), r.message, r.path) if mine.related(r) else r for r in d.related
+            Related(span(r.span), r.message, r.path) if _mine(r, self.path) else r
+            for r in d.related
         )
         if not here:
             return Diagnostic(d.span, d.code, d.message, d.severity, related, d.fixes)
@@ -303,16 +302,15 @@ class _Mover:
         )
         return Diagnostic(span(d.span), d.code, d.message, d.severity, related, fixes)
 
+    def origin_span(self, origin: Origin) -> Span:
+        """Where one origin step is now (moved if it is this file's)."""
+        return self.lines.span(origin.span) if _mine(origin, self.path) else origin.span
+
     def origin(self, origin: Origin | None) -> Origin | None:
         """An origin chain, its places in this file moved (a chain is short: ``after``)."""
-        steps = list(steps_of(origin))
-        if not steps:
-            return None
-        mine = _Mine(self.path)
         tail: Origin | None = None
-        for step in reversed(steps):
-            span = self.lines.span(step.span) if mine.origin(step) else step.span
-            tail = Origin(span, step.description, tail, step.path)
+        for step in reversed(list(steps_of(origin))):
+            tail = Origin(self.origin_span(step), step.description, tail, step.path)
         return tail
 
 
@@ -330,11 +328,8 @@ class MovedFacts:
         return len(self.recorded)
 
     def get(self, span: Span) -> FactEntry | None:
-        line = self.lines.back(span.line)
-        if line is None:
-            return None
-        old = Span(line, span.column, line + span.end_line - span.line, span.end_column)
-        entry = self.recorded.get(old)
+        old = self.lines.back_span(span)
+        entry = None if old is None else self.recorded.get(old)
         return None if entry is None else _MovedFact(entry, _Mover(self.lines, self.path))
 
     def spans_on(self, line: int) -> list[Span]:
@@ -374,7 +369,5 @@ class _MovedFact:
         )
 
     def origins(self) -> Iterator[Origin]:
-        mine = _Mine(self.mover.path)
         for origin in self.recorded.origins():
-            span = self.mover.lines.span(origin.span) if mine.origin(origin) else origin.span
-            yield Origin(span, origin.description, None, origin.path)
+            yield Origin(self.mover.origin_span(origin), origin.description, None, origin.path)

@@ -55,9 +55,10 @@ def body_edits(
 ) -> list[tuple[int, Unit]] | None:
     """The units whose text changed only inside function bodies, by their index, with the
     unit after; None for any other change: a unit added or removed, a change outside the
-    bodies (a syntax error there, or one the parser could not blank out). Units are compared by text: a line added
-    inside a body moves the units below it, which are unchanged (``before`` holds each
-    unit's text key and first line; the lines are not compared)."""
+    bodies (a syntax error there, or one the parser could not blank out). Units are
+    compared by text: a line added inside a body moves the units below it, which are
+    unchanged (``before`` holds each unit's text key and first line; the lines are not
+    compared)."""
     if len(before) != len(after):
         return None
     edits: list[tuple[int, Unit]] = []

@@ -330,14 +330,13 @@ class FunctionVal:
                 mentions = _MENTIONS.put(
                     digest, frozenset(map(sys.intern, _IDENTIFIER.findall(text)))
                 )
-            found = _SOURCES.put(place, _Source(digest, first, mentions))
+            found = _SOURCES.put(place, _Source(digest, mentions))
         return found
 
 
 @dataclass(frozen=True)
 class _Source:
     digest: str  # of its text, decorators included
-    first: int  # its first line (a decorator's), 0-based in its unit
     mentions: frozenset[str]
 
 
