@@ -254,6 +254,9 @@ class Interpreter:
         self.entered: list[State] = []
         # values the caller supplies that the code uses as numbers (sizes, counts)
         self.numbers = sharing.LoggedSet()
+        # per class, the values the build of its template used as numbers: an analysis that
+        # takes the template knows them as the one that built it did
+        self.template_numbers: dict[int, frozenset[str]] = {}
         self.state = self._initial_state()
         self.state_at_start = self.state
 
@@ -325,6 +328,10 @@ class Interpreter:
         ran = [function.unit for function in self.analysed.values()]  # by the module level
         self.cache_keys.reuse(self.carried, self.units, ran, self.parsed)
         by_module_level = set(self.analysed)
+        # what each standalone analysis knows of numbers at its start: what the module level
+        # used as one, and never what another analysis did (a replayed journal would not
+        # have told it, and its result would depend on what ran before it)
+        module_numbers = frozenset(self.numbers)
         # what the journals recorded or replayed so far ran, by identity: a function one ran
         # is not analysed on its own
         covered: set[FunctionIdentity] = set()
@@ -341,6 +348,7 @@ class Interpreter:
                 self.reused += 1
                 continue
             self.algebra.restore(module_level)
+            self.numbers = sharing.LoggedSet(module_numbers)
             self.journal_ran = set()
             with self.sink.journaling() as recorded:
                 known = len(self.functions)
@@ -1015,10 +1023,12 @@ class Interpreter:
         passes. Built once per class and check."""
         found = self.templates.get(id(cls))
         if found is not None:
+            self.numbers.update(self.template_numbers.get(id(cls), ()))
             return found
         instance = InstanceVal(cls, {})
         self.templates[id(cls)] = instance  # a constructor that builds its own class
         saved_state, saved_entered = self.state, list(self.entered)
+        numbers = len(self.numbers.added)
         if cls.testcase:
             # a test runner enters no typecheck(): checking is on where the set-up turns it
             # on (the current mesh stays as the library view has it: a set-up may enter one
@@ -1041,6 +1051,7 @@ class Interpreter:
             frame = Frame(self._bind(method, args, kwargs), method.unit, method, [], None)
             with self._running(method, None):
                 self._exec_block(method.node.body, frame)
+        self.template_numbers[id(cls)] = frozenset(self.numbers.added[numbers:])
         if cls.testcase or self.state != saved_state:
             self.template_states[id(cls)] = self.state
         self.state, self.entered = saved_state, saved_entered

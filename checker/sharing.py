@@ -157,10 +157,10 @@ def settled(
 class LoggedSet(set[str]):
     """A set that remembers every ``add`` (and ``update``), in order, even of what it holds
     already: a kept call records what it added, not what was new to the check it ran in.
-    It only grows (its size names its content within a check)."""
+    It only grows (its size names its content within one analysis)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, known: Iterable[str] = ()) -> None:
+        super().__init__(known)
         self.added: list[str] = []
 
     def add(self, item: str) -> None:

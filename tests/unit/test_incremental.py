@@ -289,6 +289,42 @@ def test_a_call_memoised_in_one_analysis_is_recorded_in_the_next_one_too() -> No
     assert len(fresh.diagnostics) == 1
 
 
+NUMBERS = """import torch
+import spmd_types as spmd
+from spmd_types import V
+
+
+class Encoder(torch.nn.Module):
+    def __init__(self, factor):
+        super().__init__()
+        self.factor = factor
+
+    def sizes(self):
+        return torch.zeros(self.factor)
+
+    def forward(self, grid):
+        spmd.assert_type(grid, {"tp": V})
+        f = self.factor
+        return (grid % f == 0).all()
+"""
+
+
+def test_what_one_analysis_used_as_a_number_is_not_known_in_the_next_one() -> None:
+    """``sizes`` uses ``self.factor`` as a size. What ``forward`` makes of ``grid % f`` once
+    depended on whether ``sizes`` had run before it in the same check: after an edit in
+    ``forward``, ``sizes`` was replayed and ``forward``'s hovers differed from a fresh
+    check's. Each analysis starts from what the module level and the template it runs on
+    used as numbers, and no other analysis's."""
+    from bench.real_edits import seen
+
+    analyzer = Analyzer()
+    analyzer.check("enc.py", NUMBERS)
+    edited = NUMBERS.replace("f = self.factor", "f = self.factor  # typed")
+    result = analyzer.check("enc.py", edited)
+    assert analyzer.last_reused >= 1
+    assert seen(result) == seen(Analyzer().check("enc.py", edited))
+
+
 def test_an_edit_inside_a_body_carries_the_other_signatures() -> None:
     """Typing inside ``other`` leaves the module level as it was: the signatures of the
     functions that do not read ``other`` are carried over, not recomputed (and the tests'
