@@ -56,6 +56,7 @@ from .lattice import AxisType, LocalType
 from .layout import NO_SPEC
 from .memo import Memo
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
+from .rebase import Rebase, chain_length
 from .results import Fix, Origin, Related, Span, TypeFact, origin_note, steps_of
 from .rules import RuleViolation
 from .sink import ResultSink
@@ -1126,9 +1127,9 @@ class Interpreter:
                 return found.result
         kept_key = self._kept_key(function, env)
         if kept_key is not None and self.kept is not None:
-            kept = self.kept.get(function, kept_key)
+            kept = self.kept.get(function, kept_key.key)
             if kept is not None and not VERIFY_INCREMENTAL:
-                return self._take_kept(function, kept, call_site)
+                return self._take_kept(function, kept, call_site, kept_key)
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
@@ -1146,7 +1147,7 @@ class Interpreter:
         if kept_key is not None and capture is not None and watch.quiet:
             self._keep(
                 function,
-                kept_key,
+                kept_key.key,
                 sharing.KeptCall(
                     result,
                     dict(frame.effects),
@@ -1154,6 +1155,7 @@ class Interpreter:
                     tuple(capture.reports),
                     tuple(self.declared_log[declared:]),
                     frozenset(self.numbers.added[numbers:]),
+                    kept_key.origins,
                 ),
                 capture.own,
             )
@@ -1196,45 +1198,55 @@ class Interpreter:
             self.sink.journal_number,
             self.rebound_globals,
             self.algebra.changes,
-            len(self.numbers),  # it only grows: its size names it within a check
+            len(self.numbers),  # it only grows within a journal (in the key)
         )
 
     def _kept_key(
         self, function: FunctionVal, env: dict[str, Value], built: ClassVal | None = None
-    ) -> tuple[Any, ...] | None:
+    ) -> _KeptKey | None:
         """The key of a call into another file's code across checks (``sharing.KeptCalls``;
         ``built``: the class a construction builds), or None when it may not be kept."""
         if self.kept is None or function.unit.path == self.path or self.write_log.wrote_foreign:
             return None
         own = sharing.own_code(self.path, self.write_log)
-        shape = sharing.shape_of(env, own)
+        origins: list[Origin | None] = []
+        shape = sharing.shape_of(env, own, origins)
         if shape is None or (built is not None and own(built)):
             return None
-        return (
+        key = (
             function,
             built,
             shape,
+            # how long the arguments' origin chains are: a result's chain that goes on from
+            # one is cut alike (``rebase.py``)
+            tuple(chain_length(origin) for origin in origins),
             self.state,
             self.sink.quiet,
             self.algebra.key(),
             frozenset(self.numbers),  # a value used as a number reads as one in the callee
         )
+        return _KeptKey(key, tuple(origins))
 
     def _take_kept(
-        self, function: FunctionVal, kept: sharing.KeptCall, call_site: Related | None
+        self,
+        function: FunctionVal,
+        kept: sharing.KeptCall,
+        call_site: Related | None,
+        key: _KeptKey,
     ) -> Value:
         """A call an earlier check made, taken instead of run: what it found is recorded
-        again, as this check's."""
+        again, as this check's, and its values go on from this call's arguments' origins."""
         with self.sink.running(function.unit.path, call_site):
             for report in kept.reports:
                 with self.sink.running(report.path, None):  # the file it was found in
                     self.sink.report(report.span, report.code, report.message, report.severity)
+        rebase = Rebase(kept.origins, key.origins)
         for value in kept.declared:
-            self.declare(value)
+            self.declare(rebase.value(value))
         self.numbers.update(kept.numbers)
-        self.last_effects = kept.effects
+        self.last_effects = {name: rebase.value(v) for name, v in kept.effects.items()}
         self.last_raised = kept.raised
-        return kept.result
+        return rebase.value(kept.result)
 
     def _keep(
         self,
@@ -1464,9 +1476,9 @@ class Interpreter:
                     return sharing.fresh_copy(found)
             kept_key = self._kept_key(init, arguments, cls)
             if kept_key is not None and self.kept is not None and not VERIFY_INCREMENTAL:
-                kept = self.kept.get(init, kept_key)
+                kept = self.kept.get(init, kept_key.key)
                 if kept is not None:
-                    built = self._take_kept(init, kept, site)
+                    built = self._take_kept(init, kept, site, kept_key)
                     assert isinstance(built, InstanceVal)
                     return sharing.fresh_copy(built)
             self._ran(init)
@@ -1491,8 +1503,9 @@ class Interpreter:
                         tuple(capture.reports),
                         tuple(self.declared_log[declared:]),
                         frozenset(self.numbers.added[numbers:]),
+                        kept_key.origins,
                     )
-                    self._keep(init, kept_key, kept_call, capture.own, built=True)
+                    self._keep(init, kept_key.key, kept_call, capture.own, built=True)
         return instance
 
     @contextmanager
@@ -2542,6 +2555,15 @@ def _rebinds(stmt: ast.For | ast.AsyncFor, name: str) -> bool:
             if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
                 return True
     return False
+
+
+@dataclass(frozen=True)
+class _KeptKey:
+    """A call's key among the kept calls, and the origins of the tensors its arguments hold
+    (in the order the key names them)."""
+
+    key: tuple[Any, ...]
+    origins: tuple[Origin | None, ...]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .results import Origin
 from .sink import Report
 from .values import (
     BoundMethodVal,
@@ -187,6 +188,9 @@ class KeptCall:
     reports: tuple[Report, ...]
     declared: tuple[Value, ...]
     numbers: frozenset[str]
+    # the origins of the tensors its arguments held (``shape_of``): its values are given to
+    # a later call with that call's (``rebase.Rebase``)
+    origins: tuple[Origin | None, ...] = ()
 
 
 def same_call(one: KeptCall, other: KeptCall) -> bool:
@@ -255,12 +259,15 @@ class _Unnamed(Exception):
 
 
 def shape_of(
-    env: dict[str, Value], excluded: Callable[[Value], bool] | None = None
+    env: dict[str, Value],
+    excluded: Callable[[Value], bool] | None = None,
+    origins: list[Origin | None] | None = None,
 ) -> tuple[Any, ...] | None:
     """The bound arguments as the analysis can read them, objects by content; None when one
     is too large or cyclic to name, or names a class or function ``excluded`` says not to
-    name."""
-    walk = _Walk(excluded)
+    name. ``origins``, if given, gets the origin of every tensor named, in the order named
+    (two equal shapes name their tensors in one order)."""
+    walk = _Walk(excluded, origins)
     try:
         shape = tuple((name, walk.shape(value, 0)) for name, value in env.items())
         hash(shape)
@@ -381,9 +388,12 @@ def _holds_object(value: Value) -> bool:
 class _Walk:
     """One ``shape_of``: what is left of its budget, and what it may not name."""
 
-    def __init__(self, excluded: Callable[[Value], bool] | None) -> None:
+    def __init__(
+        self, excluded: Callable[[Value], bool] | None, origins: list[Origin | None] | None
+    ) -> None:
         self.budget = _NODE_LIMIT
         self.excluded = excluded
+        self.origins = origins
 
     def shape(self, value: Value, depth: int) -> Any:
         self.budget -= 1
@@ -398,6 +408,8 @@ class _Walk:
         if isinstance(value, TensorVal):
             # as the identity key reads a tensor: its origin is where it came from, not what
             # it is
+            if self.origins is not None:
+                self.origins.append(value.origin)
             return (_TENSOR, value.type, value.grad, value.spec, value.shape)
         if isinstance(value, TupleVal):
             return (_TUPLE, tuple(self.shape(item, depth + 1) for item in value.items))

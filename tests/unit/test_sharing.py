@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 from spmd_check import infer
 from spmd_check.analysis import Analyzer
+from spmd_check.results import steps_of
 from spmd_check.workspace import Workspace
+
+from bench.real_edits import seen
 
 PRELUDE = """import torch
 import spmd_types as spmd
@@ -215,3 +218,61 @@ def test_calls_into_a_loaded_module_are_taken_from_the_last_check(
     after = _results(analyzer, model, MODEL)
     assert after[1] == {}  # type: ignore[index]
     assert after == _results(Analyzer(workspace=workspace), model, MODEL)
+
+
+def test_a_kept_call_goes_on_from_this_calls_argument_origins(
+    tmp_path: Path, runs: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept call is keyed by its arguments' shapes, not their origins, and its result's
+    origin chain goes on from its argument's. Taken after lines moved above the call (or
+    from another caller), a hover must show where this call's argument came from now, as a
+    fresh check does, never the place the kept call's argument had."""
+    monkeypatch.setattr(infer, "VERIFY_INCREMENTAL", False)  # take kept calls, as users do
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "ops.py").write_text(
+        "import torch\nimport spmd_types as spmd\nfrom spmd_types import V\n\n\n"
+        "def scaled(t):\n    spmd.assert_type(t, {'tp': V})\n    s = t * 2\n"
+        "    return s, (s + 1, s - 1)\n"
+    )
+    model = str(tmp_path / "pkg" / "model.py")
+    text = (
+        "import torch\nimport spmd_types as spmd\nfrom spmd_types import V\n"
+        "from pkg.ops import scaled\n\n\n"
+        "def forward(x):\n"
+        "    x = torch.relu(x)\n"
+        "    spmd.assert_type(x, {'tp': V})\n"
+        "    y, pair = scaled(x)\n"
+        "    return y, pair\n"
+        "\n\n"
+        "def other(z):\n"
+        "    spmd.assert_type(z, {'tp': V})\n"
+        "    return scaled(z)\n"
+    )
+    Path(model).write_text(text)
+    analyzer = Analyzer(workspace=Workspace())
+    analyzer.check(model, text)
+    for edited in (
+        text.replace("    x = torch.relu", "    # a note\n    x = torch.relu"),  # lines move
+        text.replace("    x = torch.relu(x)\n", "    x = torch.relu(x)  # a note\n"),
+        text.replace("def forward(x):\n", "def forward(x):\n    pass\n\n\n"),
+    ):
+        runs.clear()
+        result = analyzer.check(model, edited)
+        assert runs["scaled"] == 0  # taken, not run
+        fresh = Analyzer(workspace=Workspace()).check(model, edited)
+        assert seen(result) == seen(fresh)
+        lines = edited.split("\n")
+        steps = [
+            step
+            for fact in result.facts
+            if lines[fact.span.line].startswith("    y, pair")
+            for step in steps_of(fact.origin)
+            if step.path in (None, model)
+        ]
+        # the chain reaches this file's assert_type and the steps before it, each at the
+        # expression it names (``...`, which ...``) where it is now
+        assert len(steps) >= 2
+        for step in steps:
+            named = step.description.split("`")[1][:12]
+            assert lines[step.span.line][step.span.column :].startswith(named), step

@@ -1,0 +1,120 @@
+"""A kept call's values as this call gives them: the origins of its arguments are this
+call's, not those of the call that was kept.
+
+A call into another file's code is kept across checks by the shape of its arguments
+(``sharing.KeptCalls``), and a tensor's shape leaves out its origin: where it came from is
+not what it is. But the call's result often came from an argument (an ``assert_type`` on it,
+an op on it), and its origin chain then ends in that argument's origin: a place of the
+caller's file as the earlier check saw it. After an Enter above the call, or with another
+caller passing the same shapes, a hover would show a stale line or another caller's line.
+
+``Rebase`` rewrites each origin chain of a kept result: where the chain reaches the origin
+an argument had when the call was kept (that very origin, or a copy ``results.after`` cut
+short), it goes on with the origin this call's argument has, cut to the same number of
+steps. The key holds the length of each argument's chain (``chain_length``): ``after``
+cuts by length, so two calls whose arguments' chains are as long cut theirs alike, and the
+rebased chain is the one running the call would give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .results import CHAIN, Origin, steps_of
+from .values import BoundMethodVal, InstanceVal, TensorSeqVal, TensorVal, TupleVal, Value
+
+_LONG = 2 * CHAIN  # ``after`` cuts a chain this long: longer ones are cut alike
+
+
+def chain_length(origin: Origin | None) -> int:
+    """How many steps an origin chain has, counted up to the length ``after`` cuts at."""
+    return len(origin.chain(_LONG)) if origin is not None else 0
+
+
+class Rebase:
+    """Rewrites values a kept call gave, from the origins its arguments had (``old``) to
+    the ones this call's have (``new``, in the same order: equal shapes walk alike)."""
+
+    def __init__(self, old: tuple[Origin | None, ...], new: tuple[Origin | None, ...]) -> None:
+        self.pairs = [
+            (o, n) for o, n in zip(old, new, strict=True) if o is not None and not _same_chain(o, n)
+        ]
+        self._chains: dict[int, Origin | None] = {}
+        self.tensors: dict[int, TensorVal] = {}  # old tensor (by id) -> its rebased one
+        self._objects: dict[int, InstanceVal] = {}  # old object (by id) -> its copy
+
+    def value(self, value: Value) -> Value:
+        """A value with every tensor it holds rebased. An object (a kept construction) is
+        copied, each object it holds once, as ``sharing.fresh_copy`` copies."""
+        if not self.pairs:
+            return value
+        if isinstance(value, TensorVal):
+            return self.tensor(value)
+        if isinstance(value, TensorSeqVal):
+            return TensorSeqVal(self.tensor(value.element))
+        if isinstance(value, TupleVal):
+            return TupleVal(tuple(self.value(item) for item in value.items))
+        if isinstance(value, InstanceVal):
+            found = self._objects.get(id(value))
+            if found is None:
+                found = self._objects[id(value)] = InstanceVal(value.cls, {}, list(value.hooks))
+                found.attributes.update(
+                    (name, self.value(attribute)) for name, attribute in value.attributes.items()
+                )
+            return found
+        if isinstance(value, BoundMethodVal):
+            return BoundMethodVal(self.value(value.receiver), value.name)
+        return value
+
+    def tensor(self, tensor: TensorVal) -> TensorVal:
+        found = self.tensors.get(id(tensor))
+        if found is None:
+            origin = self.chain(tensor.origin)
+            found = tensor if origin is tensor.origin else replace(tensor, origin=origin)
+            self.tensors[id(tensor)] = found
+        return found
+
+    def chain(self, origin: Origin | None) -> Origin | None:
+        """An origin chain continued from this call's argument where it reached the kept
+        call's."""
+        if origin is None or not self.pairs:
+            return origin
+        if id(origin) in self._chains:
+            return self._chains[id(origin)]
+        steps = list(steps_of(origin))
+        rebased: Origin | None = origin
+        for index, step in enumerate(steps):
+            tail = self._continued(step, len(steps) - index)
+            if tail is not step:
+                for before in reversed(steps[:index]):
+                    tail = Origin(before.span, before.description, tail, before.path)
+                rebased = tail
+                break
+        self._chains[id(origin)] = rebased
+        return rebased
+
+    def _continued(self, step: Origin, remaining: int) -> Origin | None:
+        """What follows in place of ``step`` and the ``remaining - 1`` steps after it: this
+        call's argument's chain if ``step`` is (a copy of) a kept argument's origin."""
+        for old, new in self.pairs:
+            if step is old or (step == old and new is None):
+                return new
+            if step == old and new is not None:
+                # a copy ``after`` made, cut to ``remaining`` steps: cut the new one alike
+                tail: Origin | None = None
+                for kept in reversed(new.chain(remaining)):
+                    tail = Origin(kept.span, kept.description, tail, kept.path)
+                return tail
+        return step
+
+
+def _same_chain(one: Origin | None, other: Origin | None) -> bool:
+    """Whether two chains read alike, step by step (a caller's origins are new objects at
+    every check, most of them the same as the last check's)."""
+    while one is not None and other is not None:
+        if one is other:
+            return True
+        if one != other:
+            return False
+        one, other = one.previous, other.previous
+    return one is other
