@@ -35,7 +35,8 @@ from .values import (
 # Methods a unittest class runs before each test, in this order.
 SETUP_METHODS = ("setUpClass", "setUp")
 # the methods that build an instance: a method analysed on its own runs on the ``self`` they build
-BUILDS_SELF = frozenset({"__init__", *SETUP_METHODS})
+BUILDS_ORDER = ("__init__", *SETUP_METHODS)  # the order they run in to build ``self``
+BUILDS_SELF = frozenset(BUILDS_ORDER)
 _TENSOR_ANNOTATIONS = ("Tensor", "Parameter")
 _OTHER_ANNOTATIONS = ("ProcessGroup", "DeviceMesh", "MeshAxis", "Module", "Config")
 _NUMBER_ANNOTATIONS = frozenset({"int", "float", "complex"})

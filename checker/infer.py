@@ -258,6 +258,18 @@ class Interpreter:
         # per class, the values the build of its template used as numbers: an analysis that
         # takes the template knows them as the one that built it did
         self.template_numbers: dict[int, frozenset[str]] = {}
+        # per templated class (``CacheKeys.templated``): its template journal's digest
+        # (``_template_journal``), the meshes' layouts once its object was built, and
+        # whether its journal was replayed (a method analysed again builds it muted)
+        self.template_digests: dict[int, Any] = {}
+        self.template_algebra: dict[int, meshes.Algebra] = {}
+        self.template_replayed: set[int] = set()
+        # what the journals recorded or replayed so far ran, by identity: a function one ran
+        # is not analysed on its own
+        self.covered: set[FunctionIdentity] = set()
+        # what every standalone analysis starts from (set once the module level has run)
+        self._module_level = meshes.Algebra()
+        self._module_numbers: frozenset[str] = frozenset()
         self.state = self._initial_state()
         self.state_at_start = self.state
 
@@ -333,38 +345,109 @@ class Interpreter:
         # used as one, and never what another analysis did (a replayed journal would not
         # have told it, and its result would depend on what ran before it)
         module_numbers = frozenset(self.numbers)
-        # what the journals recorded or replayed so far ran, by identity: a function one ran
-        # is not analysed on its own
-        covered: set[FunctionIdentity] = set()
+        self._module_level, self._module_numbers = module_level, module_numbers
         for function in entry.entry_order(list(self.functions)):
-            if id(function) in by_module_level or function.identity in covered:
+            if id(function) in by_module_level or function.identity in self.covered:
                 continue
             self.budget.check_cancelled()
-            key = self.cache_keys.key(function)
-            cached = self.cache.get(key) if key is not None else None
-            if cached is not None:
-                self.used_journals[key] = cached
-                self.sink.replay(cached)
-                covered.update(cached.covered)
-                self.reused += 1
-                continue
-            self.algebra.restore(module_level)
-            self.numbers = sharing.LoggedSet(module_numbers)
-            self.journal_ran = set()
-            with self.sink.journaling() as recorded:
-                known = len(self.functions)
-                self._analyse_standalone(function)
-                # nested functions defined while analysing it belong to its journal
-                for nested in self.functions[known:]:
-                    if id(nested) not in self.analysed:
-                        self._analyse_standalone(nested)
-            recorded.covered = frozenset(self.journal_ran)
-            self.journal_ran = None
-            covered.update(recorded.covered)
-            if key is not None:
-                self.used_journals[key] = recorded
+            self._standalone(function)
         if journal.VERIFY_CARRIED:
             self.cache_keys.verify_adopted()
+
+    def _standalone(self, function: FunctionVal) -> None:
+        """Replay or record the analysis of a function nothing analysed so far ran. A
+        method of a templated class (``CacheKeys.templated``) is keyed by what its template
+        holds: the template's journal comes first."""
+        owner = function.owner
+        template = None
+        if owner is not None and self.cache_keys.templated(owner):
+            template = self._template_journal(owner)
+            if (
+                function.node.name in entry.BUILDS_SELF
+                and owner.methods.get(function.node.name) is function
+            ):
+                return  # building ``self`` is what the template's journal did
+            key = None if template is None else self.cache_keys.key(function, template)
+        else:
+            owner = None
+            key = self.cache_keys.key(function)
+        if self._replayed(key) is None:
+            self._record(function, key, owner)
+
+    def _replayed(self, key: Any) -> journal.Journal | None:
+        """The journal recorded under ``key`` by an earlier check, replayed; None if none."""
+        cached = self.cache.get(key) if key is not None else None
+        if cached is not None:
+            self.used_journals[key] = cached
+            self.sink.replay(cached)
+            self.covered.update(cached.covered)
+            self.reused += 1
+        return cached
+
+    def _record(
+        self, function: FunctionVal, key: Any, template: ClassVal | None
+    ) -> journal.Journal:
+        """Analyse a function on its own, recording a journal (kept under ``key``, if any).
+        ``template``: the templated class whose object it runs on."""
+        # every analysis starts from what the module level left, and a method from what
+        # building its object left too: never from what another analysis did
+        self.algebra.restore(self._module_level)
+        if template is not None and id(template) in self.template_algebra:
+            self.algebra.restore(self.template_algebra[id(template)])
+        self.numbers = sharing.LoggedSet(self._module_numbers)
+        self.journal_ran = set()
+        with self.sink.journaling() as recorded:
+            known = len(self.functions)
+            self._analyse_standalone(function)
+            # nested functions defined while analysing it belong to its journal
+            for nested in self.functions[known:]:
+                if id(nested) not in self.analysed:
+                    self._analyse_standalone(nested)
+        recorded.covered = frozenset(self.journal_ran)
+        self.journal_ran = None
+        self.covered.update(recorded.covered)
+        if key is not None:
+            self.used_journals[key] = recorded
+        return recorded
+
+    def _template_journal(self, cls: ClassVal) -> Any:
+        """The journal that builds a templated class's object, replayed or recorded once per
+        check, and its digest: what the class's methods read of the object, the part of
+        their keys that stands for the code that builds it (None: they are not cached).
+        A digest that cannot be named stands for that code's key."""
+        if id(cls) in self.template_digests:
+            return self.template_digests[id(cls)]
+        key = self.cache_keys.template_key(cls)
+        cached = self._replayed(key)
+        if cached is not None:
+            # a method analysed again builds the object again, recording nothing: what
+            # building it found is in this journal
+            self.template_replayed.add(id(cls))
+            digest = cached.digest
+        else:
+            builder = next(cls.methods[name] for name in entry.BUILDS_ORDER if name in cls.methods)
+            recorded = self._record(builder, key, None)
+            digest = self._template_digest(cls)
+            recorded.digest = digest = ("code", key) if digest is None else digest
+        self.template_digests[id(cls)] = digest = None if key is None else digest
+        return digest
+
+    def _template_digest(self, cls: ClassVal) -> int | None:
+        """What a method analysed on its own reads of the object its class's template
+        journal built (``CacheKeys.template_digest``)."""
+        instance = self.templates.get(id(cls))
+        algebra = self.template_algebra.get(id(cls))
+        if instance is None or algebra is None:
+            return None
+        receiver = entry.receiver(
+            instance, self._standalone_state().known_mesh, lambda v: id(v) in self.declared
+        )
+        extra = (
+            self.template_states.get(id(cls)),
+            self.template_numbers.get(id(cls)),
+            algebra.fingerprint(),
+        )
+        return self.cache_keys.template_digest(cls, receiver, extra)
 
     # ------------------------------------------------------------ reporting
     def _syntax_error(self, unit: Unit) -> None:
@@ -1035,28 +1118,43 @@ class Interpreter:
             # on (the current mesh stays as the library view has it: a set-up may enter one
             # in a way the checker does not follow, an ExitStack say)
             self.state = replace(self.state, checking=False, assumed=False)
-        for name in ("__init__", *entry.SETUP_METHODS):
-            method = cls.method(name)
-            if method is None or method.opaque:
-                if name == "__init__":
-                    self._dataclass_init(cls, instance)
-                continue
-            self._ran(method)
-            # a set-up classmethod inherited from a base reads and writes the class being
-            # built (``cls.MESH_SHAPE`` is the subclass's): the object stands for it, so
-            # what it sets (``cls.mesh``) is the tests' ``self.mesh`` and no shared class
-            # changes
-            args, kwargs = entry.entry_arguments(
-                method, self.state.known_mesh, lambda _cls: instance, own_class=instance
-            )
-            frame = Frame(self._bind(method, args, kwargs), method.unit, method, [], None)
-            with self._running(method, None):
-                self._exec_block(method.node.body, frame)
+        # built again for a method analysed again while the template's journal was
+        # replayed: that journal holds what building it found, and covers what it ran
+        again = id(cls) in self.template_replayed
+        saved_ran = self.journal_ran
+        if again:
+            self.journal_ran = None
+        try:
+            self._build(cls, instance, again)
+        finally:
+            self.journal_ran = saved_ran
+        self.template_algebra[id(cls)] = self.algebra.snapshot()
         self.template_numbers[id(cls)] = frozenset(self.numbers.added[numbers:])
         if cls.testcase or self.state != saved_state:
             self.template_states[id(cls)] = self.state
         self.state, self.entered = saved_state, saved_entered
         return instance
+
+    def _build(self, cls: ClassVal, instance: InstanceVal, again: bool) -> None:
+        """Run the methods that build a template object (``again``: recording nothing)."""
+        with self.sink.muted() if again else nullcontext():
+            for name in entry.BUILDS_ORDER:
+                method = cls.method(name)
+                if method is None or method.opaque:
+                    if name == "__init__":
+                        self._dataclass_init(cls, instance)
+                    continue
+                self._ran(method)
+                # a set-up classmethod inherited from a base reads and writes the class
+                # being built (``cls.MESH_SHAPE`` is the subclass's): the object stands for
+                # it, so what it sets (``cls.mesh``) is the tests' ``self.mesh`` and no
+                # shared class changes
+                args, kwargs = entry.entry_arguments(
+                    method, self.state.known_mesh, lambda _cls: instance, own_class=instance
+                )
+                frame = Frame(self._bind(method, args, kwargs), method.unit, method, [], None)
+                with self._running(method, None):
+                    self._exec_block(method.node.body, frame)
 
     def _dataclass_init(self, cls: ClassVal, instance: InstanceVal) -> None:
         """The ``__init__`` a dataclass generates: each field from the caller."""

@@ -18,7 +18,7 @@ from .entry import BUILDS_SELF
 from .frontend import VERIFY_INCREMENTAL, Unit, first_line
 from .memo import Memo
 from .places import makes_places
-from .results import FactTable, HoverFacts
+from .results import FactTable, HoverFacts, steps_of
 from .skeleton import body_edits
 from .values import (
     UNKNOWN,
@@ -59,6 +59,9 @@ class Journal:
     # the lines of the checked file it mentions (``relocate.journal_extent``: computed
     # when an edit first moves lines)
     extent: Extent | None = None
+    # a template's journal (the build of the object a class's methods run on): what those
+    # methods read of it (``CacheKeys.template_digest``), a part of their keys
+    digest: Any = None
 
 
 @dataclass(frozen=True)
@@ -147,17 +150,61 @@ class CacheKeys:
         self._unit_index: dict[int, int] | None = None
         self.headers: dict[int, int] = {}  # ``header``, likewise
 
-    def key(self, function: FunctionVal) -> Any:
-        """The key of a function's standalone analysis; None: not cacheable."""
+    def key(self, function: FunctionVal, template: Any = None) -> Any:
+        """The key of a function's standalone analysis; None: not cacheable. A method of a
+        ``templated`` class is given its class's template digest."""
         if function.closure is not None:
             return None
         signature = self.signature(function)
         if signature is None:
             return None
+        if template is not None:
+            return (self._context_number(), signature, template)
+        return (self._context_number(), signature)
+
+    def _context_number(self) -> int:
         if self._context is None or self._context[0] is not self.layouts:
             # as one number: a check looks up thousands of keys, and a state hashes slowly
             self._context = (self.layouts, _interned((self.path, self.state, self.layouts)))
-        return (self._context[1], signature)
+        return self._context[1]
+
+    # -- the objects methods run on -------------------------------------------------------
+
+    def templated(self, cls: ClassVal) -> bool:
+        """Whether a class's methods are keyed by what its template holds rather than by the
+        code that builds it: a class of the checked file that defines a method building
+        ``self`` (``__init__``, ``setUp``...). Its template is built in a journal of its own
+        (``Interpreter._template_journal``); an edit in that code that leaves the object as
+        it was replays every method (a trainer's ``__init__`` calls a dozen helpers)."""
+        return cls.unit.path == self.checked and any(name in cls.methods for name in BUILDS_SELF)
+
+    def template_key(self, cls: ClassVal) -> Any:
+        """The key of the journal that builds a templated class's object: its header and
+        the code of every method that builds it (inherited ones too); None: not cacheable."""
+        builders = []
+        for name in sorted(BUILDS_SELF):
+            method = cls.method(name)
+            if method is None:
+                continue
+            signature = self.signature(method)
+            if signature is None or method.closure is not None:
+                return None
+            builders.append((name, signature))
+        return (self._context_number(), "template", self.own(cls), tuple(builders))
+
+    def template_digest(
+        self, cls: ClassVal, receiver: InstanceVal, extra: tuple[Any, ...]
+    ) -> int | None:
+        """What a method analysed on its own reads of its class's template: the copy it runs
+        on (``entry.receiver``), objects by content, tensors with their origins, functions
+        and classes by signature (the receiver's own class by its header: its methods are
+        read by name, as their keys say), and ``extra`` (the state, numbers and layouts the
+        build left); None when some part cannot be named across checks."""
+        try:
+            described = _Objects(self, cls).value(receiver)
+        except _Uncacheable:
+            return None
+        return _interned(("template", described, extra))
 
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything
@@ -347,7 +394,10 @@ class CacheKeys:
             owner = node.owner
             if owner is not None:
                 read.extend(("base", base) for base in owner.bases)
-                for name in sorted(mentions | BUILDS_SELF):
+                # a templated class's methods read its builders through the template's
+                # digest, in their keys (``templated``)
+                builds = frozenset() if self.templated(owner) else BUILDS_SELF
+                for name in sorted(mentions | builds):
                     if name in owner.methods:
                         read.append((f".{name}", owner.methods[name]))
                     elif name in owner.attributes:
@@ -404,6 +454,59 @@ class CacheKeys:
         if isinstance(value, (InstanceVal, BoundMethodVal)):
             raise _Uncacheable()
         return value
+
+
+class _Objects:
+    """One ``template_digest``: values as keys' parts, objects by content (an object met
+    again by its first index: objects hold each other)."""
+
+    def __init__(self, keys: CacheKeys, receiver_class: ClassVal) -> None:
+        self.keys = keys
+        self.receiver_class = receiver_class
+        self.seen: dict[int, int] = {}
+
+    def value(self, value: Value) -> Any:
+        if isinstance(value, InstanceVal):
+            index = self.seen.get(id(value))
+            if index is not None:
+                return ("again", index)
+            first = not self.seen
+            self.seen[id(value)] = len(self.seen)
+            cls = self.keys.own(value.cls) if first else self.node(value.cls)
+            return (
+                "object",
+                cls,
+                tuple((name, self.value(v)) for name, v in value.attributes.items()),
+                tuple((self.value(h.hook), h.pre, h.certain) for h in value.hooks),
+            )
+        if isinstance(value, TensorVal):
+            steps = tuple((o.span, o.description, o.path) for o in steps_of(value.origin))
+            return ("tensor", value, steps, value.ndim)
+        if isinstance(value, TupleVal):
+            return ("tuple", tuple(self.value(item) for item in value.items))
+        if isinstance(value, TensorSeqVal):
+            return ("seq", self.value(value.element))
+        if isinstance(value, BoundMethodVal):
+            return ("bound", self.value(value.receiver), value.name)
+        if isinstance(value, (FunctionVal, ClassVal)):
+            return self.node(value)
+        if isinstance(value, RegistrarVal):
+            return ("registrar", self.node(value.cls))
+        if isinstance(value, ModuleVal):
+            return ("module", value.path, value.fingerprint)
+        try:
+            hash(value)
+        except TypeError:
+            raise _Uncacheable() from None
+        return value
+
+    def node(self, node: Node) -> Any:
+        if isinstance(node, FunctionVal) and node.closure is not None:
+            raise _Uncacheable()  # what it does depends on the cells it closes over
+        signature = self.keys.signature(node)
+        if signature is None:
+            raise _Uncacheable()
+        return signature
 
 
 class _Components:

@@ -196,7 +196,7 @@ def moved(journal: Journal, edit: Edit, path: str) -> Journal | None:
         facts = MovedFacts(facts.recorded, facts.lines.then(lines), path)
     elif facts:
         facts = MovedFacts(facts, lines, path)
-    return Journal(entries, facts, journal.covered, extent)
+    return Journal(entries, facts, journal.covered, extent, journal.digest)
 
 
 def journal_extent(journal: Journal, path: str) -> Extent:

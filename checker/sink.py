@@ -64,6 +64,7 @@ class ResultSink:
         # journal it ran in, so a memoised call is reused within one journal only
         self.journal_number = 0
         self._captures: list[Capture] = []  # open captures, innermost last
+        self._muted = 0  # open ``muted`` blocks
 
     # ------------------------------------------------------------ recording
     def report(
@@ -75,6 +76,9 @@ class ResultSink:
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
     ) -> None:
+        if self._muted:
+            self._touch_own()  # an open capture cannot stand for what ran
+            return
         if self.quiet and code is not codes.SYNTAX:
             return
         other = self._other_file()
@@ -107,6 +111,9 @@ class ResultSink:
         self._journal_entry("diagnostics", key, diagnostic)
 
     def reveal(self, reveal: Reveal) -> None:
+        if self._muted:
+            self._touch_own()
+            return
         if self._other_file() is not None:
             return
         self._touch_own()
@@ -117,6 +124,9 @@ class ResultSink:
         self._journal_entry("reveals", reveal.span, reveal)
 
     def collective(self, fact: CollectiveFact) -> None:
+        if self._muted:
+            self._touch_own()
+            return
         if self._other_file() is not None:
             return
         self._touch_own()
@@ -124,6 +134,9 @@ class ResultSink:
         self._journal_entry("collective_facts", fact.span, fact)
 
     def fact(self, fact: FactEntry) -> None:
+        if self._muted:
+            self._touch_own()
+            return
         if self._other_file() is not None:
             return  # another file's facts are that file's own analysis's
         self._touch_own()
@@ -153,6 +166,16 @@ class ResultSink:
             yield capture
         finally:
             self._captures.pop()  # captures nest: this one is the innermost
+
+    @contextmanager
+    def muted(self) -> Iterator[None]:
+        """Record nothing while the block runs: code run again whose findings a replayed
+        journal already gave (a template object built again for a method's analysis)."""
+        self._muted += 1
+        try:
+            yield
+        finally:
+            self._muted -= 1
 
     def _touch_own(self) -> None:
         for capture in self._captures:

@@ -395,3 +395,87 @@ def test_an_edit_of_a_function_the_module_level_runs_carries_nothing() -> None:
     assert analyzer.last_adopted == 0
     assert _summary(result) == [(14, "spmd-partial-nonlinear")]
     assert _summary(result) == _summary(Analyzer().check("m.py", edited))
+
+
+TRAINER = """import torch
+import spmd_types as spmd
+from spmd_types import P, R, V
+
+
+class MLP(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = torch.ones(4)
+        spmd.assert_type(self.w, {"tp": R})
+
+    def forward(self, x):
+        return x * self.w
+
+
+class Trainer:
+    def __init__(self, width):
+        self.width = width
+        self.mlp = MLP()
+        self.build_weights()
+
+    def build_weights(self):
+        self.scale = torch.ones(4)
+        spmd.assert_type(self.scale, {"tp": R})
+        note = self.scale * 2
+        return note
+
+    def step(self, x):
+        spmd.assert_type(x, {"tp": P})
+        return torch.relu(self.mlp(x)) * self.scale
+
+    def evaluate(self, y):
+        spmd.assert_type(y, {"tp": V})
+        return self.mlp(y) + self.scale
+"""
+
+
+def _same_as_fresh(analyzer: Analyzer, text: str) -> object:
+    from bench.real_edits import seen
+
+    result = analyzer.check("trainer.py", text)
+    assert seen(result) == seen(Analyzer().check("trainer.py", text))
+    return result
+
+
+def test_an_edit_in_the_code_that_builds_self_replays_the_methods_if_self_is_the_same() -> None:
+    """``Trainer.__init__`` calls ``build_weights``: the methods of a class that builds its
+    object in this file are keyed by what they read of that object, not by the code that
+    builds it. Typing in that code while the object stays the same replays them; an edit
+    that changes it (a type, an attribute, the code of a class it holds) runs them again."""
+    analyzer = Analyzer()
+    first = _same_as_fresh(analyzer, TRAINER)
+    assert [d.code for d in first.diagnostics] == ["spmd-partial-nonlinear"]
+    typed = TRAINER.replace("note = self.scale * 2", "note = self.scale * 3")
+    _same_as_fresh(analyzer, typed)
+    assert analyzer.last_reused >= 2  # step and evaluate, and MLP's methods
+    for changed in (
+        typed.replace('assert_type(self.scale, {"tp": R})', 'assert_type(self.scale, {"tp": V})'),
+        typed.replace("self.width = width\n", "self.width = width\n        self.extra = 1\n"),
+        typed.replace("return x * self.w", "return torch.relu(x) * self.w"),
+    ):
+        analyzer.check("trainer.py", typed)
+        _same_as_fresh(analyzer, changed)
+
+
+def test_a_method_analysed_again_builds_its_object_again_recording_nothing() -> None:
+    """After an edit in ``step`` only, the template's journal is replayed (it holds the facts
+    of ``__init__`` and ``build_weights``) and ``step`` builds the object again for itself.
+    That build must record nothing: ``step``'s journal would hold facts of
+    ``build_weights``, and replayed after an edit there (the object unchanged), show them
+    where that code no longer is."""
+    analyzer = Analyzer()
+    _same_as_fresh(analyzer, TRAINER)
+    for typed in ("a", "ab"):
+        edited = TRAINER.replace("return torch.relu(", f"{typed} = 1\n        return torch.relu(")
+        result = _same_as_fresh(analyzer, edited)
+        assert analyzer.last_reused >= 2  # the template's journal, evaluate
+        lines = edited.split("\n")
+        assert [f for f in result.facts if "note =" in lines[f.span.line]]
+    rewritten = edited.replace("note = self.scale * 2", "note = 2 * self.scale")
+    _same_as_fresh(analyzer, rewritten)
+    assert analyzer.last_reused >= 2  # step and evaluate: the object is the same
