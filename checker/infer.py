@@ -339,7 +339,9 @@ class Interpreter:
         module_level = self.algebra.snapshot()
         self.cache_keys.layouts = module_level.fingerprint()  # fixed from here on
         ran = [function.unit for function in self.analysed.values()]  # by the module level
-        self.cache_keys.reuse(self.carried, self.units, ran, self.parsed)
+        defined: list[journal.Node] = list(self.functions)
+        defined += {id(f.owner): f.owner for f in self.functions if f.owner is not None}.values()
+        self.cache_keys.reuse(self.carried, self.units, ran, self.parsed, defined)
         by_module_level = set(self.analysed)
         # what each standalone analysis knows of numbers at its start: what the module level
         # used as one, and never what another analysis did (a replayed journal would not

@@ -226,13 +226,17 @@ class CacheKeys:
         units: list[Unit],
         ran: Iterable[Unit],
         tree: Callable[[str], ast.Module | None],
+        nodes: Iterable[Node] = (),
     ) -> None:
         """Start from the previous check's signatures, without those an edit can have
         changed. Called once the module level has run (``ran``: the units of the functions
-        it called). Only when the edit is inside function bodies (``skeleton.body_edits``)
-        that the module level did not run, with the same context: the module level then
-        did what it did before, so a node changed only if it is defined in an edited unit
-        or reads (transitively) one that is. ``tree``: a unit text's tree, if at hand."""
+        it called; ``nodes``: the functions and classes it defined). Only when the edit is
+        inside function bodies (``skeleton.body_edits``) that the module level did not run,
+        with the same context: the module level then did what it did before, so a node
+        changed only if it is defined in an edited unit and its own part is not one the
+        module level defined again (a method typed into: the class's other methods, in the
+        same unit, are as they were), or it reads (transitively) one that changed. ``tree``:
+        a unit text's tree, if at hand."""
         self.units, self._unit_index = units, None
         places = tuple((unit.key, unit.start_line) for unit in units)
         self.carried = Carried(places, self.context())
@@ -245,7 +249,12 @@ class CacheKeys:
         if any(id(unit) in edited for unit in ran):
             return
         edited_units = {index for index, _ in edits}
-        changed = {own for own, index in previous.unit_of.items() if index in edited_units}
+        again = {self.own(node) for node in nodes if self.unit_index(node.unit) in edited_units}
+        changed = {
+            own
+            for own, index in previous.unit_of.items()
+            if index in edited_units and own not in again
+        }
         if any(
             (key != unit.key or start != unit.start_line) and makes_places(unit)
             for (key, start), unit in zip(previous.units, units, strict=True)

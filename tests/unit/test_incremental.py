@@ -341,6 +341,22 @@ def test_an_edit_inside_a_body_carries_the_other_signatures() -> None:
     assert _summary(result) == _summary(Analyzer().check("m.py", edited))
 
 
+def test_an_edit_in_one_method_carries_the_signatures_of_the_others_in_its_class() -> None:
+    """A class is one unit: typing in ``evaluate`` changes that unit's text, but of its
+    nodes only ``evaluate``'s own part changed. The other methods, which do not read it,
+    keep their signatures (recomputed and compared under SPMD_CHECK_VERIFY_CARRIED)."""
+    from spmd_check import journal
+
+    assert journal.VERIFY_CARRIED
+    analyzer = Analyzer()
+    analyzer.check("trainer.py", TRAINER)
+    edited = TRAINER.replace("return self.mlp(y) + self.scale", "return self.mlp(y) - self.scale")
+    _same_as_fresh(analyzer, edited)
+    # Trainer.__init__ and Trainer.step, asked for by the template's and step's keys (and
+    # MLP.__init__, MLP.forward, in a unit of their own): the class's unit was typed into
+    assert analyzer.last_adopted >= 4
+
+
 def test_an_edit_outside_bodies_carries_nothing() -> None:
     analyzer = Analyzer()
     analyzer.check("m.py", SOURCE)
