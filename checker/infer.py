@@ -241,6 +241,7 @@ class Interpreter:
         self.algebra = meshes.Algebra()
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
         self.cache_keys = journal.CacheKeys(path, self._standalone_state(), quiet, self.imported)
+        self.cache_keys.foreign_written = lambda: self.write_log.wrote_foreign
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only
@@ -353,6 +354,8 @@ class Interpreter:
                 continue
             self.budget.check_cancelled()
             self._standalone(function)
+        if self.write_log.wrote_foreign:
+            self.cache_keys.carried.imported.clear()  # what it wrote stays written
         if journal.VERIFY_CARRIED:
             self.cache_keys.verify_adopted()
 

@@ -99,6 +99,10 @@ class Carried:
     # the nodes that read values a module level computes with places in them (a tensor's
     # origin, a mesh's site): their signatures hold lines, which an edit above moves
     placed: set[int] = field(default_factory=set)
+    # the signatures of imported modules' functions and classes, by id, with the node (the
+    # same object while its module is loaded: its own part is its module's fingerprint and
+    # what this module's level set on it), kept while no check writes a loaded object
+    imported: dict[int, tuple[Node, Any]] = field(default_factory=dict)
 
 
 class _Uncacheable(Exception):
@@ -139,6 +143,9 @@ class CacheKeys:
         self.layouts: Any = ()
         # by id of a function or class, for this check (None: not cacheable)
         self.signatures: dict[int, Any] = {}
+        # whether the check wrote an object a loaded module built (a class of it: its
+        # members, in its own part, then differ from what an earlier check saw)
+        self.foreign_written: Callable[[], bool] = lambda: False
         # what carries to the next check: the previous check's entries this edit cannot
         # have changed (``reuse``), and every signature computed here
         self.carried = Carried((), ())
@@ -279,16 +286,22 @@ class CacheKeys:
             _without(previous.reads, changed),
             _without(previous.unit_of, changed),
             previous.placed - changed,
+            dict(previous.imported),  # they read nothing of this module's
         )
 
     def adopt(self, node: Node) -> bool:
         """Give a node its carried signature, if it has one."""
         if node.unit.path != self.checked:
-            return False
-        own = self.own(node)
-        if own not in self.carried.signatures:
-            return False
-        self.signatures[id(node)] = self.carried.signatures[own]
+            found = self.carried.imported.get(id(node))
+            if found is None or found[0] is not node or self.foreign_written():
+                return False
+            signature = found[1]
+        else:
+            own = self.own(node)
+            if own not in self.carried.signatures:
+                return False
+            signature = self.carried.signatures[own]
+        self.signatures[id(node)] = signature
         self.adopted += 1
         if VERIFY_CARRIED:
             self.verifying.append(node)
@@ -298,6 +311,8 @@ class CacheKeys:
         """Carry a signature computed in this check, with what it read (``placed``: values
         that may hold places, ``_holds_places``)."""
         if node.unit.path != self.checked:
+            if self.foreign(node) is not None and not self.foreign_written():
+                self.carried.imported[id(node)] = (node, self.signatures[id(node)])
             return
         own = self.own(node)
         carried = self.carried

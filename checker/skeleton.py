@@ -34,20 +34,30 @@ def skeleton(key: str, tree: Callable[[str], ast.Module | None]) -> Hashable:
 
 
 def _shape(node: object) -> Hashable:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        # kept on the node: a re-parsed unit shares its unchanged functions with the old
+        # tree (``frontend.reparse_method``), and a copy of a function on the way to the one
+        # replaced differs only in its body, which the shape leaves out
+        found: Hashable | None = node.__dict__.get(_KEPT)
+        if found is None:
+            found = node.__dict__[_KEPT] = _fields(node, skip="body")
+        return found
     if isinstance(node, ast.AST):
-        skip_body = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        return (
-            type(node).__name__,
-            tuple(
-                (name, _shape(value))
-                for name, value in ast.iter_fields(node)
-                if not (skip_body and name == "body")
-            ),
-        )
+        return _fields(node)
     if isinstance(node, list):
         return tuple(_shape(item) for item in node)
     # constants: a float NaN never equals itself, which only makes an edit look structural
     return (type(node).__name__, node)
+
+
+def _fields(node: ast.AST, skip: str = "") -> Hashable:
+    return (
+        type(node).__name__,
+        tuple((name, _shape(value)) for name, value in ast.iter_fields(node) if name != skip),
+    )
+
+
+_KEPT = "_spmd_skeleton"  # the attribute a function's node keeps its shape in
 
 
 def body_edits(
