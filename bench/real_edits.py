@@ -67,6 +67,15 @@ def fetch(requirement: str) -> Path:
     return target
 
 
+def _failed(result: Any) -> bool:
+    """Whether the checker failed on the file (its own error, reported as a note; a
+    function past its budget is reported with the same code, and is no failure)."""
+    return any(
+        d.code == "spmd-internal" and d.message.startswith("The checker failed")
+        for d in result.diagnostics
+    )
+
+
 def seen(result: Any) -> tuple[object, ...]:
     """What a user sees of a check: diagnostics with their notes and fixes, reveals,
     collective facts, errors found in other files, and every hover fact with its origins
@@ -142,6 +151,7 @@ def main() -> None:
     samples: dict[str, list[float]] = {}
     cold: dict[str, float] = {}
     differ: list[str] = []  # --verify: files where a keystroke's check differs from a fresh one
+    failed: list[str] = []  # files where a check failed (an internal error: a checker bug)
     for file in files:
         path = str(file.resolve())
         text = file.read_text(encoding="utf-8")
@@ -150,8 +160,10 @@ def main() -> None:
         except (SyntaxError, ValueError):  # nothing to type into
             continue
         started = time.perf_counter()
-        engine.check(path, text, Config())
+        first, _ = engine.check(path, text, Config())
         cold[path] = 1000 * (time.perf_counter() - started)
+        if _failed(first):
+            failed.append(path)
         typist = Typist(text, site, args.enter_every)
         times = []
         for _ in range(args.edits):
@@ -164,6 +176,8 @@ def main() -> None:
             if profiler is not None:
                 profiler.disable()
             times.append(1000 * (time.perf_counter() - started))
+            if _failed(result) and path not in failed:
+                failed.append(path)
             if args.verify and path not in differ:
                 fresh, _ = Engine(disk_trust=0.0).check(path, edited, Config())
                 if seen(result) != seen(fresh):
@@ -186,6 +200,9 @@ def main() -> None:
             f"  {per_file[path]['p50']:7.1f} / {per_file[path]['p95']:7.1f}  {count:5d}  "
             f"{Path(path).relative_to(root.resolve())}"
         )
+    print(f"checks that failed (spmd-internal): {len(failed)} files")
+    for path in failed:
+        print(f"  {Path(path).relative_to(root.resolve())}")
     if args.verify:
         print(f"checks that differ from a fresh one: {len(differ)} files")
         for path in differ:

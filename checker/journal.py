@@ -630,6 +630,8 @@ def _header_text(cls: ClassVal) -> str:
     """A class's decorators and ``class`` line; memoised (a check signs every class, and
     splitting its unit into lines was most of that)."""
     node, unit = cls.node, cls.unit
+    if not hasattr(node, "lineno"):
+        return ""  # a class the checker made (a modelled ``torch.nn.Linear``): no text
     place = (unit.key, node.lineno)
     found = _HEADERS.get(place)
     if found is None:

@@ -495,3 +495,20 @@ def test_a_method_analysed_again_builds_its_object_again_recording_nothing() -> 
     rewritten = edited.replace("note = self.scale * 2", "note = 2 * self.scale")
     _same_as_fresh(analyzer, rewritten)
     assert analyzer.last_reused >= 2  # step and evaluate: the object is the same
+
+
+def test_a_template_holding_a_modelled_module_is_keyed_without_crashing() -> None:
+    """``torch.nn.Linear`` is modelled by a class the checker makes, with no text: the
+    template's digest names it by what it models (it once asked for its ``class`` line,
+    and the check failed on three files of torchtitan)."""
+    text = (
+        "import torch\nimport spmd_types as spmd\nfrom spmd_types import V\n\n\n"
+        "class Head(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.proj = torch.nn.Linear(4, 4)\n\n"
+        "    def forward(self, x):\n        spmd.assert_type(x, {'tp': V})\n"
+        "        return self.proj(x)\n"
+    )
+    analyzer = Analyzer()
+    for edited in (text, text.replace("return self.proj(x)", "return self.proj(x) * 2")):
+        result = _same_as_fresh(analyzer, edited)
+        assert not [d for d in result.diagnostics if d.code == "spmd-internal"]
