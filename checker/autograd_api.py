@@ -664,8 +664,8 @@ def register_local_backward_hook(ctx: CallContext) -> Value:
     """``register_local_backward_hook(fn)``: a hook that keeps the gradients' types."""
     function = ctx.arg(0, "fn")
     if isinstance(function, FunctionVal):
-        function.local_backward_hook = True
         ctx.evaluator.wrote(function)
+        function.local_backward_hook = True
     return function
 
 
@@ -677,8 +677,8 @@ def attach_hook(
     the checker cannot see can register or remove it)."""
     own = isinstance(hook, FunctionVal) and hook.unit.path == frame.unit.path
     certain = own and frame.function is None and _discarded(node, frame)
-    module.hooks.append(ModuleHook(hook, MODULE_HOOKS[method], certain))
     ev.wrote(module)
+    module.hooks.append(ModuleHook(hook, MODULE_HOOKS[method], certain))
     return UNKNOWN  # the handle
 
 

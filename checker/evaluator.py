@@ -64,8 +64,10 @@ class Evaluator(Protocol):
         ...
 
     def wrote(self, owner: object) -> None:
-        """A handler changed an object or a function in place (a hook attached, a flag
-        set): a call that changed what its caller sees is not shared (``sharing.py``)."""
+        """A handler is about to change an object or a function in place (a hook
+        attached, a flag set): a call that changed what its caller sees is not shared
+        (``sharing.py``), and what it held is put back when the analysis or the check ends
+        (``sharing.WriteLog``). Called before the change."""
         ...
 
     @property

@@ -309,6 +309,14 @@ class Interpreter:
         )
 
     def run(self) -> None:
+        """The module level, then every function nothing ran, on its own. What the check
+        wrote to loaded modules' objects is put back when it ends, however it ends."""
+        try:
+            self._run()
+        finally:
+            self.write_log.put_back()
+
+    def _run(self) -> None:
         for unit in self.units:
             if unit.error is not None:
                 self._syntax_error(unit)
@@ -401,7 +409,7 @@ class Interpreter:
             self.algebra.restore(self.template_algebra[id(template)])
         self.numbers = sharing.LoggedSet(self._module_numbers)
         self.journal_ran = set()
-        with self.sink.journaling() as recorded:
+        with self.sink.journaling() as recorded, self.write_log.isolated(new_serial()):
             known = len(self.functions)
             self._analyse_standalone(function)
             # nested functions defined while analysing it belong to its journal
@@ -648,8 +656,8 @@ class Interpreter:
         elif isinstance(target, ast.Attribute):
             owner = self._eval(target.value, frame)
             if isinstance(owner, (InstanceVal, ClassVal)):
-                owner.attributes[target.attr] = value
                 self.write_log.write(owner)
+                owner.attributes[target.attr] = value
             key = self._attr_key(target)
             if key is not None:
                 frame.env[key] = value
@@ -2177,8 +2185,8 @@ class Interpreter:
                     # nn.Module.register_buffer / register_parameter: an attribute
                     attribute = args[0]
                     if isinstance(attribute, ConstVal) and isinstance(attribute.value, str):
-                        receiver.attributes[attribute.value] = args[1]
                         self.write_log.write(receiver)
+                        receiver.attributes[attribute.value] = args[1]
                         return ConstVal(None)
                 if (
                     method is None

@@ -24,6 +24,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +67,13 @@ class WriteLog:
     """The oldest object written to since a mark (by ``serial``: a call that wrote only to
     objects it built itself changed nothing its caller can see, except through what it
     returns), and whether the check wrote to an object it did not build (a loaded module's:
-    loaded modules outlive a check)."""
+    loaded modules outlive a check).
+
+    It also puts back what was written (``Undo``): what the check wrote to objects it did
+    not build, when the check ends (another check, of this file or another, must find a
+    loaded module as loaded), and what one standalone analysis wrote to objects older than
+    it, when it ends (``isolated``: an analysis must not see what another one wrote, or its
+    result would depend on what ran before it, and a replay would differ from a run)."""
 
     def __init__(self, start: int) -> None:
         self.oldest = NOTHING_WRITTEN
@@ -75,6 +82,9 @@ class WriteLog:
         self.wrote_foreign = False
         # every object written, in order (kept alive for the check: ids stay theirs)
         self._owners: list[object] = []
+        self._check = Undo()  # objects the check did not build, as they were
+        self._analysis: Undo | None = None  # objects older than the analysis, as they were
+        self._analysis_start = 0
 
     def built_here(self, serial: int) -> bool:
         """Whether the object of that serial was built by this check's own code (not before
@@ -102,13 +112,33 @@ class WriteLog:
         return self._owners[count:]
 
     def write(self, owner: object) -> None:
-        """``owner`` changed in place (an instance, a class, a function's flags)."""
+        """``owner`` is about to change in place (an instance, a class, a function's flags):
+        called before the change, so that it can be put back."""
         self._owners.append(owner)
         serial = owner.serial if isinstance(owner, (InstanceVal, ClassVal)) else _SHARED
         if serial < self.oldest:
             self.oldest = serial
-        if not self.wrote_foreign and not self.built_here(serial):
+        if self._analysis is not None and serial < self._analysis_start:
+            self._analysis.keep(owner)
+        if not self.built_here(serial):
             self.wrote_foreign = True
+            self._check.keep(owner)
+
+    @contextmanager
+    def isolated(self, start: int) -> Iterator[None]:
+        """One standalone analysis (started at serial ``start``): what it writes to older
+        objects is put back when it ends."""
+        self._analysis, self._analysis_start = Undo(), start
+        try:
+            yield
+        finally:
+            undo, self._analysis = self._analysis, None
+            undo.put_back()
+
+    def put_back(self) -> None:
+        """The check ends: what it wrote to objects it did not build is put back."""
+        self._check.put_back()
+        self._check = Undo()
 
     def begin(self) -> int:
         """Start watching; give ``end`` what it returns."""
@@ -172,6 +202,42 @@ class LoggedSet(set[str]):
         for other in others:
             for item in other:
                 self.add(item)
+
+
+class Undo:
+    """What written objects held before their first write, to put back: an object's
+    attributes and hooks, a class's attributes and methods, a function's flag."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[object, tuple[Any, ...]]] = {}
+
+    def keep(self, owner: object) -> None:
+        if id(owner) in self._kept:
+            return  # the first write's: what it held before any
+        if isinstance(owner, InstanceVal):
+            state: tuple[Any, ...] = (dict(owner.attributes), list(owner.hooks))
+        elif isinstance(owner, ClassVal):
+            state = (dict(owner.attributes), dict(owner.methods))
+        elif isinstance(owner, FunctionVal):
+            state = (owner.local_backward_hook,)
+        else:
+            return
+        self._kept[id(owner)] = (owner, state)
+
+    def put_back(self) -> None:
+        for owner, state in self._kept.values():
+            if isinstance(owner, InstanceVal):
+                owner.attributes.clear()
+                owner.attributes.update(state[0])
+                owner.hooks[:] = state[1]
+            elif isinstance(owner, ClassVal):
+                owner.attributes.clear()
+                owner.attributes.update(state[0])
+                owner.methods.clear()
+                owner.methods.update(state[1])
+            elif isinstance(owner, FunctionVal):
+                owner.local_backward_hook = state[0]
+        self._kept.clear()
 
 
 @dataclass(frozen=True)

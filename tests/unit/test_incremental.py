@@ -4,6 +4,7 @@ and a re-check gives the same results as a check from scratch."""
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 from spmd_check.analysis import Analyzer
 from spmd_check.config import Config
@@ -495,6 +496,60 @@ def test_a_method_analysed_again_builds_its_object_again_recording_nothing() -> 
     rewritten = edited.replace("note = self.scale * 2", "note = 2 * self.scale")
     _same_as_fresh(analyzer, rewritten)
     assert analyzer.last_reused >= 2  # step and evaluate: the object is the same
+
+
+def test_what_an_analysis_writes_to_older_objects_no_other_analysis_sees(
+    tmp_path: Path,
+) -> None:
+    """``writes`` sets an attribute on an imported class. ``reads_after``, analysed after
+    it, once read it: an error whatever its unseen caller does (it may never call
+    ``writes``), and one a replay of ``writes`` would not give. Loaded modules outlive a
+    check too, so the next check's ``reads``, analysed before ``writes``, read it as well.
+    What an analysis writes to objects older than it is put back when it ends, and what a
+    check writes to loaded modules' objects when it ends (another file's check, importing
+    the same module, never sees it). Signatures carried across the checks stay true (the
+    tests' SPMD_CHECK_VERIFY_CARRIED recomputes every adopted one)."""
+    from bench.real_edits import seen
+    from spmd_check.workspace import Workspace
+
+    (tmp_path / "lib.py").write_text("class Base:\n    def run(self, x):\n        return x\n")
+    main = str(tmp_path / "main.py")
+    text = (
+        "import torch\nimport spmd_types as spmd\nfrom spmd_types import P\n"
+        "from lib import Base\n\n\n"
+        "def reads(x):\n    return torch.relu(Base.flag)\n\n\n"
+        "def uses(x):\n    return Base().run(x)\n\n\n"
+        'def writes(p):\n    spmd.assert_type(p, {"tp": P})\n    Base.flag = p\n    return 0\n'
+        "\n\ndef reads_after(x):\n    return torch.relu(Base.flag)\n"
+    )
+    Path(main).write_text(text)
+    workspace = Workspace()
+    analyzer = Analyzer(workspace=workspace)
+    assert not analyzer.check(main, text).diagnostics
+    for edited in (
+        text.replace("return 0", "return 1"),
+        text.replace("torch.relu(Base.flag)", "torch.relu(Base.flag) * 2", 1),
+        text.replace("after(x):\n    return torch.relu(", "after(x):\n    return 3 * torch.relu("),
+    ):
+        result = analyzer.check(main, edited)
+        assert seen(result) == seen(Analyzer(workspace=Workspace()).check(main, edited))
+        assert not result.diagnostics
+    # a module level that writes to the imported class: this file's own business
+    top = "import torch\nimport spmd_types as spmd\nfrom spmd_types import P\nfrom lib import Base\n"
+    writer = str(tmp_path / "writer.py")
+    writer_text = top + "Base.flag = torch.ones(4)\n"
+    Path(writer).write_text(writer_text)
+    analyzer.check(writer, writer_text)
+    reader = str(tmp_path / "reader.py")
+    reader_text = top + "\n\ndef reads(x):\n    flag = Base.flag\n    return flag\n"
+    Path(reader).write_text(reader_text)
+    result = analyzer.check(reader, reader_text)
+    assert seen(result) == seen(Analyzer(workspace=Workspace()).check(reader, reader_text))
+    calm = text.replace("    Base.flag = p\n", "")
+    analyzer = Analyzer(workspace=Workspace())
+    analyzer.check(main, calm)
+    analyzer.check(main, calm.replace("return 0", "return 1"))
+    assert analyzer.last_adopted >= 1  # Base, carried: nothing wrote to it
 
 
 def test_a_template_holding_a_modelled_module_is_keyed_without_crashing() -> None:
