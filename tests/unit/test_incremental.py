@@ -509,8 +509,9 @@ def test_what_an_analysis_writes_to_older_objects_no_other_analysis_sees(
     check writes to loaded modules' objects when it ends (another file's check, importing
     the same module, never sees it). Signatures carried across the checks stay true (the
     tests' SPMD_CHECK_VERIFY_CARRIED recomputes every adopted one)."""
-    from bench.real_edits import seen
     from spmd_check.workspace import Workspace
+
+    from bench.real_edits import seen
 
     (tmp_path / "lib.py").write_text("class Base:\n    def run(self, x):\n        return x\n")
     main = str(tmp_path / "main.py")
@@ -535,7 +536,9 @@ def test_what_an_analysis_writes_to_older_objects_no_other_analysis_sees(
         assert seen(result) == seen(Analyzer(workspace=Workspace()).check(main, edited))
         assert not result.diagnostics
     # a module level that writes to the imported class: this file's own business
-    top = "import torch\nimport spmd_types as spmd\nfrom spmd_types import P\nfrom lib import Base\n"
+    top = (
+        "import torch\nimport spmd_types as spmd\nfrom spmd_types import P\nfrom lib import Base\n"
+    )
     writer = str(tmp_path / "writer.py")
     writer_text = top + "Base.flag = torch.ones(4)\n"
     Path(writer).write_text(writer_text)
