@@ -34,7 +34,7 @@ from .filesystem import Moment
 from .frontend import Unit, UnitCache
 from .infer import Interpreter
 from .journal import Carried, Journal
-from .relocate import Edit, moved
+from .relocate import Edit, journal_extent, moved
 from .resplit import LastSplits
 from .results import Diagnostic, ModuleResult, Span, order_key
 from .sharing import KeptCalls
@@ -336,6 +336,20 @@ class Analyzer:
     def _tree(self, key: str) -> ast.Module | None:
         with self._lock:
             return self._cache.tree(key)
+
+    def prepare(self, path: str, stop: Callable[[], bool]) -> None:
+        """Gather the lines each of the path's analyses mentions (``journal_extent``), as
+        the first edit that moves lines would: on the generated 10,000-line module that
+        first Enter cost 55 ms more than the next ones, on the 50,000-line one 300 ms.
+        Stops when ``stop`` says so (a check of the path is waiting)."""
+        with self._lock:
+            journals = self._journals.get(path)
+        if journals is None:
+            return
+        for index, journal in enumerate(list(journals.table.values())):
+            if index % 16 == 0 and stop():
+                return
+            journal_extent(journal, path)
 
     def forget(self, path: str) -> None:
         """Drop what is cached for a document nobody has open (closed, or checked by the

@@ -49,6 +49,11 @@ class Checker(Protocol):
 
     def cache_stats(self) -> CacheStats: ...
 
+    def prepare(self, path: str, stop: Callable[[], bool]) -> None:
+        """Work ahead for the next check of an open document, while the server is idle
+        (it may do nothing); stop as soon as ``stop`` returns True."""
+        ...
+
 
 CheckerFactory = Callable[["Config", "Workspace", int], Checker]
 """Builds a checker for a configuration, over a shared workspace, with a bound on the

@@ -132,11 +132,17 @@ def finished(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
 
 
 def _warm(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
-    """Build the result's hover index off the loop (tens of ms on a large file), unless the
-    document moved on meanwhile: the first hover then answers at once."""
+    """Off the loop, unless the document moved on meanwhile: build the result's hover index
+    (tens of ms on a large file: the first hover then answers at once), then work ahead for
+    the next check (``Engine.prepare``), until a check of the document is waiting."""
     if ls.scheduler.last(outcome.uri) is not outcome or ls.scheduler.pending(outcome.uri):
         return
-    ls.spawn(asyncio.to_thread(ls.facts_of, outcome, lambda result: result.fact_at(0, 0)))
+
+    def warm() -> None:
+        ls.facts_of(outcome, lambda result: result.fact_at(0, 0))
+        ls.engine.prepare(outcome.job.path, lambda: ls.scheduler.pending(outcome.uri))
+
+    ls.spawn(asyncio.to_thread(warm))
 
 
 async def current(ls: SpmdServer, uri: str, wait: float) -> Outcome[Checked] | None:

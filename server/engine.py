@@ -106,6 +106,15 @@ class Engine:
         found.discard(path)
         return found
 
+    def prepare(self, path: str, stop: Callable[[], bool]) -> None:
+        """Work ahead for an open document's next check (``Checker.prepare``), off the
+        event loop while the server is idle."""
+        for checker in self._all():
+            try:
+                checker.prepare(path, stop)
+            except Exception:
+                log.exception("prepare(%s) failed", path)
+
     def cache_stats(self) -> list[CacheStats]:
         """What each checker keeps (for ``spmd/stats``)."""
         return [checker.cache_stats() for checker in self._all()]

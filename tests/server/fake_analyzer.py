@@ -94,6 +94,9 @@ class FakeAnalyzer:
     def cache_stats(self) -> CacheStats:
         return CacheStats(parsed=0, modules=len(self.checked), journals=0)
 
+    def prepare(self, path: str, stop: Callable[[], bool]) -> None:
+        return None
+
 
 FACTORY: CheckerFactory = FakeAnalyzer
 

@@ -282,3 +282,22 @@ def test_code_of_another_file_run_from_no_call_here_leaves_no_fact_here(tmp_path
         line = lines[fact.span.line] if fact.span.line < len(lines) else ""
         assert line[fact.span.column : fact.span.end_column] == fact.expression, fact
     assert not result.diagnostics
+
+
+def test_lines_gathered_ahead_are_those_the_first_move_would_gather() -> None:
+    """``Analyzer.prepare`` (the server calls it while idle) gathers each analysis's lines
+    before the first edit that moves them, and stops when asked to; the moved check is the
+    same either way."""
+    text = gen_module.generate(600, seed=7)
+    path = "/lib/prepared.py"
+    analyzer = Analyzer(Config())
+    analyzer.check(path, text)
+    analyzer.prepare(path, lambda: True)  # asked to stop at once: nothing gathered
+    journals = analyzer._journals[path].table.values()  # what it prepares (private: a test)
+    assert all(journal.extent is None for journal in journals)
+    analyzer.prepare(path, lambda: False)
+    assert all(journal.extent is not None for journal in journals)
+    edited = text.replace("\n\n\n", "\n\n\n\n", 1)
+    result = analyzer.check(path, edited)
+    assert analyzer.last_reused > 0
+    assert seen(result) == seen(Analyzer(Config()).check(path, edited))
