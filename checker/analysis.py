@@ -166,6 +166,9 @@ class _Loader:
         self.verdicts: dict[int, tuple[_Loaded, bool]] = {}  # _current's, by module
         # the check's own recording first, then one per module being loaded, innermost last
         self.recording: list[_Recording] = [_Recording()]
+        # ``fingerprint``'s table, and how many of the check's imports it was built from
+        self._fingerprints: dict[str, str] = {}
+        self._fingerprinted = -1
 
     def dependencies(self, extra: Dependencies | None = None) -> Dependencies:
         """What the check depends on so far (and ``extra``): files read, imports resolved,
@@ -184,6 +187,22 @@ class _Loader:
     def note_read(self, path: str, text: str | None) -> None:
         """The check read a workspace file for itself (not through an import)."""
         self.recording[-1].files.add(FileVersion(path, None if text is None else text_digest(text)))
+
+    def fingerprint(self, path: str) -> str | None:
+        """The fingerprint of a module the check's imports reached, directly or through
+        the modules they import (None: not one of them): its text and everything it
+        imports, which stand for its functions and classes."""
+        imports = self.recording[0].imports
+        if self._fingerprinted != len(imports):
+            found: dict[str, str] = {}
+            pending = list(imports)
+            while pending:
+                loaded = pending.pop()
+                if loaded.module.path not in found:
+                    found[loaded.module.path] = loaded.module.fingerprint
+                    pending.extend(loaded.imports)
+            self._fingerprints, self._fingerprinted = found, len(imports)
+        return self._fingerprints.get(path)
 
     def load(self, importer: str, module: str) -> ModuleVal | None:
         workspace = self.workspace

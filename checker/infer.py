@@ -240,7 +240,13 @@ class Interpreter:
         self.parsed = parsed or (lambda _key: None)
         self.algebra = meshes.Algebra()
         self.imported: dict[str, str] = {}  # path -> fingerprint of every workspace module used
-        self.cache_keys = journal.CacheKeys(path, self._standalone_state(), quiet, self.imported)
+        self.cache_keys = journal.CacheKeys(
+            path,
+            self._standalone_state(),
+            quiet,
+            self.imported,
+            loader.fingerprint if loader is not None else None,
+        )
         self.cache_keys.foreign_written = lambda: self.write_log.wrote_foreign
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)

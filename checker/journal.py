@@ -128,6 +128,7 @@ class CacheKeys:
         state: State,
         quiet: bool = False,
         imported: Mapping[str, str] | None = None,
+        fingerprint: Callable[[str], str | None] | None = None,
     ) -> None:
         # a quiet module's analyses record no diagnostics: not the same analyses
         self.path = (path, "quiet") if quiet else path
@@ -137,6 +138,9 @@ class CacheKeys:
         # texts and everything they import) stand for their functions and classes, which
         # are then not walked (a key that reached an imported class walked half a framework)
         self.imported: Mapping[str, str] = imported if imported is not None else {}
+        # the fingerprint of any other module the check loaded, by path (one the imported
+        # ones import): it stands for its functions and classes too
+        self.fingerprint = fingerprint or (lambda _path: None)
         self.state = state
         # the layouts of the meshes the module level built (an analysis may relate axis
         # names); set once the module level has run, before any key is asked for
@@ -334,7 +338,7 @@ class CacheKeys:
 
     def verify_adopted(self) -> None:
         """Every adopted signature is the one computed from scratch (tests)."""
-        fresh = CacheKeys(self.checked, self.state, self.quiet, self.imported)
+        fresh = CacheKeys(self.checked, self.state, self.quiet, self.imported, self.fingerprint)
         fresh.layouts = self.layouts
         for node in self.verifying:
             if fresh.signature(node) != self.signatures[id(node)]:
@@ -389,10 +393,14 @@ class CacheKeys:
         return known
 
     def foreign(self, node: Node) -> str | None:
-        """The fingerprint of the imported module a node belongs to; None: it is the checked
-        module's, or of a module it did not import itself (walked as its own)."""
+        """The fingerprint of the loaded module a node belongs to (one the checked module
+        imported, or one those import); None: it is the checked module's, or of a module
+        the check did not load (walked as its own)."""
         path = node.unit.path
-        return None if path == self.checked else self.imported.get(path)
+        if path == self.checked:
+            return None
+        found = self.imported.get(path)
+        return found if found is not None else self.fingerprint(path)
 
     def members(self, cls: ClassVal) -> tuple[tuple[str, Any], ...]:
         """An imported class's methods and attributes, nodes by their own parts only."""

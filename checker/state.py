@@ -64,6 +64,10 @@ class ModuleLoader(Protocol):
 
     def load(self, importer: str, module: str) -> ModuleVal | None: ...
 
+    def fingerprint(self, path: str) -> str | None:
+        """The fingerprint of a module the check loaded (directly or not); None if none."""
+        ...
+
 
 @dataclass
 class Frame:
