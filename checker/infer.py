@@ -466,7 +466,7 @@ class Interpreter:
             self.template_numbers.get(id(cls)),
             algebra.fingerprint(),
         )
-        return self.cache_keys.template_digest(cls, receiver, extra)
+        return self.cache_keys.template_digest(receiver, extra)
 
     # ------------------------------------------------------------ reporting
     def _syntax_error(self, unit: Unit) -> None:

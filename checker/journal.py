@@ -203,16 +203,14 @@ class CacheKeys:
             builders.append((name, signature))
         return (self._context_number(), "template", self.own(cls), tuple(builders))
 
-    def template_digest(
-        self, cls: ClassVal, receiver: InstanceVal, extra: tuple[Any, ...]
-    ) -> int | None:
+    def template_digest(self, receiver: InstanceVal, extra: tuple[Any, ...]) -> int | None:
         """What a method analysed on its own reads of its class's template: the copy it runs
         on (``entry.receiver``), objects by content, tensors with their origins, functions
         and classes by signature (the receiver's own class by its header: its methods are
         read by name, as their keys say), and ``extra`` (the state, numbers and layouts the
         build left); None when some part cannot be named across checks."""
         try:
-            described = _Objects(self, cls).value(receiver)
+            described = _Objects(self).value(receiver)
         except _Uncacheable:
             return None
         return _interned(("template", described, extra))
@@ -492,9 +490,8 @@ class _Objects:
     """One ``template_digest``: values as keys' parts, objects by content (an object met
     again by its first index: objects hold each other)."""
 
-    def __init__(self, keys: CacheKeys, receiver_class: ClassVal) -> None:
+    def __init__(self, keys: CacheKeys) -> None:
         self.keys = keys
-        self.receiver_class = receiver_class
         self.seen: dict[int, int] = {}
 
     def value(self, value: Value) -> Any:

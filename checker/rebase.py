@@ -37,7 +37,10 @@ class Rebase:
 
     def __init__(self, old: tuple[Origin | None, ...], new: tuple[Origin | None, ...]) -> None:
         self.pairs = [
-            (o, n) for o, n in zip(old, new, strict=True) if o is not None and not _same_chain(o, n)
+            # equal shapes name as many tensors; zip short of that would only rebase less
+            (o, n)
+            for o, n in zip(old, new, strict=False)
+            if o is not None and not _same_chain(o, n)
         ]
         self._chains: dict[int, Origin | None] = {}
         self.tensors: dict[int, TensorVal] = {}  # old tensor (by id) -> its rebased one
