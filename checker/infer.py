@@ -370,6 +370,7 @@ class Interpreter:
             self._standalone(function)
         if self.write_log.wrote_foreign:
             self.cache_keys.carried.imported.clear()  # what it wrote stays written
+            self.cache_keys.carried.imported_nodes.clear()
         if journal.VERIFY_CARRIED:
             self.cache_keys.verify_adopted()
 
@@ -410,9 +411,8 @@ class Interpreter:
         ``template``: the templated class whose object it runs on."""
         # every analysis starts from what the module level left, and a method from what
         # building its object left too: never from what another analysis did
-        self.algebra.restore(self._module_level)
-        if template is not None and id(template) in self.template_algebra:
-            self.algebra.restore(self.template_algebra[id(template)])
+        built = self.template_algebra.get(id(template)) if template is not None else None
+        self.algebra.restore(built if built is not None else self._module_level)
         self.numbers = sharing.LoggedSet(self._module_numbers)
         self.journal_ran = set()
         with self.sink.journaling() as recorded, self.write_log.isolated(new_serial()):
@@ -451,7 +451,7 @@ class Interpreter:
         self.template_digests[id(cls)] = digest = None if key is None else digest
         return digest
 
-    def _template_digest(self, cls: ClassVal) -> int | None:
+    def _template_digest(self, cls: ClassVal) -> Any:
         """What a method analysed on its own reads of the object its class's template
         journal built (``CacheKeys.template_digest``)."""
         instance = self.templates.get(id(cls))
@@ -1132,6 +1132,7 @@ class Interpreter:
         self.templates[id(cls)] = instance  # a constructor that builds its own class
         saved_state, saved_entered = self.state, list(self.entered)
         numbers = len(self.numbers.added)
+        changes = self.algebra.changes
         if cls.testcase:
             # a test runner enters no typecheck(): checking is on where the set-up turns it
             # on (the current mesh stays as the library view has it: a set-up may enter one
@@ -1147,7 +1148,12 @@ class Interpreter:
             self._build(cls, instance, again)
         finally:
             self.journal_ran = saved_ran
-        self.template_algebra[id(cls)] = self.algebra.snapshot()
+        # what the build left of the meshes, for the class's methods: when it changed
+        # nothing, what they start from anyway (a copy per class was most of what the
+        # command line's checks allocated more)
+        self.template_algebra[id(cls)] = (
+            self.algebra.snapshot() if self.algebra.changes != changes else self._module_level
+        )
         self.template_numbers[id(cls)] = frozenset(self.numbers.added[numbers:])
         if cls.testcase or self.state != saved_state:
             self.template_states[id(cls)] = self.state
@@ -1336,13 +1342,13 @@ class Interpreter:
             shape,
             # how long the arguments' origin chains are: a result's chain that goes on from
             # one is cut alike (``rebase.py``)
-            tuple(chain_length(origin) for origin in origins),
+            tuple(map(chain_length, origins)) if origins else (),
             self.state,
             self.sink.quiet,
             self.algebra.key(),
             frozenset(self.numbers),  # a value used as a number reads as one in the callee
         )
-        return _KeptKey(key, tuple(origins))
+        return _KeptKey(key, tuple(origins) if origins else ())
 
     def _take_kept(
         self,
@@ -1357,12 +1363,17 @@ class Interpreter:
             for report in kept.reports:
                 with self.sink.running(report.path, None):  # the file it was found in
                     self.sink.report(report.span, report.code, report.message, report.severity)
-        rebase = Rebase(kept.origins, key.origins)
+        self.numbers.update(kept.numbers)
+        self.last_raised = kept.raised
+        rebase = Rebase.between(kept.origins, key.origins)
+        if rebase is None:  # the same origins (most takes): the values as they were kept
+            for value in kept.declared:
+                self.declare(value)
+            self.last_effects = kept.effects
+            return kept.result
         for value in kept.declared:
             self.declare(rebase.value(value))
-        self.numbers.update(kept.numbers)
         self.last_effects = {name: rebase.value(v) for name, v in kept.effects.items()}
-        self.last_raised = kept.raised
         return rebase.value(kept.result)
 
     def _keep(
@@ -2674,7 +2685,7 @@ def _rebinds(stmt: ast.For | ast.AsyncFor, name: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _KeptKey:
     """A call's key among the kept calls, and the origins of the tensors its arguments hold
     (in the order the key names them)."""

@@ -99,10 +99,13 @@ class Carried:
     # the nodes that read values a module level computes with places in them (a tensor's
     # origin, a mesh's site): their signatures hold lines, which an edit above moves
     placed: set[int] = field(default_factory=set)
-    # the signatures of imported modules' functions and classes, by id, with the node (the
-    # same object while its module is loaded: its own part is its module's fingerprint and
-    # what this module's level set on it), kept while no check writes a loaded object
-    imported: dict[int, tuple[Node, Any]] = field(default_factory=dict)
+    # the signatures of loaded modules' functions and classes, by id (the same object while
+    # its module is loaded: its own part is its module's fingerprint and what this module's
+    # level set on it), kept while no check writes a loaded object; and the nodes, held so
+    # that no other object takes their ids. Two flat tables, not pairs: a run of the
+    # command line keeps one per file, and a million small pairs cost its collections 12%.
+    imported: dict[int, int] = field(default_factory=dict)
+    imported_nodes: list[Node] = field(default_factory=list)
 
 
 class _Uncacheable(Exception):
@@ -203,17 +206,18 @@ class CacheKeys:
             builders.append((name, signature))
         return (self._context_number(), "template", self.own(cls), tuple(builders))
 
-    def template_digest(self, receiver: InstanceVal, extra: tuple[Any, ...]) -> int | None:
+    def template_digest(self, receiver: InstanceVal, extra: tuple[Any, ...]) -> Any:
         """What a method analysed on its own reads of its class's template: the copy it runs
         on (``entry.receiver``), objects by content, tensors with their origins, functions
         and classes by signature (the receiver's own class by its header: its methods are
         read by name, as their keys say), and ``extra`` (the state, numbers and layouts the
-        build left); None when some part cannot be named across checks."""
+        build left); None when some part cannot be named across checks. Not interned: the
+        journal and its methods' keys hold it, while the path's journals are kept."""
         try:
             described = _Objects(self).value(receiver)
         except _Uncacheable:
             return None
-        return _interned(("template", described, extra))
+        return ("template", described, extra)
 
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything
@@ -289,15 +293,15 @@ class CacheKeys:
             _without(previous.unit_of, changed),
             previous.placed - changed,
             dict(previous.imported),  # they read nothing of this module's
+            list(previous.imported_nodes),
         )
 
     def adopt(self, node: Node) -> bool:
         """Give a node its carried signature, if it has one."""
         if node.unit.path != self.checked:
-            found = self.carried.imported.get(id(node))
-            if found is None or found[0] is not node or self.foreign_written():
+            signature = self.carried.imported.get(id(node))
+            if signature is None or self.foreign_written():
                 return False
-            signature = found[1]
         else:
             own = self.own(node)
             if own not in self.carried.signatures:
@@ -313,8 +317,15 @@ class CacheKeys:
         """Carry a signature computed in this check, with what it read (``placed``: values
         that may hold places, ``_holds_places``)."""
         if node.unit.path != self.checked:
-            if self.foreign(node) is not None and not self.foreign_written():
-                self.carried.imported[id(node)] = (node, self.signatures[id(node)])
+            signature = self.signatures[id(node)]
+            if (
+                isinstance(signature, int)
+                and self.foreign(node) is not None
+                and not self.foreign_written()
+            ):
+                if id(node) not in self.carried.imported:
+                    self.carried.imported_nodes.append(node)
+                self.carried.imported[id(node)] = signature
             return
         own = self.own(node)
         carried = self.carried

@@ -35,16 +35,23 @@ class Rebase:
     """Rewrites values a kept call gave, from the origins its arguments had (``old``) to
     the ones this call's have (``new``, in the same order: equal shapes walk alike)."""
 
-    def __init__(self, old: tuple[Origin | None, ...], new: tuple[Origin | None, ...]) -> None:
-        self.pairs = [
-            # equal shapes name as many tensors; zip short of that would only rebase less
+    def __init__(self, pairs: list[tuple[Origin, Origin | None]]) -> None:
+        self.pairs = pairs
+        self._chains: dict[int, Origin | None] = {}
+        self.tensors: dict[int, TensorVal] = {}  # old tensor (by id) -> its rebased one
+        self._objects: dict[int, InstanceVal] = {}  # old object (by id) -> its copy
+
+    @staticmethod
+    def between(old: tuple[Origin | None, ...], new: tuple[Origin | None, ...]) -> Rebase | None:
+        """The rebase from the kept call's argument origins to this call's; None when they
+        read alike (nothing to rewrite, nothing allocated: a take is frequent)."""
+        # equal shapes name as many tensors; zip short of that would only rebase less
+        pairs = [
             (o, n)
             for o, n in zip(old, new, strict=False)
             if o is not None and not _same_chain(o, n)
         ]
-        self._chains: dict[int, Origin | None] = {}
-        self.tensors: dict[int, TensorVal] = {}  # old tensor (by id) -> its rebased one
-        self._objects: dict[int, InstanceVal] = {}  # old object (by id) -> its copy
+        return Rebase(pairs) if pairs else None
 
     def value(self, value: Value) -> Value:
         """A value with every tensor it holds rebased. An object (a kept construction) is
