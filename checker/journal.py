@@ -211,13 +211,12 @@ class CacheKeys:
         on (``entry.receiver``), objects by content, tensors with their origins, functions
         and classes by signature (the receiver's own class by its header: its methods are
         read by name, as their keys say), and ``extra`` (the state, numbers and layouts the
-        build left); None when some part cannot be named across checks. Not interned: the
-        journal and its methods' keys hold it, while the path's journals are kept."""
+        build left); None when some part cannot be named across checks."""
         try:
             described = _Objects(self).value(receiver)
         except _Uncacheable:
             return None
-        return ("template", described, extra)
+        return Digest((described, extra))
 
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything
@@ -495,6 +494,29 @@ class CacheKeys:
         if isinstance(value, (InstanceVal, BoundMethodVal)):
             raise _Uncacheable()
         return value
+
+
+class Digest:
+    """A template's digest as a part of keys: its description, hashed once. Not interned
+    (the intern table would hold every class's description: 29 MB over the generated
+    workspace's command-line run); the template's journal and its methods' keys hold the
+    same object, so a lookup that finds one compares by identity first."""
+
+    __slots__ = ("_hash", "described")
+
+    def __init__(self, described: tuple[Any, ...]) -> None:
+        self.described = described
+        self._hash = hash(described)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (
+            isinstance(other, Digest)
+            and self._hash == other._hash
+            and self.described == other.described
+        )
 
 
 class _Objects:
