@@ -133,14 +133,21 @@ def finished(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
 
 def _warm(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
     """Off the loop, unless the document moved on meanwhile: build the result's hover index
-    (tens of ms on a large file: the first hover then answers at once), then work ahead for
-    the next check (``Engine.prepare``), until a check of the document is waiting."""
+    (tens of ms on a large file: the first hover then answers at once), then, after a long
+    check, work ahead for the next one (``Engine.prepare``), until a check of the document
+    is waiting."""
     if ls.scheduler.last(outcome.uri) is not outcome or ls.scheduler.pending(outcome.uri):
         return
 
+    # only after a long check (a first one): after a keystroke's, the few journals it made
+    # are gathered at the next Enter, and gathering a large one at every keystroke (a smoke
+    # test's) ran into the next keystroke
+    heavy = outcome.elapsed >= _HEAVY_CHECK
+
     def warm() -> None:
         ls.facts_of(outcome, lambda result: result.fact_at(0, 0))
-        ls.engine.prepare(outcome.job.path, lambda: ls.scheduler.pending(outcome.uri))
+        if heavy:
+            ls.engine.prepare(outcome.job.path, lambda: ls.scheduler.pending(outcome.uri))
 
     ls.spawn(asyncio.to_thread(warm))
 
