@@ -514,7 +514,7 @@ class Digest:
     def __eq__(self, other: object) -> bool:
         return self is other or (
             isinstance(other, Digest)
-            and self._hash == other._hash
+            and self._hash == hash(other)
             and self.described == other.described
         )
 
