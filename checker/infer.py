@@ -379,18 +379,16 @@ class Interpreter:
         method of a templated class (``CacheKeys.templated``) is keyed by what its template
         holds: the template's journal comes first."""
         owner = function.owner
-        template = None
-        if owner is not None and self.cache_keys.templated(owner):
-            template = self._template_journal(owner)
-            if (
-                function.node.name in entry.BUILDS_SELF
-                and owner.methods.get(function.node.name) is function
-            ):
-                return  # building ``self`` is what the template's journal did
-            key = None if template is None else self.cache_keys.key(function, template)
-        else:
-            owner = None
+        if owner is None or not self.cache_keys.templated(owner):
             key = self.cache_keys.key(function)
+            if self._replayed(key) is None:
+                self._record(function, key, None)
+            return
+        digest = self._template_journal(owner)
+        name = function.node.name
+        if name in entry.BUILDS_SELF and owner.methods.get(name) is function:
+            return  # building ``self`` is what the template's journal did
+        key = None if digest is None else self.cache_keys.key(function, digest)
         if self._replayed(key) is None:
             self._record(function, key, owner)
 

@@ -45,13 +45,13 @@ class Rebase:
     def between(old: tuple[Origin | None, ...], new: tuple[Origin | None, ...]) -> Rebase | None:
         """The rebase from the kept call's argument origins to this call's; None when they
         read alike (nothing to rewrite, nothing allocated: a take is frequent)."""
+        pairs: list[tuple[Origin, Origin | None]] | None = None
         # equal shapes name as many tensors; zip short of that would only rebase less
-        pairs = [
-            (o, n)
-            for o, n in zip(old, new, strict=False)
-            if o is not None and not _same_chain(o, n)
-        ]
-        return Rebase(pairs) if pairs else None
+        for was, now in zip(old, new, strict=False):
+            if was is not None and not _same_chain(was, now):
+                pairs = [] if pairs is None else pairs
+                pairs.append((was, now))
+        return None if pairs is None else Rebase(pairs)
 
     def value(self, value: Value) -> Value:
         """A value with every tensor it holds rebased. An object (a kept construction) is

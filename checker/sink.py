@@ -76,8 +76,7 @@ class ResultSink:
         related: tuple[Related, ...] = (),
         fixes: tuple[Fix, ...] = (),
     ) -> None:
-        if self._muted:
-            self._touch_own()  # an open capture cannot stand for what ran
+        if self._dropped():
             return
         if self.quiet and code is not codes.SYNTAX:
             return
@@ -111,8 +110,7 @@ class ResultSink:
         self._journal_entry("diagnostics", key, diagnostic)
 
     def reveal(self, reveal: Reveal) -> None:
-        if self._muted:
-            self._touch_own()
+        if self._dropped():
             return
         if self._other_file() is not None:
             return
@@ -124,8 +122,7 @@ class ResultSink:
         self._journal_entry("reveals", reveal.span, reveal)
 
     def collective(self, fact: CollectiveFact) -> None:
-        if self._muted:
-            self._touch_own()
+        if self._dropped():
             return
         if self._other_file() is not None:
             return
@@ -134,8 +131,7 @@ class ResultSink:
         self._journal_entry("collective_facts", fact.span, fact)
 
     def fact(self, fact: FactEntry) -> None:
-        if self._muted:
-            self._touch_own()
+        if self._dropped():
             return
         if self._other_file() is not None:
             return  # another file's facts are that file's own analysis's
@@ -176,6 +172,13 @@ class ResultSink:
             yield
         finally:
             self._muted -= 1
+
+    def _dropped(self) -> bool:
+        """Whether a record is dropped (a ``muted`` block): an open capture then cannot
+        stand for what ran."""
+        if self._muted:
+            self._touch_own()
+        return self._muted > 0
 
     def _touch_own(self) -> None:
         for capture in self._captures:
