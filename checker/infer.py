@@ -246,8 +246,11 @@ class Interpreter:
             quiet,
             self.imported,
             loader.fingerprint if loader is not None else None,
+            # the write log's, not a closure over the interpreter: a cycle through it would
+            # leave a whole check's tables to the cyclic collector instead of freeing them
+            # when the check ends (twice the command line's collection time)
+            self.write_log.foreign_written,
         )
-        self.cache_keys.foreign_written = lambda: self.write_log.wrote_foreign
         self.loader = loader
         self.budget = Budget(FUNCTION_STEP_BUDGET, FUNCTION_TIME_BUDGET, cancelled)
         self.module_level_only = module_level_only

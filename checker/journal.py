@@ -132,6 +132,7 @@ class CacheKeys:
         quiet: bool = False,
         imported: Mapping[str, str] | None = None,
         fingerprint: Callable[[str], str | None] | None = None,
+        foreign_written: Callable[[], bool] | None = None,
     ) -> None:
         # a quiet module's analyses record no diagnostics: not the same analyses
         self.path = (path, "quiet") if quiet else path
@@ -152,7 +153,7 @@ class CacheKeys:
         self.signatures: dict[int, Any] = {}
         # whether the check wrote an object a loaded module built (a class of it: its
         # members, in its own part, then differ from what an earlier check saw)
-        self.foreign_written: Callable[[], bool] = lambda: False
+        self.foreign_written = foreign_written or (lambda: False)
         # what carries to the next check: the previous check's entries this edit cannot
         # have changed (``reuse``), and every signature computed here
         self.carried = Carried((), ())

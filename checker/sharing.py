@@ -86,6 +86,10 @@ class WriteLog:
         self._analysis: Undo | None = None  # objects older than the analysis, as they were
         self._analysis_start = 0
 
+    def foreign_written(self) -> bool:
+        """Whether the check wrote to an object it did not build."""
+        return self.wrote_foreign
+
     def built_here(self, serial: int) -> bool:
         """Whether the object of that serial was built by this check's own code (not before
         it, not by a module it loaded)."""
