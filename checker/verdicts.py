@@ -162,6 +162,13 @@ class _Outcome:
     # one violation reported: suggesting fixes for every failing assignment is costly)
     fix_source: tuple[str, tuple[AxisEntry, ...], tuple[int, ...], Linearity] | None = None
 
+    def __post_init__(self) -> None:
+        # kept without the frames it was raised through: they hold the whole analysis (the
+        # interpreter and its tables), and the outcomes that hold the violation, in one
+        # cycle, which only the cyclic collector could then free
+        if self.violation is not None:
+            self.violation.__traceback__ = None
+
     def reported(self) -> RuleViolation:
         """The violation with the runtime's fixes."""
         assert self.violation is not None
