@@ -68,7 +68,14 @@ class Batch:
         return [r for r in results if r is not None]
 
     def _check_here(self, task: CheckTask) -> ModuleResult:
-        return self.analyzer(task.config).check(task.path, task.source)
+        analyzer = self.analyzer(task.config)
+        result = analyzer.check(task.path, task.source)
+        if not any(d.fixes for d in result.diagnostics):
+            # nothing checks it again (only fix verification does): what a next check of it
+            # would reuse is garbage to collect, and keeping every file's made each
+            # collection walk it all
+            analyzer.forget(task.path)
+        return result
 
     def verified(
         self, task: CheckTask, baseline: ModuleResult, diagnostics: Sequence[Diagnostic]

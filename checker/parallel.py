@@ -232,6 +232,7 @@ def serve(writer: Connection, share: list[tuple[int, CheckTask]]) -> None:
         data: Data | None
         try:
             data = dump_result(analyzer.check(task.path, task.source))
+            analyzer.forget(task.path)  # fixes are verified by the parent's own checks
         except Exception:  # a bug in the checker: the parent checks the file and reports it
             log.exception("worker failed on %s", task.path)
             data = None
