@@ -428,7 +428,8 @@ def apply(
                 no_grad,
             )
         except RuleViolation as violation:
-            shown = relabelled(violation, set(output.items))
+            # without its traceback: this frame holds it (``shown`` may be the same object)
+            shown = relabelled(violation.with_traceback(None), set(output.items))
             ev.violation(shown, frame, node, collected.nodes, collected.values)
             if violation.certain:
                 frame.stop()

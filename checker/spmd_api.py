@@ -295,7 +295,8 @@ def _valid_pairs(
                 coll.validate_arguments(function, src, dst, expert_flag)
                 pairs.append((src, dst))
             except RuleViolation as rejected:
-                failures.append(rejected)
+                # without its traceback: this frame, which holds the list, is in it
+                failures.append(rejected.with_traceback(None))
     if not pairs:
         first = failures[0]
         kw_nodes, node, frame = ctx.kw_nodes, ctx.node, ctx.frame
