@@ -81,9 +81,13 @@ def seen(result: Any) -> tuple[object, ...]:
     collective facts, errors found in other files, and every hover fact with its origins
     (also what the tests compare an incremental check with a fresh one by)."""
 
+    from spmd_check.results import CHAIN
+
     def origins(origin: Any) -> list[tuple[object, ...]]:
+        # the steps anything reads of a chain (``results.CHAIN``): past them, where a chain
+        # was cut depends on the way its value came, and nothing shows it
         steps = []
-        while origin is not None:
+        while origin is not None and len(steps) <= CHAIN:
             steps.append((origin.span, origin.description, origin.path))
             origin = origin.previous
         return steps

@@ -56,7 +56,7 @@ from .lattice import AxisType, LocalType
 from .layout import NO_SPEC
 from .memo import Memo
 from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, parameter_names
-from .rebase import Rebase, chain_length
+from .rebase import Rebase
 from .results import Fix, Origin, Related, Span, TypeFact, origin_note, steps_of
 from .rules import RuleViolation
 from .sink import ResultSink
@@ -1341,9 +1341,6 @@ class Interpreter:
             function,
             built,
             shape,
-            # how long the arguments' origin chains are: a result's chain that goes on from
-            # one is cut alike (``rebase.py``)
-            tuple(map(chain_length, origins)) if origins else (),
             self.state,
             self.sink.quiet,
             self.algebra.key(),

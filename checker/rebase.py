@@ -10,25 +10,19 @@ caller passing the same shapes, a hover would show a stale line or another calle
 
 ``Rebase`` rewrites each origin chain of a kept result: where the chain reaches the origin
 an argument had when the call was kept (that very origin, or a copy ``results.after`` cut
-short), it goes on with the origin this call's argument has, cut to the same number of
-steps. The key holds the length of each argument's chain (``chain_length``): ``after``
-cuts by length, so two calls whose arguments' chains are as long cut theirs alike, and the
-rebased chain is the one running the call would give.
+short), it goes on with the origin this call's argument has, whole. The rebased chain may
+then be longer than the one running the call would give, but not in anything read of it:
+its first ``CHAIN + 1`` steps are those of the chain no cut shortened, in both (see
+``results.CHAIN``). The key therefore names no chain lengths: a call whose argument came
+by a longer way takes what one with a shorter way kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .results import CHAIN, Origin, steps_of
+from .results import Origin, steps_of
 from .values import BoundMethodVal, InstanceVal, TensorSeqVal, TensorVal, TupleVal, Value
-
-_LONG = 2 * CHAIN  # ``after`` cuts a chain this long: longer ones are cut alike
-
-
-def chain_length(origin: Origin | None) -> int:
-    """How many steps an origin chain has, counted up to the length ``after`` cuts at."""
-    return len(origin.chain(_LONG)) if origin is not None else 0
 
 
 class Rebase:
@@ -94,7 +88,7 @@ class Rebase:
         steps = list(steps_of(origin))
         rebased: Origin | None = origin
         for index, step in enumerate(steps):
-            tail = self._continued(step, len(steps) - index)
+            tail = self._continued(step)
             if tail is not step:
                 for before in reversed(steps[:index]):
                     tail = Origin(before.span, before.description, tail, before.path)
@@ -103,18 +97,12 @@ class Rebase:
         self._chains[id(origin)] = rebased
         return rebased
 
-    def _continued(self, step: Origin, remaining: int) -> Origin | None:
-        """What follows in place of ``step`` and the ``remaining - 1`` steps after it: this
-        call's argument's chain if ``step`` is (a copy of) a kept argument's origin."""
+    def _continued(self, step: Origin) -> Origin | None:
+        """What follows in place of ``step`` and the steps after it: this call's argument's
+        chain if ``step`` is (a copy of) a kept argument's origin."""
         for old, new in self.pairs:
-            if step is old or (step == old and new is None):
+            if step is old or step == old:
                 return new
-            if step == old and new is not None:
-                # a copy ``after`` made, cut to ``remaining`` steps: cut the new one alike
-                tail: Origin | None = None
-                for kept in reversed(new.chain(remaining)):
-                    tail = Origin(kept.span, kept.description, tail, kept.path)
-                return tail
         return step
 
 

@@ -148,13 +148,18 @@ def steps_of(origin: Origin | None) -> Iterator[Origin]:
         step = step.previous
 
 
-CHAIN = 4  # origins a hover reads: the three it shows, and whether there are more
+# The steps of a chain anything reads: a hover reads six (three shown, after dropping a
+# step a loop repeated) and whether there are more. A chain's first ``CHAIN + 1`` steps
+# are those of the chain no ``after`` cut (a cut keeps ``CHAIN`` steps, and a new step
+# goes on top), so what is read of a chain never depends on where it was cut: a kept
+# call's chains are rebased onto any argument's (``rebase.py``).
+CHAIN = 6
 
 
 def after(previous: Origin | None) -> Origin | None:
     """``previous`` as the step before a new origin. Its chain is cut back to ``CHAIN`` steps
-    once it is twice as long: a loop must not grow a chain without bound, and a hover reads
-    no further."""
+    once it is twice as long: a loop must not grow a chain without bound, and nothing
+    reads further."""
     if previous is None:
         return None
     kept = previous.chain(2 * CHAIN)

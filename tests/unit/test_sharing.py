@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from spmd_check import infer
 from spmd_check.analysis import Analyzer
-from spmd_check.results import steps_of
+from spmd_check.results import CHAIN, steps_of
 from spmd_check.workspace import Workspace
+from spmd_lsp import hover
 
 from bench.real_edits import seen
 
@@ -276,3 +277,51 @@ def test_a_kept_call_goes_on_from_this_calls_argument_origins(
         for step in steps:
             named = step.description.split("`")[1][:12]
             assert lines[step.span.line][step.span.column :].startswith(named), step
+
+
+def test_a_kept_call_is_taken_whatever_way_its_argument_came(
+    tmp_path: Path, runs: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls with arguments of one shape share a kept call however long their arguments'
+    origin chains are (a chain is cut where ``after`` finds it long, so the place of the cut
+    depends on the way the value came): what a hover reads of the taken result's chains is
+    what running the call gives."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "ops.py").write_text(
+        "import torch\n\n\ndef scaled(t):\n    t = t * 2\n    return t, t + 1\n"
+    )
+    model = str(tmp_path / "pkg" / "model.py")
+    text = (
+        "import torch\nimport spmd_types as spmd\nfrom spmd_types import V\n"
+        "from pkg.ops import scaled\n\n\n"
+        "def short(x):\n"
+        "    spmd.assert_type(x, {'tp': V})\n"
+        "    x = x + 1\n"
+        "    y, pair = scaled(x)\n"
+        "    return y, pair\n"
+        "\n\n"
+        "def long(x):\n"
+        "    spmd.assert_type(x, {'tp': V})\n"
+        + "".join(f"    x = x + {k}\n" for k in range(1, 12))
+        + "    y, pair = scaled(x)\n"
+        + "    return y, pair\n"
+    )
+    Path(model).write_text(text)
+    monkeypatch.setattr(infer, "VERIFY_INCREMENTAL", False)  # take kept calls, as users do
+    analyzer = Analyzer(workspace=Workspace())
+    analyzer.check(model, text)
+    # both ways made longer (the long one is cut inside the call): each call was kept with
+    # an argument that came a shorter way
+    edited = text.replace("    x = x + 1\n", "    x = x + 1\n" * 3, 1).replace(
+        "    x = x + 11\n", "    x = x + 11\n    x = x + 12\n"
+    )
+    runs.clear()
+    taken = analyzer.check(model, edited)
+    assert runs["scaled"] == 0  # both taken
+    monkeypatch.setattr(infer, "VERIFY_INCREMENTAL", True)  # every call runs
+    ran = Analyzer(workspace=Workspace()).check(model, edited)
+    assert runs["scaled"] == 2
+    assert seen(taken) == seen(ran)
+    # and that is everything a hover reads
+    assert CHAIN + 1 >= 2 * hover.STEPS
