@@ -54,6 +54,11 @@ class Checker(Protocol):
         (it may do nothing); stop as soon as ``stop`` returns True."""
         ...
 
+    def release(self) -> None:
+        """Free, while the server is idle, what the last check left to free (it may do
+        nothing; what is not released is freed by the next check)."""
+        ...
+
 
 CheckerFactory = Callable[["Config", "Workspace", int], Checker]
 """Builds a checker for a configuration, over a shared workspace, with a bound on the

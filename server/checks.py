@@ -133,9 +133,10 @@ def finished(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
 
 def _warm(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
     """Off the loop, unless the document moved on meanwhile: build the result's hover index
-    (tens of ms on a large file: the first hover then answers at once), then, after a long
-    check, work ahead for the next one (``Engine.prepare``), until a check of the document
-    is waiting."""
+    (tens of ms on a large file: the first hover then answers at once), free what the check
+    left to free (``Engine.release``: else the next keystroke's check frees it), then, after
+    a long check, work ahead for the next one (``Engine.prepare``), until a check of the
+    document is waiting."""
     if ls.scheduler.last(outcome.uri) is not outcome or ls.scheduler.pending(outcome.uri):
         return
 
@@ -146,6 +147,7 @@ def _warm(ls: SpmdServer, outcome: Outcome[Checked]) -> None:
 
     def warm() -> None:
         ls.facts_of(outcome, lambda result: result.fact_at(0, 0))
+        ls.engine.release()  # what the check left to free (else the next check frees it)
         if heavy:
             ls.engine.prepare(outcome.job.path, lambda: ls.scheduler.pending(outcome.uri))
 

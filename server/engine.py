@@ -115,6 +115,15 @@ class Engine:
             except Exception:
                 log.exception("prepare(%s) failed", path)
 
+    def release(self) -> None:
+        """Free what the last checks left to free (``Checker.release``), off the event
+        loop while the server is idle."""
+        for checker in self._all():
+            try:
+                checker.release()
+            except Exception:
+                log.exception("release failed")
+
     def cache_stats(self) -> list[CacheStats]:
         """What each checker keeps (for ``spmd/stats``)."""
         return [checker.cache_stats() for checker in self._all()]

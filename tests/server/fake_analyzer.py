@@ -97,6 +97,9 @@ class FakeAnalyzer:
     def prepare(self, path: str, stop: Callable[[], bool]) -> None:
         return None
 
+    def release(self) -> None:
+        return None
+
 
 FACTORY: CheckerFactory = FakeAnalyzer
 
