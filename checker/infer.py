@@ -1346,7 +1346,7 @@ class Interpreter:
             self.algebra.key(),
             frozenset(self.numbers),  # a value used as a number reads as one in the callee
         )
-        return _KeptKey(key, tuple(origins) if origins else ())
+        return _KeptKey(key, tuple(origins))
 
     def _take_kept(
         self,
@@ -1606,7 +1606,8 @@ class Interpreter:
                 if kept is not None:
                     built = self._take_kept(init, kept, site, kept_key)
                     assert isinstance(built, InstanceVal)
-                    return sharing.fresh_copy(built)
+                    # a rebased take is a copy already; the kept object itself is not
+                    return built if built is not kept.result else sharing.fresh_copy(built)
             self._ran(init)
             declared = len(self.declared_log)
             numbers = len(self.numbers.added)

@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .results import Origin, steps_of
-from .values import BoundMethodVal, InstanceVal, TensorSeqVal, TensorVal, TupleVal, Value
+from .sharing import copy_objects
+from .values import InstanceVal, TensorSeqVal, TensorVal, Value
 
 
 class Rebase:
@@ -49,25 +50,17 @@ class Rebase:
 
     def value(self, value: Value) -> Value:
         """A value with every tensor it holds rebased. An object (a kept construction) is
-        copied, each object it holds once, as ``sharing.fresh_copy`` copies."""
+        copied, each object it holds once (``sharing.copy_objects``: one table for all the
+        values of a take, so the result and the effects share their copies)."""
         if not self.pairs:
             return value
+        return copy_objects(value, self._objects, self._rebased)
+
+    def _rebased(self, value: Value) -> Value:
         if isinstance(value, TensorVal):
             return self.tensor(value)
         if isinstance(value, TensorSeqVal):
             return TensorSeqVal(self.tensor(value.element))
-        if isinstance(value, TupleVal):
-            return TupleVal(tuple(self.value(item) for item in value.items))
-        if isinstance(value, InstanceVal):
-            found = self._objects.get(id(value))
-            if found is None:
-                found = self._objects[id(value)] = InstanceVal(value.cls, {}, list(value.hooks))
-                found.attributes.update(
-                    (name, self.value(attribute)) for name, attribute in value.attributes.items()
-                )
-            return found
-        if isinstance(value, BoundMethodVal):
-            return BoundMethodVal(self.value(value.receiver), value.name)
         return value
 
     def tensor(self, tensor: TensorVal) -> TensorVal:

@@ -424,25 +424,34 @@ def _reached(values: Iterable[Value]) -> Iterator[Value]:
 def fresh_copy(instance: InstanceVal) -> InstanceVal:
     """A copy of an object built alone, each object it holds copied once (two attributes
     holding one object hold one copy)."""
-    copied = _copy(instance, {})
+    copied = copy_objects(instance, {})
     assert isinstance(copied, InstanceVal)
     return copied
 
 
-def _copy(value: Value, copies: dict[int, InstanceVal]) -> Value:
+def copy_objects(
+    value: Value,
+    copies: dict[int, InstanceVal],
+    leaf: Callable[[Value], Value] | None = None,
+) -> Value:
+    """A value with each object it holds (through tuples, attributes and bound methods)
+    copied once: ``copies`` holds the copies made so far, by the original's id, so that
+    values copied with one table share their copies. Every other value it holds is given
+    through ``leaf`` (as it is, by default)."""
     if isinstance(value, InstanceVal):
         found = copies.get(id(value))
         if found is None:
             found = copies[id(value)] = InstanceVal(value.cls, {}, list(value.hooks))
             found.attributes.update(
-                (name, _copy(attribute, copies)) for name, attribute in value.attributes.items()
+                (name, copy_objects(attribute, copies, leaf))
+                for name, attribute in value.attributes.items()
             )
         return found
     if isinstance(value, TupleVal):
-        return TupleVal(tuple(_copy(item, copies) for item in value.items))
+        return TupleVal(tuple(copy_objects(item, copies, leaf) for item in value.items))
     if isinstance(value, BoundMethodVal):
-        return BoundMethodVal(_copy(value.receiver, copies), value.name)
-    return value
+        return BoundMethodVal(copy_objects(value.receiver, copies, leaf), value.name)
+    return value if leaf is None else leaf(value)
 
 
 def _holds_object(value: Value) -> bool:
