@@ -37,7 +37,7 @@ from .journal import Carried, Journal
 from .relocate import Edit, journal_extent, moved
 from .resplit import LastSplits
 from .results import Diagnostic, ModuleResult, Span, order_key
-from .sharing import KeptCalls
+from .sharing import KeptCalls, OwnCall
 from .state import Cancelled
 from .values import ModuleVal, Value
 from .workspace import Workspace, path_key
@@ -64,25 +64,28 @@ class _Loaded:
 
 @dataclass(frozen=True)
 class _Journals:
-    """A path's standalone analyses by key, and the text whose lines they are at."""
+    """A path's standalone analyses by key, the calls of its code they made
+    (``sharing.OwnCall``), and the text whose lines they are at."""
 
     text: str
     table: dict[Any, Journal]
+    calls: dict[Any, OwnCall] = field(default_factory=dict)
 
-    def at(self, text: str, path: str) -> dict[Any, Journal]:
-        """The analyses at the lines of ``text`` (``relocate.py``): moved with an edit that
-        added or removed lines, without those that mention a line it changed."""
+    def at(self, text: str, path: str) -> tuple[dict[Any, Journal], dict[Any, OwnCall]]:
+        """The analyses and calls at the lines of ``text`` (``relocate.py``): analyses
+        moved with an edit that added or removed lines, without those that mention a line
+        it changed; calls only while no line moved (they are not moved)."""
         if text is self.text:
-            return self.table
+            return self.table, self.calls
         edit = Edit.between(self.text, text)
         if edit.moves_nothing:
-            return self.table  # keys say which analyses the edit changed
+            return self.table, self.calls  # keys say which analyses the edit changed
         table: dict[Any, Journal] = {}
         for key, journal in self.table.items():
             now = moved(journal, edit, path)
             if now is not None:
                 table[key] = now
-        return table
+        return table, {}
 
 
 class _Looks:
@@ -401,6 +404,7 @@ class Analyzer:
                 modules=len(self._modules),
                 journals=sum(len(j.table) for j in self._journals.values()),
                 kept_calls=len(self._kept),
+                own_calls=sum(len(j.calls) for j in self._journals.values()),
             )
 
     def dependents(self, path: str) -> set[str]:
@@ -432,7 +436,7 @@ class Analyzer:
             with self._lock:
                 journals = self._journals.get(path)
             # at this text's lines (relocate.py); outside the lock: it may move many
-            previous = journals.at(source, path) if journals is not None else {}
+            previous, calls = journals.at(source, path) if journals is not None else ({}, {})
             with self._lock:
                 carried = self._carried.get(path)
             loader = _Loader(
@@ -456,6 +460,8 @@ class Analyzer:
                 cancelled=cancelled,
                 hover_facts=self.hover_facts,
                 kept=self._kept,
+                # the command line checks each file once: nothing would take them
+                own_calls=calls if self.hover_facts else None,
             )
             try:
                 interpreter.run()
@@ -465,7 +471,9 @@ class Analyzer:
                 # an open document) replays them
                 with self._lock:
                     self._journals[path] = _Journals(
-                        source, {**previous, **interpreter.used_journals}
+                        source,
+                        {**previous, **interpreter.used_journals},
+                        {**calls, **interpreter.used_own_calls},
                     )
                 raise
             read = loader.paths()
@@ -476,7 +484,9 @@ class Analyzer:
             # keep only what this version used or made: the cache tracks the latest text
             with self._lock:
                 replaced = self._journals.get(path)
-                self._journals[path] = _Journals(source, interpreter.used_journals)
+                self._journals[path] = _Journals(
+                    source, interpreter.used_journals, interpreter.used_own_calls
+                )
                 self._carried[path] = interpreter.cache_keys.carried
                 retired, self._retired = self._retired, (interpreter, replaced)
             del retired  # the check before's, if nobody released it: freed here

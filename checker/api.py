@@ -22,12 +22,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class CacheStats:
     """Entries a checker keeps: parsed statements, loaded workspace modules, cached
-    analyses of functions, and calls into loaded modules kept across checks."""
+    analyses of functions, calls into loaded modules kept across checks, and calls of the
+    open files' own code kept for their next checks."""
 
     parsed: int
     modules: int
     journals: int
     kept_calls: int = 0
+    own_calls: int = 0
 
 
 class Checker(Protocol):

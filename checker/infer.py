@@ -189,6 +189,7 @@ class Interpreter:
         cancelled: Callable[[], bool] | None = None,
         hover_facts: bool = True,
         kept: sharing.KeptCalls | None = None,
+        own_calls: dict[Any, sharing.OwnCall] | None = None,
     ) -> None:
         self.path = path
         # what a hover shows, per expression: nobody hovers over the command line's checks
@@ -222,13 +223,22 @@ class Interpreter:
         # of the last invoke: the function raises on every path (a manifest error)
         self.last_raised = False
         self.memo_raised: set[tuple[Any, ...]] = set()
+        # when each memoised call started (``new_serial``): a whole capture opened before it
+        # holds what it recorded (``ResultSink.skipped``)
+        self.memo_started: dict[tuple[Any, ...], int] = {}
         # calls on objects, by what the objects hold (``sharing.py``), and the writes to
         # objects and classes that keep a call that changed what its caller sees out of it
         self.shared_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
-        self.shared_builds: dict[tuple[Any, ...], InstanceVal] = {}
+        # each with when it started (``memo_started``)
+        self.shared_builds: dict[tuple[Any, ...], tuple[InstanceVal, int]] = {}
         self.settled_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
         # calls into other files' code, kept across checks by the analyzer
         self.kept = kept
+        # calls of this file's code an earlier check of it made (None: none are kept, the
+        # command line's checks), and those this check made or took, for the next one
+        self.own_calls = own_calls
+        self.used_own_calls: dict[Any, sharing.OwnCall] = {}
+        self._own_index: dict[Any, journal.Node] | None = None  # ``_own_nodes``
         self.declared_log: list[Value] = []  # what ``declare`` was given, in order
         self.write_log = sharing.WriteLog(new_serial())
         # module-level names bound again so far: a call memoised before may read one
@@ -1072,6 +1082,7 @@ class Interpreter:
         self.analysed[id(function)] = function
         if self.journal_ran is not None:
             self.journal_ran.add(function.identity)
+            self.sink.covers(function.identity)
 
     def _analyse_standalone(self, function: FunctionVal) -> None:
         """Run a function nothing calls with what its unseen caller passes."""
@@ -1229,8 +1240,8 @@ class Interpreter:
         # per journal: a replay gives what its analysis recorded, so the calls it made must
         # record there (reused from another analysis, the replay would lack what they found)
         key = (id(function), _signature(env), *self._memo_context())
-        if key in self.memo:
-            self.sink.skipped()
+        if key in self.memo and self.sink.holds_whole(self.memo_started.get(key, 0)):
+            self.sink.skipped(self.memo_started.get(key, 0))
             self.last_effects = self.memo_effects.get(key, {})
             self.last_raised = key in self.memo_raised
             return self.memo[key]
@@ -1242,8 +1253,8 @@ class Interpreter:
             # the same objects holding what they held when a call changed nothing in them
             settled_key = (key, shape)
             found = self.shared_calls.get(shared_key) or self.settled_calls.get(settled_key)
-            if found is not None:
-                self.sink.skipped()
+            if found is not None and self.sink.holds_whole(found.started):
+                self.sink.skipped(found.started)
                 for owner in found.written:
                     self.write_log.write(owner)
                 self.last_effects = found.effects
@@ -1254,6 +1265,13 @@ class Interpreter:
             kept = self.kept.get(function, kept_key.key)
             if kept is not None and not VERIFY_INCREMENTAL:
                 return self._take_kept(function, kept, call_site, kept_key)
+        own_key = self._own_call_key(function, env, call_site)
+        own_found = None
+        if own_key is not None:
+            own_found = self.used_own_calls.get(own_key) or self._own_call(own_key)
+            if own_found is not None and not VERIFY_INCREMENTAL:
+                self._retell(own_key, own_found)
+                return own_found.result
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
@@ -1261,13 +1279,36 @@ class Interpreter:
         declared = len(self.declared_log)
         numbers = len(self.numbers.added)
         built_before = new_serial()
+        functions, steps = len(self.functions), self.budget.steps
         with (
-            self.sink.capturing() if kept_key is not None else nullcontext(None) as capture,
+            self.sink.capturing(whole=own_key is not None)
+            if kept_key is not None or own_key is not None
+            else nullcontext(None) as capture,
             self._watching(built_before) as watch,
             self._running(function, call_site),
         ):
             self._exec_block(function.node.body, frame)
         result = _returned(function, frame)
+        if own_key is not None and capture is not None and capture.record is not None:
+            self._keep_own(
+                own_key,
+                sharing.OwnCall(
+                    result,
+                    dict(frame.effects),
+                    frame.raised and not frame.returns,
+                    capture.record,
+                    tuple(self.declared_log[declared:]),
+                    frozenset(self.numbers.added[numbers:]),
+                    self.budget.steps - steps,
+                ),
+                own_found,
+                keepable=(
+                    watch.quiet
+                    and not capture.incomplete
+                    and len(self.functions) == functions
+                    and not self.write_log.wrote_foreign
+                ),
+            )
         if kept_key is not None and capture is not None and watch.quiet:
             self._keep(
                 function,
@@ -1295,11 +1336,12 @@ class Interpreter:
                 watch, arguments, shape, built_before, gave
             ):
                 self.settled_calls[settled_key] = sharing.SharedCall(
-                    result, self.last_effects, self.last_raised, tuple(watch.written)
+                    result, self.last_effects, self.last_raised, tuple(watch.written), built_before
                 )
             return result
         self.memo[key] = result
         self.memo_effects[key] = self.last_effects
+        self.memo_started[key] = built_before
         if self.last_raised:
             self.memo_raised.add(key)
         if (
@@ -1308,7 +1350,7 @@ class Interpreter:
             and all(sharing.portable(v) for v in self.last_effects.values())
         ):
             self.shared_calls[shared_key] = sharing.SharedCall(
-                result, self.last_effects, self.last_raised
+                result, self.last_effects, self.last_raised, started=built_before
             )
         return result
 
@@ -1347,6 +1389,138 @@ class Interpreter:
             frozenset(self.numbers),  # a value used as a number reads as one in the callee
         )
         return _KeptKey(key, tuple(origins))
+
+    def _own_call(self, key: tuple[Any, ...]) -> sharing.OwnCall | None:
+        return None if self.own_calls is None else self.own_calls.get(key)
+
+    def _own_call_key(
+        self,
+        function: FunctionVal,
+        env: dict[str, Value],
+        call_site: Related | None,
+        built: ClassVal | None = None,
+    ) -> tuple[Any, ...] | None:
+        """The key of a call of this file's code across checks of it (``sharing.OwnCall``),
+        or None when it may not be kept: outside a standalone analysis (the module level
+        runs again), where its records could not be retold whole (``keeps_whole``), in a
+        check that wrote another file's objects, or when the callee or an argument cannot
+        be named across checks. The callee by its signature (its text and everything it
+        reaches), the arguments as ``CacheKeys.call_digest`` names them (tensors with their
+        origins), the call site (its errors name it), and what else the callee reads."""
+        if (
+            self.own_calls is None
+            or self.journal_ran is None
+            or (function.unit.path != self.path and built is None)
+            or function.closure is not None
+            or self.write_log.wrote_foreign
+            or not self.sink.keeps_whole()
+        ):
+            return None
+        signature = self.cache_keys.signature(built if built is not None else function)
+        if signature is None:
+            return None
+        arguments = self.cache_keys.call_digest(env)
+        if arguments is None:
+            return None
+        return (
+            signature,
+            arguments,
+            call_site,
+            self.state,
+            self.sink.quiet,
+            self.algebra.key(),
+            frozenset(self.numbers),
+            self.rebound_globals,
+        )
+
+    def _own_build_key(
+        self, cls: ClassVal, arguments: dict[str, Value], site: Related
+    ) -> tuple[Any, ...] | None:
+        """The key of a construction of this file's class across checks (as
+        ``_own_call_key``: the class by its signature, which covers its constructor)."""
+        if cls.unit.path != self.path or not self.write_log.built_here(cls.serial):
+            return None
+        init = cls.method("__init__")
+        assert init is not None
+        key = self._own_call_key(init, arguments, site, cls)
+        return None if key is None else ("build", *key)
+
+    def _retell(self, key: tuple[Any, ...], call: sharing.OwnCall) -> None:
+        """A call of this file's code an earlier check (or this one) made, taken instead of
+        run: what it recorded is recorded again, and the statements it ran are counted."""
+        self.used_own_calls[key] = call
+        self.budget.charge(call.steps)
+        self.sink.retell(call.record)
+        if self.journal_ran is not None:
+            self.journal_ran.update(call.record.covered)
+        self.numbers.update(call.numbers)
+        for value in call.declared:
+            self.declare(value)
+        self.last_effects = call.effects
+        self.last_raised = call.raised
+
+    def _this_checks(self, value: Value) -> Value | None:
+        """A kept object of this file's classes, copied with this check's classes and
+        functions in place of the earlier check's (the same definitions: same text and
+        place); None when one is not defined in this check."""
+        nodes = self._own_nodes()
+
+        def code(old: Value) -> Value:
+            if isinstance(old, (FunctionVal, ClassVal)) and old.unit.path == self.path:
+                found = nodes.get(self.cache_keys.own(old))
+                if found is None:
+                    raise LookupError(old.qualname)
+                return found
+            return old
+
+        try:
+            return sharing.copy_objects(value, {}, code=code)
+        except LookupError:
+            return None
+
+    def _own_nodes(self) -> dict[Any, journal.Node]:
+        """This check's functions and classes of this file, by own part (text, place,
+        name: ``CacheKeys.own``)."""
+        if self._own_index is None:
+            nodes: list[journal.Node] = list(self.functions)
+            nodes += [f.owner for f in self.functions if f.owner is not None]
+            nodes += [v for v in self.globals.values() if isinstance(v, ClassVal)]
+            self._own_index = {
+                self.cache_keys.own(node): node for node in nodes if node.unit.path == self.path
+            }
+        return self._own_index
+
+    def _keep_own(
+        self,
+        key: tuple[Any, ...],
+        call: sharing.OwnCall,
+        found: sharing.OwnCall | None,
+        keepable: bool,
+        built: bool = False,
+    ) -> None:
+        """Keep a call of this file's code for later checks of it: one that changed nothing
+        its caller sees (``Watch``), gave no object (``built``: a construction, whose object
+        is handed out as copies), defined no function, and whose records were captured
+        whole."""
+        if (
+            not keepable
+            or not (built or sharing.portable(call.result))
+            or not all(sharing.portable(v) for v in call.effects.values())
+        ):
+            return
+        if (
+            VERIFY_INCREMENTAL  # it ran although it was kept: to compare
+            and found is not None
+            and not sharing.same_own_call(found, call, self._described)
+        ):
+            raise AssertionError(
+                f"a kept call of this file's code differs from running it again:"
+                f" kept {found}, ran {call}"
+            )
+        self.used_own_calls[key] = call
+
+    def _described(self, value: Value) -> Any:
+        return self.cache_keys.call_digest({"": value})
 
     def _take_kept(
         self,
@@ -1597,9 +1771,9 @@ class Interpreter:
             if shape is not None:
                 key = (init, cls, shape, *self._memo_context())
                 found = self.shared_builds.get(key)
-                if found is not None:
-                    self.sink.skipped()
-                    return sharing.fresh_copy(found)
+                if found is not None and self.sink.holds_whole(found[1]):
+                    self.sink.skipped(found[1])
+                    return sharing.fresh_copy(found[0])
             kept_key = self._kept_key(init, arguments, cls)
             if kept_key is not None and self.kept is not None and not VERIFY_INCREMENTAL:
                 kept = self.kept.get(init, kept_key.key)
@@ -1608,11 +1782,23 @@ class Interpreter:
                     assert isinstance(built, InstanceVal)
                     # a rebased take is a copy already; the kept object itself is not
                     return built if built is not kept.result else sharing.fresh_copy(built)
+            own_key = self._own_build_key(cls, arguments, site)
+            own_found = None
+            if own_key is not None:
+                own_found = self.used_own_calls.get(own_key) or self._own_call(own_key)
+                if own_found is not None and not VERIFY_INCREMENTAL:
+                    copied = self._this_checks(own_found.result)
+                    if copied is not None:
+                        self._retell(own_key, own_found)
+                        return copied
             self._ran(init)
             declared = len(self.declared_log)
             numbers = len(self.numbers.added)
+            functions, steps = len(self.functions), self.budget.steps
             with (
-                self.sink.capturing() if kept_key is not None else nullcontext(None) as capture,
+                self.sink.capturing(whole=own_key is not None)
+                if kept_key is not None or own_key is not None
+                else nullcontext(None) as capture,
                 self._watching(instance.serial) as watch,
                 self._running(init, site),
             ):
@@ -1621,7 +1807,27 @@ class Interpreter:
                 # a copy: what the caller later writes to this one must not reach the next
                 pristine = sharing.fresh_copy(instance)
                 if key is not None:
-                    self.shared_builds[key] = pristine
+                    self.shared_builds[key] = (pristine, instance.serial)
+                if own_key is not None and capture is not None and capture.record is not None:
+                    self._keep_own(
+                        own_key,
+                        sharing.OwnCall(
+                            pristine,
+                            {},
+                            False,
+                            capture.record,
+                            tuple(self.declared_log[declared:]),
+                            frozenset(self.numbers.added[numbers:]),
+                            self.budget.steps - steps,
+                        ),
+                        own_found,
+                        keepable=(
+                            not capture.incomplete
+                            and len(self.functions) == functions
+                            and not self.write_log.wrote_foreign
+                        ),
+                        built=True,
+                    )
                 if kept_key is not None and capture is not None:
                     kept_call = sharing.KeptCall(
                         pristine,

@@ -219,6 +219,18 @@ class CacheKeys:
             return None
         return Digest((described, extra))
 
+    def call_digest(self, env: Mapping[str, Value]) -> Digest | None:
+        """What a call of the checked file's code reads of its bound arguments
+        (``sharing.OwnCalls``): values as ``template_digest`` names them, but every object's
+        class by its signature (a method reads its receiver's class whole); None when some
+        part cannot be named across checks."""
+        objects = _Objects(self, receiver_by_header=False)
+        try:
+            described = tuple((name, objects.value(value)) for name, value in env.items())
+        except _Uncacheable:
+            return None
+        return Digest(described)
+
     def signature(self, node: Node) -> Any:
         """A function's or a class's signature: equal signatures, equal texts of everything
         it reaches; None when it reaches a value that is not its text."""
@@ -524,9 +536,11 @@ class _Objects:
     """One ``template_digest``: values as keys' parts, objects by content (an object met
     again by its first index: objects hold each other)."""
 
-    def __init__(self, keys: CacheKeys) -> None:
+    def __init__(self, keys: CacheKeys, receiver_by_header: bool = True) -> None:
         self.keys = keys
         self.seen: dict[int, int] = {}
+        # the first object met is a template's receiver: its class named by its header
+        self.receiver_by_header = receiver_by_header
 
     def value(self, value: Value) -> Any:
         if isinstance(value, InstanceVal):
@@ -535,7 +549,8 @@ class _Objects:
                 return ("again", index)
             first = not self.seen
             self.seen[id(value)] = len(self.seen)
-            cls = self.keys.own(value.cls) if first else self.node(value.cls)
+            by_header = first and self.receiver_by_header
+            cls = self.keys.own(value.cls) if by_header else self.node(value.cls)
             return (
                 "object",
                 cls,

@@ -12,7 +12,9 @@ attributes, its hooks, recursively), and the interpreter keeps, besides the iden
   on objects of the same shape takes the first one's result;
 - settled calls: a call that wrote only what its objects already held (a lazily built
   attribute) is taken again on the same objects while they hold the same;
-- kept calls (``KeptCalls``): calls into another file's code, across checks and files.
+- kept calls (``KeptCalls``): calls into another file's code, across checks and files;
+- own calls (``OwnCall``): calls of the checked file's code, across checks of that file
+  while its lines stay where they were.
 
 All of it rests on ``Watch``: a call stands for another only if it changed nothing a
 later statement could see (``WriteLog`` tracks every write by the written object's
@@ -25,11 +27,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .results import Origin
-from .sink import Report
+from .sink import CallRecord, Report
 from .values import (
     BoundMethodVal,
     ClassVal,
@@ -48,13 +50,15 @@ _DEPTH_LIMIT = 8
 @dataclass(frozen=True)
 class SharedCall:
     """What a call gave: its result, its in-place effects on its arguments (by parameter
-    name), whether it raises on every path, and the objects it wrote to (each write left
-    what was there: taking the call again writes them again, to the same values)."""
+    name), whether it raises on every path, the objects it wrote to (each write left
+    what was there: taking the call again writes them again, to the same values), and when
+    it started (``new_serial``: a whole capture opened before holds what it recorded)."""
 
     result: Value
     effects: dict[str, Value]
     raised: bool
     written: tuple[object, ...] = ()
+    started: int = 0
 
 
 NOTHING_WRITTEN = sys.maxsize
@@ -263,6 +267,37 @@ class KeptCall:
     origins: tuple[Origin | None, ...] = ()
 
 
+@dataclass(frozen=True)
+class OwnCall:
+    """A call of the checked file's code as a check saw it, for the next checks of that
+    file (``Interpreter._own_call_key``, kept by the analyzer with the path's journals):
+    what ``SharedCall`` keeps, everything it recorded (``sink.CallRecord``: a taken call
+    records it again), the tensors whose type it stated, the caller's values it used as
+    numbers, and the statements it ran (charged to the analysis that takes it)."""
+
+    result: Value
+    effects: dict[str, Value]
+    raised: bool
+    record: CallRecord
+    declared: tuple[Value, ...]
+    numbers: frozenset[str]
+    steps: int
+
+
+def same_own_call(one: OwnCall, other: OwnCall, described: Callable[[Value], Any]) -> bool:
+    """Whether two runs of a call of the checked file's code found the same (values as
+    ``described`` names them across checks: their classes are each check's own)."""
+    return (
+        described(one.result) == described(other.result)
+        and {k: described(v) for k, v in one.effects.items()}
+        == {k: described(v) for k, v in other.effects.items()}
+        and (one.raised, one.declared, one.numbers) == (other.raised, other.declared, other.numbers)
+        and one.record.entries == other.record.entries
+        and one.record.facts == other.record.facts
+        and one.record.covered == other.record.covered
+    )
+
+
 def same_call(one: KeptCall, other: KeptCall) -> bool:
     """Whether two runs of a call found the same (objects compared by what they hold)."""
     return (
@@ -433,24 +468,35 @@ def copy_objects(
     value: Value,
     copies: dict[int, InstanceVal],
     leaf: Callable[[Value], Value] | None = None,
+    code: Callable[[Value], Value] | None = None,
 ) -> Value:
     """A value with each object it holds (through tuples, attributes and bound methods)
     copied once: ``copies`` holds the copies made so far, by the original's id, so that
     values copied with one table share their copies. Every other value it holds is given
-    through ``leaf`` (as it is, by default)."""
+    through ``leaf`` (as it is, by default); ``code``, if given, gives each object's class
+    and hooks too (a kept object of the checked file's classes, given this check's)."""
     if isinstance(value, InstanceVal):
         found = copies.get(id(value))
         if found is None:
-            found = copies[id(value)] = InstanceVal(value.cls, {}, list(value.hooks))
+            if code is None:
+                found = InstanceVal(value.cls, {}, list(value.hooks))
+            else:
+                cls = code(value.cls)
+                assert isinstance(cls, ClassVal)
+                hooks = [replace(hook, hook=code(hook.hook)) for hook in value.hooks]
+                found = InstanceVal(cls, {}, hooks)
+            copies[id(value)] = found
             found.attributes.update(
-                (name, copy_objects(attribute, copies, leaf))
+                (name, copy_objects(attribute, copies, leaf, code))
                 for name, attribute in value.attributes.items()
             )
         return found
     if isinstance(value, TupleVal):
-        return TupleVal(tuple(copy_objects(item, copies, leaf) for item in value.items))
+        return TupleVal(tuple(copy_objects(item, copies, leaf, code) for item in value.items))
     if isinstance(value, BoundMethodVal):
-        return BoundMethodVal(copy_objects(value.receiver, copies, leaf), value.name)
+        return BoundMethodVal(copy_objects(value.receiver, copies, leaf, code), value.name)
+    if code is not None:
+        value = code(value)
     return value if leaf is None else leaf(value)
 
 

@@ -11,6 +11,9 @@ Three things decide where a record goes:
   on which other files were checked before it);
 - a journal being recorded (``journaling``): everything also goes into it, so a standalone
   analysis can be replayed (``replay``) instead of re-run when its inputs are unchanged;
+- a whole capture (``capturing(whole=True)``): everything also goes into its ``CallRecord``,
+  so a call of the checked file's code can be taken by a later check instead of run
+  (``retell``, see ``sharing.OwnCalls``);
 - otherwise the checked file's own tables.
 """
 
@@ -37,6 +40,7 @@ from .results import (
     join_reveals,
     joined,
 )
+from .values import FunctionIdentity, new_serial
 
 DiagnosticKey = tuple[Span, str, str]  # span, code, message: one diagnostic however often found
 
@@ -97,17 +101,23 @@ class ResultSink:
                 )
             )
             key = (span, code.name, message)
-            mine = Diagnostic(span, code.name, message, severity, sites, ())
-            self.elsewhere.setdefault(other, {}).setdefault(key, mine)
-            # a replay must give them too: they are this check's findings
-            self._journal_entry("elsewhere", (other, key), mine)
+            self._elsewhere(other, key, Diagnostic(span, code.name, message, severity, sites, ()))
             return
         key = (span, code.name, message)
-        diagnostic = Diagnostic(span, code.name, message, severity, related, fixes)
+        self._diagnostic(key, Diagnostic(span, code.name, message, severity, related, fixes))
+
+    def _elsewhere(self, other: str, key: DiagnosticKey, diagnostic: Diagnostic) -> None:
+        self.elsewhere.setdefault(other, {}).setdefault(key, diagnostic)
+        # a replay must give them too: they are this check's findings
+        self._journal_entry("elsewhere", (other, key), diagnostic)
+        self._whole_entry("elsewhere", (other, key), diagnostic)
+
+    def _diagnostic(self, key: DiagnosticKey, diagnostic: Diagnostic) -> None:
         self.diagnostics.setdefault(key, diagnostic)  # the first report of it stands
         # this analysis's own, recorded even when another one reported it first: that one
         # may be re-run and no longer report it while this one is replayed
         self._journal_entry("diagnostics", key, diagnostic)
+        self._whole_entry("diagnostics", key, diagnostic)
 
     def reveal(self, reveal: Reveal) -> None:
         if self._dropped():
@@ -115,6 +125,7 @@ class ResultSink:
         if self._other_file() is not None:
             return
         self._touch_own()
+        self._whole_entry("reveals", reveal.span, reveal)  # as given: a retelling joins it
         previous = self.reveals.get(reveal.span)
         if previous is not None:
             reveal = join_reveals(previous, reveal)  # run again: what holds each time
@@ -129,6 +140,7 @@ class ResultSink:
         self._touch_own()
         self.collective_facts[fact.span] = fact
         self._journal_entry("collective_facts", fact.span, fact)
+        self._whole_entry("collective_facts", fact.span, fact)
 
     def fact(self, fact: FactEntry) -> None:
         if self._dropped():
@@ -136,8 +148,36 @@ class ResultSink:
         if self._other_file() is not None:
             return  # another file's facts are that file's own analysis's
         self._touch_own()
+        for capture in self._captures:
+            if capture.record is not None:
+                capture.record.facts.append(fact)
         table = self._journal_facts if self._journal_facts is not None else self.facts
         table[fact.span] = joined(table.get(fact.span), fact)
+
+    def covers(self, function: FunctionIdentity) -> None:
+        """A function's body ran (``Journal.covered``): a whole capture covers it too."""
+        for capture in self._captures:
+            if capture.record is not None:
+                capture.record.covered.add(function)
+
+    def retell(self, record: CallRecord) -> None:
+        """Record again what a call recorded (``capturing(whole=True)``), as if it ran here:
+        into this check's tables, the journal being recorded and the open captures. Only
+        where ``keeps_whole`` holds (no record is dropped, no other file's code runs)."""
+        self._touch_own()
+        for name, key, value in record.entries:
+            if name == "elsewhere":
+                self._elsewhere(key[0], key[1], value)
+            elif name == "diagnostics":
+                self._diagnostic(key, value)
+            elif name == "reveals":
+                self.reveal(value)
+            else:
+                self.collective(value)
+        for fact in record.facts:
+            self.fact(fact)
+        for function in record.covered:
+            self.covers(function)
 
     # ------------------------------------------------------------ whose code runs
     @contextmanager
@@ -153,10 +193,11 @@ class ResultSink:
             self._caller, self._running = saved
 
     @contextmanager
-    def capturing(self) -> Iterator[Capture]:
+    def capturing(self, whole: bool = False) -> Iterator[Capture]:
         """Also collect what is reported while the block runs (``sharing.KeptCalls``: a call
-        taken from an earlier check reports it again)."""
-        capture = Capture()
+        taken from an earlier check reports it again); ``whole``: everything recorded, as a
+        ``CallRecord`` (``sharing.OwnCalls``: a call of the checked file's code)."""
+        capture = Capture(record=CallRecord() if whole else None, opened=new_serial())
         self._captures.append(capture)
         try:
             yield capture
@@ -173,21 +214,51 @@ class ResultSink:
         finally:
             self._muted -= 1
 
+    def keeps_whole(self) -> bool:
+        """Whether what a call of the checked file's code records now can be captured whole
+        and retold elsewhere: nothing is dropped, no other file's code is running (a call
+        back into this file from there), and every open capture is a whole one (a capture
+        of other files' code keeps reports only)."""
+        return (
+            not self._muted
+            and self._caller is None
+            and self._running in ("", self.path)
+            and all(capture.record is not None for capture in self._captures)
+        )
+
     def _dropped(self) -> bool:
         """Whether a record is dropped (a ``muted`` block): an open capture then cannot
         stand for what ran."""
         if self._muted:
             self._touch_own()
+            for capture in self._captures:
+                capture.incomplete = True
         return self._muted > 0
 
     def _touch_own(self) -> None:
         for capture in self._captures:
             capture.own = True
 
-    def skipped(self) -> None:
+    def _whole_entry(self, table: str, key: Any, value: Any) -> None:
+        for capture in self._captures:
+            if capture.record is not None:
+                capture.record.entries.append((table, key, value))
+
+    def skipped(self, started: int) -> None:
         """A memoised call was taken instead of run: what it recorded when it ran is not in
-        the open captures, which then cannot stand for what ran."""
+        the open captures, which then cannot stand for what ran; but for the whole captures
+        opened before it ran (``started``, a ``new_serial``), which hold it already."""
         self._touch_own()
+        for capture in self._captures:
+            if capture.opened > started:
+                capture.incomplete = True
+
+    def holds_whole(self, started: int) -> bool:
+        """Whether every open whole capture holds what a call that started at ``started``
+        (a ``new_serial``) recorded: it opened before the call. A memoised call that would
+        leave one incomplete is run again instead: a capture that cannot be kept costs the
+        next check the whole call it stands for."""
+        return all(c.record is None or c.opened <= started for c in self._captures)
 
     def _other_file(self) -> str | None:
         """The path of the other file whose code runs now, called from this one; None when
@@ -258,13 +329,29 @@ class Report:
 
 
 @dataclass(eq=False)
+class CallRecord:
+    """Everything one call recorded, as a journal keeps it: its entries (diagnostics here
+    and in other files, reveals as given, collective facts), its hover facts, and the
+    functions whose bodies ran in it."""
+
+    entries: list[tuple[str, Any, Any]] = field(default_factory=list)
+    facts: list[FactEntry] = field(default_factory=list)
+    covered: set[FunctionIdentity] = field(default_factory=set)
+
+
+@dataclass(eq=False)
 class Capture:
     """What was reported while a capture was open, and whether it is not enough to stand
     for what ran (``own``): something was recorded for the checked file itself (a report, a
-    reveal, a fact), or a memoised call was taken whose records are elsewhere."""
+    reveal, a fact), or a memoised call was taken whose records are elsewhere. A whole
+    capture has a ``record`` of everything; ``incomplete``: it cannot stand for what ran
+    (a memoised call was taken, or a record dropped)."""
 
     reports: list[Report] = field(default_factory=list)
     own: bool = False
+    record: CallRecord | None = None
+    incomplete: bool = False
+    opened: int = 0  # when (``new_serial``)
 
 
 # tables where a replay keeps the first entry of a key (``setdefault``): a journal needs
