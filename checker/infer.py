@@ -223,14 +223,10 @@ class Interpreter:
         # of the last invoke: the function raises on every path (a manifest error)
         self.last_raised = False
         self.memo_raised: set[tuple[Any, ...]] = set()
-        # when each memoised call started (``new_serial``): a whole capture opened before it
-        # holds what it recorded (``ResultSink.skipped``)
-        self.memo_started: dict[tuple[Any, ...], int] = {}
         # calls on objects, by what the objects hold (``sharing.py``), and the writes to
         # objects and classes that keep a call that changed what its caller sees out of it
         self.shared_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
-        # each with when it started (``memo_started``)
-        self.shared_builds: dict[tuple[Any, ...], tuple[InstanceVal, int]] = {}
+        self.shared_builds: dict[tuple[Any, ...], InstanceVal] = {}
         self.settled_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
         # calls into other files' code, kept across checks by the analyzer
         self.kept = kept
@@ -239,6 +235,10 @@ class Interpreter:
         self.own_calls = own_calls
         self.used_own_calls: dict[Any, sharing.OwnCall] = {}
         self._own_index: dict[Any, journal.Node] | None = None  # ``_own_nodes``
+        # the sharing scope calls are memoised in (``_memo_context``; 0: none is open), and
+        # the last one opened
+        self._scope = 0
+        self._scopes = 0
         self.declared_log: list[Value] = []  # what ``declare`` was given, in order
         self.write_log = sharing.WriteLog(new_serial())
         # module-level names bound again so far: a call memoised before may read one
@@ -1240,8 +1240,8 @@ class Interpreter:
         # per journal: a replay gives what its analysis recorded, so the calls it made must
         # record there (reused from another analysis, the replay would lack what they found)
         key = (id(function), _signature(env), *self._memo_context())
-        if key in self.memo and self.sink.holds_whole(self.memo_started.get(key, 0)):
-            self.sink.skipped(self.memo_started.get(key, 0))
+        if key in self.memo:
+            self.sink.skipped()
             self.last_effects = self.memo_effects.get(key, {})
             self.last_raised = key in self.memo_raised
             return self.memo[key]
@@ -1253,8 +1253,8 @@ class Interpreter:
             # the same objects holding what they held when a call changed nothing in them
             settled_key = (key, shape)
             found = self.shared_calls.get(shared_key) or self.settled_calls.get(settled_key)
-            if found is not None and self.sink.holds_whole(found.started):
-                self.sink.skipped(found.started)
+            if found is not None:
+                self.sink.skipped()
                 for owner in found.written:
                     self.write_log.write(owner)
                 self.last_effects = found.effects
@@ -1265,13 +1265,16 @@ class Interpreter:
             kept = self.kept.get(function, kept_key.key)
             if kept is not None and not VERIFY_INCREMENTAL:
                 return self._take_kept(function, kept, call_site, kept_key)
-        own_key = self._own_call_key(function, env, call_site)
+        opens = self._opens_scope(function)
+        own_key = self._own_call_key(function, env, call_site) if opens else None
         own_found = None
         if own_key is not None:
             own_found = self.used_own_calls.get(own_key) or self._own_call(own_key)
             if own_found is not None and not VERIFY_INCREMENTAL:
+                self._ran(function)
                 self._retell(own_key, own_found)
-                return own_found.result
+                # what running it leaves: it is memoised as a quiet call is
+                return self._memoised(key, shared_key, own_found.result)
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
@@ -1286,6 +1289,7 @@ class Interpreter:
             else nullcontext(None) as capture,
             self._watching(built_before) as watch,
             self._running(function, call_site),
+            self._scoped(opens),
         ):
             self._exec_block(function.node.body, frame)
         result = _returned(function, frame)
@@ -1336,23 +1340,10 @@ class Interpreter:
                 watch, arguments, shape, built_before, gave
             ):
                 self.settled_calls[settled_key] = sharing.SharedCall(
-                    result, self.last_effects, self.last_raised, tuple(watch.written), built_before
+                    result, self.last_effects, self.last_raised, tuple(watch.written)
                 )
             return result
-        self.memo[key] = result
-        self.memo_effects[key] = self.last_effects
-        self.memo_started[key] = built_before
-        if self.last_raised:
-            self.memo_raised.add(key)
-        if (
-            shared_key is not None
-            and sharing.portable(result)
-            and all(sharing.portable(v) for v in self.last_effects.values())
-        ):
-            self.shared_calls[shared_key] = sharing.SharedCall(
-                result, self.last_effects, self.last_raised, started=built_before
-            )
-        return result
+        return self._memoised(key, shared_key, result)
 
     def _memo_context(self) -> tuple[Any, ...]:
         """What a memoised call depends on besides the callee and its arguments: the state,
@@ -1362,10 +1353,50 @@ class Interpreter:
         return (
             self.state,
             self.sink.journal_number,
+            self._scope,
             self.rebound_globals,
             self.algebra.changes,
             len(self.numbers),  # it only grows within a journal (in the key)
         )
+
+    def _opens_scope(self, code: FunctionVal | ClassVal) -> bool:
+        """Whether a call or construction of ``code`` opens a sharing scope: it is this
+        file's code, called from a function (not an analysis's entry, not the module level)
+        while no scope is open. What is memoised inside a scope is taken only inside it, and
+        what was memoised outside is not taken inside: such a call runs the same wherever it
+        runs, and leaves nothing another call could take, so it can be kept for the next
+        check and taken there (``sharing.OwnCall``)."""
+        return bool(self.stack) and self._scope == 0 and code.unit.path == self.path
+
+    @contextmanager
+    def _scoped(self, opens: bool) -> Iterator[None]:
+        if not opens:
+            yield
+            return
+        self._scopes += 1
+        self._scope = self._scopes
+        try:
+            yield
+        finally:
+            self._scope = 0
+
+    def _memoised(
+        self, key: tuple[Any, ...], shared_key: tuple[Any, ...] | None, result: Value
+    ) -> Value:
+        """A quiet call's result, memoised (and shared, when it gives no object)."""
+        self.memo[key] = result
+        self.memo_effects[key] = self.last_effects
+        if self.last_raised:
+            self.memo_raised.add(key)
+        if (
+            shared_key is not None
+            and sharing.portable(result)
+            and all(sharing.portable(v) for v in self.last_effects.values())
+        ):
+            self.shared_calls[shared_key] = sharing.SharedCall(
+                result, self.last_effects, self.last_raised
+            )
+        return result
 
     def _kept_key(
         self, function: FunctionVal, env: dict[str, Value], built: ClassVal | None = None
@@ -1400,17 +1431,17 @@ class Interpreter:
         call_site: Related | None,
         built: ClassVal | None = None,
     ) -> tuple[Any, ...] | None:
-        """The key of a call of this file's code across checks of it (``sharing.OwnCall``),
-        or None when it may not be kept: outside a standalone analysis (the module level
-        runs again), where its records could not be retold whole (``keeps_whole``), in a
-        check that wrote another file's objects, or when the callee or an argument cannot
-        be named across checks. The callee by its signature (its text and everything it
-        reaches), the arguments as ``CacheKeys.call_digest`` names them (tensors with their
-        origins), the call site (its errors name it), and what else the callee reads."""
+        """The key of a call of this file's code that opens a sharing scope, across checks
+        of the file (``sharing.OwnCall``), or None when it may not be kept: outside a
+        standalone analysis (the module level runs again), where its records could not be
+        retold whole (``keeps_whole``), in a check that wrote another file's objects, or
+        when the callee or an argument cannot be named across checks. The callee by its
+        signature (its text and everything it reaches), the arguments as
+        ``CacheKeys.call_digest`` names them (tensors with their origins), the call site
+        (its errors name it), and what else the callee reads."""
         if (
             self.own_calls is None
             or self.journal_ran is None
-            or (function.unit.path != self.path and built is None)
             or function.closure is not None
             or self.write_log.wrote_foreign
             or not self.sink.keeps_whole()
@@ -1438,8 +1469,6 @@ class Interpreter:
     ) -> tuple[Any, ...] | None:
         """The key of a construction of this file's class across checks (as
         ``_own_call_key``: the class by its signature, which covers its constructor)."""
-        if cls.unit.path != self.path or not self.write_log.built_here(cls.serial):
-            return None
         init = cls.method("__init__")
         assert init is not None
         key = self._own_call_key(init, arguments, site, cls)
@@ -1771,9 +1800,9 @@ class Interpreter:
             if shape is not None:
                 key = (init, cls, shape, *self._memo_context())
                 found = self.shared_builds.get(key)
-                if found is not None and self.sink.holds_whole(found[1]):
-                    self.sink.skipped(found[1])
-                    return sharing.fresh_copy(found[0])
+                if found is not None:
+                    self.sink.skipped()
+                    return sharing.fresh_copy(found)
             kept_key = self._kept_key(init, arguments, cls)
             if kept_key is not None and self.kept is not None and not VERIFY_INCREMENTAL:
                 kept = self.kept.get(init, kept_key.key)
@@ -1782,14 +1811,18 @@ class Interpreter:
                     assert isinstance(built, InstanceVal)
                     # a rebased take is a copy already; the kept object itself is not
                     return built if built is not kept.result else sharing.fresh_copy(built)
-            own_key = self._own_build_key(cls, arguments, site)
+            opens = self.write_log.built_here(cls.serial) and self._opens_scope(cls)
+            own_key = self._own_build_key(cls, arguments, site) if opens else None
             own_found = None
             if own_key is not None:
                 own_found = self.used_own_calls.get(own_key) or self._own_call(own_key)
                 if own_found is not None and not VERIFY_INCREMENTAL:
                     copied = self._this_checks(own_found.result)
-                    if copied is not None:
+                    if isinstance(copied, InstanceVal):
+                        self._ran(init)
                         self._retell(own_key, own_found)
+                        if key is not None:  # what building it leaves, as below
+                            self.shared_builds[key] = sharing.fresh_copy(copied)
                         return copied
             self._ran(init)
             declared = len(self.declared_log)
@@ -1801,13 +1834,14 @@ class Interpreter:
                 else nullcontext(None) as capture,
                 self._watching(instance.serial) as watch,
                 self._running(init, site),
+                self._scoped(opens),
             ):
                 self._exec_block(init.node.body, Frame(env, init.unit, init, [], site))
             if watch.quiet and sharing.built_alone(instance):
                 # a copy: what the caller later writes to this one must not reach the next
                 pristine = sharing.fresh_copy(instance)
                 if key is not None:
-                    self.shared_builds[key] = (pristine, instance.serial)
+                    self.shared_builds[key] = pristine
                 if own_key is not None and capture is not None and capture.record is not None:
                     self._keep_own(
                         own_key,

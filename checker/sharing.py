@@ -13,8 +13,9 @@ attributes, its hooks, recursively), and the interpreter keeps, besides the iden
 - settled calls: a call that wrote only what its objects already held (a lazily built
   attribute) is taken again on the same objects while they hold the same;
 - kept calls (``KeptCalls``): calls into another file's code, across checks and files;
-- own calls (``OwnCall``): calls of the checked file's code, across checks of that file
-  while its lines stay where they were.
+- own calls (``OwnCall``): calls of the checked file's code that open a sharing scope
+  (``Interpreter._opens_scope``: nothing memoised outside it is taken inside, nor the
+  reverse), across checks of that file while its lines stay where they were.
 
 All of it rests on ``Watch``: a call stands for another only if it changed nothing a
 later statement could see (``WriteLog`` tracks every write by the written object's
@@ -50,15 +51,13 @@ _DEPTH_LIMIT = 8
 @dataclass(frozen=True)
 class SharedCall:
     """What a call gave: its result, its in-place effects on its arguments (by parameter
-    name), whether it raises on every path, the objects it wrote to (each write left
-    what was there: taking the call again writes them again, to the same values), and when
-    it started (``new_serial``: a whole capture opened before holds what it recorded)."""
+    name), whether it raises on every path, and the objects it wrote to (each write left
+    what was there: taking the call again writes them again, to the same values)."""
 
     result: Value
     effects: dict[str, Value]
     raised: bool
     written: tuple[object, ...] = ()
-    started: int = 0
 
 
 NOTHING_WRITTEN = sys.maxsize

@@ -40,7 +40,7 @@ from .results import (
     join_reveals,
     joined,
 )
-from .values import FunctionIdentity, new_serial
+from .values import FunctionIdentity
 
 DiagnosticKey = tuple[Span, str, str]  # span, code, message: one diagnostic however often found
 
@@ -197,7 +197,7 @@ class ResultSink:
         """Also collect what is reported while the block runs (``sharing.KeptCalls``: a call
         taken from an earlier check reports it again); ``whole``: everything recorded, as a
         ``CallRecord`` (``sharing.OwnCalls``: a call of the checked file's code)."""
-        capture = Capture(record=CallRecord() if whole else None, opened=new_serial())
+        capture = Capture(record=CallRecord() if whole else None)
         self._captures.append(capture)
         try:
             yield capture
@@ -244,21 +244,12 @@ class ResultSink:
             if capture.record is not None:
                 capture.record.entries.append((table, key, value))
 
-    def skipped(self, started: int) -> None:
+    def skipped(self) -> None:
         """A memoised call was taken instead of run: what it recorded when it ran is not in
-        the open captures, which then cannot stand for what ran; but for the whole captures
-        opened before it ran (``started``, a ``new_serial``), which hold it already."""
+        the open captures of other files' code, which then cannot stand for what ran. (A
+        whole capture is of a call that opened a sharing scope: every memoised call taken
+        inside it ran inside it, ``Interpreter._memo_context``.)"""
         self._touch_own()
-        for capture in self._captures:
-            if capture.opened > started:
-                capture.incomplete = True
-
-    def holds_whole(self, started: int) -> bool:
-        """Whether every open whole capture holds what a call that started at ``started``
-        (a ``new_serial``) recorded: it opened before the call. A memoised call that would
-        leave one incomplete is run again instead: a capture that cannot be kept costs the
-        next check the whole call it stands for."""
-        return all(c.record is None or c.opened <= started for c in self._captures)
 
     def _other_file(self) -> str | None:
         """The path of the other file whose code runs now, called from this one; None when
@@ -344,14 +335,13 @@ class Capture:
     """What was reported while a capture was open, and whether it is not enough to stand
     for what ran (``own``): something was recorded for the checked file itself (a report, a
     reveal, a fact), or a memoised call was taken whose records are elsewhere. A whole
-    capture has a ``record`` of everything; ``incomplete``: it cannot stand for what ran
-    (a memoised call was taken, or a record dropped)."""
+    capture has a ``record`` of everything; ``incomplete``: it cannot stand for what ran (a
+    record was dropped)."""
 
     reports: list[Report] = field(default_factory=list)
     own: bool = False
     record: CallRecord | None = None
     incomplete: bool = False
-    opened: int = 0  # when (``new_serial``)
 
 
 # tables where a replay keeps the first entry of a key (``setdefault``): a journal needs

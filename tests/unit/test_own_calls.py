@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from spmd_check import infer
+from spmd_check import infer, sharing
 from spmd_check.analysis import Analyzer
 from spmd_check.config import Config
 from spmd_check.workspace import Workspace
 
+from bench import gen_workspace
+from bench.lsp.workload import Typist, edit_site
 from bench.real_edits import seen
 
 from .test_incremental_twins import ALL_CASES, CASES, _edits
@@ -107,8 +109,10 @@ def test_a_keystroke_in_one_model_runs_that_model_again_and_takes_the_others(
     # what the taken calls must give again: an error, a reveal and facts inside the models
     assert {d.code for d in first.diagnostics} >= {"spmd-partial-nonlinear"}
     assert first.reveals
+    assert analyzer.cache_stats().own_calls == 0  # a first check keeps none
+    text = MODELS.replace("partial = self.proj(x)", "partialz = partial = self.proj(x)")
+    analyzer.check(path, text)
     assert analyzer.cache_stats().own_calls > 0
-    text = MODELS
     for typed in ("a", "ab", "abc"):
         text = text.replace(
             "partial = self.proj(x)", f"partial{typed[-1]} = partial = self.proj(x)"
@@ -132,6 +136,9 @@ def test_calls_are_run_again_once_lines_moved(
     path = str(tmp_path / "models.py")
     analyzer = Analyzer(workspace=Workspace())
     analyzer.check(path, MODELS)
+    analyzer.check(
+        path, MODELS.replace("partial = self.proj(x)", "partialz = partial = self.proj(x)")
+    )
     # a line added in Head.forward: the smoke test that reads it runs again, below it
     moved = MODELS.replace(
         "        return torch.relu(partial)",
@@ -157,8 +164,46 @@ def test_edits_of_a_case_that_take_its_calls_equal_a_fresh_check(
     text = path.read_text(encoding="utf-8")
     analyzer = Analyzer(Config())
     analyzer.check(str(path), text)
+    retyped = _letter_in_each_body(text)
+    analyzer.check(str(path), retyped)  # keeps the calls it makes
     if analyzer.cache_stats().own_calls == 0:
         return  # nothing to take
-    for edited in _edits(text, "own calls " + str(path.relative_to(CASES))):
+    for edited in _edits(retyped, "own calls " + str(path.relative_to(CASES))):
         result = analyzer.check(str(path), edited)
         assert seen(result) == seen(Analyzer(Config()).check(str(path), edited))
+
+
+def _letter_in_each_body(text: str) -> str:
+    """A letter typed at the end of each function's first line: every analysis runs again
+    (and keeps the calls it makes), none of the lines moves."""
+    return "\n".join(
+        line + "  # x" if line.lstrip().startswith("def ") and line.endswith(":") else line
+        for line in text.split("\n")
+    )
+
+
+def test_typing_in_the_generated_model_file_takes_its_calls_as_a_fresh_check_runs_them(
+    tmp_path: Path, runs: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's workspace model file (``bench/gen_workspace.py``): layers built from
+    other files' blocks, models over them, and a smoke test that builds and runs a dozen
+    models, typed into as the benchmark types (a letter at a time, an Enter every third
+    key), each check against a fresh one."""
+    # calls into other files' code are run, not taken: a kept one's origins are rebased
+    # to this call's arguments, a call memoised within a check keeps the first call's
+    monkeypatch.setattr(sharing.KeptCalls, "get", lambda *_: None)
+    gen_workspace.generate(tmp_path / "ws", lines=6000)
+    path = str(tmp_path / "ws" / gen_workspace.MODEL_FILE)
+    typist = Typist(Path(path).read_text(encoding="utf-8"), edit_site(Path(path).read_text()), 3)
+    analyzer = Analyzer(workspace=Workspace())
+    analyzer.check(path, typist.text)
+    models_run = []
+    for _ in range(7):
+        typist.keystroke()
+        runs.clear()
+        result = analyzer.check(path, typist.text)
+        models_run.append(sum(n for name, n in runs.items() if name.startswith("GPTModel")))
+        assert seen(result) == seen(Analyzer(workspace=Workspace()).check(path, typist.text))
+    # the letters after the first (1, 4, 6: the others follow an Enter, or are the first)
+    # build and run the edited model only; the others, all of them
+    assert max(models_run) > 2 * min(models_run[3], models_run[5]) > 0
