@@ -223,10 +223,14 @@ class Interpreter:
         # of the last invoke: the function raises on every path (a manifest error)
         self.last_raised = False
         self.memo_raised: set[tuple[Any, ...]] = set()
+        self.memo_origins: dict[tuple[Any, ...], tuple[Origin | None, ...]] = {}
         # calls on objects, by what the objects hold (``sharing.py``), and the writes to
         # objects and classes that keep a call that changed what its caller sees out of it
         self.shared_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
-        self.shared_builds: dict[tuple[Any, ...], InstanceVal] = {}
+        # each with its arguments' origins (``shape_of``)
+        self.shared_builds: dict[
+            tuple[Any, ...], tuple[InstanceVal, tuple[Origin | None, ...]]
+        ] = {}
         self.settled_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
         # calls into other files' code, kept across checks by the analyzer
         self.kept = kept
@@ -1240,12 +1244,17 @@ class Interpreter:
         # per journal: a replay gives what its analysis recorded, so the calls it made must
         # record there (reused from another analysis, the replay would lack what they found)
         key = (id(function), _signature(env), *self._memo_context())
+        # a memoised call's values go on from this call's arguments' origins, as running it
+        # would give them (the keys leave origins out)
+        origins = sharing.argument_origins(env)
         if key in self.memo:
             self.sink.skipped()
-            self.last_effects = self.memo_effects.get(key, {})
             self.last_raised = key in self.memo_raised
-            return self.memo[key]
-        shape = sharing.shape_of(env) if sharing.holds_object(env) else None
+            rebase = Rebase.between(self.memo_origins.get(key, origins), origins)
+            self.last_effects = self._rebased(self.memo_effects.get(key, {}), rebase)
+            return self.memo[key] if rebase is None else rebase.value(self.memo[key])
+        shape_origins: list[Origin | None] = []
+        shape = sharing.shape_of(env, None, shape_origins) if sharing.holds_object(env) else None
         shared_key = settled_key = None
         if shape is not None:
             # a method on an object built like one already seen: the call made on that one
@@ -1257,9 +1266,10 @@ class Interpreter:
                 self.sink.skipped()
                 for owner in found.written:
                     self.write_log.write(owner)
-                self.last_effects = found.effects
                 self.last_raised = found.raised
-                return found.result
+                rebase = Rebase.between(found.origins, tuple(shape_origins))
+                self.last_effects = self._rebased(found.effects, rebase)
+                return found.result if rebase is None else rebase.value(found.result)
         kept_key = self._kept_key(function, env)
         if kept_key is not None and self.kept is not None:
             kept = self.kept.get(function, kept_key.key)
@@ -1274,7 +1284,9 @@ class Interpreter:
                 self._ran(function)
                 self._retell(own_key, own_found)
                 # what running it leaves: it is memoised as a quiet call is
-                return self._memoised(key, shared_key, own_found.result)
+                return self._memoised(
+                    key, shared_key, own_found.result, origins, tuple(shape_origins)
+                )
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
@@ -1340,10 +1352,20 @@ class Interpreter:
                 watch, arguments, shape, built_before, gave
             ):
                 self.settled_calls[settled_key] = sharing.SharedCall(
-                    result, self.last_effects, self.last_raised, tuple(watch.written)
+                    result,
+                    self.last_effects,
+                    self.last_raised,
+                    tuple(watch.written),
+                    tuple(shape_origins),
                 )
             return result
-        return self._memoised(key, shared_key, result)
+        return self._memoised(key, shared_key, result, origins, tuple(shape_origins))
+
+    @staticmethod
+    def _rebased(effects: dict[str, Value], rebase: Rebase | None) -> dict[str, Value]:
+        if rebase is None:
+            return effects
+        return {name: rebase.value(value) for name, value in effects.items()}
 
     def _memo_context(self) -> tuple[Any, ...]:
         """What a memoised call depends on besides the callee and its arguments: the state,
@@ -1381,11 +1403,18 @@ class Interpreter:
             self._scope = 0
 
     def _memoised(
-        self, key: tuple[Any, ...], shared_key: tuple[Any, ...] | None, result: Value
+        self,
+        key: tuple[Any, ...],
+        shared_key: tuple[Any, ...] | None,
+        result: Value,
+        origins: tuple[Origin | None, ...],
+        shape_origins: tuple[Origin | None, ...],
     ) -> Value:
-        """A quiet call's result, memoised (and shared, when it gives no object)."""
+        """A quiet call's result, memoised (and shared, when it gives no object), with the
+        origins of its arguments' tensors (``sharing.argument_origins``, ``shape_of``)."""
         self.memo[key] = result
         self.memo_effects[key] = self.last_effects
+        self.memo_origins[key] = origins
         if self.last_raised:
             self.memo_raised.add(key)
         if (
@@ -1394,7 +1423,7 @@ class Interpreter:
             and all(sharing.portable(v) for v in self.last_effects.values())
         ):
             self.shared_calls[shared_key] = sharing.SharedCall(
-                result, self.last_effects, self.last_raised
+                result, self.last_effects, self.last_raised, (), shape_origins
             )
         return result
 
@@ -1795,14 +1824,20 @@ class Interpreter:
             # instances are mutable: a construction like one seen gives a copy of what that
             # one built (when it built it alone: sharing.built_alone)
             arguments = dict(list(env.items())[1:])
-            shape = sharing.shape_of(arguments)
+            origins: list[Origin | None] = []
+            shape = sharing.shape_of(arguments, None, origins)
             key = None
             if shape is not None:
                 key = (init, cls, shape, *self._memo_context())
                 found = self.shared_builds.get(key)
                 if found is not None:
                     self.sink.skipped()
-                    return sharing.fresh_copy(found)
+                    rebase = Rebase.between(found[1], tuple(origins))
+                    if rebase is None:
+                        return sharing.fresh_copy(found[0])
+                    rebased = rebase.value(found[0])  # a copy
+                    assert isinstance(rebased, InstanceVal)
+                    return rebased
             kept_key = self._kept_key(init, arguments, cls)
             if kept_key is not None and self.kept is not None and not VERIFY_INCREMENTAL:
                 kept = self.kept.get(init, kept_key.key)
@@ -1822,7 +1857,7 @@ class Interpreter:
                         self._ran(init)
                         self._retell(own_key, own_found)
                         if key is not None:  # what building it leaves, as below
-                            self.shared_builds[key] = sharing.fresh_copy(copied)
+                            self.shared_builds[key] = (sharing.fresh_copy(copied), tuple(origins))
                         return copied
             self._ran(init)
             declared = len(self.declared_log)
@@ -1841,7 +1876,7 @@ class Interpreter:
                 # a copy: what the caller later writes to this one must not reach the next
                 pristine = sharing.fresh_copy(instance)
                 if key is not None:
-                    self.shared_builds[key] = pristine
+                    self.shared_builds[key] = (pristine, tuple(origins))
                 if own_key is not None and capture is not None and capture.record is not None:
                     self._keep_own(
                         own_key,

@@ -221,7 +221,7 @@ class CacheKeys:
 
     def call_digest(self, env: Mapping[str, Value]) -> Digest | None:
         """What a call of the checked file's code reads of its bound arguments
-        (``sharing.OwnCalls``): values as ``template_digest`` names them, but every object's
+        (``sharing.OwnCall``): values as ``template_digest`` names them, but every object's
         class by its signature (a method reads its receiver's class whole); None when some
         part cannot be named across checks."""
         objects = _Objects(self, receiver_by_header=False)

@@ -1,9 +1,10 @@
-"""A kept call's values as this call gives them: the origins of its arguments are this
-call's, not those of the call that was kept.
+"""A kept or memoised call's values as this call gives them: the origins of its arguments
+are this call's, not those of the call that was kept.
 
 A call into another file's code is kept across checks by the shape of its arguments
-(``sharing.KeptCalls``), and a tensor's shape leaves out its origin: where it came from is
-not what it is. But the call's result often came from an argument (an ``assert_type`` on it,
+(``sharing.KeptCalls``), and a call is memoised within a check by its arguments' types or
+shapes (``Interpreter.invoke``): a tensor's key leaves out its origin, where it came from
+is not what it is. But the call's result often came from an argument (an ``assert_type`` on it,
 an op on it), and its origin chain then ends in that argument's origin: a place of the
 caller's file as the earlier check saw it. After an Enter above the call, or with another
 caller passing the same shapes, a hover would show a stale line or another caller's line.

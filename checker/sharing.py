@@ -38,6 +38,7 @@ from .values import (
     ClassVal,
     FunctionVal,
     InstanceVal,
+    TensorSeqVal,
     TensorVal,
     TupleVal,
     Value,
@@ -58,6 +59,9 @@ class SharedCall:
     effects: dict[str, Value]
     raised: bool
     written: tuple[object, ...] = ()
+    # the origins of the tensors its arguments held (``shape_of``): a call that takes it
+    # gets its values rebased to its own arguments' (``rebase.Rebase``)
+    origins: tuple[Origin | None, ...] = ()
 
 
 NOTHING_WRITTEN = sys.maxsize
@@ -378,6 +382,23 @@ def shape_of(
     except (_Unnamed, TypeError):
         return None
     return shape
+
+
+def argument_origins(env: dict[str, Value]) -> tuple[Origin | None, ...]:
+    """The origins of the tensors the arguments are or hold in tuples, in order: what a
+    memoised call's values are rebased from (``rebase.Rebase``). Not those objects hold:
+    the identity memo names an object by identity, so its tensors are the same."""
+    found: list[Origin | None] = []
+    pending = list(reversed(env.values()))
+    while pending:
+        value = pending.pop()
+        if isinstance(value, TensorVal):
+            found.append(value.origin)
+        elif isinstance(value, TensorSeqVal):
+            found.append(value.element.origin)
+        elif isinstance(value, TupleVal):
+            pending.extend(reversed(value.items))
+    return tuple(found)
 
 
 def holds_object(env: dict[str, Value]) -> bool:

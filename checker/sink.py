@@ -13,7 +13,7 @@ Three things decide where a record goes:
   analysis can be replayed (``replay``) instead of re-run when its inputs are unchanged;
 - a whole capture (``capturing(whole=True)``): everything also goes into its ``CallRecord``,
   so a call of the checked file's code can be taken by a later check instead of run
-  (``retell``, see ``sharing.OwnCalls``);
+  (``retell``, see ``sharing.OwnCall``);
 - otherwise the checked file's own tables.
 """
 
@@ -196,7 +196,7 @@ class ResultSink:
     def capturing(self, whole: bool = False) -> Iterator[Capture]:
         """Also collect what is reported while the block runs (``sharing.KeptCalls``: a call
         taken from an earlier check reports it again); ``whole``: everything recorded, as a
-        ``CallRecord`` (``sharing.OwnCalls``: a call of the checked file's code)."""
+        ``CallRecord`` (``sharing.OwnCall``: a call of the checked file's code)."""
         capture = Capture(record=CallRecord() if whole else None)
         self._captures.append(capture)
         try:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from spmd_check import infer, sharing
+from spmd_check import infer
 from spmd_check.analysis import Analyzer
 from spmd_check.config import Config
 from spmd_check.workspace import Workspace
@@ -183,15 +183,12 @@ def _letter_in_each_body(text: str) -> str:
 
 
 def test_typing_in_the_generated_model_file_takes_its_calls_as_a_fresh_check_runs_them(
-    tmp_path: Path, runs: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, runs: collections.Counter[str]
 ) -> None:
     """The benchmark's workspace model file (``bench/gen_workspace.py``): layers built from
     other files' blocks, models over them, and a smoke test that builds and runs a dozen
     models, typed into as the benchmark types (a letter at a time, an Enter every third
     key), each check against a fresh one."""
-    # calls into other files' code are run, not taken: a kept one's origins are rebased
-    # to this call's arguments, a call memoised within a check keeps the first call's
-    monkeypatch.setattr(sharing.KeptCalls, "get", lambda *_: None)
     gen_workspace.generate(tmp_path / "ws", lines=6000)
     path = str(tmp_path / "ws" / gen_workspace.MODEL_FILE)
     typist = Typist(Path(path).read_text(encoding="utf-8"), edit_site(Path(path).read_text()), 3)

@@ -325,3 +325,52 @@ def test_a_kept_call_is_taken_whatever_way_its_argument_came(
     assert seen(taken) == seen(ran)
     # and that is everything a hover reads
     assert CHAIN + 1 >= 2 * hover.STEPS
+
+
+def test_a_memoised_call_goes_on_from_this_calls_argument_origins(
+    runs: collections.Counter[str],
+) -> None:
+    """Calls memoised within a check (by identity and by shape, and constructions) are
+    keyed without origins: the second call takes the first one's values, whose origin
+    chains went on from the first call's arguments. A hover on the second call's result
+    must show where its own argument came from, as running it would."""
+    text = PRELUDE + (
+        "class Scale(torch.nn.Module):\n"
+        "    def __init__(self, w):\n"
+        "        super().__init__()\n"
+        "        self.w = w\n"
+        "\n"
+        "    def forward(self, t):\n"
+        "        return t * self.w\n"
+        "\n"
+        "\n"
+        "def helper(t):\n"
+        "    return t * 2\n"
+        "\n"
+        "\n"
+        "def f(a, w):\n"
+        "    spmd.assert_type(a, {'tp': V})\n"
+        "    spmd.assert_type(w, {'tp': R})\n"
+        "    x = a + 1\n"  # of one type, from two places
+        "    y = a - 1\n"
+        "    first = helper(x)\n"
+        "    second = helper(y)\n"
+        "    one = Scale(w)(x)\n"
+        "    other = Scale(w)(y)\n"
+        "    return first, second, one, other\n"
+    )
+    result = Analyzer(workspace=Workspace()).check("m.py", text)
+    lines = text.split("\n")
+    # the second calls are memoised (a Scale's forward once on its own, on a template)
+    assert runs["helper"] == 1
+    assert runs["Scale.forward"] == 2
+    for name, through in (("first", "x"), ("second", "y"), ("one", "x"), ("other", "y")):
+        (fact,) = [
+            f
+            for f in result.facts
+            if lines[f.span.line].startswith(f"    {name} =") and f.is_target
+        ]
+        steps = [lines[step.span.line] for step in steps_of(fact.origin)]
+        made = {"x": "    x = a + 1", "y": "    y = a - 1"}
+        assert [line for line in steps if line in made.values()] == [made[through]], name
+        assert "    spmd.assert_type(a, {'tp': V})" in steps
