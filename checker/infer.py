@@ -1529,6 +1529,10 @@ class Interpreter:
                 if found is None:
                     raise LookupError(old.qualname)
                 return found
+            if isinstance(old, RegistrarVal) and old.cls.unit.path == self.path:
+                cls = code(old.cls)
+                assert isinstance(cls, ClassVal)
+                return RegistrarVal(cls)
             return old
 
         try:
