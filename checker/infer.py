@@ -59,7 +59,7 @@ from .names import TYPE_NAMES, call_site_of, canonical, import_bindings, paramet
 from .rebase import Rebase
 from .results import Fix, Origin, Related, Span, TypeFact, origin_note, steps_of
 from .rules import RuleViolation
-from .sink import ResultSink
+from .sink import Capture, ResultSink
 from .spelling import Spelling
 from .state import Budget, BudgetExceeded, Frame, ModuleLoader, State
 from .tensortype import EXACT, UNKNOWN_TYPE, Bindings, Root, TensorType
@@ -1294,7 +1294,7 @@ class Interpreter:
         declared = len(self.declared_log)
         numbers = len(self.numbers.added)
         built_before = new_serial()
-        functions, steps = len(self.functions), self.budget.steps
+        marks = self._marks()
         with (
             self.sink.capturing(whole=own_key is not None)
             if kept_key is not None or own_key is not None
@@ -1305,26 +1305,9 @@ class Interpreter:
         ):
             self._exec_block(function.node.body, frame)
         result = _returned(function, frame)
-        if own_key is not None and capture is not None and capture.record is not None:
-            self._keep_own(
-                own_key,
-                sharing.OwnCall(
-                    result,
-                    dict(frame.effects),
-                    frame.raised and not frame.returns,
-                    capture.record,
-                    tuple(self.declared_log[declared:]),
-                    frozenset(self.numbers.added[numbers:]),
-                    self.budget.steps - steps,
-                ),
-                own_found,
-                keepable=(
-                    watch.quiet
-                    and not capture.incomplete
-                    and len(self.functions) == functions
-                    and not self.write_log.wrote_foreign
-                ),
-            )
+        if own_key is not None and capture is not None and watch.quiet:
+            raised = frame.raised and not frame.returns
+            self._keep_own(own_key, own_found, capture, marks, result, dict(frame.effects), raised)
         if kept_key is not None and capture is not None and watch.quiet:
             self._keep(
                 function,
@@ -1552,24 +1535,43 @@ class Interpreter:
             }
         return self._own_index
 
+    def _marks(self) -> _Marks:
+        return _Marks(
+            len(self.declared_log), len(self.numbers.added), len(self.functions), self.budget.steps
+        )
+
     def _keep_own(
         self,
         key: tuple[Any, ...],
-        call: sharing.OwnCall,
         found: sharing.OwnCall | None,
-        keepable: bool,
-        built: bool = False,
+        capture: Capture,
+        since: _Marks,
+        result: Value,
+        effects: dict[str, Value],
+        raised: bool,
     ) -> None:
-        """Keep a call of this file's code for later checks of it: one that changed nothing
-        its caller sees (``Watch``), gave no object (``built``: a construction, whose object
-        is handed out as copies), defined no function, and whose records were captured
-        whole."""
+        """Keep a quiet call of this file's code (``Watch``) for later checks of it: one that
+        gave no object (a construction's object, kept as a pristine copy, is handed out as
+        copies), defined no function, and whose records were captured whole."""
+        built = key[0] == "build"  # a construction (``_own_build_key``)
         if (
-            not keepable
-            or not (built or sharing.portable(call.result))
-            or not all(sharing.portable(v) for v in call.effects.values())
+            capture.record is None
+            or capture.incomplete
+            or len(self.functions) != since.functions
+            or self.write_log.wrote_foreign
+            or not (built or sharing.portable(result))
+            or not all(sharing.portable(v) for v in effects.values())
         ):
             return
+        call = sharing.OwnCall(
+            result,
+            effects,
+            raised,
+            capture.record,
+            tuple(self.declared_log[since.declared :]),
+            frozenset(self.numbers.added[since.numbers :]),
+            self.budget.steps - since.steps,
+        )
         if (
             VERIFY_INCREMENTAL  # it ran although it was kept: to compare
             and found is not None
@@ -1866,7 +1868,7 @@ class Interpreter:
             self._ran(init)
             declared = len(self.declared_log)
             numbers = len(self.numbers.added)
-            functions, steps = len(self.functions), self.budget.steps
+            marks = self._marks()
             with (
                 self.sink.capturing(whole=own_key is not None)
                 if kept_key is not None or own_key is not None
@@ -1881,26 +1883,8 @@ class Interpreter:
                 pristine = sharing.fresh_copy(instance)
                 if key is not None:
                     self.shared_builds[key] = (pristine, tuple(origins))
-                if own_key is not None and capture is not None and capture.record is not None:
-                    self._keep_own(
-                        own_key,
-                        sharing.OwnCall(
-                            pristine,
-                            {},
-                            False,
-                            capture.record,
-                            tuple(self.declared_log[declared:]),
-                            frozenset(self.numbers.added[numbers:]),
-                            self.budget.steps - steps,
-                        ),
-                        own_found,
-                        keepable=(
-                            not capture.incomplete
-                            and len(self.functions) == functions
-                            and not self.write_log.wrote_foreign
-                        ),
-                        built=True,
-                    )
+                if own_key is not None and capture is not None:
+                    self._keep_own(own_key, own_found, capture, marks, pristine, {}, False)
                 if kept_key is not None and capture is not None:
                     kept_call = sharing.KeptCall(
                         pristine,
@@ -2961,6 +2945,17 @@ def _rebinds(stmt: ast.For | ast.AsyncFor, name: str) -> bool:
             if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target)):
                 return True
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """How far the interpreter's logs were when a call started: what it declared, used as
+    numbers and defined, and the statements it ran, are what they hold past these."""
+
+    declared: int
+    numbers: int
+    functions: int
+    steps: int
 
 
 @dataclass(frozen=True, slots=True)

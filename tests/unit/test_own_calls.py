@@ -12,7 +12,6 @@ result with a fresh check's."""
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,20 +79,10 @@ def smoke():
 """
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[str]]:
-    """How many times each function's body runs during the checks of the test, and calls
-    are taken as users have them (not run again to verify them)."""
+@pytest.fixture(autouse=True)
+def taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept calls are taken as users have them (not run again to verify them)."""
     monkeypatch.setattr(infer, "VERIFY_INCREMENTAL", False)
-    counted: collections.Counter[str] = collections.Counter()
-    running = infer.Interpreter._running
-
-    def counting(self: infer.Interpreter, function: infer.FunctionVal, site: object) -> object:
-        counted[function.qualname] += 1
-        return running(self, function, site)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(infer.Interpreter, "_running", counting)
-    yield counted
 
 
 def _fresh(path: str, text: str) -> tuple[object, ...]:

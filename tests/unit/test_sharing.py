@@ -8,7 +8,6 @@ happens at all, and that calls kept across checks give what a fresh check gives.
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,20 +26,6 @@ from spmd_types.checker import typecheck
 from torch.distributed.device_mesh import init_device_mesh
 
 """
-
-
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[str]]:
-    """How many times each function's body runs during the checks of the test."""
-    counted: collections.Counter[str] = collections.Counter()
-    running = infer.Interpreter._running
-
-    def counting(self: infer.Interpreter, function: infer.FunctionVal, site: object) -> object:
-        counted[function.qualname] += 1
-        return running(self, function, site)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(infer.Interpreter, "_running", counting)
-    yield counted
 
 
 def _check(body: str) -> list[tuple[int, str]]:
