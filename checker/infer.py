@@ -1251,8 +1251,8 @@ class Interpreter:
             self.sink.skipped()
             self.last_raised = key in self.memo_raised
             rebase = Rebase.between(self.memo_origins.get(key, origins), origins)
-            self.last_effects = self._rebased(self.memo_effects.get(key, {}), rebase)
-            return self.memo[key] if rebase is None else rebase.value(self.memo[key])
+            self.last_effects = self._rebased_effects(self.memo_effects.get(key, {}), rebase)
+            return _rebased(self.memo[key], rebase)
         shape_origins: list[Origin | None] = []
         shape = sharing.shape_of(env, None, shape_origins) if sharing.holds_object(env) else None
         shared_key = settled_key = None
@@ -1268,8 +1268,8 @@ class Interpreter:
                     self.write_log.write(owner)
                 self.last_raised = found.raised
                 rebase = Rebase.between(found.origins, tuple(shape_origins))
-                self.last_effects = self._rebased(found.effects, rebase)
-                return found.result if rebase is None else rebase.value(found.result)
+                self.last_effects = self._rebased_effects(found.effects, rebase)
+                return _rebased(found.result, rebase)
         kept_key = self._kept_key(function, env)
         if kept_key is not None and self.kept is not None:
             kept = self.kept.get(function, kept_key.key)
@@ -1345,10 +1345,10 @@ class Interpreter:
         return self._memoised(key, shared_key, result, origins, tuple(shape_origins))
 
     @staticmethod
-    def _rebased(effects: dict[str, Value], rebase: Rebase | None) -> dict[str, Value]:
+    def _rebased_effects(effects: dict[str, Value], rebase: Rebase | None) -> dict[str, Value]:
         if rebase is None:
             return effects
-        return {name: rebase.value(value) for name, value in effects.items()}
+        return {name: _rebased(value, rebase) for name, value in effects.items()}
 
     def _memo_context(self) -> tuple[Any, ...]:
         """What a memoised call depends on besides the callee and its arguments: the state,
@@ -3168,6 +3168,15 @@ def _returned(function: FunctionVal, frame: Frame) -> Value:
     if not frame.terminated and not _always_returns(function.node):
         result = join(result, ConstVal(None))
     return result
+
+
+def _rebased(value: Value, rebase: Rebase | None) -> Value:
+    """A memoised call's value with its tensors' origins rebased to this call's arguments;
+    one that holds an object as it is (the memo gives the very object: a copy would not see
+    what is written to it later)."""
+    if rebase is None or not sharing.portable(value):
+        return value
+    return rebase.value(value)
 
 
 def _signature(env: dict[str, Value]) -> tuple[Any, ...]:

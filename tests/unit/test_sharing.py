@@ -359,3 +359,32 @@ def test_a_memoised_call_goes_on_from_this_calls_argument_origins(
         made = {"x": "    x = a + 1", "y": "    y = a - 1"}
         assert [line for line in steps if line in made.values()] == [made[through]], name
         assert "    spmd.assert_type(a, {'tp': V})" in steps
+
+
+def test_a_memoised_call_that_gives_an_object_gives_that_very_object() -> None:
+    """Rebasing a memoised call's values to this call's argument origins copies the objects
+    it holds; an object the memo gives must stay the object (what is written to it is seen
+    through the caller's other names for it)."""
+    text = PRELUDE + (
+        "class Holder:\n"
+        "    def __init__(self, t):\n"
+        "        self.t = t\n"
+        "\n"
+        "    def get(self, x):\n"
+        "        return self\n"
+        "\n"
+        "\n"
+        "def f(a, p):\n"
+        "    spmd.assert_type(a, {'tp': R})\n"
+        "    spmd.assert_type(p, {'tp': P})\n"
+        "    h = Holder(a)\n"
+        "    x = a + 1\n"
+        "    y = a - 1\n"
+        "    h.get(x)\n"
+        "    same = h.get(y)\n"  # memoised: of one type as x, from another place
+        "    same.t = p\n"
+        "    return torch.relu(h.t)\n"
+    )
+    found = _check(text[len(PRELUDE) :])
+    line = text.split("\n").index("    return torch.relu(h.t)")
+    assert (line, "spmd-partial-nonlinear") in found
