@@ -1279,7 +1279,7 @@ class Interpreter:
         own_key = self._own_call_key(function, env, call_site) if opens else None
         own_found = None
         if own_key is not None:
-            own_found = self.used_own_calls.get(own_key) or self._own_call(own_key)
+            own_found = self._own_call(own_key)
             if own_found is not None and not VERIFY_INCREMENTAL:
                 self._ran(function)
                 self._retell(own_key, own_found)
@@ -1291,8 +1291,6 @@ class Interpreter:
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
         frame = Frame(env, function.unit, function, [], call_site)
-        declared = len(self.declared_log)
-        numbers = len(self.numbers.added)
         built_before = new_serial()
         marks = self._marks()
         with (
@@ -1317,8 +1315,8 @@ class Interpreter:
                     dict(frame.effects),
                     frame.raised and not frame.returns,
                     tuple(capture.reports),
-                    tuple(self.declared_log[declared:]),
-                    frozenset(self.numbers.added[numbers:]),
+                    self._declared_since(marks),
+                    self._numbers_since(marks),
                     kept_key.origins,
                 ),
                 capture.own,
@@ -1434,7 +1432,11 @@ class Interpreter:
         return _KeptKey(key, tuple(origins))
 
     def _own_call(self, key: tuple[Any, ...]) -> sharing.OwnCall | None:
-        return None if self.own_calls is None else self.own_calls.get(key)
+        """The call kept under ``key``: made or taken by this check, or by the one before."""
+        found = self.used_own_calls.get(key)
+        if found is None and self.own_calls is not None:
+            found = self.own_calls.get(key)
+        return found
 
     def _own_call_key(
         self,
@@ -1540,6 +1542,12 @@ class Interpreter:
             len(self.declared_log), len(self.numbers.added), len(self.functions), self.budget.steps
         )
 
+    def _declared_since(self, marks: _Marks) -> tuple[Value, ...]:
+        return tuple(self.declared_log[marks.declared :])
+
+    def _numbers_since(self, marks: _Marks) -> frozenset[str]:
+        return frozenset(self.numbers.added[marks.numbers :])
+
     def _keep_own(
         self,
         key: tuple[Any, ...],
@@ -1549,11 +1557,11 @@ class Interpreter:
         result: Value,
         effects: dict[str, Value],
         raised: bool,
+        built: bool = False,
     ) -> None:
         """Keep a quiet call of this file's code (``Watch``) for later checks of it: one that
-        gave no object (a construction's object, kept as a pristine copy, is handed out as
-        copies), defined no function, and whose records were captured whole."""
-        built = key[0] == "build"  # a construction (``_own_build_key``)
+        gave no object (``built``: a construction, whose object, kept as a pristine copy, is
+        handed out as copies), defined no function, and whose records were captured whole."""
         if (
             capture.record is None
             or capture.incomplete
@@ -1568,8 +1576,8 @@ class Interpreter:
             effects,
             raised,
             capture.record,
-            tuple(self.declared_log[since.declared :]),
-            frozenset(self.numbers.added[since.numbers :]),
+            self._declared_since(since),
+            self._numbers_since(since),
             self.budget.steps - since.steps,
         )
         if (
@@ -1839,11 +1847,12 @@ class Interpreter:
                 if found is not None:
                     self.sink.skipped()
                     rebase = Rebase.between(found[1], tuple(origins))
-                    if rebase is None:
-                        return sharing.fresh_copy(found[0])
-                    rebased = rebase.value(found[0])  # a copy
-                    assert isinstance(rebased, InstanceVal)
-                    return rebased
+                    # a rebase copies the objects it meets
+                    shared = (
+                        sharing.fresh_copy(found[0]) if rebase is None else rebase.value(found[0])
+                    )
+                    assert isinstance(shared, InstanceVal)
+                    return shared
             kept_key = self._kept_key(init, arguments, cls)
             if kept_key is not None and self.kept is not None and not VERIFY_INCREMENTAL:
                 kept = self.kept.get(init, kept_key.key)
@@ -1856,7 +1865,7 @@ class Interpreter:
             own_key = self._own_build_key(cls, arguments, site) if opens else None
             own_found = None
             if own_key is not None:
-                own_found = self.used_own_calls.get(own_key) or self._own_call(own_key)
+                own_found = self._own_call(own_key)
                 if own_found is not None and not VERIFY_INCREMENTAL:
                     copied = self._this_checks(own_found.result)
                     if isinstance(copied, InstanceVal):
@@ -1866,8 +1875,6 @@ class Interpreter:
                             self.shared_builds[key] = (sharing.fresh_copy(copied), tuple(origins))
                         return copied
             self._ran(init)
-            declared = len(self.declared_log)
-            numbers = len(self.numbers.added)
             marks = self._marks()
             with (
                 self.sink.capturing(whole=own_key is not None)
@@ -1884,15 +1891,17 @@ class Interpreter:
                 if key is not None:
                     self.shared_builds[key] = (pristine, tuple(origins))
                 if own_key is not None and capture is not None:
-                    self._keep_own(own_key, own_found, capture, marks, pristine, {}, False)
+                    self._keep_own(
+                        own_key, own_found, capture, marks, pristine, {}, False, built=True
+                    )
                 if kept_key is not None and capture is not None:
                     kept_call = sharing.KeptCall(
                         pristine,
                         {},
                         False,
                         tuple(capture.reports),
-                        tuple(self.declared_log[declared:]),
-                        frozenset(self.numbers.added[numbers:]),
+                        self._declared_since(marks),
+                        self._numbers_since(marks),
                         kept_key.origins,
                     )
                     self._keep(init, kept_key.key, kept_call, capture.own, built=True)
