@@ -224,6 +224,9 @@ class Interpreter:
         self.last_raised = False
         self.memo_raised: set[tuple[Any, ...]] = set()
         self.memo_origins: dict[tuple[Any, ...], tuple[Origin | None, ...]] = {}
+        # memoised calls whose result is a pristine copy of objects they built (a factory's:
+        # ``sharing.fresh``), handed out as copies
+        self.memo_fresh: set[tuple[Any, ...]] = set()
         # calls on objects, by what the objects hold (``sharing.py``), and the writes to
         # objects and classes that keep a call that changed what its caller sees out of it
         self.shared_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
@@ -1247,11 +1250,13 @@ class Interpreter:
         # a memoised call's values go on from this call's arguments' origins, as running it
         # would give them (the keys leave origins out)
         origins = sharing.argument_origins(env)
-        if key in self.memo:
+        if key in self.memo and (key not in self.memo_fresh or self.sink.takes_fresh()):
             self.sink.skipped()
             self.last_raised = key in self.memo_raised
             rebase = Rebase.between(self.memo_origins.get(key, origins), origins)
             self.last_effects = self._rebased_effects(self.memo_effects.get(key, {}), rebase)
+            if key in self.memo_fresh:
+                return _handed_out(self.memo[key], rebase)
             return _rebased(self.memo[key], rebase)
         shape_origins: list[Origin | None] = []
         shape = sharing.shape_of(env, None, shape_origins) if sharing.holds_object(env) else None
@@ -1262,13 +1267,15 @@ class Interpreter:
             # the same objects holding what they held when a call changed nothing in them
             settled_key = (key, shape)
             found = self.shared_calls.get(shared_key) or self.settled_calls.get(settled_key)
-            if found is not None:
+            if found is not None and (not found.fresh or self.sink.takes_fresh()):
                 self.sink.skipped()
                 for owner in found.written:
                     self.write_log.write(owner)
                 self.last_raised = found.raised
                 rebase = Rebase.between(found.origins, tuple(shape_origins))
                 self.last_effects = self._rebased_effects(found.effects, rebase)
+                if found.fresh:
+                    return _handed_out(found.result, rebase)
                 return _rebased(found.result, rebase)
         kept_key = self._kept_key(function, env)
         if kept_key is not None and self.kept is not None:
@@ -1280,14 +1287,26 @@ class Interpreter:
         own_found = None
         if own_key is not None:
             own_found = self._own_call(own_key)
-            if own_found is not None and not VERIFY_INCREMENTAL:
+            # a fresh result holds objects of the earlier check's classes: given with this
+            # check's (None: one is gone, and the call runs)
+            given = (
+                self._this_checks(own_found.result)
+                if own_found is not None and own_found.fresh
+                else None
+                if own_found is None
+                else own_found.result
+            )
+            if own_found is not None and given is not None and not VERIFY_INCREMENTAL:
                 self._ran(function)
                 self._retell(own_key, own_found)
                 # what running it leaves: it is memoised as a quiet call is
-                return self._memoised(
-                    key, shared_key, own_found.result, origins, tuple(shape_origins)
+                memoised = sharing.copy_value(given) if own_found.fresh else given
+                self._memoised(
+                    key, shared_key, memoised, origins, tuple(shape_origins), own_found.fresh
                 )
+                return given
         self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
+        self.memo_fresh.discard(key)
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
         frame = Frame(env, function.unit, function, [], call_site)
@@ -1303,27 +1322,39 @@ class Interpreter:
         ):
             self._exec_block(function.node.body, frame)
         result = _returned(function, frame)
+        self.last_effects = effects = dict(frame.effects)
+        self.last_raised = raised = frame.raised and not frame.returns  # whatever its path
+        # a factory's new objects: kept as a pristine copy (what the caller later writes to
+        # this one must not reach the next), handed out as copies
+        fresh = (
+            watch.quiet
+            and sharing.fresh(result, built_before)
+            and all(sharing.portable(v) for v in effects.values())
+        )
+        kept_result = sharing.copy_value(result) if fresh else result
         if own_key is not None and capture is not None and watch.quiet:
-            raised = frame.raised and not frame.returns
-            self._keep_own(own_key, own_found, capture, marks, result, dict(frame.effects), raised)
+            self._keep_own(own_key, own_found, capture, marks, kept_result, effects, raised, fresh)
         if kept_key is not None and capture is not None and watch.quiet:
             self._keep(
                 function,
                 kept_key.key,
                 sharing.KeptCall(
-                    result,
-                    dict(frame.effects),
-                    frame.raised and not frame.returns,
+                    kept_result,
+                    effects,
+                    raised,
                     tuple(capture.reports),
                     self._declared_since(marks),
                     self._numbers_since(marks),
                     kept_key.origins,
+                    fresh,
                 ),
                 capture.own,
             )
-        self.last_effects = dict(frame.effects)
-        self.last_raised = frame.raised and not frame.returns  # whatever path it takes
-        gave = [result, *self.last_effects.values()]
+        self.last_effects, self.last_raised = effects, raised  # the keeps above may ask others
+        if fresh:
+            self._memoised(key, shared_key, kept_result, origins, tuple(shape_origins), True)
+            return result
+        gave = [result, *effects.values()]
         if not watch.quiet or sharing.holds_new_object(gave, built_before):
             # it changed what its caller sees (an object it was given, a class, the state),
             # or gave an object it built: a second call must do that again (unless what it
@@ -1390,21 +1421,26 @@ class Interpreter:
         result: Value,
         origins: tuple[Origin | None, ...],
         shape_origins: tuple[Origin | None, ...],
+        fresh: bool = False,
     ) -> Value:
         """A quiet call's result, memoised (and shared, when it gives no object), with the
-        origins of its arguments' tensors (``sharing.argument_origins``, ``shape_of``)."""
+        origins of its arguments' tensors (``sharing.argument_origins``, ``shape_of``);
+        ``fresh``: the result is a pristine copy of objects the call built, handed out as
+        copies (``_handed_out``)."""
         self.memo[key] = result
         self.memo_effects[key] = self.last_effects
         self.memo_origins[key] = origins
+        if fresh:
+            self.memo_fresh.add(key)
         if self.last_raised:
             self.memo_raised.add(key)
         if (
             shared_key is not None
-            and sharing.portable(result)
+            and (fresh or sharing.portable(result))
             and all(sharing.portable(v) for v in self.last_effects.values())
         ):
             self.shared_calls[shared_key] = sharing.SharedCall(
-                result, self.last_effects, self.last_raised, (), shape_origins
+                result, self.last_effects, self.last_raised, (), shape_origins, fresh
             )
         return result
 
@@ -1557,17 +1593,18 @@ class Interpreter:
         result: Value,
         effects: dict[str, Value],
         raised: bool,
-        built: bool = False,
+        fresh: bool = False,
     ) -> None:
         """Keep a quiet call of this file's code (``Watch``) for later checks of it: one that
-        gave no object (``built``: a construction, whose object, kept as a pristine copy, is
-        handed out as copies), defined no function, and whose records were captured whole."""
+        gave no object (``fresh``: a construction's or a factory's new objects, kept as a
+        pristine copy, handed out as copies), defined no function, and whose records were
+        captured whole."""
         if (
             capture.record is None
             or capture.incomplete
             or len(self.functions) != since.functions
             or self.write_log.wrote_foreign
-            or not (built or sharing.portable(result))
+            or not (fresh or sharing.portable(result))
             or not all(sharing.portable(v) for v in effects.values())
         ):
             return
@@ -1579,6 +1616,7 @@ class Interpreter:
             self._declared_since(since),
             self._numbers_since(since),
             self.budget.steps - since.steps,
+            fresh,
         )
         if (
             VERIFY_INCREMENTAL  # it ran although it was kept: to compare
@@ -1614,7 +1652,8 @@ class Interpreter:
             for value in kept.declared:
                 self.declare(value)
             self.last_effects = kept.effects
-            return kept.result
+            # a kept object (a construction's, a factory's) is handed out as a copy
+            return sharing.copy_value(kept.result) if kept.fresh else kept.result
         for value in kept.declared:
             self.declare(rebase.value(value))
         self.last_effects = {name: rebase.value(v) for name, v in kept.effects.items()}
@@ -1626,15 +1665,14 @@ class Interpreter:
         key: tuple[Any, ...],
         call: sharing.KeptCall,
         own: bool,
-        built: bool = False,
     ) -> None:
         """Keep a quiet call into another file's code for later checks (see ``KeptCalls``;
-        ``built``: a construction, whose object is handed out as copies)."""
+        a fresh one's objects are handed out as copies)."""
         assert self.kept is not None
         if (
             own
             or self.write_log.wrote_foreign
-            or not (built or sharing.portable(call.result))
+            or not (call.fresh or sharing.portable(call.result))
             or not all(sharing.portable(v) for v in call.effects.values())
         ):
             return
@@ -1859,8 +1897,7 @@ class Interpreter:
                 if kept is not None:
                     built = self._take_kept(init, kept, site, kept_key)
                     assert isinstance(built, InstanceVal)
-                    # a rebased take is a copy already; the kept object itself is not
-                    return built if built is not kept.result else sharing.fresh_copy(built)
+                    return built
             opens = self.write_log.built_here(cls.serial) and self._opens_scope(cls)
             own_key = self._own_build_key(cls, arguments, site) if opens else None
             own_found = None
@@ -1892,7 +1929,7 @@ class Interpreter:
                     self.shared_builds[key] = (pristine, tuple(origins))
                 if own_key is not None and capture is not None:
                     self._keep_own(
-                        own_key, own_found, capture, marks, pristine, {}, False, built=True
+                        own_key, own_found, capture, marks, pristine, {}, False, fresh=True
                     )
                 if kept_key is not None and capture is not None:
                     kept_call = sharing.KeptCall(
@@ -1903,8 +1940,9 @@ class Interpreter:
                         self._declared_since(marks),
                         self._numbers_since(marks),
                         kept_key.origins,
+                        fresh=True,
                     )
-                    self._keep(init, kept_key.key, kept_call, capture.own, built=True)
+                    self._keep(init, kept_key.key, kept_call, capture.own)
         return instance
 
     @contextmanager
@@ -3177,6 +3215,12 @@ def _returned(function: FunctionVal, frame: Frame) -> Value:
     if not frame.terminated and not _always_returns(function.node):
         result = join(result, ConstVal(None))
     return result
+
+
+def _handed_out(pristine: Value, rebase: Rebase | None) -> Value:
+    """A memoised factory's result (kept as a pristine copy) given again: a copy, rebased to
+    this call's arguments' origins when they differ (a rebase copies the objects it meets)."""
+    return sharing.copy_value(pristine) if rebase is None else rebase.value(pristine)
 
 
 def _rebased(value: Value, rebase: Rebase | None) -> Value:

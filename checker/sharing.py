@@ -62,6 +62,9 @@ class SharedCall:
     # the origins of the tensors its arguments held (``shape_of``): a call that takes it
     # gets its values rebased to its own arguments' (``rebase.Rebase``)
     origins: tuple[Origin | None, ...] = ()
+    # its result is a pristine copy of the objects the call built (``fresh``), handed out
+    # as copies
+    fresh: bool = False
 
 
 NOTHING_WRITTEN = sys.maxsize
@@ -268,6 +271,9 @@ class KeptCall:
     # the origins of the tensors its arguments held (``shape_of``): its values are given to
     # a later call with that call's (``rebase.Rebase``)
     origins: tuple[Origin | None, ...] = ()
+    # its result is a pristine copy of the objects the call built (a construction's object,
+    # or a factory's: ``fresh``), handed out as copies
+    fresh: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,6 +291,9 @@ class OwnCall:
     declared: tuple[Value, ...]
     numbers: frozenset[str]
     steps: int
+    # its result is a pristine copy of objects it built (a construction's object, a
+    # factory's: ``fresh``), handed out as copies with the taking check's classes
+    fresh: bool = False
 
 
 def same_own_call(one: OwnCall, other: OwnCall, described: Callable[[Value], Any]) -> bool:
@@ -424,6 +433,33 @@ def built_alone(instance: InstanceVal) -> bool:
         if isinstance(value, FunctionVal) and value.closure is not None:
             return False  # its closure is not copied
     return True
+
+
+def fresh(value: Value, built_before: int) -> bool:
+    """Whether a call's result holds objects, every one of them built by the call (from
+    ``built_before`` on), with no hook holding an object and no closure: a factory's new
+    object. After a quiet call nothing else holds them, so a copy of them is what running
+    the call again gives (kept as a pristine copy, handed out as copies: ``copy_value``)."""
+    holds = False
+    seen = 0
+    for reached in _reached([value]):
+        if isinstance(reached, InstanceVal):
+            holds = True
+            seen += 1
+            if (
+                seen > _NODE_LIMIT
+                or reached.serial < built_before
+                or any(_holds_object(h.hook) for h in reached.hooks)
+            ):
+                return False
+        elif isinstance(reached, FunctionVal) and reached.closure is not None:
+            return False  # its closure is not copied
+    return holds
+
+
+def copy_value(value: Value) -> Value:
+    """A value with every object it holds copied once (a fresh result handed out again)."""
+    return copy_objects(value, {})
 
 
 def own_code(path: str, log: WriteLog) -> Callable[[Value], bool]:

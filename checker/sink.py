@@ -226,6 +226,13 @@ class ResultSink:
             and all(capture.record is not None for capture in self._captures)
         )
 
+    def takes_fresh(self) -> bool:
+        """Whether a memoised call that gave new objects (``sharing.fresh``) may be taken
+        now: no capture of other files' code is open. Such a call ran again, inside it, until
+        it was memoised; taken, it would leave the capture unable to stand for what ran
+        (``skipped``), and the call around it would no longer be kept across checks."""
+        return all(capture.record is not None for capture in self._captures)
+
     def _dropped(self) -> bool:
         """Whether a record is dropped (a ``muted`` block): an open capture then cannot
         stand for what ran."""

@@ -388,3 +388,69 @@ def test_a_memoised_call_that_gives_an_object_gives_that_very_object() -> None:
     found = _check(text[len(PRELUDE) :])
     line = text.split("\n").index("    return torch.relu(h.t)")
     assert (line, "spmd-partial-nonlinear") in found
+
+
+PLACEMENTS = """import spmd_types as spmd
+from spmd_types import R
+
+
+class Layout:
+    def __init__(self, tp):
+        self.axes = {"dp": R, "tp": tp}
+        self.t = None
+
+    def load(self, t):
+        self.t = t
+
+
+def layout(tp):
+    return Layout(tp)
+"""
+
+CONFIGS = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+from spmd_types.checker import typecheck
+from torch.distributed.device_mesh import init_device_mesh
+from pkg.placements import layout
+
+
+def configure(p, r):
+    spmd.assert_type(p, {"dp": R, "tp": P})
+    spmd.assert_type(r, {"dp": R, "tp": R})
+    first = layout(R)
+    second = layout(R)
+    third = layout(P)
+    second.load(p)
+    first.load(r)
+    reveal_type(second.t)
+    return torch.relu(second.t)
+"""
+
+
+def test_a_factory_runs_once_and_each_call_gets_its_own_object(
+    tmp_path: Path, runs: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call that builds and returns a new object (a factory) is kept as a pristine copy
+    and handed out as copies: within a check, and across checks when it is another file's
+    code. Each caller writes only its own copy, as it would write a new object."""
+    monkeypatch.setattr(infer, "VERIFY_INCREMENTAL", False)  # take kept calls, as users do
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "placements.py").write_text(PLACEMENTS)
+    path = str(tmp_path / "pkg" / "configs.py")
+    Path(path).write_text(CONFIGS)
+    analyzer = Analyzer(workspace=Workspace())
+    first = analyzer.check(path, CONFIGS)
+    relu = CONFIGS.split("\n").index("    return torch.relu(second.t)")
+    assert [(d.span.line, d.code) for d in first.diagnostics] == [(relu, "spmd-partial-nonlinear")]
+    assert [{a: str(t) for a, t in r.types.items()} for r in first.reveals] == [
+        {"dp": "R", "tp": "P"}
+    ]
+    assert runs["layout"] == 2  # layout(R) ran once: the second call took a copy
+    runs.clear()
+    for typed in ("a", "ab", "abc"):
+        edited = CONFIGS.replace("    third =", f"    third{typed} = third =")
+        assert _results(analyzer, path, edited) == _results(Analyzer(), path, edited)
+    # each fresh analyzer ran layout(R) and layout(P) once; the warm one took both
+    assert runs["layout"] == 3 * 2

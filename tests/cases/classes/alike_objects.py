@@ -54,6 +54,15 @@ class Factory:
         return Holder(self.t)
 
 
+def make_holder(t):
+    return Holder(t)
+
+
+def make_tied(t):
+    shared = Holder(t)
+    return shared, Wrapper(shared)
+
+
 class Registry:
     last = None
 
@@ -139,3 +148,17 @@ with spmd.set_current_mesh(mesh), typecheck():
     n3 = f.fresh()
     n3.load(p)
     reveal_type(n2.t)  # T: {dp: R, tp: R}
+
+    # a function that builds and returns new objects gives new ones at each call
+    k1 = make_holder(r)
+    k2 = make_holder(r)
+    k3 = make_holder(r)
+    k2.load(p)
+    reveal_type(k1.t)  # T: {dp: R, tp: R}
+    reveal_type(k2.t)  # T: {dp: R, tp: P}
+    reveal_type(k3.t)  # T: {dp: R, tp: R}
+    e1, v1 = make_tied(r)
+    e2, v2 = make_tied(r)
+    e2.load(p)
+    reveal_type(v2.inner.t)  # T: {dp: R, tp: P}
+    reveal_type(v1.inner.t)  # T: {dp: R, tp: R}
