@@ -151,6 +151,8 @@ _TESTCASE_BASES = frozenset(
     }
 )
 _MAX_CALL_DEPTH = 12
+# the memo entry of a call while it runs: a recursive call gives Unknown
+_RUNNING = sharing.SharedCall(UNKNOWN, {}, False)
 _LOOP_ROUNDS = 4
 FUNCTION_TIME_BUDGET = 2.0  # seconds for one function's standalone analysis
 FUNCTION_STEP_BUDGET = 200_000  # statements interpreted for one function
@@ -216,24 +218,19 @@ class Interpreter:
         self.analysed: dict[int, FunctionVal] = {}
         # while a journal records: every function whose body ran in it (``_ran``)
         self.journal_ran: set[FunctionIdentity] | None = None
-        self.memo: dict[tuple[Any, ...], Value] = {}
-        self.memo_effects: dict[tuple[Any, ...], dict[str, Value]] = {}
+        # memoised calls, each with its arguments' origins (``sharing.argument_origins``); a
+        # call running holds ``_RUNNING`` (recursion through the memo gives Unknown)
+        self.memo: dict[tuple[Any, ...], sharing.SharedCall] = {}
         # of the last invoke: in-place effects on arguments
         self.last_effects: dict[str, Value] = {}
         # of the last invoke: the function raises on every path (a manifest error)
         self.last_raised = False
-        self.memo_raised: set[tuple[Any, ...]] = set()
-        self.memo_origins: dict[tuple[Any, ...], tuple[Origin | None, ...]] = {}
-        # memoised calls whose result is a pristine copy of objects they built (a factory's:
-        # ``sharing.fresh``), handed out as copies
-        self.memo_fresh: set[tuple[Any, ...]] = set()
         # calls on objects, by what the objects hold (``sharing.py``), and the writes to
         # objects and classes that keep a call that changed what its caller sees out of it
         self.shared_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
-        # each with its arguments' origins (``shape_of``)
-        self.shared_builds: dict[
-            tuple[Any, ...], tuple[InstanceVal, tuple[Origin | None, ...]]
-        ] = {}
+        # constructions, their objects kept as pristine copies (``fresh``), each with its
+        # arguments' origins (``shape_of``)
+        self.shared_builds: dict[tuple[Any, ...], sharing.SharedCall] = {}
         self.settled_calls: dict[tuple[Any, ...], sharing.SharedCall] = {}
         # calls into other files' code, kept across checks by the analyzer
         self.kept = kept
@@ -1250,14 +1247,9 @@ class Interpreter:
         # a memoised call's values go on from this call's arguments' origins, as running it
         # would give them (the keys leave origins out)
         origins = sharing.argument_origins(env)
-        if key in self.memo and (key not in self.memo_fresh or self.sink.takes_fresh()):
-            self.sink.skipped()
-            self.last_raised = key in self.memo_raised
-            rebase = Rebase.between(self.memo_origins.get(key, origins), origins)
-            self.last_effects = self._rebased_effects(self.memo_effects.get(key, {}), rebase)
-            if key in self.memo_fresh:
-                return _handed_out(self.memo[key], rebase)
-            return _rebased(self.memo[key], rebase)
+        found = self.memo.get(key)
+        if found is not None and self._takes(found):
+            return self._took(found, Rebase.between(found.origins, origins))
         shape_origins: list[Origin | None] = []
         shape = sharing.shape_of(env, None, shape_origins) if sharing.holds_object(env) else None
         shared_key = settled_key = None
@@ -1267,16 +1259,8 @@ class Interpreter:
             # the same objects holding what they held when a call changed nothing in them
             settled_key = (key, shape)
             found = self.shared_calls.get(shared_key) or self.settled_calls.get(settled_key)
-            if found is not None and (not found.fresh or self.sink.takes_fresh()):
-                self.sink.skipped()
-                for owner in found.written:
-                    self.write_log.write(owner)
-                self.last_raised = found.raised
-                rebase = Rebase.between(found.origins, tuple(shape_origins))
-                self.last_effects = self._rebased_effects(found.effects, rebase)
-                if found.fresh:
-                    return _handed_out(found.result, rebase)
-                return _rebased(found.result, rebase)
+            if found is not None and self._takes(found):
+                return self._took(found, Rebase.between(found.origins, tuple(shape_origins)))
         kept_key = self._kept_key(function, env)
         if kept_key is not None and self.kept is not None:
             kept = self.kept.get(function, kept_key.key)
@@ -1287,26 +1271,18 @@ class Interpreter:
         own_found = None
         if own_key is not None:
             own_found = self._own_call(own_key)
-            # a fresh result holds objects of the earlier check's classes: given with this
-            # check's (None: one is gone, and the call runs)
-            given = (
-                self._this_checks(own_found.result)
-                if own_found is not None and own_found.fresh
-                else None
-                if own_found is None
-                else own_found.result
-            )
+            given = None if own_found is None else self._own_result(own_found)
             if own_found is not None and given is not None and not VERIFY_INCREMENTAL:
                 self._ran(function)
                 self._retell(own_key, own_found)
                 # what running it leaves: it is memoised as a quiet call is
                 memoised = sharing.copy_value(given) if own_found.fresh else given
-                self._memoised(
-                    key, shared_key, memoised, origins, tuple(shape_origins), own_found.fresh
+                entry = sharing.SharedCall(
+                    memoised, own_found.effects, own_found.raised, (), (), own_found.fresh
                 )
+                self._memoised(key, shared_key, entry, origins, tuple(shape_origins))
                 return given
-        self.memo[key] = UNKNOWN  # recursion through the memo gives Unknown
-        self.memo_fresh.discard(key)
+        self.memo[key] = _RUNNING
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
         frame = Frame(env, function.unit, function, [], call_site)
@@ -1332,9 +1308,10 @@ class Interpreter:
             and all(sharing.portable(v) for v in effects.values())
         )
         kept_result = sharing.copy_value(result) if fresh else result
+        findings = self._findings(capture, marks)
         if own_key is not None and capture is not None and watch.quiet:
             self._keep_own(own_key, own_found, capture, marks, kept_result, effects, raised, fresh)
-        if kept_key is not None and capture is not None and watch.quiet:
+        if kept_key is not None and findings is not None and watch.quiet:
             self._keep(
                 function,
                 kept_key.key,
@@ -1342,17 +1319,17 @@ class Interpreter:
                     kept_result,
                     effects,
                     raised,
-                    tuple(capture.reports),
-                    self._declared_since(marks),
-                    self._numbers_since(marks),
+                    findings.reports,
+                    findings.declared,
+                    findings.numbers,
                     kept_key.origins,
                     fresh,
                 ),
-                capture.own,
             )
         self.last_effects, self.last_raised = effects, raised  # the keeps above may ask others
+        entry = sharing.SharedCall(kept_result, effects, raised, (), (), fresh, findings)
         if fresh:
-            self._memoised(key, shared_key, kept_result, origins, tuple(shape_origins), True)
+            self._memoised(key, shared_key, entry, origins, tuple(shape_origins))
             return result
         gave = [result, *effects.values()]
         if not watch.quiet or sharing.holds_new_object(gave, built_before):
@@ -1363,15 +1340,12 @@ class Interpreter:
             if settled_key is not None and sharing.settled(
                 watch, arguments, shape, built_before, gave
             ):
-                self.settled_calls[settled_key] = sharing.SharedCall(
-                    result,
-                    self.last_effects,
-                    self.last_raised,
-                    tuple(watch.written),
-                    tuple(shape_origins),
+                self.settled_calls[settled_key] = replace(
+                    entry, written=tuple(watch.written), origins=tuple(shape_origins)
                 )
             return result
-        return self._memoised(key, shared_key, result, origins, tuple(shape_origins))
+        self._memoised(key, shared_key, entry, origins, tuple(shape_origins))
+        return result
 
     @staticmethod
     def _rebased_effects(effects: dict[str, Value], rebase: Rebase | None) -> dict[str, Value]:
@@ -1418,31 +1392,60 @@ class Interpreter:
         self,
         key: tuple[Any, ...],
         shared_key: tuple[Any, ...] | None,
-        result: Value,
+        entry: sharing.SharedCall,
         origins: tuple[Origin | None, ...],
         shape_origins: tuple[Origin | None, ...],
-        fresh: bool = False,
-    ) -> Value:
-        """A quiet call's result, memoised (and shared, when it gives no object), with the
-        origins of its arguments' tensors (``sharing.argument_origins``, ``shape_of``);
-        ``fresh``: the result is a pristine copy of objects the call built, handed out as
-        copies (``_handed_out``)."""
-        self.memo[key] = result
-        self.memo_effects[key] = self.last_effects
-        self.memo_origins[key] = origins
-        if fresh:
-            self.memo_fresh.add(key)
-        if self.last_raised:
-            self.memo_raised.add(key)
+    ) -> None:
+        """A quiet call memoised (and shared, when it gives no object, or only objects it
+        built: ``fresh``), with the origins of its arguments' tensors
+        (``sharing.argument_origins``, ``shape_of``)."""
+        self.memo[key] = replace(entry, origins=origins)
         if (
             shared_key is not None
-            and (fresh or sharing.portable(result))
-            and all(sharing.portable(v) for v in self.last_effects.values())
+            and (entry.fresh or sharing.portable(entry.result))
+            and all(sharing.portable(v) for v in entry.effects.values())
         ):
-            self.shared_calls[shared_key] = sharing.SharedCall(
-                result, self.last_effects, self.last_raised, (), shape_origins, fresh
-            )
-        return result
+            self.shared_calls[shared_key] = replace(entry, origins=shape_origins)
+
+    def _takes(self, found: sharing.SharedCall) -> bool:
+        """Whether a memoised call may be taken here. One that gave new objects and whose
+        findings are not known runs again inside a capture of other files' code: taken, it
+        would leave the capture unable to stand for what ran (``ResultSink.skipped``), where
+        running it kept the call around it for later checks."""
+        return not found.fresh or found.findings is not None or not self.sink.reports_captured()
+
+    def _took(self, found: sharing.SharedCall, rebase: Rebase | None) -> Value:
+        """A memoised call taken instead of run: its values, rebased to this call's
+        arguments' origins. The open captures of other files' code get what it found when it
+        ran, as if it ran inside them (a later check may take their calls where its first run
+        is not before them); without its findings, they cannot stand for what ran."""
+        if found.findings is None:
+            self.sink.skipped()
+        elif self.sink.reports_captured():
+            self.sink.retold(found.findings.reports)
+            for value in found.findings.declared:
+                self.declare(value if rebase is None else rebase.value(value))
+            self.numbers.update(found.findings.numbers)
+        for owner in found.written:
+            self.write_log.write(owner)
+        self.last_raised = found.raised
+        self.last_effects = self._rebased_effects(found.effects, rebase)
+        return _handed_out(found.result, rebase) if found.fresh else _rebased(found.result, rebase)
+
+    def _findings(self, capture: Capture | None, marks: _Marks) -> sharing.Findings | None:
+        """What a call of other files' code found, when its capture (``capturing()``) can
+        stand for what ran."""
+        if capture is None or capture.record is not None or capture.own:
+            return None
+        return sharing.Findings(
+            tuple(capture.reports), self._declared_since(marks), self._numbers_since(marks)
+        )
+
+    def _own_result(self, call: sharing.OwnCall) -> Value | None:
+        """A kept own call's result as this check gives it: a fresh one holds objects of the
+        earlier check's classes, copied with this check's (None: one is gone, and the call
+        runs again)."""
+        return self._this_checks(call.result) if call.fresh else call.result
 
     def _kept_key(
         self, function: FunctionVal, env: dict[str, Value], built: ClassVal | None = None
@@ -1664,14 +1667,13 @@ class Interpreter:
         function: FunctionVal,
         key: tuple[Any, ...],
         call: sharing.KeptCall,
-        own: bool,
     ) -> None:
-        """Keep a quiet call into another file's code for later checks (see ``KeptCalls``;
-        a fresh one's objects are handed out as copies)."""
+        """Keep a quiet call into another file's code, whose capture stands for what ran
+        (``_findings``), for later checks (see ``KeptCalls``; a fresh one's objects are
+        handed out as copies)."""
         assert self.kept is not None
         if (
-            own
-            or self.write_log.wrote_foreign
+            self.write_log.wrote_foreign
             or not (call.fresh or sharing.portable(call.result))
             or not all(sharing.portable(v) for v in call.effects.values())
         ):
@@ -1883,12 +1885,7 @@ class Interpreter:
                 key = (init, cls, shape, *self._memo_context())
                 found = self.shared_builds.get(key)
                 if found is not None:
-                    self.sink.skipped()
-                    rebase = Rebase.between(found[1], tuple(origins))
-                    # a rebase copies the objects it meets
-                    shared = (
-                        sharing.fresh_copy(found[0]) if rebase is None else rebase.value(found[0])
-                    )
+                    shared = self._took(found, Rebase.between(found.origins, tuple(origins)))
                     assert isinstance(shared, InstanceVal)
                     return shared
             kept_key = self._kept_key(init, arguments, cls)
@@ -1909,7 +1906,9 @@ class Interpreter:
                         self._ran(init)
                         self._retell(own_key, own_found)
                         if key is not None:  # what building it leaves, as below
-                            self.shared_builds[key] = (sharing.fresh_copy(copied), tuple(origins))
+                            self.shared_builds[key] = sharing.SharedCall(
+                                sharing.fresh_copy(copied), {}, False, (), tuple(origins), True
+                            )
                         return copied
             self._ran(init)
             marks = self._marks()
@@ -1925,24 +1924,27 @@ class Interpreter:
             if watch.quiet and sharing.built_alone(instance):
                 # a copy: what the caller later writes to this one must not reach the next
                 pristine = sharing.fresh_copy(instance)
+                findings = self._findings(capture, marks)
                 if key is not None:
-                    self.shared_builds[key] = (pristine, tuple(origins))
+                    self.shared_builds[key] = sharing.SharedCall(
+                        pristine, {}, False, (), tuple(origins), True, findings
+                    )
                 if own_key is not None and capture is not None:
                     self._keep_own(
                         own_key, own_found, capture, marks, pristine, {}, False, fresh=True
                     )
-                if kept_key is not None and capture is not None:
+                if kept_key is not None and findings is not None:
                     kept_call = sharing.KeptCall(
                         pristine,
                         {},
                         False,
-                        tuple(capture.reports),
-                        self._declared_since(marks),
-                        self._numbers_since(marks),
+                        findings.reports,
+                        findings.declared,
+                        findings.numbers,
                         kept_key.origins,
                         fresh=True,
                     )
-                    self._keep(init, kept_key.key, kept_call, capture.own)
+                    self._keep(init, kept_key.key, kept_call)
         return instance
 
     @contextmanager

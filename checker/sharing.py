@@ -50,6 +50,18 @@ _DEPTH_LIMIT = 8
 
 
 @dataclass(frozen=True)
+class Findings:
+    """What a call of another file's code found when it ran inside a capture (``KeptCall``
+    keeps the same): the errors it reported, the tensors whose type it stated, and the
+    caller's values it used as numbers. A memoised call taken inside another such capture
+    gives them to it, as if it ran there (``Interpreter._took``)."""
+
+    reports: tuple[Report, ...]
+    declared: tuple[Value, ...]
+    numbers: frozenset[str]
+
+
+@dataclass(frozen=True)
 class SharedCall:
     """What a call gave: its result, its in-place effects on its arguments (by parameter
     name), whether it raises on every path, and the objects it wrote to (each write left
@@ -65,6 +77,8 @@ class SharedCall:
     # its result is a pristine copy of the objects the call built (``fresh``), handed out
     # as copies
     fresh: bool = False
+    # what it found, when it ran inside a capture of other files' code
+    findings: Findings | None = None
 
 
 NOTHING_WRITTEN = sys.maxsize

@@ -226,12 +226,17 @@ class ResultSink:
             and all(capture.record is not None for capture in self._captures)
         )
 
-    def takes_fresh(self) -> bool:
-        """Whether a memoised call that gave new objects (``sharing.fresh``) may be taken
-        now: no capture of other files' code is open. Such a call ran again, inside it, until
-        it was memoised; taken, it would leave the capture unable to stand for what ran
-        (``skipped``), and the call around it would no longer be kept across checks."""
-        return all(capture.record is not None for capture in self._captures)
+    def reports_captured(self) -> bool:
+        """Whether a capture of other files' code (``capturing()``, reports only) is open."""
+        return any(capture.record is None for capture in self._captures)
+
+    def retold(self, reports: tuple[Report, ...]) -> None:
+        """A memoised call was taken instead of run, and these are the errors it reported
+        when it ran: the open captures of other files' code get them as if it ran inside
+        them. (A whole capture's call ran it inside itself: it opened a sharing scope.)"""
+        for capture in self._captures:
+            if capture.record is None:
+                capture.reports.extend(reports)  # as running it again would report them
 
     def _dropped(self) -> bool:
         """Whether a record is dropped (a ``muted`` block): an open capture then cannot

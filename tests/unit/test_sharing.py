@@ -454,3 +454,54 @@ def test_a_factory_runs_once_and_each_call_gets_its_own_object(
         assert _results(analyzer, path, edited) == _results(Analyzer(), path, edited)
     # each fresh analyzer ran layout(R) and layout(P) once; the warm one took both
     assert runs["layout"] == 3 * 2
+
+
+HELPERS = """import torch
+
+
+def helper(t):
+    return torch.relu(t)
+
+
+def outer(t):
+    return helper(t) + 1
+"""
+
+CALLER = """import torch
+import spmd_types as spmd
+from spmd_types import P, R
+from pkg.helpers import helper, outer
+
+
+def f(p):
+    spmd.assert_type(p, {"dp": R, "tp": P})
+    helper(p)
+    return outer(p)
+"""
+
+
+def test_a_call_that_took_a_memoised_call_is_kept_with_what_that_call_found(
+    tmp_path: Path, runs: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``outer`` takes the memoised ``helper(p)`` its caller ran first; it is still kept for
+    the next check, with the error ``helper`` found, and gives it there, where nothing ran
+    ``helper`` before it."""
+    monkeypatch.setattr(infer, "VERIFY_INCREMENTAL", False)  # take kept calls, as users do
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    helpers = tmp_path / "pkg" / "helpers.py"
+    helpers.write_text(HELPERS)
+    path = str(tmp_path / "pkg" / "caller.py")
+    Path(path).write_text(CALLER)
+    analyzer = Analyzer(workspace=Workspace())
+    first = analyzer.check(path, CALLER)
+    assert list(first.elsewhere) == [str(helpers)]
+    runs.clear()
+    edited = CALLER.replace("    helper(p)\n", "    (p)\n")
+    again = _results(analyzer, path, edited)
+    assert runs["outer"] == 0  # taken from the first check
+    found = again[1][str(helpers)]  # type: ignore[index]
+    assert [(d.span, d.code) for d in found] == [
+        (d.span, d.code) for d in first.elsewhere[str(helpers)]
+    ]
+    assert again == _results(Analyzer(), path, edited)
