@@ -1271,16 +1271,20 @@ class Interpreter:
         own_found = None
         if own_key is not None:
             own_found = self._own_call(own_key)
-            given = None if own_found is None else self._own_result(own_found)
-            if own_found is not None and given is not None and not VERIFY_INCREMENTAL:
+            given = (
+                self._own_result(own_found)
+                if own_found is not None and not VERIFY_INCREMENTAL
+                else None
+            )
+            if own_found is not None and given is not None:
                 self._ran(function)
                 self._retell(own_key, own_found)
                 # what running it leaves: it is memoised as a quiet call is
                 memoised = sharing.copy_value(given) if own_found.fresh else given
                 entry = sharing.SharedCall(
-                    memoised, own_found.effects, own_found.raised, (), (), own_found.fresh
+                    memoised, own_found.effects, own_found.raised, (), origins, own_found.fresh
                 )
-                self._memoised(key, shared_key, entry, origins, tuple(shape_origins))
+                self._memoised(key, shared_key, entry, tuple(shape_origins))
                 return given
         self.memo[key] = _RUNNING
         self._ran(function)
@@ -1327,9 +1331,9 @@ class Interpreter:
                 ),
             )
         self.last_effects, self.last_raised = effects, raised  # the keeps above may ask others
-        entry = sharing.SharedCall(kept_result, effects, raised, (), (), fresh, findings)
+        entry = sharing.SharedCall(kept_result, effects, raised, (), origins, fresh, findings)
         if fresh:
-            self._memoised(key, shared_key, entry, origins, tuple(shape_origins))
+            self._memoised(key, shared_key, entry, tuple(shape_origins))
             return result
         gave = [result, *effects.values()]
         if not watch.quiet or sharing.holds_new_object(gave, built_before):
@@ -1344,7 +1348,7 @@ class Interpreter:
                     entry, written=tuple(watch.written), origins=tuple(shape_origins)
                 )
             return result
-        self._memoised(key, shared_key, entry, origins, tuple(shape_origins))
+        self._memoised(key, shared_key, entry, tuple(shape_origins))
         return result
 
     @staticmethod
@@ -1393,13 +1397,12 @@ class Interpreter:
         key: tuple[Any, ...],
         shared_key: tuple[Any, ...] | None,
         entry: sharing.SharedCall,
-        origins: tuple[Origin | None, ...],
         shape_origins: tuple[Origin | None, ...],
     ) -> None:
-        """A quiet call memoised (and shared, when it gives no object, or only objects it
-        built: ``fresh``), with the origins of its arguments' tensors
-        (``sharing.argument_origins``, ``shape_of``)."""
-        self.memo[key] = replace(entry, origins=origins)
+        """A quiet call memoised (``entry``, with its arguments' origins as
+        ``sharing.argument_origins`` gives them), and shared, when it gives no object or only
+        objects it built (``fresh``), with those ``shape_of`` gives."""
+        self.memo[key] = entry
         if (
             shared_key is not None
             and (entry.fresh or sharing.portable(entry.result))

@@ -439,14 +439,7 @@ def portable(value: Value) -> bool:
 def built_alone(instance: InstanceVal) -> bool:
     """Whether every object the instance holds (itself included) was built after it (by
     its construction): a copy of it then shares nothing with anything else."""
-    for value in _reached([instance]):
-        if isinstance(value, InstanceVal) and (
-            value.serial < instance.serial or any(_holds_object(h.hook) for h in value.hooks)
-        ):
-            return False  # a hook is copied as it is: one on an object would be shared
-        if isinstance(value, FunctionVal) and value.closure is not None:
-            return False  # its closure is not copied
-    return True
+    return _built_from(instance, instance.serial, None)
 
 
 def fresh(value: Value, built_before: int) -> bool:
@@ -454,21 +447,26 @@ def fresh(value: Value, built_before: int) -> bool:
     ``built_before`` on), with no hook holding an object and no closure: a factory's new
     object. After a quiet call nothing else holds them, so a copy of them is what running
     the call again gives (kept as a pristine copy, handed out as copies: ``copy_value``)."""
-    holds = False
+    return _holds_object(value) and _built_from(value, built_before, _NODE_LIMIT)
+
+
+def _built_from(value: Value, serial: int, limit: int | None) -> bool:
+    """Whether every object the value holds was built from ``serial`` on (at most ``limit``
+    of them), with no hook holding an object and no closure: a copy of them shares nothing
+    with anything else."""
     seen = 0
     for reached in _reached([value]):
         if isinstance(reached, InstanceVal):
-            holds = True
             seen += 1
             if (
-                seen > _NODE_LIMIT
-                or reached.serial < built_before
+                (limit is not None and seen > limit)
+                or reached.serial < serial
                 or any(_holds_object(h.hook) for h in reached.hooks)
             ):
-                return False
+                return False  # a hook is copied as it is: one on an object would be shared
         elif isinstance(reached, FunctionVal) and reached.closure is not None:
             return False  # its closure is not copied
-    return holds
+    return True
 
 
 def copy_value(value: Value) -> Value:
@@ -529,7 +527,7 @@ def _reached(values: Iterable[Value]) -> Iterator[Value]:
 def fresh_copy(instance: InstanceVal) -> InstanceVal:
     """A copy of an object built alone, each object it holds copied once (two attributes
     holding one object hold one copy)."""
-    copied = copy_objects(instance, {})
+    copied = copy_value(instance)
     assert isinstance(copied, InstanceVal)
     return copied
 
