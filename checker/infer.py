@@ -345,7 +345,7 @@ class Interpreter:
                 self._syntax_error(unit)
             if unit.tree is None:
                 continue
-            frame = Frame(self.globals, unit, None, [])
+            frame = Frame(self.globals, unit, None, self.globals, [])
             self.budget.check_cancelled()  # between units too: most are a few statements
             self.budget.start()
             try:
@@ -1021,7 +1021,7 @@ class Interpreter:
             node,
             frame.unit,
             qualname,
-            self.globals,
+            frame.globals,
             closure,
             defaults,
             kw_defaults,
@@ -1061,8 +1061,9 @@ class Interpreter:
         decorators = [(self._eval(d, frame), d) for d in node.decorator_list]
         # a class body reads the module's names through the globals; one inside a function
         # sees the function's locals too (a copy: its own names must not leak out)
-        at_module_level = frame.env is self.globals
-        body_frame = Frame({} if at_module_level else dict(frame.env), frame.unit, None, [])
+        at_module_level = frame.env is frame.globals
+        body_env = {} if at_module_level else dict(frame.env)
+        body_frame = Frame(body_env, frame.unit, None, frame.globals, [])
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 cls.methods[stmt.name] = self._define_function(stmt, body_frame, cls)
@@ -1193,7 +1194,9 @@ class Interpreter:
                 args, kwargs = entry.entry_arguments(
                     method, self.state.known_mesh, lambda _cls: instance, own_class=instance
                 )
-                frame = Frame(self._bind(method, args, kwargs), method.unit, method, [], None)
+                frame = Frame(
+                    self._bind(method, args, kwargs), method.unit, method, method.globals, []
+                )
                 with self._running(method, None):
                     self._exec_block(method.node.body, frame)
 
@@ -1289,7 +1292,7 @@ class Interpreter:
         self.memo[key] = _RUNNING
         self._ran(function)
         arguments = dict(env)  # the frame's env gains its locals
-        frame = Frame(env, function.unit, function, [], call_site)
+        frame = Frame(env, function.unit, function, function.globals, [], call_site)
         built_before = new_serial()
         marks = self._marks()
         with (
@@ -1923,7 +1926,9 @@ class Interpreter:
                 self._running(init, site),
                 self._scoped(opens),
             ):
-                self._exec_block(init.node.body, Frame(env, init.unit, init, [], site))
+                self._exec_block(
+                    init.node.body, Frame(env, init.unit, init, init.globals, [], site)
+                )
             if watch.quiet and sharing.built_alone(instance):
                 # a copy: what the caller later writes to this one must not reach the next
                 pristine = sharing.fresh_copy(instance)
@@ -2197,13 +2202,10 @@ class Interpreter:
         if name in frame.env:
             return frame.env[name]
         function = frame.function
-        if function is not None:
-            if function.closure is not None and name in function.closure:
-                return function.closure[name]
-            if name in function.globals:
-                return function.globals[name]
-        elif name in self.globals:
-            return self.globals[name]
+        if function is not None and function.closure is not None and name in function.closure:
+            return function.closure[name]
+        if name in frame.globals:
+            return frame.globals[name]
         if name == "reveal_type":
             return RefVal("reveal_type")
         if name in _BUILTINS:

@@ -74,6 +74,10 @@ class Frame:
     env: dict[str, Value]
     unit: Unit
     function: FunctionVal | None
+    # The names of the module whose code this frame runs: a function's own module (which
+    # need not be the checked file: a function defined inside a loaded module's function,
+    # a class body inside one), read after the locals and the closure
+    globals: dict[str, Value]
     returns: list[Value]
     call_site: Related | None = None
     terminated: bool = False
@@ -94,6 +98,7 @@ class Frame:
             env,
             self.unit,
             self.function,
+            self.globals,
             self.returns,
             self.call_site,
             effects=self.effects,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from spmd_check.analysis import Analyzer
 from spmd_check.state import Cancelled
 from spmd_check.workspace import Workspace
@@ -139,6 +140,73 @@ def step(x):
     spmd.assert_type(x, {"tp": P})
     return block(x)
 """
+
+
+NESTED = """\
+import torch
+
+
+def act(x):
+    return IDENTITY_OR_RELU
+
+
+def outer(x):
+    def inner():
+        return act(x)
+
+    return inner()
+
+
+def make_layer():
+    class Layer:
+        def forward(self, x):
+            return act(x)
+
+    return Layer()
+
+
+def pick():
+    class Choice:
+        chosen = act
+
+    return Choice.chosen
+"""
+STEP = """\
+import torch
+import spmd_types as spmd
+from spmd_types import P
+from pkg.nested import outer, make_layer, pick
+
+
+def act(x):
+    return IDENTITY_OR_RELU
+
+
+def step(x):
+    spmd.assert_type(x, {"tp": P})
+    return outer(x), make_layer().forward(x), pick()(x)
+"""
+IDENTITY, RELU = "x", "torch.relu(x)"
+
+
+@pytest.mark.parametrize("relu_in_nested", [False, True])
+def test_code_nested_in_a_loaded_modules_function_reads_that_modules_names(
+    tmp_path: Path, relu_in_nested: bool
+) -> None:
+    """A function or class defined inside a loaded module's function, run from another
+    file, reads its own module's names (``act`` here), never the checked file's: both
+    files define ``act``, and only one of them puts the Partial through relu."""
+    nested_act, step_act = (RELU, IDENTITY) if relu_in_nested else (IDENTITY, RELU)
+    nested = tmp_path / "pkg" / "nested.py"
+    _tree(
+        tmp_path,
+        {"pkg/__init__.py": "", "pkg/nested.py": NESTED.replace("IDENTITY_OR_RELU", nested_act)},
+    )
+    step = STEP.replace("IDENTITY_OR_RELU", step_act)
+    result = Analyzer().check(str(tmp_path / "pkg" / "step.py"), step)
+    assert result.diagnostics == []
+    found = {path: [(d.span.line, d.code) for d in ds] for path, ds in result.elsewhere.items()}
+    assert found == ({str(nested): [(4, "spmd-partial-nonlinear")]} if relu_in_nested else {})
 
 
 def test_a_change_two_imports_down_reloads_every_module_above_it(tmp_path: Path) -> None:
