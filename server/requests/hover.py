@@ -1,5 +1,7 @@
 """``textDocument/hover``: answered at once from the last finished check, with the position
-mapped back to the checked text and the answer's range forward to the current one."""
+mapped back to the checked text and the answer's range forward to the current one. A document
+whose only result is the workspace scan's (which keeps no hover facts) waits for its first
+check, as inlay hints do."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from lsprotocol import types
 from spmd_check.results import Span
 
 from .. import hover as text
+from ..checks import current
 from ..documents import Document
 from ..engine import Checked
 from ..positions import Codec
@@ -18,9 +21,12 @@ if TYPE_CHECKING:
     from ..server import SpmdServer
 
 
-def hover(ls: SpmdServer, params: types.HoverParams) -> types.Hover | None:
-    doc = ls.documents.get(params.text_document.uri)
-    outcome = ls.scheduler.last(params.text_document.uri)
+async def hover(ls: SpmdServer, params: types.HoverParams) -> types.Hover | None:
+    uri = params.text_document.uri
+    outcome = ls.scheduler.last(uri)
+    if outcome is None or outcome.version is None:
+        outcome = await current(ls, uri, ls.options.request_wait)
+    doc = ls.documents.get(uri)
     if doc is None or outcome is None:
         return None
     point = _point_in(doc, outcome, params.position, ls.codec)
